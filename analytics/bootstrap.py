@@ -1,0 +1,117 @@
+"""Open the store the way both the CLI and the dashboard do: migrate, sync the registry and the
+campaign files into it, and seed demo data into a brand-new store."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import demo
+from analytics.config import Campaign, load_campaigns
+from analytics.registry import Unit, load_units
+from analytics.settings import Settings
+from analytics.store import Cursor, Store
+
+
+def open_store(settings: Settings, *, wait_seconds: float = 0.0) -> Store:
+    """The store, ready to use. Raises ConfigError for a malformed registry or campaign file."""
+    units = load_units(settings.units_file)
+    campaigns = load_campaigns(settings.campaigns_dir)
+    store = Store(settings.db_path, wait_seconds=wait_seconds)
+    try:
+        sync_configuration(store, units, campaigns, _fingerprint(settings))
+        if settings.load_demo_when_new and store.get_meta("demo_seeded") is None:
+            demo.load(store, units, campaigns)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _fingerprint(settings: Settings) -> str:
+    digest = hashlib.sha256(settings.units_file.read_bytes())
+    for file in sorted(settings.campaigns_dir.glob("*.toml")):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()
+
+
+def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Campaign], fingerprint: str) -> bool:
+    """Replace registry and campaign tables when the files changed; returns whether it did."""
+    if store.get_meta("config_fingerprint") == fingerprint:
+        return False
+
+    def work(cur: Cursor) -> None:
+        _replace_units(cur, units)
+        for statement in _CLEAR_CAMPAIGNS:
+            cur.execute(statement)
+        for campaign in campaigns.values():
+            _insert_campaign(cur, campaign)
+        Store.set_meta(cur, "config_fingerprint", fingerprint)
+
+    store.write(work)
+    return True
+
+
+_CLEAR_CAMPAIGNS = (
+    "DELETE FROM campaigns",
+    "DELETE FROM phases",
+    "DELETE FROM milestones",
+    "DELETE FROM contents",
+    "DELETE FROM indicators",
+    "DELETE FROM targets",
+)
+
+
+def _replace_units(cur: Cursor, units: list[Unit]) -> None:
+    cur.execute("DELETE FROM units")
+    cur.executemany(
+        "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [u.code, u.name, u.short_name, u.province, u.province_kind, u.block, u.valid_from, u.valid_to, u.successor, u.note]
+            for u in units
+        ],
+    )
+
+
+def _insert_campaign(cur: Cursor, c: Campaign) -> None:
+    cur.execute(
+        "INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [c.year, c.cluster, c.theme, c.head_unit, c.signing_date, c.signing_place, Path(c.source).name],
+    )
+    cur.executemany(
+        "INSERT INTO phases VALUES (?, ?, ?, ?, ?, ?)",
+        [[c.year, p.number, p.name, p.start, p.end, list(p.quarters)] for p in c.phases],
+    )
+    if c.milestones:
+        cur.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?)", [[c.year, m.date, m.name, m.place, m.note] for m in c.milestones])
+    cur.executemany("INSERT INTO contents VALUES (?, ?, ?, ?)", [[c.year, k.code, k.title, k.placeholder] for k in c.contents])
+    indicators = pd.DataFrame(
+        [
+            {
+                "year": c.year,
+                "position": pos,
+                "code": i.code,
+                "label": i.label,
+                "label_en": i.label_en,
+                "unit": i.unit,
+                "block": i.block,
+                "kind": i.kind,
+                "content": i.content,
+                "numerator": i.numerator,
+                "denominator": i.denominator,
+                "basis": i.basis,
+                "higher_is_better": i.higher_is_better,
+            }
+            for pos, i in enumerate(c.indicators)
+        ]
+    )
+    cur.register("indicator_rows", indicators)
+    cur.execute("INSERT INTO indicators SELECT * FROM indicator_rows")
+    cur.unregister("indicator_rows")
+    if c.targets:
+        cur.executemany(
+            "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [[c.year, t.indicator, t.block, t.unit, t.min, t.max, t.period, t.illustrative] for t in c.targets],
+        )

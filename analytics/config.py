@@ -1,0 +1,285 @@
+"""The yearly campaign configuration (data/campaigns/YYYY.toml): phases, milestones, covenant
+contents, the indicator catalogue and targets. A malformed file stops start-up with a message
+naming the file, the key and the problem, because a silently wrong catalogue means wrong charts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+KINDS = ("flow", "stock", "ratio")
+BLOCK_SCOPES = ("ALL", "STP", "THADS")
+BASES = ("calendar", "thads")
+TARGET_PERIODS = ("year", "any")
+
+
+class ConfigError(ValueError):
+    """A configuration file is unusable; the message is Vietnamese and names file, key, problem."""
+
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        self.file, self.key, self.problem = str(file), key, problem
+        super().__init__(f"Tệp cấu hình {file}: khóa “{key}” — {problem}")
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    name: str
+    start: date
+    end: date
+    quarters: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: date
+    name: str
+    place: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Content:
+    code: str
+    title: str
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    label_en: str
+    unit: str
+    block: str
+    kind: str
+    content: str
+    numerator: str | None = None
+    denominator: str | None = None
+    basis: str = "calendar"
+    higher_is_better: bool = True
+
+    def applies_to(self, block: str) -> bool:
+        return self.block in ("ALL", block)
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    min: float | None
+    max: float | None
+    block: str | None = None
+    unit: str | None = None
+    period: str = "year"
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class Campaign:
+    year: int
+    cluster: str
+    theme: str
+    head_unit: str | None
+    signing_date: date | None
+    signing_place: str
+    phases: tuple[Phase, ...]
+    milestones: tuple[Milestone, ...]
+    contents: tuple[Content, ...]
+    indicators: tuple[Indicator, ...]
+    targets: tuple[Target, ...]
+    source: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def input_indicators(self) -> list[Indicator]:
+        """Indicators a unit reports (ratios are computed, never uploaded)."""
+        return [i for i in self.indicators if i.kind != "ratio"]
+
+    def phase_quarters(self, period: str) -> tuple[int, ...]:
+        """Quarters a period covers: 'year', 'P1'/'P2' or 'Q1'..'Q4'."""
+        if period == "year":
+            return (1, 2, 3, 4)
+        if period.startswith("P"):
+            for phase in self.phases:
+                if f"P{phase.number}" == period:
+                    return phase.quarters
+        if period in ("Q1", "Q2", "Q3", "Q4"):
+            return (int(period[1]),)
+        raise ValueError(f"Kỳ không hợp lệ: {period}")
+
+
+class _Reader:
+    """Reads typed values out of one TOML table, raising ConfigError with the full key path."""
+
+    def __init__(self, file: Path, table: dict[str, Any], prefix: str) -> None:
+        self.file, self.table, self.prefix = file, table, prefix
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., choices: tuple = ()) -> Any:
+        if name not in self.table:
+            if default is ...:
+                raise ConfigError(self.file, self._key(name), "thiếu (bắt buộc)")
+            return default
+        value = self.table[name]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise ConfigError(self.file, self._key(name), f"phải là số, không phải {value!r}")
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise ConfigError(self.file, self._key(name), f"phải có kiểu {names}, đang là {value!r}")
+        if choices and value not in choices:
+            raise ConfigError(self.file, self._key(name), f"phải là một trong {', '.join(choices)}; đang là {value!r}")
+        return value
+
+    def tables(self, name: str) -> list[_Reader]:
+        items = self.table.get(name, [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise ConfigError(self.file, self._key(name), "phải là danh sách bảng [[...]]")
+        return [_Reader(self.file, item, f"{self._key(name)}[{i + 1}]") for i, item in enumerate(items)]
+
+
+def load_campaign(file: Path) -> Campaign:
+    """Parse and validate one campaign file."""
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file, "(cú pháp)", f"không đọc được TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(mã hóa)", "tệp phải lưu bằng UTF-8") from exc
+    root = _Reader(file, raw, "")
+    year = root.get("year", int)
+    if str(year) != file.stem:
+        raise ConfigError(file, "year", f"năm {year} không khớp tên tệp {file.name}")
+
+    signing = _Reader(file, raw.get("signing", {}), "signing")
+    phases = tuple(
+        Phase(
+            number=r.get("number", int),
+            name=r.get("name", str),
+            start=r.get("start", date),
+            end=r.get("end", date),
+            quarters=tuple(r.get("quarters", list)),
+        )
+        for r in root.tables("phases")
+    )
+    _check_phases(file, year, phases)
+    milestones = tuple(
+        Milestone(r.get("date", date), r.get("name", str), r.get("place", str, ""), r.get("note", str, ""))
+        for r in root.tables("milestones")
+    )
+    contents = tuple(Content(r.get("code", str), r.get("title", str), r.get("placeholder", bool, False)) for r in root.tables("contents"))
+    indicators = tuple(_indicator(r) for r in root.tables("indicators"))
+    _check_catalogue(file, contents, indicators)
+    targets = tuple(_target(r) for r in root.tables("targets"))
+    codes = {i.code for i in indicators}
+    for i, tg in enumerate(targets):
+        if tg.indicator not in codes:
+            raise ConfigError(file, f"targets[{i + 1}].indicator", f"chỉ tiêu “{tg.indicator}” không có trong danh mục")
+    known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets"}
+    return Campaign(
+        year=year,
+        cluster=root.get("cluster", str, ""),
+        theme=root.get("theme", str, ""),
+        head_unit=root.get("head_unit", str, None),
+        signing_date=signing.get("date", date, None),
+        signing_place=signing.get("place", str, ""),
+        phases=phases,
+        milestones=milestones,
+        contents=contents,
+        indicators=indicators,
+        targets=targets,
+        source=str(file),
+        extra={k: v for k, v in raw.items() if k not in known},
+    )
+
+
+def _indicator(r: _Reader) -> Indicator:
+    kind = r.get("kind", str, choices=KINDS)
+    ind = Indicator(
+        code=r.get("code", str),
+        label=r.get("label", str),
+        label_en=r.get("label_en", str, ""),
+        unit=r.get("unit", str, ""),
+        block=r.get("block", str, "ALL", choices=BLOCK_SCOPES),
+        kind=kind,
+        content=r.get("content", str),
+        numerator=r.get("numerator", str, None),
+        denominator=r.get("denominator", str, None),
+        basis=r.get("basis", str, "calendar", choices=BASES),
+        higher_is_better=r.get("higher_is_better", bool, True),
+    )
+    if not ind.code.isascii() or not ind.code.replace("_", "").isalnum() or not ind.code[0].isalpha():
+        raise ConfigError(r.file, r._key("code"), f"mã “{ind.code}” chỉ được gồm chữ không dấu, số và _")
+    if kind == "ratio" and not (ind.numerator and ind.denominator):
+        raise ConfigError(r.file, r._key("numerator"), "chỉ tiêu tỷ lệ cần cả numerator và denominator")
+    return ind
+
+
+def _target(r: _Reader) -> Target:
+    tg = Target(
+        indicator=r.get("indicator", str),
+        min=r.get("min", (int, float), None),
+        max=r.get("max", (int, float), None),
+        block=r.get("block", str, None, choices=("STP", "THADS")),
+        unit=r.get("unit", str, None),
+        period=r.get("period", str, "year", choices=TARGET_PERIODS),
+        illustrative=r.get("illustrative", bool, False),
+    )
+    if tg.min is None and tg.max is None:
+        raise ConfigError(r.file, r._key("min"), "chỉ tiêu cần min hoặc max")
+    if tg.min is not None and tg.max is not None and tg.min > tg.max:
+        raise ConfigError(r.file, r._key("max"), f"max ({tg.max}) nhỏ hơn min ({tg.min})")
+    return tg
+
+
+def _check_phases(file: Path, year: int, phases: tuple[Phase, ...]) -> None:
+    seen: set[int] = set()
+    for i, ph in enumerate(phases):
+        key = f"phases[{i + 1}]"
+        if ph.start > ph.end or ph.start.year != year or ph.end.year != year:
+            raise ConfigError(file, f"{key}.start", f"đợt phải nằm trong năm {year} và bắt đầu trước khi kết thúc")
+        bad = [q for q in ph.quarters if q not in (1, 2, 3, 4) or q in seen]
+        if bad or not ph.quarters:
+            raise ConfigError(file, f"{key}.quarters", f"quý không hợp lệ hoặc trùng đợt khác: {bad or '[]'}")
+        seen.update(ph.quarters)
+
+
+def _check_catalogue(file: Path, contents: tuple[Content, ...], indicators: tuple[Indicator, ...]) -> None:
+    content_codes = {c.code for c in contents}
+    by_code: dict[str, Indicator] = {}
+    for i, ind in enumerate(indicators):
+        key = f"indicators[{i + 1}]"
+        if ind.code in by_code:
+            raise ConfigError(file, f"{key}.code", f"mã “{ind.code}” bị trùng")
+        if ind.content not in content_codes:
+            raise ConfigError(file, f"{key}.content", f"nội dung “{ind.content}” không có trong [[contents]]")
+        by_code[ind.code] = ind
+    for i, ind in enumerate(indicators):
+        for part in ("numerator", "denominator"):
+            ref = getattr(ind, part)
+            if ref is None:
+                continue
+            other = by_code.get(ref)
+            if other is None or other.kind == "ratio":
+                raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” phải là chỉ tiêu số đếm có trong danh mục")
+            if other.block not in ("ALL", ind.block):
+                raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” không áp dụng cho khối {ind.block}")
+
+
+def load_campaigns(directory: Path) -> dict[int, Campaign]:
+    """All campaign files in a folder, by year."""
+    campaigns: dict[int, Campaign] = {}
+    for file in sorted(directory.glob("*.toml")):
+        campaign = load_campaign(file)
+        campaigns[campaign.year] = campaign
+    return campaigns

@@ -1,0 +1,139 @@
+"""Synthetic but plausible quarterly figures, so a fresh install shows something real-looking.
+
+Everything it writes is flagged is_demo and labelled "Dữ liệu minh họa" wherever it shows; one
+command removes it. The generator is seeded, so the demo is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from analytics.config import Campaign
+from analytics.history import apply_values, record_upload
+from analytics.registry import Unit
+from analytics.store import Cursor, Store
+
+# Rough relative sizes (demo only): Hà Nội is far larger than the rest.
+_SIZE = {"Hà Nội": 4.0, "Hải Phòng": 1.8, "Quảng Ninh": 1.3, "Hải Dương": 1.2, "Thái Bình": 1.2, "Nam Định": 1.2}
+_COMMUNES = {
+    "Bắc Ninh": 126, "Hà Nam": 116, "Hà Nội": 584, "Hải Dương": 265, "Hải Phòng": 223, "Hưng Yên": 161,
+    "Nam Định": 229, "Ninh Bình": 146, "Quảng Ninh": 186, "Thái Bình": 286, "Vĩnh Phúc": 137,
+}  # fmt: skip
+# Units chosen to miss targets or a report, so the demo shows laggards and gaps.
+NTM_LAGGARDS = ("STP_HD", "THADS_VP", "THADS_HNA")
+MISSING_Q4 = "THADS_TB"
+# THADS figures are cumulative within the statistical year (1 Oct – 30 Sep): the share of the
+# year's enforceable cases reached by each calendar quarter's end, and completion so far.
+_THADS_CASES_SHARE = {1: 0.62, 2: 0.83, 3: 1.0, 4: 0.55}
+_THADS_CASE_RATE = {1: 0.38, 2: 0.55, 3: 0.74, 4: 0.18}
+_THADS_MONEY_RATE = {1: 0.14, 2: 0.22, 3: 0.34, 4: 0.06}
+
+
+def generate(units: list[Unit], campaign: Campaign) -> pd.DataFrame:
+    """Long frame (unit_code, year, quarter, indicator, value) for Q1–Q4 of the campaign year."""
+    rows: list[tuple[str, int, int, str, float]] = []
+    for unit in units:
+        if not unit.active_in(campaign.year):
+            continue
+        rng = np.random.default_rng(zlib.crc32(f"{campaign.year}:{unit.code}".encode()))
+        values = _unit_values(unit, rng)
+        wanted = {i.code for i in campaign.input_indicators() if i.applies_to(unit.block)}
+        for quarter in (1, 2, 3, 4):
+            if unit.code == MISSING_Q4 and quarter == 4:
+                continue
+            for code, by_quarter in values.items():
+                if code in wanted:
+                    rows.append((unit.code, campaign.year, quarter, code, float(by_quarter[quarter - 1])))
+    return pd.DataFrame(rows, columns=["unit_code", "year", "quarter", "indicator", "value"])
+
+
+def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]:
+    size = _SIZE.get(unit.province, 1.0)
+    stp = unit.block == "STP"
+    v: dict[str, list[float]] = {}  # quarter 1..4 values per indicator code
+    v["dien_hinh"] = list(rng.choice([0, 0, 1], size=4, p=[0.5, 0.2, 0.3]))
+    groups = int(rng.integers(7, 13) if stp else rng.integers(8, 16) * min(size, 2))
+    staff = int((rng.integers(45, 90) if stp else rng.integers(90, 220)) * size)
+    group_short = int(rng.random() < 0.35)
+    staff_short = int(rng.integers(0, 4))
+    v["tap_the_tong"] = [groups] * 4
+    v["tap_the_ht"] = [groups - group_short] * 4
+    v["cbccvc_tong"] = [staff] * 4
+    v["cbccvc_ht"] = [staff - staff_short] * 4
+    ntm_final = 1 if unit.code in NTM_LAGGARDS else int(rng.integers(2, 4))
+    v["xa_ntm"] = [min(ntm_final, 1 + q // 2) if q < 3 else ntm_final for q in range(4)]
+    v["hoat_dong_ntm"] = [int(x) for x in rng.integers(0, 5, size=4)]
+    registered = int(rng.integers(1, 5))
+    achieved = sorted(int(x) for x in rng.integers(0, registered + 1, size=4))
+    v["xa_xnpl_dang_ky"] = [registered] * 4
+    v["xa_xnpl_dat"] = [float(a) for a in achieved]
+    sessions = rng.integers(18, 70, size=4) * size if stp else rng.integers(4, 20, size=4) * size
+    v["buoi_pbgdpl"] = [round(float(s)) for s in sessions]
+    v["luot_pbgdpl"] = [round(float(s) * float(rng.integers(35, 120))) for s in v["buoi_pbgdpl"]]
+    if stp:
+        v["ho_tich"] = [round(float(x) * size) for x in rng.integers(6000, 14000, size=4)]
+        v["van_ban_tham_dinh"] = [int(x) for x in rng.integers(8, 35, size=4)]
+        total = _COMMUNES.get(unit.province, 150)
+        start = float(rng.uniform(0.55, 0.85))
+        v["tong_so_xa"] = [total] * 4
+        v["xa_tcpl_dat"] = [round(total * min(start + 0.04 * q, 1.0)) for q in range(4)]
+    else:
+        year_cases = float(rng.integers(2500, 6000)) * size
+        year_money = float(rng.integers(250_000, 900_000)) * size
+        case_skill = float(rng.uniform(-0.07, 0.07))
+        money_skill = float(rng.uniform(-0.1, 0.1))
+        v["viec_co_dk"] = [round(year_cases * _THADS_CASES_SHARE[q]) for q in (1, 2, 3, 4)]
+        v["viec_xong"] = [round(v["viec_co_dk"][q - 1] * (_THADS_CASE_RATE[q] + case_skill)) for q in (1, 2, 3, 4)]
+        v["tien_co_dk"] = [round(year_money * _THADS_CASES_SHARE[q], 1) for q in (1, 2, 3, 4)]
+        v["tien_xong"] = [round(v["tien_co_dk"][q - 1] * max(_THADS_MONEY_RATE[q] + money_skill, 0.02), 1) for q in (1, 2, 3, 4)]
+        decisions = [float(int(x * size)) for x in rng.integers(500, 1100, size=4)]
+        v["qd_ban_hanh"] = decisions
+        v["qd_dung_han"] = [d - int(rng.integers(0, 3)) for d in decisions]
+    return v
+
+
+def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
+    """Write the demo dataset for every configured year as one upload; marks the store as seeded."""
+    frames = [generate(units, c) for c in campaigns.values()]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def work(cur: Cursor) -> int | None:
+        Store.set_meta(cur, "demo_seeded", "1")
+        if frame.empty:
+            return None
+        upload_id = record_upload(
+            cur, kind="demo", created_by="demo", n_rows=len(frame), is_demo=True, note="Dữ liệu minh họa do chương trình tạo"
+        )
+        apply_values(cur, upload_id, frame, is_demo=True)
+        return upload_id
+
+    return store.write(work)
+
+
+def remove(store: Store, removed_by: str) -> int:
+    """Delete every demo value (kept in history as a 'demo_remove' upload); returns values removed."""
+
+    def work(cur: Cursor) -> int:
+        row = cur.execute("SELECT count(*) FROM facts WHERE is_demo").fetchone()
+        count = int(row[0]) if row else 0
+        if count == 0:
+            return 0
+        upload_id = record_upload(cur, kind="demo_remove", created_by=removed_by, note="Xóa dữ liệu minh họa")
+        cur.execute(
+            "INSERT INTO fact_history SELECT ?, unit_code, year, quarter, indicator, value, NULL, upload_id FROM facts WHERE is_demo",
+            [upload_id],
+        )
+        cur.execute("DELETE FROM facts WHERE is_demo")
+        cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [count, upload_id])
+        Store.set_meta(cur, "demo_seeded", "1")
+        return count
+
+    return store.write(work)
+
+
+def has_demo(cur: Cursor) -> bool:
+    row = cur.execute("SELECT count(*) > 0 FROM facts WHERE is_demo").fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,60 @@
+"""Headline figures for the overview page, computed from one period_values() result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.labels import fmt_number, fmt_percent, t
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: str
+    detail: str
+
+
+def _values(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return frame[frame["indicator"] == indicator]
+
+
+def _sum(frame: pd.DataFrame, indicator: str) -> float | None:
+    part = _values(frame, indicator)["value"].dropna()
+    return None if part.empty else float(part.sum())
+
+
+def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list[Kpi]:
+    """Units reported, NTM communes vs the cluster target, models, legal-poverty communes, enforcement."""
+    out: list[Kpi] = []
+    done = int(reporting["reported"].sum())
+    missing = reporting.loc[~reporting["reported"], "short_name"].tolist()
+    out.append(
+        Kpi(
+            "reported",
+            t("kpi_reported", lang),
+            f"{done}/{len(reporting)}",
+            t("kpi_missing_units", lang, units=", ".join(missing)) if missing else "",
+        )
+    )
+    ntm = _values(frame, "xa_ntm")
+    if not ntm.empty:
+        goal = ntm["target_min"].fillna(0).sum()
+        below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
+        detail = t("target_cluster", lang, value=fmt_number(goal))
+        if below:
+            detail += " · " + t("below_target", lang) + ": " + ", ".join(below)
+        out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))
+    models = _values(frame, "dien_hinh")
+    if not models.empty:
+        reached = int(models["meets_target"].eq(True).sum())
+        out.append(Kpi("dien_hinh", t("kpi_models", lang), fmt_number(_sum(frame, "dien_hinh")), f"{reached}/{len(models)} ≥ 1"))
+    reg, ach = _sum(frame, "xa_xnpl_dang_ky"), _sum(frame, "xa_xnpl_dat")
+    if reg is not None:
+        out.append(Kpi("xnpl", t("kpi_xnpl", lang), f"{fmt_number(ach)}/{fmt_number(reg)}", ""))
+    cases, done_cases = _sum(frame, "viec_co_dk"), _sum(frame, "viec_xong")
+    if cases:
+        out.append(Kpi("ty_le_viec", t("kpi_enforcement", lang), fmt_percent(100 * (done_cases or 0) / cases), ""))
+    return out

@@ -1,0 +1,84 @@
+"""The unit registry (data/units.csv) is data the secretariat edits: units come and go
+(the 2025 provincial mergers), so each unit carries the years it is valid and its successor."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.config import ConfigError
+
+COLUMNS = ["code", "name", "short_name", "province", "province_kind", "block", "valid_from", "valid_to", "successor", "note"]
+BLOCK_CODES = ("STP", "THADS")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    short_name: str
+    province: str
+    province_kind: str
+    block: str
+    valid_from: int
+    valid_to: int | None
+    successor: str | None
+    note: str
+
+    def active_in(self, year: int) -> bool:
+        return self.valid_from <= year and (self.valid_to is None or year <= self.valid_to)
+
+
+def load_units(file: Path) -> list[Unit]:
+    """Read and validate the registry; errors name the file, the row as a spreadsheet shows it, and the column."""
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in COLUMNS[:7] if c not in frame.columns]
+    if missing:
+        raise ConfigError(file, ", ".join(missing), "thiếu cột bắt buộc trong danh sách đơn vị")
+    units: list[Unit] = []
+    seen: set[str] = set()
+    for idx, row in frame.iterrows():
+        excel_row = int(idx) + 2  # header is row 1
+
+        def where(col: str, excel_row: int = excel_row) -> str:
+            return f"dòng {excel_row}, cột {col}"
+
+        text = {c: unicodedata.normalize("NFC", str(row.get(c, "")).strip()) for c in COLUMNS}
+        if not text["code"] or not text["code"].isascii():
+            raise ConfigError(file, where("code"), "mã đơn vị phải là chữ không dấu và không được trống")
+        if text["code"] in seen:
+            raise ConfigError(file, where("code"), f"mã “{text['code']}” bị trùng")
+        if text["block"] not in BLOCK_CODES:
+            raise ConfigError(file, where("block"), f"khối phải là STP hoặc THADS, đang là “{text['block']}”")
+        for col in ("name", "short_name", "province"):
+            if not text[col]:
+                raise ConfigError(file, where(col), "không được để trống")
+        try:
+            valid_from = int(text["valid_from"])
+            valid_to = int(text["valid_to"]) if text["valid_to"] else None
+        except ValueError as exc:
+            raise ConfigError(file, where("valid_from/valid_to"), "năm phải là số nguyên") from exc
+        if valid_to is not None and valid_to < valid_from:
+            raise ConfigError(file, where("valid_to"), "năm kết thúc trước năm bắt đầu")
+        seen.add(text["code"])
+        units.append(
+            Unit(
+                code=text["code"],
+                name=text["name"],
+                short_name=text["short_name"],
+                province=text["province"],
+                province_kind=text["province_kind"],
+                block=text["block"],
+                valid_from=valid_from,
+                valid_to=valid_to,
+                successor=text["successor"] or None,
+                note=text["note"],
+            )
+        )
+    for unit in units:
+        if unit.successor and unit.successor not in seen:
+            raise ConfigError(file, f"đơn vị {unit.code}, cột successor", f"đơn vị kế thừa “{unit.successor}” không có trong danh sách")
+    return units

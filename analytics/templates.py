@@ -1,0 +1,53 @@
+"""The quarterly upload template (one row per active unit, Vietnamese headers) and a filled sample."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import demo
+from analytics.config import Campaign
+from analytics.labels import TEMPLATE_IDENTITY, indicator_header
+from analytics.registry import Unit
+
+
+def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, filled: bool = False) -> pd.DataFrame:
+    """Identity columns filled, indicator columns empty (or demo values when `filled`)."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("Quý phải là 1, 2, 3 hoặc 4")
+    active = [u for u in units if u.active_in(campaign.year)]
+    inputs = campaign.input_indicators()
+    frame = pd.DataFrame(
+        {
+            TEMPLATE_IDENTITY["unit_code"]: [u.code for u in active],
+            TEMPLATE_IDENTITY["unit_name"]: [u.name for u in active],
+            TEMPLATE_IDENTITY["block"]: [u.block for u in active],
+            TEMPLATE_IDENTITY["year"]: campaign.year,
+            TEMPLATE_IDENTITY["quarter"]: quarter,
+        }
+    )
+    values = pd.DataFrame(index=frame.index)
+    if filled:
+        long = demo.generate(active, campaign)
+        long = long[long["quarter"] == quarter]
+        wide = long.pivot(index="unit_code", columns="indicator", values="value")
+        wide = wide.reindex(index=[u.code for u in active]).reset_index(drop=True)
+    for ind in inputs:
+        column = wide[ind.code] if filled and ind.code in wide else pd.Series([None] * len(frame), dtype="Float64")
+        values[indicator_header(ind.label, ind.unit)] = column.astype("Float64")
+    return pd.concat([frame, values], axis=1)
+
+
+def write_table(frame: pd.DataFrame, target: Path | None) -> bytes:
+    """CSV (UTF-8 with BOM, so Excel shows diacritics) or .xlsx by suffix; returns the bytes written."""
+    if target is not None and target.suffix.lower() == ".xlsx":
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="Mau_bao_cao")
+        data = buffer.getvalue()
+    else:
+        data = frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    if target is not None:
+        target.write_bytes(data)
+    return data

@@ -1,0 +1,17 @@
+"""The overview in a real Chromium at 1920×1080: a 22-unit chart, Vietnamese text, no exception."""
+
+import unicodedata
+
+
+def test_overview_shows_a_chart_of_22_units(page, server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    page.wait_for_selector(".js-plotly-plot .barlayer", timeout=60_000)
+    ticks = page.eval_on_selector_all(".js-plotly-plot .yaxislayer-above .ytick text", "els => els.map(e => e.textContent)")
+    assert len(ticks) == 22
+    assert "STP Quảng Ninh" in ticks and "THADS Hà Nội" in ticks
+    assert page.locator("[data-testid='stException']").count() == 0
+    body = page.locator("body").inner_text()
+    assert "Dữ liệu minh họa" in body and "Tổng quan" in body
+    assert unicodedata.is_normalized("NFC", body)
+    assert "Ã" not in body and "Â»" not in body  # no UTF-8 read as Latin-1
+    assert page.js_errors == []

@@ -1,0 +1,57 @@
+"""Shared fixtures: temporary stores built from the shipped configuration or from tests/data/mini."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.bootstrap import open_store
+from analytics.history import apply_values, record_upload
+from analytics.settings import DATA_DIR, Settings
+from analytics.store import Store
+
+TESTS = Path(__file__).resolve().parent
+MINI = TESTS / "data" / "mini"
+
+
+def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
+    return Settings(
+        db_path=tmp_path / "thidua.duckdb",
+        units_file=units or DATA_DIR / "units.csv",
+        campaigns_dir=DATA_DIR / "campaigns",
+        load_demo_when_new=demo,
+    )
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> Iterator[Store]:
+    """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
+    store = open_store(make_settings(tmp_path))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Iterator[Store]:
+    """The shipped registry and campaign, no values."""
+    store = open_store(make_settings(tmp_path, demo=False))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def mini_store(tmp_path: Path) -> Iterator[Store]:
+    """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
+    store = open_store(make_settings(tmp_path, demo=False, units=MINI / "units.csv"))
+    facts = pd.read_csv(MINI / "facts.csv")
+
+    def work(cur):  # type: ignore[no-untyped-def]
+        upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
+        apply_values(cur, upload_id, facts)
+
+    store.write(work)
+    yield store
+    store.close()
