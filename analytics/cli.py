@@ -147,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check-config", help="Kiểm tra danh sách đơn vị và cấu hình phong trào")
     p.set_defaults(handler=cmd_check_config)
+
+    # --- import, history, revert (issue 3) ---
+
+    # --- pack (issue 5) ---
+
+    # --- user, backup, restore (issue 6) ---
+
+    # --- scale samples (issue 7) ---
     return parser
 
 

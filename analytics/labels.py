@@ -61,6 +61,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Số liệu THADS tính theo năm thống kê 01/10–30/9: {coverage}.",
         "Enforcement statistics run October–September: {coverage}.",
     ),
+    # --- upload and history (issue 3) ---
+    # --- dashboard pages and scoring (issue 4) ---
+    # --- meeting-room projection (issue 5) ---
+    # --- users, audit, backups (issue 6) ---
+    # --- performance (issue 7) ---
 }
 
 
