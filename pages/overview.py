@@ -5,6 +5,9 @@ import streamlit as st
 from analytics import charts, measures, overview
 from analytics.labels import fmt_datetime, period_name, t
 from ui import data
+from ui.routing import leave_legacy_pages_mode
+
+leave_legacy_pages_mode()
 
 st.title(t("page_overview"))
 f = st.session_state.get("filters")

@@ -21,3 +21,11 @@ def test_pages_do_not_run_sql() -> None:
     for page in (TESTS.parent / "pages").glob("*.py"):
         text = page.read_text(encoding="utf-8")
         assert ".execute(" not in text and "duckdb" not in text, f"{page.name} should call analytics, not run SQL"
+
+
+def test_every_page_leaves_legacy_pages_mode_and_is_routed_by_its_stem() -> None:
+    app = (TESTS.parent / "app.py").read_text(encoding="utf-8")
+    for page in (TESTS.parent / "pages").glob("*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "leave_legacy_pages_mode()" in text, f"{page.name} must call leave_legacy_pages_mode() first (ui/routing.py)"
+        assert f'"pages/{page.name}"' in app and f'url_path="{page.stem}"' in app, f"{page.name}: url_path must be its stem"
