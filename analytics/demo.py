@@ -11,6 +11,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from analytics.communes import replace_register
 from analytics.config import Campaign
 from analytics.history import apply_values, record_upload
 from analytics.registry import Unit
@@ -95,6 +96,38 @@ def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]
     return v
 
 
+_COMMUNE_NAMES = (
+    "Tân Tiến", "Đông Hưng", "Hòa Bình", "Quyết Thắng", "Thống Nhất", "Minh Khai", "Hồng Phong", "Quang Trung",
+    "Nghĩa Hưng", "Yên Phú", "An Lạc", "Phú Xuân", "Đồng Tâm", "Thanh Hải", "Liên Nghĩa", "Xuân Trường",
+)  # fmt: skip
+_DISTRICT_NAMES = ("Đông Triều", "Tiên Lãng", "Kim Bảng", "Gia Viễn", "Vũ Thư", "Văn Lâm", "Yên Lạc", "Thuận Thành")
+
+
+def generate_communes(facts: pd.DataFrame, units: list[Unit], year: int) -> pd.DataFrame:
+    """Named NTM and legal-poverty communes consistent with the counts in `facts` (last quarter reported)."""
+    rows = []
+    by_code = {u.code: u for u in units}
+    latest = facts[facts["year"] == year].sort_values("quarter").groupby(["unit_code", "indicator"])["value"].last()
+    for code in sorted(facts.loc[facts["year"] == year, "unit_code"].unique()):
+        rng = np.random.default_rng(zlib.crc32(f"communes:{year}:{code}".encode()))
+        names = list(rng.permutation(_COMMUNE_NAMES))
+        district = f"Huyện {_DISTRICT_NAMES[int(rng.integers(len(_DISTRICT_NAMES)))]}"
+        unit = by_code[code]
+        ntm = int(latest.get((code, "xa_ntm"), 0))
+        registered = int(latest.get((code, "xa_xnpl_dang_ky"), 0))
+        achieved = int(latest.get((code, "xa_xnpl_dat"), 0))
+        for i in range(ntm):
+            status = "achieved" if i == 0 and rng.random() < 0.4 else "in_progress"
+            rows.append((code, year, "ntm", f"Xã {names.pop()}", district, status, None, f"Minh họa — {unit.short_name}"))
+        for i in range(registered):
+            done = i < achieved
+            achieved_on = pd.Timestamp(year, int(rng.integers(3, 12)), 15) if done else None
+            status = "achieved" if done else ("in_progress" if i % 2 else "registered")
+            rows.append((code, year, "xnpl", f"Xã {names.pop()}", district, status, achieved_on, f"Minh họa — {unit.short_name}"))
+    columns = ["unit_code", "year", "program", "commune", "district", "status", "achieved_on", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
     """Write the demo dataset for every configured year as one upload; marks the store as seeded."""
     frames = [generate(units, c) for c in campaigns.values()]
@@ -108,6 +141,10 @@ def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int
             cur, kind="demo", created_by="demo", n_rows=len(frame), is_demo=True, note="Dữ liệu minh họa do chương trình tạo"
         )
         apply_values(cur, upload_id, frame, is_demo=True)
+        for year in campaigns:
+            communes = generate_communes(frame, units, year)
+            if not communes.empty:
+                replace_register(cur, upload_id, communes, is_demo=True)
         return upload_id
 
     return store.write(work)
@@ -127,6 +164,12 @@ def remove(store: Store, removed_by: str) -> int:
             [upload_id],
         )
         cur.execute("DELETE FROM facts WHERE is_demo")
+        cur.execute(
+            "INSERT INTO commune_history SELECT ?, unit_code, year, program, commune, district, status, achieved_on, note,"
+            " upload_id, is_demo FROM communes WHERE is_demo",
+            [upload_id],
+        )
+        cur.execute("DELETE FROM communes WHERE is_demo")
         cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [count, upload_id])
         Store.set_meta(cur, "demo_seeded", "1")
         return count

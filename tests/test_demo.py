@@ -43,3 +43,21 @@ def test_demo_removal_is_recorded_and_leaves_no_demo(demo_store: Store) -> None:
     assert demo.remove(demo_store, "thu-ky") == 0
     assert not measures.freshness(cur, 2016).has_demo
     assert isinstance(cur.execute("SELECT * FROM facts").df(), pd.DataFrame)
+
+
+def test_demo_commune_registers_match_the_counts(demo_store: Store) -> None:
+    from analytics.communes import commune_list
+
+    cur = demo_store.cursor()
+    ntm = commune_list(cur, 2016, "ntm")
+    per_unit = ntm.groupby("unit_code").size()
+    assert len(per_unit) == 22
+    assert set(per_unit[per_unit < 2].index) == set(demo.NTM_LAGGARDS)
+    assert ntm["commune"].str.startswith("Xã ").all() and set(ntm["status"]) <= {"registered", "in_progress", "achieved"}
+    xnpl = commune_list(cur, 2016, "xnpl")
+    year = measures.period_values(cur, measures.period_spec(cur, 2016, "year")).set_index(["unit_code", "indicator"])["value"]
+    achieved = xnpl[xnpl["status"] == "achieved"].groupby("unit_code").size()
+    assert achieved.get("STP_HN", 0) == year.get(("STP_HN", "xa_xnpl_dat"))
+    assert commune_list(cur, 2016, "xnpl", block="STP")["block"].eq("STP").all()
+    demo.remove(demo_store, "t")
+    assert commune_list(cur, 2016, "ntm").empty
