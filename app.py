@@ -20,7 +20,9 @@ except ConfigError as exc:
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("pages/present.py", title=t("page_present"), icon="📽️", url_path="present"),
     ]
 )
-st.session_state["filters"] = filters.sidebar()
+if navigation.url_path != "present":  # the projector page has no sidebar; it reads the URL itself
+    st.session_state["filters"] = filters.sidebar()
 navigation.run()

@@ -64,6 +64,46 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- upload and history (issue 3) ---
     # --- dashboard pages and scoring (issue 4) ---
     # --- meeting-room projection (issue 5) ---
+    "page_present": ("Trình chiếu", "Presentation"),
+    "present_default_title": ("Trình chiếu kết quả thi đua — {period}", "Emulation results — {period}"),
+    "present_as_of": ("Số liệu đến hết {period} · cập nhật {when}", "Data up to {period} · updated {when}"),
+    "present_no_data": ("chưa có số liệu", "no data yet"),
+    "present_thads_span": ("THADS: {start}–{end}", "Enforcement: {start}–{end}"),
+    "present_prev": ("Trang trước", "Previous slide"),
+    "present_next": ("Trang sau", "Next slide"),
+    "present_pause": ("Tạm dừng", "Pause"),
+    "present_play": ("Tự chạy", "Play"),
+    "present_keys": (
+        "Phím → trang sau, ← trang trước, Space tạm dừng / tự chạy",
+        "→ next, ← previous, Space pause / play",
+    ),
+    "present_no_slides": (
+        "Không có trang nào áp dụng cho bộ lọc này (năm, kỳ, khối).",
+        "No slide applies to these filters (year, period, block).",
+    ),
+    "present_pack": ("Tải gói trình chiếu", "Download the meeting pack"),
+    "present_pack_html": ("Bản trình chiếu HTML (chạy không cần mạng)", "HTML slideshow (works offline)"),
+    "present_pack_images": ("Ảnh PNG 1920×1080 và PDF (.zip)", "PNG images 1920×1080 and PDF (.zip)"),
+    "slide_kpi_title": ("Kết quả chung — {period}", "Headline results — {period}"),
+    "slide_milestones_title": ("Các mốc phong trào thi đua năm {year}", "Campaign milestones {year}"),
+    "caption_more": (" và {count} đơn vị khác", " and {count} more"),
+    "caption_leader": ("Dẫn đầu: {units} ({value})", "Leading: {units} ({value})"),
+    "caption_below": ("Chưa đạt chỉ tiêu ({count}): {units}", "Below target ({count}): {units}"),
+    "caption_all_same": ("Cả {count} đơn vị cùng mức {value}", "All {count} units at {value}"),
+    "caption_leaders_many": ("{count} đơn vị cùng dẫn đầu ({value})", "{count} units share the lead ({value})"),
+    "caption_none_meet": ("Chưa đơn vị nào đạt chỉ tiêu", "No unit meets the target yet"),
+    "caption_ntm_none": ("Chưa đơn vị nào đạt chỉ tiêu xã nông thôn mới", "No unit meets the new-rural commune target yet"),
+    "caption_all_meet": ("Mọi đơn vị có số liệu đều đạt chỉ tiêu", "Every reporting unit meets the target"),
+    "caption_lowest": ("Thấp nhất: {units} ({value})", "Lowest: {units} ({value})"),
+    "caption_missing": ("Chưa báo cáo: {units}", "Not reported: {units}"),
+    "caption_same": ("không đổi", "unchanged"),
+    "caption_points": (" điểm %", " points"),
+    "caption_up": ("tăng {delta}", "up {delta}"),
+    "caption_down": ("giảm {delta}", "down {delta}"),
+    "caption_change": ("Toàn cụm: {now} (đợt 1: {before}, {move})", "Cluster: {now} (phase 1: {before}, {move})"),
+    "caption_reported": ("{done}/{total} đơn vị đã báo cáo", "{done}/{total} units reported"),
+    "caption_ntm_below": ("Chưa đạt chỉ tiêu xã nông thôn mới: {units}", "Below the new-rural commune target: {units}"),
+    "caption_milestone": ("{name}: {date}, {place}", "{name}: {date}, {place}"),
     # --- users, audit, backups (issue 6) ---
     # --- performance (issue 7) ---
 }

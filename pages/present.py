@@ -1,0 +1,65 @@
+"""Trình chiếu: full-screen slides for the meeting room, advancing by themselves with ?interval=N."""
+
+import streamlit as st
+
+from analytics.config import ConfigError
+from analytics.labels import t
+from analytics.slides import fit
+from ui import present
+from ui.routing import leave_legacy_pages_mode
+
+leave_legacy_pages_mode()
+
+req = present.request()
+try:
+    meeting = present.meeting_for(req)
+    deck = present.deck(req, meeting)
+except ConfigError as exc:
+    st.error(f"{t('config_error')}: {exc}")
+    st.stop()
+present.chrome_off(deck.variant)
+if not deck.slides:
+    st.info(t("present_no_slides"))
+    st.stop()
+present.start(req, deck)
+
+
+@st.fragment(run_every=present.tick(req, deck))
+def show_slide() -> None:
+    present.advance_if_due(req, deck)
+    slide = deck.slides[present.current()]
+    meta, badge, counter, controls = st.columns([14, 2.2, 0.8, 2.6], vertical_alignment="center")
+    with meta.container(key="present_meta"):
+        st.markdown(present.escape_markdown(f"{deck.title} · {slide.period} · {slide.as_of}"))
+    if slide.is_demo:
+        badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
+    counter.container(key="present_counter").markdown(f"{slide.number}/{slide.total}")
+    with controls.container(key="present_controls", horizontal=True, gap="small"):
+        if st.button("", icon=":material/chevron_left:", type="tertiary", shortcut="Left", help=t("present_prev", req.lang)):
+            present.go_to(present.current() - 1, len(deck.slides))
+            st.rerun(scope="fragment")
+        playing = st.session_state.get("present_playing")
+        icon = ":material/pause:" if playing else ":material/play_arrow:"
+        if st.button("", icon=icon, type="tertiary", shortcut="Space", help=t("present_pause" if playing else "present_play", req.lang)):
+            present.toggle_playing()
+            st.rerun()  # the clock is set when the fragment is declared
+        if st.button("", icon=":material/chevron_right:", type="tertiary", shortcut="Right", help=t("present_next", req.lang)):
+            present.go_to(present.current() + 1, len(deck.slides))
+            st.rerun(scope="fragment")
+        with st.popover("", icon=":material/download:", type="tertiary", help=t("present_pack", req.lang)):
+            st.download_button(
+                t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"trinh-chieu-{deck.meeting}.html", "text/html"
+            )
+            st.download_button(
+                t("present_pack_images", req.lang),
+                lambda: present.images_pack(deck, req.lang),
+                f"trinh-chieu-{deck.meeting}.zip",
+                "application/zip",
+            )
+            st.caption(t("present_keys", req.lang))
+    figure = fit(slide.figure, present.CHART_HEIGHT)
+    st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")
+    st.container(key="present_caption").markdown(present.escape_markdown(slide.caption))
+
+
+show_slide()
