@@ -35,28 +35,15 @@ def show_slide() -> None:
         badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
     counter.container(key="present_counter").markdown(f"{slide.number}/{slide.total}")
     with controls.container(key="present_controls", horizontal=True, gap="small"):
-        if st.button(
-            "", icon=":material/chevron_left:", type="tertiary", shortcut="Left", key="present_prev", help=t("present_prev", req.lang)
-        ):
-            present.go_to(present.current() - 1, len(deck.slides))
-            st.rerun(scope="fragment")
+        total = len(deck.slides)
         playing = st.session_state.get("present_playing")
-        icon = ":material/pause:" if playing else ":material/play_arrow:"
-        if st.button(
-            "",
-            icon=icon,
-            type="tertiary",
-            shortcut="Space",
-            key="present_play",
-            help=t("present_pause" if playing else "present_play", req.lang),
-        ):
-            present.toggle_playing()
-            st.rerun()  # the clock is set when the fragment is declared
-        if st.button(
-            "", icon=":material/chevron_right:", type="tertiary", shortcut="Right", key="present_next", help=t("present_next", req.lang)
-        ):
-            present.go_to(present.current() + 1, len(deck.slides))
-            st.rerun(scope="fragment")
+        for key, icon, shortcut, label, callback, args in (
+            ("present_prev", ":material/chevron_left:", "Left", "present_prev", present.step, (-1, total)),
+            ("present_play", ":material/pause:" if playing else ":material/play_arrow:", "Space",
+             "present_pause" if playing else "present_play", present.toggle_playing, ()),
+            ("present_next", ":material/chevron_right:", "Right", "present_next", present.step, (1, total)),
+        ):  # fmt: skip
+            st.button("", key=key, icon=icon, type="tertiary", shortcut=shortcut, help=t(label, req.lang), on_click=callback, args=args)
         with st.popover("", icon=":material/download:", type="tertiary", help=t("present_pack", req.lang)):
             st.download_button(
                 t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"trinh-chieu-{deck.meeting}.html", "text/html"

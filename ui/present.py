@@ -86,7 +86,7 @@ def deck(req: Request, meeting: Meeting) -> Deck:
 
 def start(req: Request, deck: Deck) -> None:
     """Set the slide position once per session (and again when the URL asks for another deck)."""
-    key = (deck.meeting, deck.title, len(deck.slides), req.slide)
+    key = (deck.meeting, deck.title, len(deck.slides))
     if st.session_state.get("present_key") == key:
         return
     st.session_state["present_key"] = key
@@ -95,11 +95,9 @@ def start(req: Request, deck: Deck) -> None:
     st.session_state["present_shown_at"] = time.monotonic()
 
 
-def tick(req: Request, deck: Deck) -> float | None:
+def tick(req: Request, deck: Deck) -> float:
     """How often the slide fragment wakes up: the URL's interval, else the largest step that divides
-    every slide's configured seconds; None while paused (the page then reruns only on a click)."""
-    if not st.session_state.get("present_playing"):
-        return None
+    every slide's configured seconds. It keeps ticking while paused, so Play needs no page rerun."""
     if req.interval:
         return float(req.interval)
     return float(reduce(math.gcd, (s.seconds for s in deck.slides)))
@@ -114,7 +112,7 @@ def advance_if_due(req: Request, deck: Deck) -> None:
     if not st.session_state.get("present_playing"):
         return
     index = st.session_state["present_index"]
-    step = tick(req, deck) or 1.0
+    step = tick(req, deck)
     due = st.session_state["present_shown_at"] + seconds_of(req, deck, index) - min(1.0, step / 4)
     if time.monotonic() >= due:
         go_to(index + 1, len(deck.slides))
@@ -124,6 +122,11 @@ def go_to(index: int, total: int) -> None:
     st.session_state["present_index"] = index % total
     st.session_state["present_shown_at"] = time.monotonic()
     st.query_params["slide"] = str(index % total + 1)
+
+
+def step(delta: int, total: int) -> None:
+    """Button callback: previous (-1) or next (+1) slide."""
+    go_to(current() + delta, total)
 
 
 def toggle_playing() -> None:

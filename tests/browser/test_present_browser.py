@@ -22,7 +22,7 @@ OVERFLOWING = """() => {
     const style = getComputedStyle(el);
     const scrollsY = ['auto', 'scroll'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
     const scrollsX = ['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
-    if ((scrollsY || scrollsX) && el.clientHeight > 0) out.push(el.tagName + '.' + el.className + ' ' + el.scrollHeight + '>' + el.clientHeight);
+    if ((scrollsY || scrollsX) && el.clientHeight > 0) out.push(el.tagName + '.' + el.className);
   }
   return out;
 }"""

@@ -1,0 +1,118 @@
+"""AppTest for /present: which slide shows, the auto-advance clock, the URL filters, the buttons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import TESTS
+
+APP = str(TESTS.parent / "app.py")
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def present(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/present.py")
+    return at.run()
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.count("/") == 1 and m.value.replace("/", "").isdigit())
+
+
+def chart(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def test_first_slide_without_sidebar_and_stays_without_interval(app_env: Path) -> None:
+    at = present(meeting="so-ket-2016")
+    assert not at.exception
+    assert counter(at) == "1/8"
+    assert len(at.sidebar) == 0  # no filters drawn for the projector
+    assert at.session_state["present_playing"] is False
+    at.session_state["present_shown_at"] = 0.0  # long ago: still no advance when not playing
+    at.run()
+    assert counter(at) == "1/8"
+
+
+def test_slide_param_opens_that_slide(app_env: Path) -> None:
+    at = present(meeting="so-ket-2016", slide="2")
+    assert counter(at) == "2/8"
+    figure = chart(at)
+    assert figure["layout"]["title"]["text"].startswith("Số xã được chọn hỗ trợ xây dựng nông thôn mới — Đợt 1/2016")
+    assert any("Chưa đơn vị nào đạt chỉ tiêu" in m.value or "Dẫn đầu" in m.value for m in at.markdown)
+
+
+def test_interval_advances_when_the_slide_has_had_its_time(app_env: Path) -> None:
+    at = present(meeting="so-ket-2016", interval="10", slide="8")
+    assert at.session_state["present_playing"] is True
+    assert counter(at) == "8/8"
+    at.run()  # not yet due
+    assert counter(at) == "8/8"
+    at.session_state["present_shown_at"] = 0.0
+    at.run()
+    assert counter(at) == "1/8"  # wraps round to the first slide
+    assert at.query_params["slide"] in ("1", ["1"])
+
+
+def test_buttons_move_and_pause(app_env: Path) -> None:
+    at = present(meeting="so-ket-2016", interval="10")
+    at.button(key="present_next").click().run()
+    assert counter(at) == "2/8"
+    at.button(key="present_prev").click().run()
+    at.button(key="present_prev").click().run()
+    assert counter(at) == "8/8"
+    at.button(key="present_play").click().run()
+    assert at.session_state["present_playing"] is False
+    at.session_state["present_shown_at"] = 0.0
+    at.run()
+    assert counter(at) == "8/8"
+
+
+def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: Path) -> None:
+    at = present(meeting="tong-ket-2016", block="STP", slide="2")
+    assert not at.exception
+    assert counter(at) == "2/7"  # the three enforcement slides are THADS-only
+    units = {y for trace in chart(at)["data"] for y in trace.get("y", []) if isinstance(y, str)}
+    assert units and all(u.startswith("STP ") for u in units)
+
+
+def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
+    at = present(period="P1")
+    assert counter(at) == "1/8"
+    at = present(period="year", slide="2")
+    assert "Năm 2016" in chart(at)["layout"]["title"]["text"]
+
+
+def test_bad_url_values_are_ignored(app_env: Path) -> None:
+    at = present(meeting="../../etc/passwd", interval="0", slide="abc", block="<b>", period="P9")
+    assert not at.exception
+    assert counter(at).startswith("1/")
+    assert at.session_state["present_playing"] is False
+
+
+def test_a_broken_meeting_file_is_reported(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    meetings = app_env / "meetings"
+    meetings.mkdir()
+    (meetings / "hop.toml").write_text('title = "Họp"\nyear = 2016\n[[slides]]\nkind = "units"\n', encoding="utf-8")
+    monkeypatch.setenv("THIDUA_MEETINGS", str(meetings))
+    at = present()
+    assert not at.exception
+    assert "hop.toml" in at.error[0].value and "slides[1].indicator" in at.error[0].value
