@@ -30,7 +30,8 @@ def show_slide() -> None:
     slide = deck.slides[present.current()]
     meta, badge, counter, controls = st.columns([14, 2.2, 0.8, 2.6], vertical_alignment="center")
     with meta.container(key="present_meta"):
-        st.markdown(present.escape_markdown(f"{deck.title} · {slide.period} · {slide.as_of}"))
+        st.markdown(f"{present.escape_markdown(deck.title)} · **{present.escape_markdown(slide.period)}**")
+        st.markdown(present.escape_markdown(slide.as_of))
     if slide.is_demo:
         badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
     counter.container(key="present_counter").markdown(f"{slide.number}/{slide.total}")
@@ -56,7 +57,8 @@ def show_slide() -> None:
             )
             st.caption(t("present_keys", req.lang))
     figure = fit(slide.figure, present.CHART_HEIGHT)
-    st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")
+    with st.container(key="present_chart_box"):  # keeps its height while the chart is swapped
+        st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")
     st.container(key="present_caption").markdown(present.escape_markdown(slide.caption))
 
 

@@ -3,10 +3,8 @@ the cached deck, the slide position and the auto-advance clock, and the CSS that
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
-from functools import reduce
 from string import Template
 
 import streamlit as st
@@ -20,7 +18,7 @@ from analytics.slides import Deck, build_deck, default_meeting, load_all
 from ui import data
 
 # At 1920×1080: header line, chart, caption — sized so nothing scrolls (tests/browser checks).
-CHART_HEIGHT = 900
+CHART_HEIGHT = 940
 
 
 @dataclass(frozen=True)
@@ -95,12 +93,15 @@ def start(req: Request, deck: Deck) -> None:
     st.session_state["present_shown_at"] = time.monotonic()
 
 
+TICK_SECONDS = 1.0
+
+
 def tick(req: Request, deck: Deck) -> float:
-    """How often the slide fragment wakes up: the URL's interval, else the largest step that divides
-    every slide's configured seconds. It keeps ticking while paused, so Play needs no page rerun."""
-    if req.interval:
-        return float(req.interval)
-    return float(reduce(math.gcd, (s.seconds for s in deck.slides)))
+    """How often the slide fragment wakes up to check the clock. Streamlit's timer is not in step
+    with the moment a slide appeared, so a one-second tick keeps every slide within a second of its
+    time; a rerun with an unchanged slide sends nothing new to the browser (measured: the chart's
+    DOM node is kept), and it keeps ticking while paused, so Play needs no page rerun."""
+    return TICK_SECONDS
 
 
 def seconds_of(req: Request, deck: Deck, index: int) -> int:
@@ -112,8 +113,7 @@ def advance_if_due(req: Request, deck: Deck) -> None:
     if not st.session_state.get("present_playing"):
         return
     index = st.session_state["present_index"]
-    step = tick(req, deck)
-    due = st.session_state["present_shown_at"] + seconds_of(req, deck, index) - min(1.0, step / 4)
+    due = st.session_state["present_shown_at"] + seconds_of(req, deck, index) - TICK_SECONDS / 4
     if time.monotonic() >= due:
         go_to(index + 1, len(deck.slides))
 
@@ -148,13 +148,17 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 [data-testid="stMainBlockContainer"] { padding: 10px 28px 0 28px !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"], .stApp { background: $paper; color: $ink; }
 [data-testid="stVerticalBlock"] { gap: 0.35rem; }
-.st-key-present_meta p { font-size: 22px; color: $muted; margin: 0; }
+.st-key-present_meta p { font-size: 22px; color: $muted; margin: 0; line-height: 1.25; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.st-key-present_meta [data-testid="stMarkdown"]:last-child p { font-size: 18px; }
+.st-key-present_meta [data-testid="stVerticalBlock"] { gap: 0; }
 .st-key-present_counter p { font-size: 22px; font-weight: 700; margin: 0; text-align: right; color: $ink; }
 .st-key-present_caption p { font-size: 24px; margin: 0; color: $ink; line-height: 1.3; }
 .st-key-present_controls button { min-height: 0; padding: 0 8px; opacity: 0.55; color: $ink; }
 .st-key-present_controls button:hover { opacity: 1; }
 .st-key-present_demo p { font-size: 20px; font-weight: 700; color: #FFFFFF; background: #B2182B;
   padding: 0 10px; border-radius: 4px; margin: 0; white-space: nowrap; }
+.st-key-present_chart_box { min-height: ${chart_height}px; }
 /* A timed slide change must not dim the slide while the fragment reruns. */
 [data-stale="true"] { opacity: 1 !important; }
 </style>
@@ -165,7 +169,7 @@ def chrome_off(variant: str) -> None:
     """No sidebar, toolbar or navigation on the projector; the colours of the variant."""
     from analytics.slide_charts import palette
 
-    st.html(Template(_CSS).substitute(palette(variant)))
+    st.html(Template(_CSS).substitute(palette(variant), chart_height=CHART_HEIGHT))
 
 
 def html_pack(deck: Deck, lang: str) -> bytes:

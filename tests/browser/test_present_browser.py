@@ -76,13 +76,20 @@ def test_kpi_and_timeline_slides_fit_too(page, server, number: int) -> None:  # 
 
 
 def test_slides_advance_by_themselves_without_reloading(page, server) -> None:  # type: ignore[no-untyped-def]
-    _open(page, server.url + "/present?meeting=so-ket-2016&interval=3")
-    assert _counter(page) == "1/8"
+    page.goto(server.url + "/present?meeting=so-ket-2016&interval=4")
+    page.wait_for_selector(".st-key-present_counter", timeout=60_000)
+    first = int(_counter(page).split("/")[0])
     page.evaluate("window.__still_same_page = true")
-    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '2/8'", timeout=15_000)
-    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '3/8'", timeout=15_000)
+    times = []
+    for step in (1, 2):
+        expected = f"{(first - 1 + step) % 8 + 1}/8"
+        page.wait_for_function(
+            "n => document.querySelector('.st-key-present_counter').innerText.trim() === n", arg=expected, timeout=20_000, polling=100
+        )
+        times.append(page.evaluate("performance.now()"))
+    assert 2_500 <= times[1] - times[0] <= 6_500  # about the interval, not every tick
     assert page.evaluate("window.__still_same_page === true")  # a fragment rerun, not a page load
-    assert "slide=3" in page.url
+    assert f"slide={(first + 1) % 8 + 1}" in page.url
     assert page.evaluate(OVERFLOWING) == []
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.js_errors == []
