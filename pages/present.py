@@ -22,16 +22,28 @@ if not deck.slides:
     st.info(t("present_no_slides"))
     st.stop()
 present.start(req, deck)
+# Outside the ticking fragment, so a download in progress is not replaced every second.
+with st.container(key="present_pack"), st.popover("", icon=":material/download:", type="tertiary", help=t("present_pack", req.lang)):
+    st.download_button(
+        t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"trinh-chieu-{deck.meeting}.html", "text/html"
+    )
+    st.download_button(
+        t("present_pack_images", req.lang),
+        lambda: present.images_pack(deck, req.lang),
+        f"trinh-chieu-{deck.meeting}.zip",
+        "application/zip",
+    )
+    st.caption(t("present_keys", req.lang))
 
 
 @st.fragment(run_every=present.tick(req, deck))
 def show_slide() -> None:
     present.advance_if_due(req, deck)
     slide = deck.slides[present.current()]
-    meta, badge, counter, controls = st.columns([14, 2.2, 0.8, 2.6], vertical_alignment="center")
+    meta, badge, counter, controls = st.columns([12.5, 2.2, 0.8, 3.5], vertical_alignment="center")
     with meta.container(key="present_meta"):
-        st.markdown(f"{present.escape_markdown(deck.title)} · **{present.escape_markdown(slide.period)}**")
-        st.markdown(present.escape_markdown(slide.as_of))
+        title, period, as_of = (present.escape_markdown(x) for x in (deck.title, slide.period, slide.as_of))
+        st.markdown(f"{title} · **{period}**  \n{as_of}")
     if slide.is_demo:
         badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
     counter.container(key="present_counter").markdown(f"{slide.number}/{slide.total}")
@@ -45,17 +57,6 @@ def show_slide() -> None:
             ("present_next", ":material/chevron_right:", "Right", "present_next", present.step, (1, total)),
         ):  # fmt: skip
             st.button("", key=key, icon=icon, type="tertiary", shortcut=shortcut, help=t(label, req.lang), on_click=callback, args=args)
-        with st.popover("", icon=":material/download:", type="tertiary", help=t("present_pack", req.lang)):
-            st.download_button(
-                t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"trinh-chieu-{deck.meeting}.html", "text/html"
-            )
-            st.download_button(
-                t("present_pack_images", req.lang),
-                lambda: present.images_pack(deck, req.lang),
-                f"trinh-chieu-{deck.meeting}.zip",
-                "application/zip",
-            )
-            st.caption(t("present_keys", req.lang))
     figure = fit(slide.figure, present.CHART_HEIGHT)
     with st.container(key="present_chart_box"):  # keeps its height while the chart is swapped
         st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")

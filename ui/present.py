@@ -148,14 +148,15 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 [data-testid="stMainBlockContainer"] { padding: 10px 28px 0 28px !important; max-width: 100% !important; }
 [data-testid="stAppViewContainer"], .stApp { background: $paper; color: $ink; }
 [data-testid="stVerticalBlock"] { gap: 0.35rem; }
-.st-key-present_meta p { font-size: 22px; color: $muted; margin: 0; line-height: 1.25; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
-.st-key-present_meta [data-testid="stMarkdown"]:last-child p { font-size: 18px; }
-.st-key-present_meta [data-testid="stVerticalBlock"] { gap: 0; }
+.st-key-present_meta p { font-size: 20px; color: $muted; margin: 0; line-height: 1.3; }
+.st-key-present_meta { min-height: 54px; justify-content: center; }
 .st-key-present_counter p { font-size: 22px; font-weight: 700; margin: 0; text-align: right; color: $ink; }
 .st-key-present_caption p { font-size: 24px; margin: 0; color: $ink; line-height: 1.3; }
 .st-key-present_controls button { min-height: 0; padding: 0 8px; opacity: 0.55; color: $ink; }
-.st-key-present_controls button:hover { opacity: 1; }
+.st-key-present_controls button:hover, .st-key-present_pack button:hover { opacity: 1; }
+.st-key-present_controls { padding-right: 44px; }
+.st-key-present_pack { position: fixed; top: 12px; right: 20px; z-index: 999990; width: auto !important; }
+.st-key-present_pack button { min-height: 0; padding: 0 8px; opacity: 0.55; color: $ink; }
 .st-key-present_demo p { font-size: 20px; font-weight: 700; color: #FFFFFF; background: #B2182B;
   padding: 0 10px; border-radius: 4px; margin: 0; white-space: nowrap; }
 .st-key-present_chart_box { min-height: ${chart_height}px; }

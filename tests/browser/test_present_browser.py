@@ -156,3 +156,23 @@ def test_the_html_pack_runs_offline_and_shows_every_slide(chromium, demo_store: 
     assert seen == [f"{n}/{len(deck.slides)}" for n in range(1, len(deck.slides) + 1)]
     assert requested == [] and errors == []
     context.close()
+
+
+def test_the_pack_downloads_from_the_page(page, server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _open(page, server.url + "/present?meeting=so-ket-2016&block=STP")
+    page.locator("[data-testid='stPopoverButton'] >> visible=true").click()
+    with page.expect_download(timeout=30_000) as html_download:
+        page.get_by_text("Bản trình chiếu HTML").click()
+    html_file = tmp_path / "pack.html"
+    html_download.value.save_as(html_file)
+    assert html_file.read_text(encoding="utf-8").count('<section class="slide"') == 6  # STP: no enforcement slides
+    with page.expect_download(timeout=90_000) as zip_download:
+        page.get_by_text("Ảnh PNG 1920×1080 và PDF").click()
+    zip_file = tmp_path / "pack.zip"
+    zip_download.value.save_as(zip_file)
+    import zipfile
+
+    with zipfile.ZipFile(zip_file) as archive:
+        names = archive.namelist()
+    assert sum(n.endswith(".png") for n in names) == 6 and sum(n.endswith(".pdf") for n in names) == 1
+    assert page.locator("[data-testid='stException']").count() == 0
