@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,8 +44,3 @@ def test_cli_writes_the_whole_pack(tmp_path: Path) -> None:
     assert names == [f"trang-{n:02d}.png" for n in range(1, 9)] + ["trinh-chieu-so-ket-2016.html", "trinh-chieu-so-ket-2016.pdf"]
     assert _pdf_pages((out / "trinh-chieu-so-ket-2016.pdf").read_bytes()) == 8
     assert Image.open(out / "trang-01.png").size == (1920, 1080)
-    archive = tmp_path / "hop.zip"
-    result = run(tmp_path, "pack", "--meeting", "tong-ket-2016", "--block", "STP", "-o", str(archive))
-    assert result.returncode == 0, result.stderr.decode()
-    with zipfile.ZipFile(archive) as z:
-        assert sum(n.endswith(".png") for n in z.namelist()) == 7
