@@ -116,3 +116,25 @@ def test_a_broken_meeting_file_is_reported(app_env: Path, monkeypatch: pytest.Mo
     at = present()
     assert not at.exception
     assert "hop.toml" in at.error[0].value and "slides[1].indicator" in at.error[0].value
+
+
+def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: Path) -> None:
+    import time
+
+    at = present(meeting="so-ket-2016", interval="auto", slide="7")  # slides 1–7: 15 s, slide 8: 10 s
+    assert at.session_state["present_playing"] is True
+    at.session_state["present_shown_at"] = time.monotonic() - 12
+    at.run()
+    assert counter(at) == "7/8"  # 12 s < 15 s
+    at.session_state["present_shown_at"] = time.monotonic() - 16
+    at.run()
+    assert counter(at) == "8/8"
+    at.session_state["present_shown_at"] = time.monotonic() - 11
+    at.run()
+    assert counter(at) == "1/8"  # the timeline slide has 10 s
+
+
+def test_english_slides(app_env: Path) -> None:
+    at = present(meeting="tong-ket-2016", lang="en", slide="2")
+    assert "Year 2016" in chart(at)["layout"]["title"]["text"]
+    assert any(m.value.startswith("Leading:") or "share the lead" in m.value for m in at.markdown)
