@@ -44,7 +44,7 @@ html, body { margin: 0; height: 100%; overflow: hidden; background: var(--paper)
   flex-direction: column; }
 .slide.active { display: flex; }
 .top { display: flex; justify-content: space-between; align-items: baseline; gap: 24px; font-size: 22px; }
-.top .meta { color: var(--muted); }
+.top .meta { color: var(--muted); line-height: 1.3; }
 .top .right { white-space: nowrap; }
 .demo { color: #FFFFFF; background: #B2182B; padding: 2px 10px; border-radius: 4px; margin-right: 16px; font-weight: bold; }
 .chart { flex: 1 1 auto; min-height: 0; }
@@ -109,7 +109,7 @@ def offline_html(deck: Deck, lang: str = "vi") -> str:
         demo = f'<span class="demo">{html.escape(t("demo_badge", lang))}</span>' if s.is_demo else ""
         sections.append(
             f'<section class="slide" data-seconds="{int(s.seconds)}">'
-            f'<div class="top"><div class="meta">{html.escape(deck.title)} · <b>{html.escape(s.period)}</b> · {html.escape(s.as_of)}</div>'
+            f'<div class="top"><div class="meta">{html.escape(deck.title)} · <b>{html.escape(s.period)}</b><br>{html.escape(s.as_of)}</div>'
             f'<div class="right">{demo}<b>{s.number}/{s.total}</b></div></div>'
             f'<div class="chart"></div><div class="caption">{html.escape(s.caption)}</div></section>'
         )
