@@ -13,9 +13,12 @@ leave_legacy_pages_mode()
 req = present.request()
 try:
     meeting = present.meeting_for(req)
-    deck = present.deck(req, meeting)
+    deck = present.deck(req, meeting) if meeting else None
 except ConfigError as exc:
     st.error(f"{t('config_error')}: {exc}")
+    st.stop()
+if deck is None:
+    st.info(t("no_campaign"))
     st.stop()
 present.chrome_off(deck.variant)
 if not deck.slides:

@@ -138,3 +138,12 @@ def test_english_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", lang="en", slide="2")
     assert "Year 2016" in chart(at)["layout"]["title"]["text"]
     assert any(m.value.startswith("Leading:") or "share the lead" in m.value for m in at.markdown)
+
+
+def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_DEMO", "0")
+    at = present(meeting="so-ket-2016", slide="2")
+    assert not at.exception
+    assert counter(at) == "2/8"
+    assert any("chưa có số liệu" in m.value for m in at.markdown)
+    assert not any(m.value == "DỮ LIỆU MINH HỌA" for m in at.markdown)

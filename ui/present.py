@@ -58,15 +58,18 @@ def request() -> Request:
     )
 
 
-def meeting_for(req: Request) -> Meeting:
+def meeting_for(req: Request) -> Meeting | None:
     """The meeting file the URL names or the one for its year and period; the built-in default
-    slides when there is none. A malformed file raises ConfigError for the page to show."""
+    slides when there is none; None when no year is configured at all. A malformed file raises
+    ConfigError for the page to show."""
     settings = from_env()
     meetings = load_all(settings.meetings_dir, load_campaigns(settings.campaigns_dir))
     chosen = pick_meeting(meetings, req.meeting, req.year, req.period)
     if chosen is not None:
         return chosen
     years = data.years(data.version())
+    if not years:
+        return None
     return default_meeting(req.year or years[0], req.period or "year", req.block or "ALL", req.lang)
 
 
