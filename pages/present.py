@@ -41,6 +41,8 @@ with st.container(key="present_pack"), st.popover("", icon=":material/download:"
 
 @st.fragment(run_every=present.tick(req, deck))
 def show_slide() -> None:
+    if present.data_changed():
+        st.rerun()  # an upload arrived during the meeting: rebuild the deck, keep the place
     present.advance_if_due(req, deck)
     slide = deck.slides[present.current()]
     meta, badge, counter, controls = st.columns([12.5, 2.2, 0.8, 3.5], vertical_alignment="center")

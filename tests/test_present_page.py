@@ -147,3 +147,14 @@ def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, 
     assert counter(at) == "2/8"
     assert any("chưa có số liệu" in m.value for m in at.markdown)
     assert not any(m.value == "DỮ LIỆU MINH HỌA" for m in at.markdown)
+
+
+def test_a_new_data_version_rebuilds_the_deck_and_keeps_the_place(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import data
+
+    at = present(meeting="so-ket-2016", slide="3")
+    built = at.session_state["present_version"]
+    monkeypatch.setattr(data, "version", lambda: built + 1)  # an upload commits while slides run
+    at.run()
+    assert not at.exception
+    assert at.session_state["present_version"] == built + 1 and counter(at) == "3/8"

@@ -79,7 +79,15 @@ def _deck(version: int, meeting: Meeting, year: int | None, period: str | None, 
 
 
 def deck(req: Request, meeting: Meeting) -> Deck:
-    return _deck(data.version(), meeting, req.year, req.period, req.block, req.variant, req.lang)
+    version = data.version()
+    built = _deck(version, meeting, req.year, req.period, req.block, req.variant, req.lang)
+    st.session_state["present_version"] = version
+    return built
+
+
+def data_changed() -> bool:
+    """True when the store's data version moved since the deck was built (checked on every tick)."""
+    return data.version() != st.session_state.get("present_version")
 
 
 # --- position and clock -----------------------------------------------------------------------------
