@@ -109,7 +109,7 @@ def milestone_timeline(
         fig.add_annotation(
             x=m.date, y=0.45 if up else -0.45, ax=0, ay=-60 if up else 60, showarrow=True, arrowwidth=2,
             arrowcolor=colours["muted"], yanchor="bottom" if up else "top", align="center",
-            text="<br>".join(lines), font={"size": sizes["label"], "color": colours["ink"]},
+            text="<br>".join(lines), font={"size": sizes["font"] + 2, "color": colours["ink"]},
         )  # fmt: skip
     if milestones:
         fig.add_scatter(
