@@ -374,12 +374,12 @@ def check(
         files.append(result)
         problems += found
     problems += _merge_batch(files)
-    if not [p for p in problems if p.severity == "error"] and not replace_demo and any(f.kind for f in files) and _has_demo(cur):
+    if not replace_demo and any(f.kind for f in files) and has_demo(cur):
         problems.append(_problem(None, None, None, None, "demo_present"))
     return Checked(files, problems)
 
 
-def _has_demo(cur: Cursor) -> bool:
+def has_demo(cur: Cursor) -> bool:
     rows = cur.execute("SELECT (SELECT count(*) FROM facts WHERE is_demo) + (SELECT count(*) FROM communes WHERE is_demo)").fetchall()
     return bool(rows[0][0])
 
@@ -819,7 +819,7 @@ def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = Fals
 
     def work(cur: Cursor) -> CommitResult:
         removed = 0
-        if _has_demo(cur):
+        if has_demo(cur):
             if not replace_demo:
                 raise DemoPresentError()
             removed = demo.remove_in(cur, by)
@@ -848,16 +848,17 @@ def _sha(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _describe(f: FileResult) -> str:
+def describe(f: FileResult, lang: str = "vi") -> str:
+    """Format, encoding, separator, sheet and decimal mark detected, for people to check."""
     parts = [f.format.upper()]
     if f.encoding:
         parts.append(f.encoding)
     if f.delimiter:
-        parts.append({"\t": "tab"}.get(f.delimiter, f.delimiter))
+        parts.append(t("up_separator", lang, sep={"\t": "Tab"}.get(f.delimiter, f"“{f.delimiter}”")))
     if f.sheet:
-        parts.append(f"sheet {f.sheet}")
+        parts.append(t("up_sheet", lang, sheet=f.sheet))
     if f.decimal:
-        parts.append(f"decimal {f.decimal}")
+        parts.append(t("up_decimal", lang, mark=f.decimal))
     return " · ".join(parts)
 
 
@@ -877,7 +878,7 @@ def _store_results(cur: Cursor, f: FileResult, by: str, same_as: int | None) -> 
         cur.unregister("incoming")
     if not row[0][0]:
         return Stored(f.name, None, "results", Applied(0, 0, 0, len(frame)), *shape, same_as=same_as)
-    upload_id = record_upload(cur, kind="results", created_by=by, file_name=f.name, raw=f.raw, n_rows=f.n_rows, note=_describe(f))
+    upload_id = record_upload(cur, kind="results", created_by=by, file_name=f.name, raw=f.raw, n_rows=f.n_rows, note=describe(f))
     applied = apply_values(cur, upload_id, frame)
     return Stored(f.name, upload_id, "results", applied, *shape, same_as=same_as)
 
@@ -896,7 +897,7 @@ def _store_register(cur: Cursor, f: FileResult, by: str, same_as: int | None) ->
         unchanged += len(incoming & current)
     if new == 0 and changed == 0:
         return Stored(f.name, None, "communes", Applied(0, 0, 0, unchanged), *shape, same_as=same_as)
-    upload_id = record_upload(cur, kind="communes", created_by=by, file_name=f.name, raw=f.raw, n_rows=f.n_rows, note=_describe(f))
+    upload_id = record_upload(cur, kind="communes", created_by=by, file_name=f.name, raw=f.raw, n_rows=f.n_rows, note=describe(f))
     replace_register(cur, upload_id, frame)
     cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [len(frame), upload_id])
     return Stored(f.name, upload_id, "communes", Applied(upload_id, new, changed, unchanged), *shape, same_as=same_as)

@@ -64,6 +64,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- upload and history (issue 3) ---
     "page_upload": ("Tải số liệu lên", "Upload data"),
     "up_error": ("Lỗi", "Error"),
+    "up_separator": ("phân cách {sep}", "separator {sep}"),
+    "up_sheet": ("trang “{sheet}”", "sheet “{sheet}”"),
+    "up_decimal": ("dấu thập phân “{mark}”", "decimal mark “{mark}”"),
     "up_warning": ("Cảnh báo", "Warning"),
     "up_where_file": ("tệp {file}", "file {file}"),
     "up_where_row": ("dòng {row}", "row {row}"),

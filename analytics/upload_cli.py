@@ -59,7 +59,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         checked = ingest.check(cur, sources, year=args.year, quarter=args.quarter, replace_demo=args.replace_demo)
         for f in checked.files:
             if f.kind:
-                print(t("up_file_read", lang, file=f.name, kind=t(f"up_kind_{f.kind}", lang), format=ingest._describe(f), rows=f.n_rows))
+                print(
+                    t("up_file_read", lang, file=f.name, kind=t(f"up_kind_{f.kind}", lang), format=ingest.describe(f, lang), rows=f.n_rows)
+                )
         for problem in checked.problems:
             _err(problem.text(lang))
         if not checked.ok:
