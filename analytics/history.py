@@ -176,7 +176,7 @@ def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
         WHERE h.upload_id > $1
         UNION
         SELECT DISTINCT h.upload_id FROM commune_history h
-        JOIN (SELECT unit_code, year, program FROM commune_history WHERE upload_id = $1
+        JOIN (SELECT unit_code, year, program FROM commune_history WHERE upload_id = $1 OR old_upload_id = $1
               UNION SELECT unit_code, year, program FROM communes WHERE upload_id = $1) k USING (unit_code, year, program)
         WHERE h.upload_id > $1
         """,
@@ -207,11 +207,15 @@ def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
 
 
 def _revert_communes(cur: Cursor, upload_id: int, new_id: int) -> int:
-    """Put back the register rows `upload_id` replaced, for every (unit, year, program) it touched."""
+    """Put back the register rows `upload_id` replaced, for every (unit, year, program) it touched.
+
+    The keys it touched are those it replaced (history rows under it), those it wrote that are still
+    there, and those it wrote that a later upload replaced (history rows whose old_upload_id is it).
+    """
     cur.execute(
         """
         CREATE OR REPLACE TEMP TABLE revert_keys AS
-        SELECT unit_code, year, program FROM commune_history WHERE upload_id = $old
+        SELECT unit_code, year, program FROM commune_history WHERE upload_id = $old OR old_upload_id = $old
         UNION SELECT unit_code, year, program FROM communes WHERE upload_id = $old
         """,
         {"old": upload_id},

@@ -161,6 +161,7 @@ class Checked:
 
     files: list[FileResult]
     problems: list[Problem]
+    replace_demo: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -376,7 +377,7 @@ def check(
     problems += _merge_batch(files)
     if not replace_demo and any(f.kind for f in files) and has_demo(cur):
         problems.append(_problem(None, None, None, None, "demo_present"))
-    return Checked(files, problems)
+    return Checked(files, problems, replace_demo)
 
 
 def has_demo(cur: Cursor) -> bool:
@@ -676,7 +677,8 @@ def _check_register(
                 _problem(name, number, columns[cols.get("unit_code", cols.get("unit_name", 0))], unit_row.code, "inactive_unit", year=year)
             )
         problems += found
-        if found or unit_row is None or year is None or program is None or status is None or not isinstance(commune, str):
+        failed = any(p.severity == "error" for p in found)
+        if failed or unit_row is None or year is None or program is None or status is None or not isinstance(commune, str):
             continue
         key = (unit_row.code, year, program, fold(commune))
         if key in seen:
@@ -763,10 +765,12 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
                            count(*) FILTER (WHERE f.value = i.value) AS unchanged
                     FROM incoming i
                     JOIN units u ON u.code = i.unit_code
-                    LEFT JOIN facts f ON f.unit_code = i.unit_code AND f.year = CAST(i.year AS INTEGER)
+                    LEFT JOIN (SELECT * FROM facts WHERE NOT (is_demo AND $replace_demo)) f
+                         ON f.unit_code = i.unit_code AND f.year = CAST(i.year AS INTEGER)
                          AND f.quarter = CAST(i.quarter AS INTEGER) AND f.indicator = i.indicator
                     GROUP BY i.unit_code, u.short_name ORDER BY i.unit_code
-                    """
+                    """,
+                    {"replace_demo": checked.replace_demo},
                 ).fetchall()
             finally:
                 cur.unregister("incoming")
@@ -776,7 +780,7 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
                              "new": new, "changed": changed, "unchanged": unchanged})  # fmt: skip
         elif f.kind == "communes" and not f.communes.empty:
             for (code, year, program), part in f.communes.groupby(["unit_code", "year", "program"], sort=True):
-                current = _current_register(cur, str(code), int(year), str(program))
+                current = _current_register(cur, str(code), int(year), str(program), skip_demo=checked.replace_demo)
                 incoming = _register_set(part)
                 rows.append(
                     {"file": f.name, "kind": "communes", "unit_code": code, "unit": _short_name(cur, str(code)),
@@ -799,10 +803,11 @@ def _register_set(frame: pd.DataFrame) -> set[tuple[object, ...]]:
     return out
 
 
-def _current_register(cur: Cursor, code: str, year: int, program: str) -> set[tuple[object, ...]]:
+def _current_register(cur: Cursor, code: str, year: int, program: str, *, skip_demo: bool = False) -> set[tuple[object, ...]]:
     frame = cur.execute(
-        "SELECT commune, district, status, achieved_on, note FROM communes WHERE unit_code = ? AND year = ? AND program = ?",
-        [code, year, program],
+        "SELECT commune, district, status, achieved_on, note FROM communes"
+        " WHERE unit_code = ? AND year = ? AND program = ? AND NOT (is_demo AND ?)",
+        [code, year, program, skip_demo],
     ).df()
     return _register_set(frame)
 

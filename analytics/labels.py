@@ -217,6 +217,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_register_csv": ("Mẫu danh sách xã (CSV)", "Commune register template (CSV)"),
     "up_files": ("Chọn một hoặc nhiều tệp (tối đa {limit} MB mỗi tệp)", "Choose one or more files (up to {limit} MB each)"),
     "up_check_period": ("Chỉ nhận số liệu của năm và quý đã chọn", "Only accept the chosen year and quarter"),
+    "up_demo_explain": (
+        "Kho đang chứa dữ liệu minh họa. Số liệu thật chỉ được lưu khi bạn chọn xóa dữ liệu minh họa (cả hai không trộn lẫn).",
+        "The store holds demo data. Real figures are stored only if you choose to remove the demo data (never mixed).",
+    ),
     "up_replace_demo": (
         "Xóa dữ liệu minh họa và thay bằng số liệu thật",
         "Remove the demo data and replace it with real figures",

@@ -41,17 +41,14 @@ def problems_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
         {
             t("col_severity", lang): t("up_error", lang) if p.severity == "error" else t("up_warning", lang),
             t("col_file", lang): p.file or "",
-            t("col_row", lang): p.row,
+            t("col_row", lang): "" if p.row is None else str(p.row),
             t("col_column", lang): p.column or "",
-            t("col_value", lang): p.value or "",
             t("col_problem", lang): p.message(lang),
+            t("col_value", lang): p.value or "",
         }
         for p in ordered
     ]
-    frame = pd.DataFrame(rows)
-    if not frame.empty:
-        frame[t("col_row", lang)] = frame[t("col_row", lang)].astype("Int64")
-    return frame
+    return pd.DataFrame(rows)
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Mau_bao_cao") -> bytes:

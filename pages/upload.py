@@ -40,7 +40,10 @@ files = st.file_uploader(
     key=f"up_files_{st.session_state['up_round']}",
 )
 only_period = st.checkbox(t("up_check_period"), value=False, key="up_only_period")
-replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo") if actions.has_demo() else False
+replace_demo = False
+if actions.has_demo():
+    st.warning(f"**{t('demo_badge')}** — {t('up_demo_explain')}", icon="⚠️")
+    replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
 
 for line in st.session_state.pop("up_done", []):
     st.success(line)
