@@ -54,7 +54,8 @@ def main() -> None:
             print(f"CLI import {path.name}: exit {result.returncode} in {took:.2f} s (whole process incl. start-up)")
         good = sorted((ROOT / "tests" / "data" / "upload" / "good").glob("*.*"))
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "analytics", "import", "--dry-run", str(good[0])], cwd=ROOT, env=env, capture_output=True)
+        command = [sys.executable, "-m", "analytics", "import", "--dry-run", str(good[0])]
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True)
         print(f"CLI import --dry-run {good[0].name}: exit {result.returncode} in {time.perf_counter() - start:.2f} s")
 
 
