@@ -27,6 +27,7 @@ SINGLE_FORMATS = [
     "excel_vn_windows1258_semicolon.csv",
     "excel_unicode_text_utf16.txt",
     "workbook_second_sheet.xlsx",
+    "excel_formula_with_cached_value.xlsx",
     "messy_nfd_names_shuffled.csv",
 ]
 

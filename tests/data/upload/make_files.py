@@ -13,6 +13,7 @@ import random
 import shutil
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +102,22 @@ def good(frame: pd.DataFrame, folder: Path) -> None:
     for row in frame.itertuples(index=False):
         data.append([None if pd.isna(v) else v for v in row])
     book.save(folder / "workbook_second_sheet.xlsx")
+    # 5b. What Excel saves for a consolidation sheet: a SUM formula with its computed value cached.
+    #     openpyxl cannot compute, so the cached <v> is written into the sheet XML as Excel would.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tong hop"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else v for v in row])
+    column = list(frame.columns).index("Tổng số CBCCVC (người)") + 1
+    cell = sheet.cell(row=2, column=column)
+    letter = cell.column_letter
+    cached = cell.value
+    cell.value = f"=SUM(0,{cached:g})"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (folder / "excel_formula_with_cached_value.xlsx").write_bytes(_cache_formula_value(buffer.getvalue(), f"{letter}2", cached))
     # 6. Messy by hand: NFD text, headers in other case and spacing, indicator codes as some headers,
     #    columns shuffled, blank rows, units named (some without diacritics), a title row above the header.
     messy = frame.drop(columns=["Mã đơn vị", "Khối"]).copy()
@@ -131,6 +148,25 @@ def good(frame: pd.DataFrame, folder: Path) -> None:
     for block in ("STP", "THADS"):
         part = frame[frame["Khối"] == block]
         (split / f"{block.lower()}.csv").write_bytes(write_csv(cells(part, plain), ",", "\r\n").encode("utf-8-sig"))
+
+
+def _cache_formula_value(xlsx: bytes, ref: str, value: float) -> bytes:
+    """Add Excel's cached result <v> to the formula cell `ref` of the first sheet."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode("utf-8")
+                start = text.index(f'<c r="{ref}"')
+                end = text.index("</c>", start)
+                cell = text[start:end]
+                assert "<f>" in cell and "<v />" in cell, cell
+                text = text[:start] + cell.replace("<v />", f"<v>{value:g}</v>") + text[end:]
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def registers(folder: Path) -> None:
