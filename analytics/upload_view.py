@@ -103,10 +103,14 @@ def history_frame(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     )
 
 
-def revertible(uploads: pd.DataFrame) -> list[int]:
-    """Uploads a person may try to revert (not yet reverted), newest first."""
+def revertible(uploads: pd.DataFrame, lang: str = "vi") -> dict[int, str]:
+    """Uploads a person may try to revert (not yet reverted), newest first, with a label naming each."""
     ok = uploads[uploads["kind"].isin(["results", "communes", "revert"]) & uploads["reverted_by"].isna()]
-    return [int(i) for i in ok["id"]]
+    labels = {}
+    for row in ok.itertuples(index=False):
+        what = row.file_name if isinstance(row.file_name, str) else t(f"up_kind_{row.kind}", lang)
+        labels[int(row.id)] = f"#{int(row.id)} · {what} · {row.created_by} · {fmt_datetime(row.created_at.to_pydatetime())}"
+    return labels
 
 
 def register_template(cur: Cursor, year: int) -> pd.DataFrame:

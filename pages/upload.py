@@ -56,7 +56,8 @@ if files:
     if not problems.empty:
         st.subheader(t("up_problems"))
         (st.error if checked.errors else st.warning)(t("up_rejected", errors=len(checked.errors), warnings=len(checked.warnings)))
-        st.dataframe(problems, hide_index=True, width="stretch")
+        wide = {t("col_problem"): st.column_config.TextColumn(width="large"), t("col_column"): st.column_config.TextColumn(width="medium")}
+        st.dataframe(problems, hide_index=True, width="stretch", column_config=wide)
         st.download_button(t("up_download_errors"), upload_view.errors_csv(problems), file_name="loi_tai_len.csv", key="dl_errors")
     if checked.ok:
         st.subheader(t("up_preview"))
@@ -74,8 +75,8 @@ else:
     st.dataframe(upload_view.history_frame(uploads), hide_index=True, width="stretch")
     choices = upload_view.revertible(uploads)
     if choices and actions.may_change():
-        pick_col, button_col, _ = st.columns([1, 1, 3])
-        target = pick_col.selectbox(t("up_revert_pick"), choices, format_func=lambda i: f"#{i}", key="up_revert_pick")
+        pick_col, button_col, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
+        target = pick_col.selectbox(t("up_revert_pick"), list(choices), format_func=choices.get, key="up_revert_pick")
         if button_col.button(t("up_revert_button", id=target), key="up_revert"):
             ok, message = actions.revert_action(int(target))
             (st.success if ok else st.error)(message)
