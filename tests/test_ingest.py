@@ -378,3 +378,31 @@ def test_copy_of_the_store_file_is_not_needed_for_check(tmp_path: Path, empty_st
     shutil.copy(GOOD / "utf8_nobom_lf.csv", tmp_path / "a.csv")
     ingest.check(empty_store.cursor(), [source_from_path(tmp_path / "a.csv")])
     assert empty_store.data_version() == version
+
+
+def test_an_uploaded_percentage_must_lie_between_0_and_100(tmp_path: Path) -> None:
+    """No shipped indicator is an uploaded percentage, so a campaign copy adds one (kind stock, unit %)."""
+    from analytics.settings import DATA_DIR, Settings
+
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    toml = (DATA_DIR / "campaigns" / "2016.toml").read_text(encoding="utf-8")
+    extra = (
+        '\n[[indicators]]\ncode = "ty_le_tu_cham"\nlabel = "Tỷ lệ tự chấm"\nunit = "%"\nblock = "ALL"\nkind = "stock"\ncontent = "ND9"\n'
+    )
+    marker = "# Chỉ tiêu. period"
+    (campaigns / "2016.toml").write_text(toml.replace(marker, extra + "\n" + marker), encoding="utf-8")
+    settings = Settings(tmp_path / "p.duckdb", DATA_DIR / "units.csv", campaigns, load_demo_when_new=False)
+    store = open_store(settings)
+    try:
+        text = (
+            "Mã đơn vị,Năm,Quý,Tỷ lệ tự chấm (%)\r\nSTP_QN,2016,1,100\r\nSTP_HN,2016,1,-1\r\nSTP_HP,2016,1,100.5\r\nSTP_HD,2016,1,99.5\r\n"
+        )
+        checked = ingest.check(store.cursor(), [source_from_bytes("pct.csv", text.encode())])
+        assert [(p.code, p.row) for p in checked.errors] == [("negative", 3), ("percent_range", 4)]
+        assert dict(zip(checked.files[0].values["unit_code"], checked.files[0].values["value"], strict=True)) == {
+            "STP_QN": 100.0,
+            "STP_HD": 99.5,
+        }
+    finally:
+        store.close()
