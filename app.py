@@ -20,6 +20,13 @@ except ConfigError as exc:
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("pages/compare.py", title=t("page_compare"), icon="📶", url_path="compare"),
+        st.Page("pages/phases.py", title=t("page_phases"), icon="🔁", url_path="phases"),
+        st.Page("pages/rural.py", title=t("page_rural"), icon="🌾", url_path="rural"),
+        st.Page("pages/legal_access.py", title=t("page_legal_access"), icon="⚖️", url_path="legal_access"),
+        st.Page("pages/enforcement.py", title=t("page_enforcement"), icon="🏛️", url_path="enforcement"),
+        st.Page("pages/unit_profile.py", title=t("page_unit_profile"), icon="🗂️", url_path="unit_profile"),
+        st.Page("pages/scoring.py", title=t("page_scoring"), icon="🏅", url_path="scoring"),
     ]
 )
 st.session_state["filters"] = filters.sidebar()
