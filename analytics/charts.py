@@ -267,7 +267,10 @@ def quarter_trend(
             annotation_text=period_label(f"P{number + 1}", lang) if number < 2 else f"{number + 1}",
             annotation_position="top left", annotation_font_size=sizes["label"],
         )  # fmt: skip
-    for code, series in frame.sort_values("quarter").groupby("unit_code", sort=False):
+    ordered = frame.sort_values("quarter")
+    if highlight is not None:  # the highlighted unit last, so it is drawn on top
+        ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
+    for code, series in ordered.groupby("unit_code", sort=False):
         row = series.iloc[0]
         full = series.set_index("quarter").reindex([1, 2, 3, 4])
         bold = highlight is None or code == highlight
@@ -309,18 +312,26 @@ def milestone_timeline(
     labels = [f"{_esc([n])[0]}<br>{d.strftime('%d/%m/%Y')}" for n, d in zip(milestones["name"], dates, strict=True)]
     fig.add_scatter(
         x=dates, y=[0] * len(dates), mode="markers+text", text=labels,
-        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(dates))],
+        textposition=["bottom center" if i % 2 else "top center" for i in range(len(dates))],
         marker={"size": 18, "color": BLOCK_COLOURS["STP"], "symbol": "diamond", "line": {"color": INK, "width": 1}},
         textfont={"size": sizes["label"]}, customdata=_esc(milestones["place"].fillna("")),
         hovertemplate="%{text}<br>%{customdata}<extra></extra>", showlegend=False,
     )  # fmt: skip
     today_ts = pd.Timestamp(today)  # type: ignore[arg-type]
-    fig.add_vline(x=today_ts.value / 1e6, line={"color": TARGET_COLOUR, "width": 3, "dash": "dot"},
-                  annotation_text=f"{t('today', lang)} {today_ts.strftime('%d/%m/%Y')}", annotation_position="top")  # fmt: skip
-    if phases is not None and not phases.empty:
-        start, end = pd.Timestamp(phases["start_date"].min()), pd.Timestamp(phases["end_date"].max())
-        lo, hi = min(start, today_ts), max(end, today_ts)
-        fig.update_xaxes(range=[lo - pd.Timedelta(days=20), hi + pd.Timedelta(days=20)])
+    start = pd.Timestamp(phases["start_date"].min()) if phases is not None and not phases.empty else dates.min()
+    end = pd.Timestamp(phases["end_date"].max()) if phases is not None and not phases.empty else dates.max()
+    today_text = f"{t('today', lang)} {today_ts.strftime('%d/%m/%Y')}"
+    if start <= today_ts <= end:
+        fig.add_vline(x=today_ts.value / 1e6, line={"color": TARGET_COLOUR, "width": 3, "dash": "dot"})
+        fig.add_annotation(x=today_ts, y=1.45, text=today_text, showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]})
+    else:  # the campaign year is over (or not begun): say so at the edge instead of stretching the axis
+        edge = end if today_ts > end else start
+        arrow = "→" if today_ts > end else "←"
+        fig.add_annotation(
+            x=edge, y=1.45, text=f"{today_text} {arrow}" if today_ts > end else f"{arrow} {today_text}",
+            xanchor="right" if today_ts > end else "left", showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]},
+        )  # fmt: skip
+    fig.update_xaxes(range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(visible=False, range=[-1.6, 1.6])
     fig.update_xaxes(tickformat="%m/%Y", showgrid=False)
     return _layout(fig, title, theme, height=300 if theme == "screen" else 420)
@@ -339,7 +350,8 @@ def grouped_unit_bars(
     ys, names = _esc(data["short_name"]), _esc(data["name"])
     decimals = _decimals(pd.concat([data[c] for c, _ in series]), unit)
     fig = go.Figure()
-    for (column, label), colour in zip(series, SERIES_COLOURS, strict=False):
+    # Plotly stacks a horizontal group bottom-up: add the series in reverse so the first is on top.
+    for (column, label), colour in reversed(list(zip(series, SERIES_COLOURS, strict=False))):
         values = data[column]
         fig.add_bar(
             x=values.fillna(0), y=ys, orientation="h", name=label, marker={"color": colour, "line": {"color": INK, "width": 0.5}},
@@ -353,7 +365,7 @@ def grouped_unit_bars(
     top = max([float(data[c].max()) for c, _ in series if data[c].notna().any()] + [target or 0, 0])
     if top > 0:
         fig.update_xaxes(range=[0, top * 1.2])
-    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
     fig.update_yaxes(categoryorder="array", categoryarray=ys)
     fig.update_xaxes(title={"text": unit} if unit else None)
     return _layout(fig, title, theme, height=140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2)
@@ -365,6 +377,9 @@ def score_bars(
     """Total score per unit (best first) coloured by block, grade thresholds as vertical lines."""
     data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
     fig = unit_bars(data, title, t("col_points", lang).lower(), theme=theme, lang=lang)
+    for trace in fig.data:  # totals with the rubric's two decimals, as in the drill-down
+        if trace.type == "bar":
+            trace.text = [fmt_number(v, 2) for v in trace.x]
     if grades is not None:
         for g in grades.itertuples(index=False):
             if g.min_points > 0:

@@ -171,9 +171,8 @@ def common_target(series: pd.DataFrame) -> float | None:
 def side_by_side(values: pd.DataFrame, columns: dict[str, str], sort_by: str) -> pd.DataFrame:
     """Some indicators of a period_values() frame as columns per unit (renamed), best `sort_by` first."""
     part = values[values["indicator"].isin(list(columns))]
-    wide = part.pivot_table(
-        index=["unit_code", "short_name", "name", "block"], columns="indicator", values="value", aggfunc="first", dropna=False
-    )
-    wide = wide.reindex(columns=list(columns)).rename(columns=columns).reset_index()
+    units = values.drop_duplicates("unit_code")[["unit_code", "short_name", "name", "block"]]
+    by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=list(columns))
+    wide = units.merge(by_unit.rename(columns=columns).reset_index(), on="unit_code", how="left")
     wide.columns.name = None
     return wide.sort_values([sort_by, "short_name"], ascending=[False, True], na_position="last").reset_index(drop=True)

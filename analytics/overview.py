@@ -44,7 +44,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         goal = ntm["target_min"].fillna(0).sum()
         below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
         meeting = int(ntm["meets_target"].eq(True).sum())
-        detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị ≥ 2"
+        detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị đạt"
         if below:
             detail += " · " + t("below_target", lang) + ": " + ", ".join(below)
         out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))

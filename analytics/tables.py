@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from analytics.config import Rubric
@@ -25,14 +26,22 @@ def display(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(values):
             out[column] = values.map(lambda v: t("yes") if v else t("no"))
         elif pd.api.types.is_numeric_dtype(values):
-            decimals = 0 if values.dropna().apply(lambda v: float(v).is_integer()).all() else 2
-            out[column] = values.map(lambda v, d=decimals: MISSING_TEXT if pd.isna(v) else fmt_number(float(v), d))
+            out[column] = values.map(_number)
         else:
             out[column] = values.map(_cell)
     return out
 
 
+def _number(value: object) -> str:
+    if pd.isna(value):  # type: ignore[call-overload]
+        return MISSING_TEXT
+    number = float(value)  # type: ignore[arg-type]
+    return fmt_number(number, 0 if number.is_integer() else 2)
+
+
 def _cell(value: object) -> str:
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(str(v) for v in value)
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value is pd.NaT:
         return "—"
     if isinstance(value, bool):
@@ -41,7 +50,7 @@ def _cell(value: object) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else fmt_date(value)
     if isinstance(value, date):
         return fmt_date(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | np.ndarray):
         return ", ".join(str(v) for v in value)
     return str(value)
 
@@ -103,8 +112,9 @@ def commune_table(communes: pd.DataFrame) -> pd.DataFrame:
 def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     """Units as rows, the given indicators as columns (their labels), in the frame's unit order."""
     part = values[values["indicator"].isin(indicators)]
-    wide = part.pivot_table(index=["unit_code", "name", "block"], columns="indicator", values="value", aggfunc="first", dropna=False)
-    wide = wide.reindex(columns=indicators).reset_index()
+    units = values.drop_duplicates("unit_code")[["unit_code", "name", "block"]]
+    by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=indicators)
+    wide = units.merge(by_unit.reset_index(), on="unit_code", how="left")
     labels = dict(zip(part["indicator"], part["label"], strict=False))
     out = pd.DataFrame({t("col_unit"): wide["name"], t("col_block"): wide["block"].map(block_name)})
     for code in indicators:
@@ -113,7 +123,7 @@ def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({t("indicator"): card["label"], t("unit"): card["unit"]})
+    out = pd.DataFrame({t("indicator"): card["label"], t("col_measure"): card["unit"]})
     for q in ("Q1", "Q2", "Q3", "Q4"):
         out[f"Quý {q[1]}"] = card[q] if q in card else float("nan")
     out["Đợt 1"], out["Đợt 2"], out["Cả năm"] = card["value_p1"], card["value_p2"], card["year"]

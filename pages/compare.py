@@ -40,7 +40,7 @@ else:
 
 st.divider()
 view = filters.url_choice(
-    t("heatmap_title", period=""), ["targets", "points"], "cmp_heat", "heat", widget="radio",
+    t("heat_view"), ["targets", "points"], "cmp_heat", "heat", widget="radio",
     format_func=lambda v: t("met_share") if v == "targets" else t("score_total"),
 )  # fmt: skip
 if view == "points" and scores is not None:

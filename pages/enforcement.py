@@ -27,10 +27,9 @@ if f.period != "year":
 
 period = period_name(f.year, f.period)
 plot = {"width": "stretch", "config": {"displaylogo": False}}
-left, right = st.columns(2)
-for column, code in ((left, "ty_le_viec"), (right, "ty_le_tien")):
+for code in ("ty_le_viec", "ty_le_tien"):
     ranked = measures.indicator_slice(values, code)
     title = t("chart_units_title", indicator=str(ranked["label"].iloc[0]), period=period)
-    column.plotly_chart(charts.unit_bars(ranked, title, "%"), **plot)
+    st.plotly_chart(charts.unit_bars(ranked, title, "%"), **plot)
 
 table(tables.enforcement_table(values), f"thi_hanh_an_{f.year}_{f.period}", key="thads_table")
