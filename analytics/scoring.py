@@ -36,13 +36,13 @@ def _num(value: float, unit: str = "") -> str:
 
 def rule_text(c: Criterion, lang: str = "vi", unit: str = "") -> str:
     """The criterion's rule in one line, as printed in the points table."""
-    pts = fmt_number(c.max_points, 0 if c.max_points.is_integer() else 2)
+    pts = fmt_number(c.max_points, 0 if float(c.max_points).is_integer() else 2)
     if c.method == "target":
         return t("rule_target", lang, points=pts)
     if c.method == "linear":
         assert c.zero_at is not None and c.full_at is not None
         return t("rule_linear", lang, zero=_num(c.zero_at, unit), full=_num(c.full_at, unit), points=pts)
-    return "; ".join(f"≥ {_num(th, unit)} → {fmt_number(p, 0 if p.is_integer() else 2)}" for th, p in c.steps)
+    return "; ".join(f"≥ {_num(th, unit)} → {fmt_number(p, 0 if float(p).is_integer() else 2)}" for th, p in c.steps)
 
 
 def _criterion_points(c: Criterion, row: pd.Series | None, decimals: int, lang: str) -> tuple[float, str]:
@@ -72,7 +72,7 @@ def _criterion_points(c: Criterion, row: pd.Series | None, decimals: int, lang: 
     if not reached:
         return 0.0, t("score_below_steps", lang, value=shown, first=_num(c.steps[0][0]))
     th, p = reached[-1]
-    return p, f"{shown} ≥ {_num(th)} → {fmt_number(p, 0 if p.is_integer() else 2)}"
+    return float(p), f"{shown} ≥ {_num(th)} → {fmt_number(p, 0 if float(p).is_integer() else 2)}"
 
 
 def _adjustment_fires(a: Adjustment, row: pd.Series | None) -> bool:
