@@ -30,7 +30,7 @@ def test_heatmap_has_22_units_by_9_contents_and_grey_missing(demo) -> None:  # t
     assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
     grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
     assert grey, "THADS Thái Bình's missing Q4 stocks must show as grey cells"
-    texts = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"][0].text
+    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
     assert "chưa báo cáo" in texts
 
 
@@ -49,7 +49,7 @@ def test_dumbbell_shows_every_unit_and_missing_phase(demo) -> None:  # type: ign
     both = dashboard.rank_phases(dashboard.phase_values(cur, 2016), "xa_ntm")
     fig = charts.phase_dumbbell(both, "Số xã: Đợt 1 và Đợt 2 năm 2016", "xã")
     assert len(_categories(fig)) == 22
-    gap = [tr for tr in fig.data if tr.mode == "markers+text"][0]
+    gap = next(tr for tr in fig.data if tr.mode == "markers+text")
     assert list(gap.y) == ["THADS Thái Bình"] and gap.text[0] == "Đợt 2: chưa báo cáo"
     assert fig.layout.title.text.startswith("Số xã")
 
