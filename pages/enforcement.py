@@ -19,6 +19,9 @@ spec = data.period_spec(version, f.year, f.period)
 start, end = data.thads_span(version, f.year, f.period).split(" – ")
 st.info(t("enforcement_period", start=start, end=end), icon="📅")
 values = data.period_values(version, f.year, f.period, "THADS")
+if values.empty:
+    st.info(t("no_units", year=f.year))
+    st.stop()
 page.one_unit_note(values["unit_code"].nunique())
 if values["target_illustrative"].any():
     st.caption(t("enforcement_illustrative"))

@@ -8,6 +8,7 @@ from analytics.labels import block_name, period_name, t
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
+from ui.text import plain
 
 leave_legacy_pages_mode()
 
@@ -31,7 +32,7 @@ st.caption(t("scoring_flag_rule", grades=", ".join(rubric.flag.grades), rank=rub
 if flagged.empty:
     st.info(t("scoring_flag_none"))
 else:
-    st.success(" · ".join(f"{r.short_name} ({block_name(r.block)}, hạng {r.rank})" for r in flagged.itertuples()), icon="🏅")
+    st.success(plain(" · ".join(f"{r.short_name} ({block_name(r.block)}, hạng {r.rank})" for r in flagged.itertuples())), icon="🏅")
 
 grades = data.rubric_grades(f.year)
 for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
@@ -42,6 +43,9 @@ table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.
 
 st.subheader(t("scoring_drill"))
 codes = summary.loc[summary["block"].isin(blocks), "unit_code"].tolist()
+if not codes:
+    st.info(t("no_units", year=f.year))
+    st.stop()
 names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
 default = f.unit if f.unit in codes else codes[0]
 unit = filters.url_choice(t("filter_unit"), codes, "sc_unit", "drill", format_func=names.get, default=default)

@@ -8,6 +8,7 @@ from analytics.labels import block_name, fmt_number, t
 from ui import data, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
+from ui.text import plain
 
 leave_legacy_pages_mode()
 
@@ -22,7 +23,7 @@ if status is None or not status.active:
     st.warning(t("unit_merged", unit=name, year=f.year, successor=successor))
     st.stop()
 
-st.subheader(status.name)
+st.subheader(plain(status.name))
 scores = data.scores(version, f.year)
 if scores is not None:
     mine = scores.summary[scores.summary["unit_code"] == f.unit]
@@ -35,7 +36,7 @@ if scores is not None:
             t("profile_rank", block=block_name(status.block), rank=rank, count=count, points=points, grade=row["grade"]), f"{rank}/{count}"
         )
         if row["rank_note"]:
-            st.caption(row["rank_note"])
+            st.caption(plain(row["rank_note"]))
         detail = scores.detail[scores.detail["unit_code"] == f.unit]
         st.plotly_chart(charts.points_breakdown(detail, f"{t('scoring_drill')} — {status.short_name}"), width="stretch")
 
