@@ -64,7 +64,11 @@ def unit_bars(frame: pd.DataFrame, title: str, unit: str = "", *, theme: str = "
         if part.empty:
             continue
         meets = part["meets_target"] if "meets_target" in part else pd.Series([None] * len(part))
-        texts = [fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") for v, m in zip(part["value"], meets, strict=True)]
+        partial = part["status"].eq("partial") if "status" in part else pd.Series([False] * len(part), index=part.index)
+        texts = [
+            fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") + (f" ({_status_text('partial', lang)})" if p else "")
+            for v, m, p in zip(part["value"], meets, partial, strict=True)
+        ]
         fig.add_bar(
             x=part["value"],
             y=part["short_name"],
@@ -128,7 +132,9 @@ def _esc(values: object) -> list[str]:
     return [html.escape(str(v)) for v in values]  # type: ignore[attr-defined]
 
 
-def attainment_heatmap(frame: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+def attainment_heatmap(
+    frame: pd.DataFrame, title: str, *, scale_title: str | None = None, theme: str = "screen", lang: str = "vi"
+) -> go.Figure:
     """Units (rows, in the frame's order) × covenant contents (columns) coloured by share attained.
 
     Needs short_name, name, content, title, share (0–1 or NaN), status ok|missing|none, text.
@@ -153,7 +159,7 @@ def attainment_heatmap(frame: pd.DataFrame, title: str, *, theme: str = "screen"
     fig = go.Figure()
     fig.add_heatmap(
         z=z, x=xs, y=ys, zmin=0, zmax=1, colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hovertext=hover, hoverinfo="text",
-        colorbar={"title": {"text": t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
+        colorbar={"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
     )  # fmt: skip
     missing = frame[frame["status"] == "missing"]
     if not missing.empty:

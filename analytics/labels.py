@@ -99,6 +99,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "met_share": ("Tỷ lệ chỉ tiêu đạt", "Share of targets met"),
     "heat_view": ("Tô màu bảng nhiệt theo", "Colour the heatmap by"),
+    "points_share": ("Tỷ lệ điểm đạt được", "Share of points earned"),
+    "heatmap_points_title": ("Điểm chấm theo nội dung Giao ước — năm {year}", "Points by covenant content — {year}"),
+    "heatmap_points_note": (
+        "Mỗi ô: điểm đạt / điểm tối đa của các tiêu chí thuộc nội dung đó (bảng điểm năm, không tính cộng/trừ); ô xám: chưa báo cáo.",
+        "Each cell: points earned / available for the content's criteria (no bonus or penalty); grey: not reported.",
+    ),
     "no_target": ("không có chỉ tiêu giao", "no target set"),
     "phase_compare_title": ("{indicator}: Đợt 1 và Đợt 2 năm {year}", "{indicator}: phase 1 vs phase 2, {year}"),
     "trend_title": ("{indicator} theo quý — {who}", "{indicator} by quarter — {who}"),

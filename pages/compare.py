@@ -46,9 +46,9 @@ view = filters.url_choice(
 if view == "points" and scores is not None:
     detail = scores.detail if f.block is None else scores.detail[scores.detail["block"] == f.block]
     grid = scoring.content_points(detail, data.contents(version, f.year))
-    heat_title = f"{t('score_total')} theo nội dung Giao ước — năm {f.year}"
+    heat_title, scale, note = t("heatmap_points_title", year=f.year), t("points_share"), t("heatmap_points_note")
 else:
     grid = data.attainment(version, f.year, f.period, f.block)
-    heat_title = t("heatmap_title", period=period_name(f.year, f.period))
-st.plotly_chart(charts.attainment_heatmap(grid, heat_title), width="stretch", config={"displaylogo": False})
-st.caption(t("heatmap_note"))
+    heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
+st.plotly_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale), width="stretch", config={"displaylogo": False})
+st.caption(note)

@@ -102,3 +102,12 @@ def test_user_text_is_escaped_in_charts() -> None:
     fig = charts.phase_dumbbell(frame, "t")
     assert "&lt;b&gt;X&lt;/b&gt;" in _categories(fig)
     assert all("<script>" not in str(tr.customdata) for tr in fig.data)
+
+
+def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    values = measures.period_values(cur, measures.period_spec(cur, 2016, "P2"))
+    fig = charts.unit_bars(measures.indicator_slice(values, "hoat_dong_ntm"), "Hoạt động — Đợt 2/2016", "hoạt động")
+    labels = {y: text for tr in fig.data if tr.type == "bar" for y, text in zip(tr.y, tr.text, strict=True)}
+    assert labels["THADS Thái Bình"].endswith("(thiếu quý)")  # Q4 not reported: a partial sum, said so
+    assert not labels["STP Hà Nội"].endswith("(thiếu quý)")
