@@ -256,13 +256,15 @@ def quarter_trend(
     highlight: str | None = None,
     phases: pd.DataFrame | None = None,
     target: float | None = None,
+    reference: pd.DataFrame | None = None,
     theme: str = "screen",
     lang: str = "vi",
 ) -> go.Figure:
     """Quarter-by-quarter lines, one per unit (short_name, name, block, quarter, value), phases shaded.
 
     With `highlight` (a unit code) that unit is drawn bold and the others thin and light; without it
-    every unit is drawn in its block colour. Missing quarters leave a gap, never a zero.
+    every unit is drawn thin in its block colour. `reference` (block, quarter, value, label), e.g. each
+    block's median, is drawn bold and dashed. Missing quarters leave a gap, never a zero.
     """
     sizes = THEMES[theme]
     fig = go.Figure()
@@ -279,8 +281,8 @@ def quarter_trend(
     for code, series in ordered.groupby("unit_code", sort=False):
         row = series.iloc[0]
         full = series.set_index("quarter").reindex([1, 2, 3, 4])
-        bold = highlight is None or code == highlight
-        colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold else "#BBBBBB"
+        bold = code == highlight or (highlight is None and reference is None)
+        colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold or highlight is None else "#BBBBBB"
         fig.add_scatter(
             x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", connectgaps=False,
             name=_esc([row["short_name"]])[0], showlegend=highlight is not None and bold,
@@ -289,6 +291,15 @@ def quarter_trend(
             customdata=_esc([row["name"]] * 4),
             hovertemplate=f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>",
         )  # fmt: skip
+    if reference is not None:
+        for label, ref in reference.sort_values("quarter").groupby("label", sort=False):
+            full = ref.set_index("quarter").reindex([1, 2, 3, 4])
+            colour = BLOCK_COLOURS.get(str(ref["block"].iloc[0]), INK)
+            fig.add_scatter(
+                x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", name=_esc([label])[0],
+                line={"color": colour, "width": 5, "dash": "dash"}, marker={"size": 11, "color": colour, "symbol": "diamond"},
+                hovertemplate=_esc([label])[0] + ": %{y:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+            )  # fmt: skip
     if target is not None:
         fig.add_hline(y=target, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
                       annotation_text=f"{t('target', lang)} {fmt_number(target, decimals)}", annotation_position="top right")  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import measures
+from analytics.labels import block_name
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
@@ -176,3 +177,10 @@ def side_by_side(values: pd.DataFrame, columns: dict[str, str], sort_by: str) ->
     wide = units.merge(by_unit.rename(columns=columns).reset_index(), on="unit_code", how="left")
     wide.columns.name = None
     return wide.sort_values([sort_by, "short_name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+
+
+def block_medians(series: pd.DataFrame) -> pd.DataFrame:
+    """Per block and quarter, the median of the units' values (missing units left out)."""
+    med = series.dropna(subset=["value"]).groupby(["block", "quarter"], as_index=False)["value"].median()
+    med["label"] = "Trung vị " + med["block"].map(block_name).str.replace("Khối ", "khối ", regex=False)
+    return med

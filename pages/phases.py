@@ -38,6 +38,7 @@ who = data.unit_label(version, f.unit, f.year) if f.unit else (block_name(f.bloc
 trend = charts.quarter_trend(
     series, t("trend_title", indicator=labels[code], who=who), units[code], highlight=f.unit,
     phases=data.phases(version, f.year), target=dashboard.common_target(series),
+    reference=None if f.unit else dashboard.block_medians(series),
 )  # fmt: skip
 st.plotly_chart(trend, width="stretch", config={"displaylogo": False})
 st.caption(t("quarter_values_note"))

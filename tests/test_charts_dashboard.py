@@ -111,3 +111,13 @@ def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
     labels = {y: text for tr in fig.data if tr.type == "bar" for y, text in zip(tr.y, tr.text, strict=True)}
     assert labels["THADS Thái Bình"].endswith("(thiếu quý)")  # Q4 not reported: a partial sum, said so
     assert not labels["STP Hà Nội"].endswith("(thiếu quý)")
+
+
+def test_block_trend_draws_each_block_median(mini_store: Store) -> None:
+    series = dashboard.quarter_values(mini_store.cursor(), 2016)
+    series = series[series["indicator"] == "buoi_pbgdpl"]
+    medians = dashboard.block_medians(series).set_index(["block", "quarter"])["value"]
+    assert medians["STP", 1] == 7.5 and medians["STP", 4] == 40  # (10+5)/2; STP_B missing Q4 is left out
+    fig = charts.quarter_trend(series, "Buổi PBGDPL", "buổi", reference=dashboard.block_medians(series))
+    ref = next(tr for tr in fig.data if tr.name == "Trung vị khối Sở Tư pháp")
+    assert list(ref.y) == [7.5, 13.5, 19.5, 40] and ref.line.dash == "dash"
