@@ -121,3 +121,25 @@ def test_block_trend_draws_each_block_median(mini_store: Store) -> None:
     fig = charts.quarter_trend(series, "Buổi PBGDPL", "buổi", reference=dashboard.block_medians(series))
     ref = next(tr for tr in fig.data if tr.name == "Trung vị khối Sở Tư pháp")
     assert list(ref.y) == [7.5, 13.5, 19.5, 40] and ref.line.dash == "dash"
+
+
+def test_every_dashboard_chart_has_a_projector_variant(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    rubric = load_campaign(DATA_DIR / "campaigns" / "2016.toml").rubric
+    assert rubric is not None
+    detail = scoring.score(values, rubric).detail
+    both = dashboard.rank_phases(dashboard.phase_values(cur, 2016), "xa_ntm")
+    series = dashboard.quarter_values(cur, 2016)
+    series = series[series["indicator"] == "xa_ntm"]
+    pairs = dashboard.side_by_side(values, {"xa_xnpl_dang_ky": "a", "xa_xnpl_dat": "b"}, sort_by="b")
+    figures = [
+        charts.attainment_heatmap(dashboard.content_attainment(values, dashboard.contents(cur, 2016)), "t", theme="projector"),
+        charts.phase_dumbbell(both, "t", "xã", theme="projector"),
+        charts.quarter_trend(series, "t", "xã", reference=dashboard.block_medians(series), theme="projector"),
+        charts.milestone_timeline(dashboard.milestones(cur, 2016), "t", date(2016, 6, 1), theme="projector"),
+        charts.grouped_unit_bars(pairs, "t", [("a", "A"), ("b", "B")], theme="projector"),
+        charts.points_breakdown(detail[detail["unit_code"] == "STP_HN"], "t", theme="projector"),
+    ]
+    for fig in figures:
+        assert fig.layout.title.font.size == charts.THEMES["projector"]["title"]
+        assert fig.layout.separators == ",."
