@@ -7,7 +7,7 @@ from analytics.labels import t
 from ui import data, filters
 from ui.routing import leave_legacy_pages_mode
 
-leave_legacy_pages_mode()
+leave_legacy_pages_mode(entry_script=True)
 st.set_page_config(page_title=t("app_title"), page_icon="🏅", layout="wide")
 
 try:
@@ -18,10 +18,22 @@ except ConfigError as exc:
 
 # url_path must equal the page file's stem (see ui/routing.py).
 navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
-        st.Page("pages/present.py", title=t("page_present"), icon="📽️", url_path="present"),
-    ]
+    {
+        t("nav_dashboard"): [
+            st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+            st.Page("pages/compare.py", title=t("page_compare"), icon=":material/bar_chart:", url_path="compare"),
+            st.Page("pages/phases.py", title=t("page_phases"), icon=":material/compare_arrows:", url_path="phases"),
+            st.Page("pages/rural.py", title=t("page_rural"), icon=":material/agriculture:", url_path="rural"),
+            st.Page("pages/legal_access.py", title=t("page_legal_access"), icon=":material/balance:", url_path="legal_access"),
+            st.Page("pages/enforcement.py", title=t("page_enforcement"), icon=":material/gavel:", url_path="enforcement"),
+            st.Page("pages/unit_profile.py", title=t("page_unit_profile"), icon=":material/badge:", url_path="unit_profile"),
+            st.Page("pages/scoring.py", title=t("page_scoring"), icon=":material/military_tech:", url_path="scoring"),
+            st.Page("pages/present.py", title=t("page_present"), icon=":material/slideshow:", url_path="present"),
+        ],
+        t("nav_data"): [
+            st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:", url_path="upload"),
+        ],
+    }
 )
 if navigation.url_path != "present":  # the projector page has no sidebar; it reads the URL itself
     st.session_state["filters"] = filters.sidebar()
