@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analytics.labels import fmt_number, t
+from analytics.labels import block_name, fmt_number, t
 
 MAX_NAMES = 3
 SEPARATOR = " · "
@@ -110,4 +110,56 @@ def kpi_caption(reporting: pd.DataFrame, values: pd.DataFrame, lang: str = "vi")
         parts.append(t("caption_ntm_none", lang))
     elif below:
         parts.append(t("caption_ntm_below", lang, units=_names(below, lang)))
+    return SEPARATOR.join(parts)
+
+
+def attainment_caption(grid: pd.DataFrame, lang: str = "vi") -> str:
+    """How many units meet every targeted content, and the units meeting the smallest share."""
+    rated = grid[grid["status"] == "ok"]
+    if rated.empty:
+        return t("no_data", lang)
+    per_unit = rated.groupby("short_name").agg(met=("met", "sum"), total=("total", "sum"))
+    share = per_unit["met"] / per_unit["total"]
+    parts = [t("caption_all_contents", lang, count=int((share == 1).sum()), total=len(share))]
+    lowest = share[share == share.min()].sort_index().index.tolist()
+    if share.min() < 1:
+        worst = per_unit.loc[lowest[0]]
+        parts.append(t("caption_fewest", lang, units=_names(lowest, lang), met=int(worst["met"]), total=int(worst["total"])))
+    return SEPARATOR.join(parts)
+
+
+def phase_caption(both: pd.DataFrame, unit: str, lang: str = "vi") -> str:
+    """Units that improved, fell back or held from phase 1 to phase 2, and the biggest improvement."""
+    signs = both["change_sign"].dropna()
+    parts = [t("caption_phase_moves", lang, up=int((signs > 0).sum()), down=int((signs < 0).sum()), same=int((signs == 0).sum()))]
+    improved = both[both["change_sign"] > 0]
+    if not improved.empty:
+        higher = bool(both["higher_is_better"].iloc[0])
+        best = improved.loc[(improved["change"] if higher else -improved["change"]).idxmax()]
+        decimals = _decimals(unit, both["change"])
+        size = fmt_number(abs(float(best["change"])), decimals) + ("%" if unit == "%" else f" {unit}".rstrip())
+        parts.append(t("caption_phase_best", lang, unit=best["short_name"], delta=size))
+    missing = both.loc[both["value_p1"].isna() | both["value_p2"].isna(), "short_name"].tolist()
+    if missing:
+        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+    return SEPARATOR.join(parts)
+
+
+def score_caption(summary: pd.DataFrame, lang: str = "vi") -> str:
+    """The first of each block with points and grade, and the units eligible for the sector flag."""
+    parts = []
+    for block, part in summary.groupby("block", sort=True):
+        top = part.sort_values("rank").iloc[0]
+        parts.append(
+            t(
+                "caption_score_top",
+                lang,
+                block=block_name(str(block), lang),
+                unit=top["short_name"],
+                points=fmt_number(top["total"], 2),
+                grade=top["grade"],
+            )
+        )
+    flagged = summary.loc[summary["flag_eligible"].astype(bool), "short_name"].tolist()
+    parts.append(t("caption_flag", lang, units=_names(flagged, lang)) if flagged else t("caption_flag_none", lang))
     return SEPARATOR.join(parts)

@@ -481,6 +481,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "caption_reported": ("{done}/{total} đơn vị đã báo cáo", "{done}/{total} units reported"),
     "caption_ntm_below": ("Chưa đạt chỉ tiêu xã nông thôn mới: {units}", "Below the new-rural commune target: {units}"),
     "caption_milestone": ("{name}: {date}, {place}", "{name}: {date}, {place}"),
+    "caption_all_contents": ("{count}/{total} đơn vị đạt mọi chỉ tiêu được giao", "{count}/{total} units meet every target"),
+    "caption_fewest": ("Đạt ít nhất: {units} ({met}/{total} chỉ tiêu)", "Fewest met: {units} ({met}/{total} targets)"),
+    "caption_phase_moves": (
+        "Đợt 2 so với đợt 1: {up} đơn vị tiến bộ, {down} giảm, {same} giữ nguyên",
+        "Phase 2 vs phase 1: {up} units improved, {down} fell back, {same} unchanged",
+    ),
+    "caption_phase_best": ("Tiến bộ nhiều nhất: {unit} (+{delta})", "Most improved: {unit} (+{delta})"),
+    "caption_score_top": (
+        "Dẫn đầu {block}: {unit} ({points} điểm, loại {grade})",
+        "First in {block}: {unit} ({points} points, grade {grade})",
+    ),
+    "caption_flag": ("Đủ điều kiện đề nghị Cờ thi đua: {units}", "Eligible for the emulation flag: {units}"),
+    "caption_flag_none": ("Chưa đơn vị nào đủ điều kiện đề nghị Cờ thi đua", "No unit is eligible for the emulation flag yet"),
     # --- users, audit, backups (issue 6) ---
     # --- performance (issue 7) ---
 }

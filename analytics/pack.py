@@ -278,7 +278,8 @@ def cli_pack(args, settings) -> int:  # type: ignore[no-untyped-def]
     from analytics.meetings import pick_meeting
     from analytics.slides import build_deck, default_meeting, load_all
 
-    meetings = load_all(settings.meetings_dir, load_campaigns(settings.campaigns_dir))
+    campaigns = load_campaigns(settings.campaigns_dir)
+    meetings = load_all(settings.meetings_dir, campaigns)
     if args.meeting and args.meeting not in meetings:
         names = ", ".join(meetings) or "(chưa có tệp nào)"
         print(f"Không có cuộc họp “{args.meeting}” trong {settings.meetings_dir}; có: {names}", file=sys.stderr)
@@ -293,7 +294,16 @@ def cli_pack(args, settings) -> int:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     store = open_store(settings, wait_seconds=10)
     try:
-        deck = build_deck(store.cursor(), meeting, year=args.year, period=period, block=args.block, lang=args.lang, variant=args.variant)
+        deck = build_deck(
+            store.cursor(),
+            meeting,
+            year=args.year,
+            period=period,
+            block=args.block,
+            lang=args.lang,
+            variant=args.variant,
+            campaigns=campaigns,
+        )
     finally:
         store.close()
     if not deck.slides:

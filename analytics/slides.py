@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import captions, charts, measures, overview
+from analytics import captions, charts, dashboard, measures, overview, scoring
 from analytics.config import Campaign, Milestone, Phase
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.meetings import Meeting, SlideSpec, load_meetings
@@ -34,6 +34,7 @@ class Params:
     block: str | None  # None: both blocks
     lang: str = "vi"
     variant: str = "light"
+    campaign: Campaign | None = field(default=None, compare=False, repr=False)
     memo: dict[tuple[str, str | None], pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def values(self, cur: Cursor, period: str | None = None) -> pd.DataFrame:
@@ -199,9 +200,79 @@ def _milestone_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -
     return SlideBody(title, figure, caption)
 
 
+def _heatmap_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    grid = dashboard.content_attainment(params.values(cur), dashboard.contents(cur, params.year))
+    if grid.empty:
+        return None
+    title = spec.title or t("heatmap_title", params.lang, period=period_name(params.year, params.period, params.lang))
+    return SlideBody(
+        title, charts.attainment_heatmap(grid, title, theme=theme, lang=params.lang), captions.attainment_caption(grid, params.lang)
+    )
+
+
+def _phases_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    assert spec.indicator is not None
+    row = _catalogue_row(cur, params.year, spec.indicator)
+    if row is None or not _applies(row["block"], params.block):
+        return None
+    both = dashboard.rank_phases(dashboard.phase_values(cur, params.year, params.block), spec.indicator)
+    label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
+    title = spec.title or t("phase_compare_title", params.lang, indicator=label, year=params.year)
+    figure = charts.phase_dumbbell(both, title, row["unit"], theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.phase_caption(both, row["unit"], params.lang))
+
+
+def _trend_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    assert spec.indicator is not None
+    row = _catalogue_row(cur, params.year, spec.indicator)
+    if row is None or not _applies(row["block"], params.block):
+        return None
+    quarters = dashboard.quarter_values(cur, params.year, params.block)
+    series = quarters[quarters["indicator"] == spec.indicator]
+    if series.empty:
+        return None
+    label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
+    who = block_name(params.block, params.lang) if params.block else t("all_blocks", params.lang)
+    title = spec.title or t("trend_title", params.lang, indicator=label, who=who)
+    figure = charts.quarter_trend(
+        series,
+        title,
+        row["unit"],
+        phases=dashboard.phases(cur, params.year),
+        target=dashboard.common_target(series),
+        theme=theme,
+        lang=params.lang,
+    )
+    ranked = measures.indicator_slice(params.values(cur), spec.indicator)
+    return SlideBody(title, figure, captions.indicator_caption(ranked, row["unit"], params.lang, change=_change(cur, params, row)))
+
+
+def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    rubric = params.campaign.rubric if params.campaign is not None else None
+    if rubric is None:
+        return None
+    summary = scoring.score(_year_values(cur, params), rubric, params.lang).summary
+    if params.block is not None:
+        summary = summary[summary["block"] == params.block]
+    grades = pd.DataFrame([{"code": g.code, "label": g.label, "min_points": g.min_points} for g in rubric.grades])
+    who = block_name(params.block, params.lang) if params.block else t("all_blocks", params.lang)
+    title = spec.title or t("scoring_chart_title", params.lang, block=who, year=params.year)
+    figure = charts.score_bars(scoring.score_frame_for_chart(summary), title, grades, theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.score_caption(summary, params.lang))
+
+
+def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:
+    """Scores are for the whole year and rank within a block, so they are computed for every unit."""
+    return measures.period_values(cur, measures.period_spec(cur, params.year, "year"))
+
+
 register("kpi", _kpi_slide)
 register("units", indicator_chart(charts.unit_bars), needs=("indicator",))
 register("milestones", _milestone_slide)
+register("heatmap", _heatmap_slide)
+register("phases", _phases_slide, needs=("indicator",))
+register("trend", _trend_slide, needs=("indicator",))
+register("scores", _scores_slide)
 
 
 # --- meetings and decks ---------------------------------------------------------------------------
@@ -230,6 +301,7 @@ def build_deck(
     block: str | None = None,
     lang: str = "vi",
     variant: str | None = None,
+    campaigns: dict[int, Campaign] | None = None,
 ) -> Deck:
     """The meeting's slides computed for the filters. A filter given here (from the URL or the CLI)
     replaces the meeting's default; a slide's own period or block wins over both, but a slide for
@@ -250,7 +322,7 @@ def build_deck(
         effective_block = None if slide_block == "ALL" else slide_block
         effective_period = spec.period or period or meeting.period
         memo = memos.setdefault((effective_period, effective_block), {})
-        params = Params(year, effective_period, effective_block, lang, variant, memo)
+        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo)
         body = KINDS[spec.kind].build(cur, spec, params, THEME)
         if body is not None:
             built.append((spec, body, params))

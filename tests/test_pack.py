@@ -35,4 +35,4 @@ def test_cli_html_only(tmp_path: Path) -> None:
     result = run(tmp_path, "pack", "--meeting", "so-ket-2016", "--variant", "dark", "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     text = out.read_text(encoding="utf-8")
-    assert text.count('<section class="slide"') == 8 and "--paper: #111111" in text
+    assert text.count('<section class="slide"') == 9 and "--paper: #111111" in text

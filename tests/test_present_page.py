@@ -44,59 +44,59 @@ def chart(at: AppTest) -> dict:
 def test_first_slide_without_sidebar_and_stays_without_interval(app_env: Path) -> None:
     at = present(meeting="so-ket-2016")
     assert not at.exception
-    assert counter(at) == "1/8"
+    assert counter(at) == "1/9"
     assert len(at.sidebar) == 0  # no filters drawn for the projector
     assert at.session_state["present_playing"] is False
     at.session_state["present_shown_at"] = 0.0  # long ago: still no advance when not playing
     at.run()
-    assert counter(at) == "1/8"
+    assert counter(at) == "1/9"
 
 
 def test_slide_param_opens_that_slide(app_env: Path) -> None:
     at = present(meeting="so-ket-2016", slide="2")
-    assert counter(at) == "2/8"
+    assert counter(at) == "2/9"
     figure = chart(at)
     assert figure["layout"]["title"]["text"].startswith("Số xã được chọn hỗ trợ xây dựng nông thôn mới — Đợt 1/2016")
     assert any("Chưa đơn vị nào đạt chỉ tiêu" in m.value or "Dẫn đầu" in m.value for m in at.markdown)
 
 
 def test_interval_advances_when_the_slide_has_had_its_time(app_env: Path) -> None:
-    at = present(meeting="so-ket-2016", interval="10", slide="8")
+    at = present(meeting="so-ket-2016", interval="10", slide="9")
     assert at.session_state["present_playing"] is True
-    assert counter(at) == "8/8"
+    assert counter(at) == "9/9"
     at.run()  # not yet due
-    assert counter(at) == "8/8"
+    assert counter(at) == "9/9"
     at.session_state["present_shown_at"] = 0.0
     at.run()
-    assert counter(at) == "1/8"  # wraps round to the first slide
+    assert counter(at) == "1/9"  # wraps round to the first slide
     assert at.query_params["slide"] in ("1", ["1"])
 
 
 def test_buttons_move_and_pause(app_env: Path) -> None:
     at = present(meeting="so-ket-2016", interval="10")
     at.button(key="present_next").click().run()
-    assert counter(at) == "2/8"
+    assert counter(at) == "2/9"
     at.button(key="present_prev").click().run()
     at.button(key="present_prev").click().run()
-    assert counter(at) == "8/8"
+    assert counter(at) == "9/9"
     at.button(key="present_play").click().run()
     assert at.session_state["present_playing"] is False
     at.session_state["present_shown_at"] = 0.0
     at.run()
-    assert counter(at) == "8/8"
+    assert counter(at) == "9/9"
 
 
 def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", block="STP", slide="2")
     assert not at.exception
-    assert counter(at) == "2/7"  # the three enforcement slides are THADS-only
+    assert counter(at) == "2/10"  # the three enforcement slides and the THADS scores are left out
     units = {y for trace in chart(at)["data"] for y in trace.get("y", []) if isinstance(y, str)}
     assert units and all(u.startswith("STP ") for u in units)
 
 
 def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
     at = present(period="P1")
-    assert counter(at) == "1/8"
+    assert counter(at) == "1/9"
     at = present(period="year", slide="2")
     assert "Năm 2016" in chart(at)["layout"]["title"]["text"]
 
@@ -131,7 +131,7 @@ def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: P
     assert counter(at) == "8/8"
     at.session_state["present_shown_at"] = time.monotonic() - 11
     at.run()
-    assert counter(at) == "1/8"  # the timeline slide has 10 s
+    assert counter(at) == "1/9"  # the timeline slide has 10 s
 
 
 def test_english_slides(app_env: Path) -> None:
@@ -144,7 +144,7 @@ def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, 
     monkeypatch.setenv("THIDUA_DEMO", "0")
     at = present(meeting="so-ket-2016", slide="2")
     assert not at.exception
-    assert counter(at) == "2/8"
+    assert counter(at) == "2/9"
     assert any("chưa có số liệu" in m.value for m in at.markdown)
     assert not any(m.value == "DỮ LIỆU MINH HỌA" for m in at.markdown)
 
@@ -157,4 +157,4 @@ def test_a_new_data_version_rebuilds_the_deck_and_keeps_the_place(app_env: Path,
     monkeypatch.setattr(data, "version", lambda: built + 1)  # an upload commits while slides run
     at.run()
     assert not at.exception
-    assert at.session_state["present_version"] == built + 1 and counter(at) == "3/8"
+    assert at.session_state["present_version"] == built + 1 and counter(at) == "3/9"

@@ -6,11 +6,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import captions, measures, slides
+from analytics.config import load_campaigns
 from analytics.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
+CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
 
 
 def _frame(rows: list[tuple[str, float | None, bool | None]], unit: str = "xã") -> pd.DataFrame:
@@ -55,8 +57,8 @@ def test_change_of_a_rate_is_in_points_and_never_an_average() -> None:
 
 def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
     deck = slides.build_deck(demo_store.cursor(), MEETINGS["so-ket-2016"])
-    assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "milestones"]
-    assert [s.number for s in deck.slides] == list(range(1, 9)) and {s.total for s in deck.slides} == {8}
+    assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "heatmap", "milestones"]
+    assert [s.number for s in deck.slides] == list(range(1, 10)) and {s.total for s in deck.slides} == {9}
     assert all(s.is_demo and "Quý 2/2016" in s.as_of for s in deck.slides)
     enforcement = deck.slides[5]
     assert "THADS: 01/10/2015–30/06/2016" in enforcement.period
@@ -80,8 +82,9 @@ def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
 
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = demo_store.cursor()
-    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2")
-    assert len(deck.slides) == 7 and all("Đợt 2/2016" in s.period for s in deck.slides)
+    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
+    assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
+    assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
     assert all("Khối Sở Tư pháp" in s.period for s in deck.slides)
     dark = slides.build_deck(cur, MEETINGS["so-ket-2016"], variant="dark")
     assert dark.variant == "dark" and dark.slides[1].figure.layout.paper_bgcolor == "#111111"
@@ -105,3 +108,20 @@ def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
     deck = slides.build_deck(empty_store.cursor(), slides.default_meeting(2016, "P1"))
     assert deck.slides and all(s.as_of == "chưa có số liệu" for s in deck.slides)
     assert all(not s.is_demo for s in deck.slides)
+
+
+def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    by_kind = {s.kind: s for s in deck.slides}
+    assert [s.kind for s in deck.slides][-5:] == ["phases", "heatmap", "scores", "scores", "milestones"]
+    assert "Đợt 2 so với đợt 1:" in by_kind["phases"].caption
+    assert "đơn vị đạt mọi chỉ tiêu được giao" in by_kind["heatmap"].caption
+    stp, thads = (s for s in deck.slides if s.kind == "scores")
+    assert stp.caption.startswith("Dẫn đầu Khối Sở Tư pháp:") and thads.caption.startswith("Dẫn đầu Khối Cục THADS:")
+    assert all(str(y).startswith("STP ") for trace in stp.figure.data for y in (() if trace.y is None else list(trace.y)))
+    # Without the campaign's rubric the scoring slides are left out rather than drawn empty.
+    assert "scores" not in [s.kind for s in slides.build_deck(cur, MEETINGS["tong-ket-2016"]).slides]
+    trend = Meeting("m", "Họp", 2016, "year", "STP", 15, "light", (SlideSpec("trend", indicator="buoi_pbgdpl"),))
+    only = slides.build_deck(cur, trend).slides[0]
+    assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Dẫn đầu" in only.caption

@@ -55,7 +55,7 @@ def test_a_slide_fits_1920x1080_with_projector_font_sizes(page, server) -> None:
     box = page.locator(".js-plotly-plot").bounding_box()
     lefts = page.eval_on_selector_all(".js-plotly-plot .ytick text", "els => els.map(e => e.getBoundingClientRect().left)")
     assert min(lefts) >= box["x"]
-    assert _counter(page) == "2/10"
+    assert _counter(page) == "2/14"
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert not page.locator("[data-testid='stToolbar']").is_visible()
     assert "Dữ liệu đến hết" not in page.locator("body").inner_text()  # the overview's caption is not drawn here
@@ -65,13 +65,13 @@ def test_a_slide_fits_1920x1080_with_projector_font_sizes(page, server) -> None:
     page.screenshot(path=str(Path(server.db_path).parent / "present-slide2.png"))
 
 
-@pytest.mark.parametrize("number", [1, 10])
+@pytest.mark.parametrize("number", [1, 11, 12, 14])
 def test_kpi_and_timeline_slides_fit_too(page, server, number: int) -> None:  # type: ignore[no-untyped-def]
     _open(page, server.url + f"/present?meeting=tong-ket-2016&slide={number}&variant=dark")
     assert page.evaluate(OVERFLOWING) == []
     sizes = page.evaluate(FONT_SIZES)
     assert min(sizes["title"]) >= MIN_TITLE_PX
-    assert _counter(page) == f"{number}/10"
+    assert _counter(page) == f"{number}/14"
     assert page.locator("[data-testid='stException']").count() == 0
 
 
@@ -82,14 +82,14 @@ def test_slides_advance_by_themselves_without_reloading(page, server) -> None:  
     page.evaluate("window.__still_same_page = true")
     times = []
     for step in (1, 2):
-        expected = f"{(first - 1 + step) % 8 + 1}/8"
+        expected = f"{(first - 1 + step) % 9 + 1}/9"
         page.wait_for_function(
             "n => document.querySelector('.st-key-present_counter').innerText.trim() === n", arg=expected, timeout=20_000, polling=100
         )
         times.append(page.evaluate("performance.now()"))
     assert 2_500 <= times[1] - times[0] <= 6_500  # about the interval, not every tick
     assert page.evaluate("window.__still_same_page === true")  # a fragment rerun, not a page load
-    assert f"slide={(first + 1) % 8 + 1}" in page.url
+    assert f"slide={(first + 1) % 9 + 1}" in page.url
     assert page.evaluate(OVERFLOWING) == []
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.js_errors == []
@@ -97,13 +97,13 @@ def test_slides_advance_by_themselves_without_reloading(page, server) -> None:  
 
 def test_keyboard_moves_and_pauses(page, server) -> None:  # type: ignore[no-untyped-def]
     _open(page, server.url + "/present?meeting=so-ket-2016&slide=4")
-    assert _counter(page) == "4/8"
+    assert _counter(page) == "4/9"
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '5/8'", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '5/9'", timeout=15_000)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '4/8'", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.st-key-present_counter').innerText.trim() === '4/9'", timeout=15_000)
     page.wait_for_timeout(4000)
-    assert _counter(page) == "4/8"  # ?slide= without ?interval= stays
+    assert _counter(page) == "4/9"  # ?slide= without ?interval= stays
 
 
 def test_present_bookmark_on_a_fresh_server(chromium, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -165,7 +165,7 @@ def test_the_pack_downloads_from_the_page(page, server, tmp_path: Path) -> None:
         page.get_by_text("Bản trình chiếu HTML").click()
     html_file = tmp_path / "pack.html"
     html_download.value.save_as(html_file)
-    assert html_file.read_text(encoding="utf-8").count('<section class="slide"') == 6  # STP: no enforcement slides
+    assert html_file.read_text(encoding="utf-8").count('<section class="slide"') == 7  # STP: no enforcement slides
     with page.expect_download(timeout=90_000) as zip_download:
         page.get_by_text("Ảnh PNG 1920×1080 và PDF").click()
     zip_file = tmp_path / "pack.zip"
@@ -174,5 +174,5 @@ def test_the_pack_downloads_from_the_page(page, server, tmp_path: Path) -> None:
 
     with zipfile.ZipFile(zip_file) as archive:
         names = archive.namelist()
-    assert sum(n.endswith(".png") for n in names) == 6 and sum(n.endswith(".pdf") for n in names) == 1
+    assert sum(n.endswith(".png") for n in names) == 7 and sum(n.endswith(".pdf") for n in names) == 1
     assert page.locator("[data-testid='stException']").count() == 0
