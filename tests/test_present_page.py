@@ -121,14 +121,14 @@ def test_a_broken_meeting_file_is_reported(app_env: Path, monkeypatch: pytest.Mo
 def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: Path) -> None:
     import time
 
-    at = present(meeting="so-ket-2016", interval="auto", slide="7")  # slides 1–7: 15 s, slide 8: 10 s
+    at = present(meeting="so-ket-2016", interval="auto", slide="8")  # slide 8: 20 s, slide 9: 10 s
     assert at.session_state["present_playing"] is True
-    at.session_state["present_shown_at"] = time.monotonic() - 12
-    at.run()
-    assert counter(at) == "7/8"  # 12 s < 15 s
     at.session_state["present_shown_at"] = time.monotonic() - 16
     at.run()
-    assert counter(at) == "8/8"
+    assert counter(at) == "8/9"  # 16 s < 20 s
+    at.session_state["present_shown_at"] = time.monotonic() - 21
+    at.run()
+    assert counter(at) == "9/9"
     at.session_state["present_shown_at"] = time.monotonic() - 11
     at.run()
     assert counter(at) == "1/9"  # the timeline slide has 10 s
