@@ -50,3 +50,8 @@ def set_open_viewing(store: Store, actor: User | None, value: bool) -> None:
         audit.record(cur, actor.name, "setting", "open_viewing", {"value": bool(value)})
 
     store.write(work)
+
+
+def unit_codes(cur: Cursor) -> list[str]:
+    """Codes a 'unit' account can be bound to."""
+    return [r[0] for r in cur.execute("SELECT code FROM units ORDER BY block, code").fetchall()]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.labels import TEXT, t
 from analytics.store import Cursor
 
 # What `record_upload` writes for each kind of upload (issue 3 adds 'results' files and 'revert').
@@ -56,3 +57,28 @@ def trail(cur: Cursor, *, limit: int = 5000, actor: str | None = None, action: s
         """,
         {"actor": actor, "action": action, "limit": int(limit)},
     ).df()
+
+
+def action_label(action: str, lang: str = "vi") -> str:
+    key = "audit_" + action
+    return t(key, lang) if key in TEXT else action
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trail with Vietnamese headers and action names, user text kept as plain values."""
+    return pd.DataFrame(
+        {
+            "Mã": frame["id"],
+            "Thời điểm": frame["happened_at"].map(fmt_seconds),
+            "Người thực hiện": frame["actor"],
+            "Thao tác": frame["action"].map(action_label),
+            "Đối tượng": frame["target"],
+            "Chi tiết": frame["detail"],
+            "Lần tải lên": frame["upload_id"].astype("Int64"),
+            "Số giá trị": frame["n_values"].astype("Int64"),
+        }
+    )
+
+
+def fmt_seconds(value: object) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")

@@ -98,6 +98,15 @@ def setup_user() -> User:
     return User(name="localhost", role="admin", full_name="Cài đặt lần đầu", system=True)
 
 
+def allowed_units(user: User | None) -> set[str] | None:
+    """Units whose rows `user` may upload or revert: None means every unit, an empty set none."""
+    if user is None or user.role == "viewer":
+        return set()
+    if user.role == "unit":
+        return {user.unit_code} if user.unit_code else set()
+    return None
+
+
 def can(user: User | None, action: Action, unit_codes: Iterable[str] = (), *, open_viewing: bool = True) -> bool:
     try:
         authorize(user, action, unit_codes, open_viewing=open_viewing)

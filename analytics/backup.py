@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from analytics import audit
 from analytics.auth import Action, User, authorize
@@ -311,3 +312,27 @@ class Scheduler(threading.Thread):
                 self.last_error = None
             except Exception as exc:  # a full disk must not kill the dashboard; the admin page shows it
                 self.last_error = str(exc)
+
+
+def backups_frame(root: Path) -> pd.DataFrame:
+    """The backups under `root` for a table on the admin page, newest first."""
+    rows = [
+        {
+            "Thư mục": b.path.name,
+            "Thời điểm": b.created_at.strftime("%d/%m/%Y %H:%M:%S"),
+            "Lý do": REASONS.get(b.reason, b.reason),
+            "Người tạo": b.created_by,
+            "Số dòng": b.rows,
+        }
+        for b in list_backups(root)
+    ]
+    return pd.DataFrame(rows, columns=["Thư mục", "Thời điểm", "Lý do", "Người tạo", "Số dòng"])
+
+
+REASONS = {
+    "manual": "theo yêu cầu",
+    "scheduled": "định kỳ",
+    "before_restore": "trước khi khôi phục",
+    "before_demo_remove": "trước khi xóa dữ liệu minh họa",
+    "before_revert": "trước khi hoàn tác",
+}

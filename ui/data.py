@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import measures
+from analytics import admin, measures
 from analytics.bootstrap import open_store
 from analytics.settings import from_env
 from analytics.store import Store
@@ -51,3 +51,8 @@ def catalogue(data_version: int, year: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def freshness(data_version: int, year: int) -> measures.Freshness:
     return measures.freshness(store().cursor(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unit_codes(data_version: int) -> list[str]:
+    return admin.unit_codes(store().cursor())
