@@ -149,12 +149,11 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store, actor: auth.User) -> int:
         auth.authorize(actor, auth.Action.VIEW_AUDIT)
-        frame = neutralise_frame(audit.trail(store.cursor(), limit=args.limit))
-        text = frame.to_csv(index=False, lineterminator="\n")
+        data = audit.csv_bytes(audit.trail(store.cursor(), limit=args.limit))
         if args.output is None:
-            sys.stdout.write(text)
+            sys.stdout.write(data.decode("utf-8-sig"))
         else:
-            args.output.write_text(text, encoding="utf-8-sig")
+            args.output.write_bytes(data)
         return 0
 
     return _with_store(args, settings, work)

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import admin, audit, auth, backup
 from analytics.config import ConfigError
 from analytics.labels import t
-from analytics.safety import markdown_escape, neutralise_frame
+from analytics.safety import markdown_escape
 from analytics.settings import from_env
 from ui import auth as auth_ui
 from ui import data
@@ -69,8 +69,7 @@ with audit_tab:
     st.caption(t("admin_audit_explain"))
     trail = audit.for_display(audit.trail(store.cursor()))
     st.dataframe(trail, hide_index=True, width="stretch")
-    csv = neutralise_frame(trail).to_csv(index=False).encode("utf-8-sig")
-    st.download_button(t("admin_audit_download"), csv, file_name="nhat_ky_thay_doi.csv", mime="text/csv")
+    st.download_button(t("admin_audit_download"), audit.csv_bytes(trail), file_name="nhat_ky_thay_doi.csv", mime="text/csv")
 
 with backups_tab:
     if st.button(t("admin_backup_now"), type="primary"):

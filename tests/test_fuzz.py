@@ -1,0 +1,168 @@
+"""Hostile text through the store, the pages and the exports (hypothesis).
+
+Inputs mix known attack snippets (HTML/JS, Markdown links and images, spreadsheet formulas, SQL,
+control characters, bidi overrides, very long strings) with random text. What must hold: the store
+keeps text as text, pages show it only as plain values (never as HTML/Markdown), exports neutralise
+formulas, and nothing raises.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as s
+from streamlit.testing.v1 import AppTest
+
+from analytics import audit, auth, safety
+from analytics.bootstrap import open_store
+from analytics.communes import replace_register
+from analytics.history import record_upload
+from analytics.settings import from_env
+from analytics.store import Store
+from tests.conftest import TESTS, make_settings
+
+SNIPPETS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(document.cookie)>",
+    '"><svg onload=alert(1)>',
+    "[bấm vào đây](javascript:alert(1))",
+    "![ảnh](http://example.invalid/track.png)",
+    "<a href='http://example.invalid'>Sở Tư pháp</a>",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.invalid","xem")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "'); DROP TABLE facts; --",
+    "Robert'); DELETE FROM users; --",
+    "\u202eexe.fdp",
+    "\u200fما\u200e Xã Tân Tiến",
+    "\x00\x01\x1b[31m\x7f",
+    "**đậm** _nghiêng_ `mã` # tiêu đề :red[đỏ] $x^2$",
+    "http://example.invalid/a?b=c",
+    "Xã Đông Hưng\r\nHuyện Tiên Lãng",
+    "x" * 5000,
+    "Xa\u0303 Ti\u00ea\u0301n",  # NFD
+]
+hostile = s.one_of(
+    s.sampled_from(SNIPPETS),
+    s.text(min_size=1, max_size=200),
+    s.tuples(s.sampled_from(SNIPPETS), s.text(max_size=40), s.sampled_from(SNIPPETS)).map("".join),
+)
+FORMULA = re.compile(r"^[\s\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+
+
+@given(hostile)
+@settings(max_examples=400)
+def test_exports_never_start_a_cell_with_a_formula(text: str) -> None:
+    frame = pd.DataFrame({"ten": [text], "so": [1.5]})
+    data = audit.csv_bytes(frame)
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    cell = back.loc[0, "ten"] if len(back) else ""
+    assert not FORMULA.match(cell)
+    assert back.loc[0, "so"] == "1.5"  # numbers are left alone
+    neutral = safety.neutralise_cell(text)
+    assert neutral == text or neutral == "'" + text
+
+
+@given(hostile)
+@settings(max_examples=400)
+def test_display_text_is_inert(text: str) -> None:
+    md = safety.markdown_escape(text)
+    assert not re.search(r"(?<!\\)[\[\]()<>!`*_#:|]", md)  # every Markdown-active character escaped
+    assert all(ch.isprintable() for ch in md) and len(md) <= 300 * 2
+    assert not set(md) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+    assert "<" not in safety.plotly_escape(text) and ">" not in safety.plotly_escape(text)
+
+
+@pytest.fixture(scope="module")
+def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = open_store(make_settings(tmp_path_factory.mktemp("fuzz")))
+    yield store
+    store.close()
+
+
+@given(name=hostile, file_name=hostile, note=hostile)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_store_keeps_hostile_text_as_text(fuzz_store: Store, name: str, file_name: str, note: str) -> None:
+    tables = fuzz_store.cursor().execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+
+    def work(cur):  # type: ignore[no-untyped-def]
+        upload_id = record_upload(cur, kind="communes", created_by=name, file_name=file_name, note=note, raw=note.encode())
+        frame = pd.DataFrame(
+            [["STP_QN", 2030, "ntm", name, file_name, "registered", None, note]],
+            columns=["unit_code", "year", "program", "commune", "district", "status", "achieved_on", "note"],
+        )
+        replace_register(cur, upload_id, frame)
+        return upload_id
+
+    upload_id = fuzz_store.write(work)
+    cur = fuzz_store.cursor()
+    assert cur.execute("SELECT created_by, file_name, note FROM uploads WHERE id = ?", [upload_id]).fetchone() == (name, file_name, note)
+    assert cur.execute("SELECT actor, target FROM audit WHERE upload_id = ?", [upload_id]).fetchone() == (name, file_name)
+    stored = cur.execute("SELECT commune, note FROM communes WHERE upload_id = ?", [upload_id]).fetchone()
+    assert stored is not None and stored[1] == note
+    assert cur.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == tables  # no statement was injected
+
+
+# --- pages (AppTest) -----------------------------------------------------------------------------
+
+DANGEROUS = re.compile(r"<script|<img|<svg|<a |\]\(javascript|\]\(http|https?://", re.IGNORECASE)  # live tags, links, autolinks
+ADMIN = str(TESTS.parent / "pages" / "admin.py")
+APP = str(TESTS.parent / "app.py")
+
+
+def rendered_markup(at: AppTest) -> list[str]:
+    """Everything rendered as Markdown (where HTML or links could come alive), minus escaped characters,
+    which Markdown shows literally."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader")
+    return [re.sub(r"\\.", "", str(e.value)) for kind in kinds for e in getattr(at, kind)]
+
+
+@given(full_name=hostile, file_name=hostile, actor=hostile)
+@example(full_name=SNIPPETS[1] + SNIPPETS[6], file_name=SNIPPETS[3] + SNIPPETS[14], actor=SNIPPETS[0] + SNIPPETS[17])
+@example(full_name=SNIPPETS[4] + SNIPPETS[16], file_name=SNIPPETS[5] + SNIPPETS[20], actor=SNIPPETS[12] + SNIPPETS[18])
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # an AppTest run per example: shrinking would take minutes
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_pages_show_hostile_text_only_as_plain_values(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, full_name: str, file_name: str, actor: str
+) -> None:
+    folder: Path = tmp_path_factory.mktemp("fuzzpage")
+    monkeypatch.setenv("THIDUA_DB", str(folder / "app.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    store = open_store(from_env())
+    admin = auth.add_user(store, auth.system_user("t"), "thuky", "admin", "mat khau thu ky", full_name=full_name)
+    store.write(lambda cur: record_upload(cur, kind="results", created_by=actor, file_name=file_name, raw=b"x"))
+    store.close()
+    try:
+        at = AppTest.from_file(ADMIN, default_timeout=60)
+        at.session_state["_auth_session"] = auth.open_session(admin, time.time())
+        at.run()
+        assert not at.exception
+        markup = rendered_markup(at)
+        assert not any(DANGEROUS.search(m) for m in markup), markup
+        users, trail = at.dataframe[0].value, at.dataframe[1].value
+        assert users.loc[0, "full_name"] == "".join(ch for ch in full_name if ch.isprintable()).strip()[:200]
+        assert trail.loc[0, "Đối tượng"] == file_name and trail.loc[0, "Người thực hiện"] == actor  # shown as is, as data
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["_auth_session"] = auth.open_session(admin, time.time())
+        at.run()
+        assert not at.exception
+        assert not any(DANGEROUS.search(m) for m in rendered_markup(at))
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
