@@ -55,7 +55,8 @@ def watch(page) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    page.on("request", lambda req: remote.append(req.url) if not req.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+    page.on("request", lambda req: None if req.url.startswith(local) else remote.append(req.url))
     return dialogs, remote
 
 
