@@ -1,0 +1,174 @@
+"""Load test on loopback: N concurrent viewer sessions while an administrator writes.
+
+Starts `streamlit run app.py` on 127.0.0.1 with a temporary store (demo data and one admin), opens N
+Streamlit websocket sessions that re-run the overview page in a loop, and meanwhile drives a real
+Chromium logged in as the admin that keeps writing to the store (backup now: an EXPORT, an audit row
+and a data-version bump that invalidates every cached query). Reports p50/p95/max page time (rerun
+request → script finished), runs, exceptions and connection errors. Bounded in time; loopback only.
+
+    python bench/load_sessions.py [--sessions 20] [--seconds 30] [--think 0] [--port 8661]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analytics import auth  # noqa: E402
+from analytics.bootstrap import open_store  # noqa: E402
+from analytics.settings import from_env  # noqa: E402
+
+QUERIES = ["", "period=P1", "period=Q4&block=THADS", "period=P2&block=STP", "period=Q2"]
+ADMIN, PASSWORD = "thuky", "mat khau thu ky"
+
+
+def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, THIDUA_DB=str(folder / "load.duckdb"))
+    store = open_store(from_env(env))
+    auth.add_user(store, auth.system_user("bench"), ADMIN, "admin", PASSWORD)
+    store.close()
+    log = (folder / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+async def viewer(port: int, n: int, stop_at: float, times: list[float], problems: dict[str, int], think: float) -> None:
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], origin=f"http://127.0.0.1:{port}", max_size=None) as ws:
+            k = n
+            while time.monotonic() < stop_at:
+                msg = BackMsg()
+                msg.rerun_script.query_string = QUERIES[k % len(QUERIES)]
+                k += 1
+                started = time.perf_counter()
+                await ws.send(msg.SerializeToString())
+                while True:
+                    fwd = ForwardMsg()
+                    fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
+                    kind = fwd.WhichOneof("type")
+                    if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                        if fwd.delta.new_element.WhichOneof("type") == "exception":
+                            problems["exceptions"] += 1
+                    if kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        break
+                times.append(time.perf_counter() - started)
+                await asyncio.sleep(think)
+    except Exception as exc:  # counted, not hidden
+        problems["connection_errors"] += 1
+        problems.setdefault("last_error", str(exc)[:200])  # type: ignore[arg-type]
+
+
+def writer(port: int, clock: dict[str, float], ready: threading.Event, result: dict[str, object]) -> None:
+    """A real admin in Chromium: log in through the form, then 'Sao lưu ngay' again and again."""
+    from playwright.sync_api import sync_playwright
+
+    writes = 0
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/login")
+            page.get_by_label("Tên đăng nhập").fill(ADMIN)
+            page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text(f"Đã đăng nhập: {ADMIN}").first.wait_for(timeout=60_000)
+            page.locator("[data-testid='stSidebarNav'] a", has_text="Quản trị").click()
+            page.get_by_role("tab", name="Sao lưu").click()
+            ready.set()
+            while "stop_at" not in clock:
+                time.sleep(0.05)
+            while time.monotonic() < clock["stop_at"]:
+                page.wait_for_timeout(500)
+                page.get_by_role("tab", name="Sao lưu").last.click()  # the rerun after a write shows the first tab again
+                page.get_by_role("button", name="Sao lưu ngay").last.click()
+                page.get_by_text("Đã sao lưu").first.wait_for(timeout=60_000)
+                writes += 1
+            browser.close()
+    except Exception as exc:
+        result["writer_error"] = str(exc)[:300]
+    finally:
+        ready.set()
+    result["writes"] = writes
+
+
+async def run(port: int, sessions: int, seconds: float, think: float) -> dict[str, object]:
+    times: list[float] = []
+    problems: dict[str, int] = {"exceptions": 0, "connection_errors": 0}
+    write_result: dict[str, object] = {}
+    clock: dict[str, float] = {}
+    ready = threading.Event()
+    thread = threading.Thread(target=writer, args=(port, clock, ready, write_result))
+    thread.start()
+    ready.wait(120)  # the admin is logged in and on the backup tab before the clock starts
+    stop_at = clock["stop_at"] = time.monotonic() + seconds
+    await asyncio.gather(*(viewer(port, n, stop_at, times, problems, think) for n in range(sessions)))
+    thread.join(120)
+    ordered = sorted(times)
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 3) if ordered else float("nan")
+
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        "think_s": think,
+        "page_runs": len(times),
+        "p50_s": round(statistics.median(ordered), 3) if ordered else None,
+        "p95_s": pct(0.95),
+        "max_s": round(ordered[-1], 3) if ordered else None,
+        **problems,
+        **write_result,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--port", type=int, default=8661)
+    parser.add_argument("--think", type=float, default=0.0, help="pause of each viewer between page runs (s)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_server(Path(tmp), args.port)
+        try:
+            report = asyncio.run(run(args.port, args.sessions, args.seconds, args.think))
+        finally:
+            server.terminate()
+            server.wait(15)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"load_sessions_{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
