@@ -75,9 +75,9 @@ async def viewer(port: int, n: int, stop_at: float, times: list[float], problems
                     fwd = ForwardMsg()
                     fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
                     kind = fwd.WhichOneof("type")
-                    if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                        if fwd.delta.new_element.WhichOneof("type") == "exception":
-                            problems["exceptions"] += 1
+                    element = fwd.delta.new_element.WhichOneof("type") if kind == "delta" else None
+                    if element == "exception":
+                        problems["exceptions"] += 1
                     if kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                         break
                 times.append(time.perf_counter() - started)
