@@ -31,19 +31,17 @@ class CliRefused(Exception):
 
 def open_waiting(settings: Settings, wait: float) -> Store:
     """Open the store; if the dashboard holds it, say so once and wait up to `wait` seconds."""
+    hint = " Trong khi dashboard chạy, các thao tác này có ở trang Quản trị (/admin); dashboard cũng tự sao lưu theo lịch đã đặt."
     try:
         return open_store(settings, wait_seconds=0)
-    except StoreBusyError:
+    except StoreBusyError as exc:
         if wait <= 0:
-            raise
-        print(f"Kho dữ liệu đang được dashboard giữ; đang chờ tối đa {wait:g} giây…", file=sys.stderr)
-        try:
-            return open_store(settings, wait_seconds=wait)
-        except StoreBusyError as exc:
-            raise StoreBusyError(
-                f"{exc} Trong khi dashboard chạy, các thao tác này có ở trang Quản trị (/admin); "
-                "dashboard cũng tự sao lưu theo lịch đã đặt."
-            ) from exc
+            raise StoreBusyError(f"{exc}{hint}") from exc
+    print(f"Kho dữ liệu đang được dashboard giữ; đang chờ tối đa {wait:g} giây…", file=sys.stderr)
+    try:
+        return open_store(settings, wait_seconds=wait)
+    except StoreBusyError as exc:
+        raise StoreBusyError(f"{exc}{hint}") from exc
 
 
 def actor_for(store: Store, as_user: str | None, by: str | None = None) -> auth.User:

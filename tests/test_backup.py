@@ -125,3 +125,39 @@ def test_schedule_set_by_the_admin_drives_the_scheduler(demo_store: Store, tmp_p
     viewer = auth.add_user(demo_store, ROOT, "lanhdao", "viewer", "mat khau lanh dao")
     with pytest.raises(auth.PermissionDenied):
         backup.set_schedule(demo_store, viewer, 1)
+
+
+HOLDER = """
+import sys, time
+from analytics.store import Store
+store = Store(sys.argv[1])
+print("HOLDING", flush=True)
+time.sleep(float(sys.argv[2]))
+store.close()
+"""
+
+
+def _hold(db: Path, seconds: float) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(seconds)], stdout=subprocess.PIPE, text=True, cwd=TESTS.parent)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "HOLDING"
+    return holder
+
+
+def test_cli_explains_when_the_dashboard_holds_the_store_or_waits_politely(tmp_path: Path) -> None:
+    db = tmp_path / "thidua.duckdb"
+    assert cli(db, "export").returncode == 0  # create the store
+    holder = _hold(db, 30)
+    try:
+        refused = cli(db, "backup", "--wait", "0")
+        assert refused.returncode == 3 and "Traceback" not in refused.stderr
+        assert "đang được một tiến trình khác" in refused.stderr and "/admin" in refused.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    holder = _hold(db, 2)
+    try:
+        waited = cli(db, "backup", "--wait", "30")
+        assert waited.returncode == 0, waited.stderr
+        assert "đang chờ" in waited.stderr and "Đã sao lưu" in waited.stdout
+    finally:
+        holder.wait()
