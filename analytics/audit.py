@@ -74,8 +74,8 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
             "Thời điểm": frame["happened_at"].map(fmt_seconds),
             "Người thực hiện": frame["actor"],
             "Thao tác": frame["action"].map(action_label),
-            "Đối tượng": frame["target"],
-            "Chi tiết": frame["detail"],
+            "Đối tượng": frame["target"].fillna(""),
+            "Chi tiết": frame["detail"].fillna(""),
             "Lần tải lên": frame["upload_id"].astype("Int64"),
             "Số giá trị": frame["n_values"].astype("Int64"),
         }

@@ -434,3 +434,24 @@ def resume_session(cur: Cursor, session: Session | None, now: float) -> tuple[Us
     if user is None or user.password_changed_at != session.password_changed_at:
         return None, None
     return user, Session(session.user_name, session.started, now, session.password_changed_at)
+
+
+def users_for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`list_users` with Vietnamese headers and role names, for the admin page."""
+
+    def when(value: object) -> str:
+        return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+    return pd.DataFrame(
+        {
+            "Tên đăng nhập": frame["name"],
+            "Họ tên": frame["full_name"].fillna(""),
+            "Vai trò": frame["role"].map(lambda r: t("role_" + r) if r in ROLES else r),
+            "Đơn vị": frame["unit_code"].fillna(""),
+            "E-mail SSO": frame["email"].fillna(""),
+            "Tạo lúc": frame["created_at"].map(when),
+            "Người tạo": frame["created_by"],
+            "Đổi mật khẩu lúc": frame["password_changed_at"].map(when),
+            "Có mật khẩu": frame["has_password"],
+        }
+    )

@@ -35,7 +35,7 @@ users_tab, audit_tab, backups_tab, data_tab = st.tabs([t("admin_users"), t("admi
 
 with users_tab:
     users = auth.list_users(store.cursor())
-    st.dataframe(users, hide_index=True, width="stretch")
+    st.dataframe(auth.users_for_display(users), hide_index=True, width="stretch")
     with st.form("add_user", clear_on_submit=True):
         st.subheader(t("admin_add_user"))
         name = st.text_input(t("login_name"), key="new_name", max_chars=64)

@@ -97,7 +97,8 @@ def test_first_admin_is_created_in_one_step_on_localhost(app_env: Path, monkeypa
     at.run()
     assert not at.exception and at.title[0].value == "Quản trị"
     users = at.dataframe[0].value
-    assert users["name"].tolist() == ["thuky"] and "password_hash" not in users.columns
+    assert users["Tên đăng nhập"].tolist() == ["thuky"] and users["Vai trò"].tolist() == ["Thư ký cụm (quản trị)"]
+    assert not any("hash" in c for c in users.columns)
     trail = at.dataframe[1].value
     assert "Tạo tài khoản" in trail["Thao tác"].tolist()
     assert not at.get("data_editor")  # the trail is shown read-only

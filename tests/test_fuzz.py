@@ -156,7 +156,7 @@ def test_pages_show_hostile_text_only_as_plain_values(
         markup = rendered_markup(at)
         assert not any(DANGEROUS.search(m) for m in markup), markup
         users, trail = at.dataframe[0].value, at.dataframe[1].value
-        assert users.loc[0, "full_name"] == "".join(ch for ch in full_name if ch.isprintable()).strip()[:200]
+        assert users.loc[0, "Họ tên"] == "".join(ch for ch in full_name if ch.isprintable()).strip()[:200]
         assert trail.loc[0, "Đối tượng"] == file_name and trail.loc[0, "Người thực hiện"] == actor  # shown as is, as data
         at = AppTest.from_file(APP, default_timeout=60)
         at.session_state["_auth_session"] = auth.open_session(admin, time.time())
