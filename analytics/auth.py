@@ -107,6 +107,24 @@ def allowed_units(user: User | None) -> set[str] | None:
     return None
 
 
+def upload_units(cur: Cursor, upload_id: int) -> set[str]:
+    """The units whose rows an upload touched (values it changed, register rows it wrote or replaced)."""
+    rows = cur.execute(
+        """
+        SELECT unit_code FROM fact_history WHERE upload_id = $id
+        UNION SELECT unit_code FROM communes WHERE upload_id = $id
+        UNION SELECT unit_code FROM commune_history WHERE upload_id = $id OR old_upload_id = $id
+        """,
+        {"id": int(upload_id)},
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def authorize_revert(cur: Cursor, user: User | None, upload_id: int, *, open_viewing: bool = True) -> None:
+    """A unit user may revert only an upload that touched nothing but its own unit."""
+    authorize(user, Action.REVERT, upload_units(cur, upload_id), open_viewing=open_viewing)
+
+
 def can(user: User | None, action: Action, unit_codes: Iterable[str] = (), *, open_viewing: bool = True) -> bool:
     try:
         authorize(user, action, unit_codes, open_viewing=open_viewing)

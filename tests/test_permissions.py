@@ -187,3 +187,31 @@ def test_cli_unknown_as_user_is_refused(settings_with_users, monkeypatch: pytest
     settings, _ = settings_with_users
     code, _, err = run_cli(monkeypatch, settings, ["backup", "--as-user", "nobody"])
     assert code == 1 and "nobody" in err
+
+
+def test_revert_is_scoped_to_the_units_an_upload_touched(empty_store: Store) -> None:
+    import pandas as pd
+
+    from analytics.history import apply_values, record_upload
+
+    cols = ["unit_code", "year", "quarter", "indicator", "value"]
+
+    def upload(rows: list[list[object]]) -> int:
+        def work(cur):  # type: ignore[no-untyped-def]
+            upload_id = record_upload(cur, kind="results", created_by="t", file_name="f.csv", raw=b"x")
+            apply_values(cur, upload_id, pd.DataFrame(rows, columns=cols))
+            return upload_id
+
+        return empty_store.write(work)
+
+    own = upload([[OWN, 2016, 1, "xa_ntm", 2.0]])
+    mixed = upload([[OWN, 2016, 2, "xa_ntm", 2.0], [OTHER, 2016, 2, "xa_ntm", 3.0]])
+    unit = auth.User("tp.qn", "unit", OWN)
+    cur = empty_store.cursor()
+    assert auth.upload_units(cur, mixed) == {OWN, OTHER}
+    auth.authorize_revert(cur, unit, own)
+    with pytest.raises(auth.PermissionDenied, match=OTHER):
+        auth.authorize_revert(cur, unit, mixed)
+    auth.authorize_revert(cur, auth.User("a", "admin"), mixed)
+    with pytest.raises(auth.PermissionDenied):
+        auth.authorize_revert(cur, auth.User("v", "viewer"), own)
