@@ -57,7 +57,7 @@ with st.form("login"):
             st.rerun()
 
 if auth_ui.sso_configured():
-    if st.user.is_logged_in:
-        st.warning(markdown_escape(t("login_sso_unknown", email=st.user.get("email") or "?")))
+    if auth_ui.sso_email():
+        st.warning(markdown_escape(t("login_sso_unknown", email=auth_ui.sso_email())))
     elif st.button(t("login_sso")):
         st.login()

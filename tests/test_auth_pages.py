@@ -166,3 +166,22 @@ def test_admin_backs_up_removes_demo_and_restores(app_env: Path) -> None:
     from ui import data
 
     assert demo.has_demo(data.store().cursor())
+
+
+def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.auth
+
+    def sso_accounts(store: Store) -> None:
+        add_users(store)
+        auth.add_user(store, ROOT, "sso.admin", "admin", None, email="thuky@cuc.gov.vn")
+
+    with_store(sso_accounts)
+    monkeypatch.setattr(ui.auth, "sso_configured", lambda: True)
+    monkeypatch.setattr(ui.auth, "sso_email", lambda: "ThuKy@cuc.gov.vn")
+    at = AppTest.from_file(ADMIN, default_timeout=60).run()
+    assert not at.exception and at.tabs  # mapped to the admin account, no password asked
+    monkeypatch.setattr(ui.auth, "sso_email", lambda: "stranger@example.invalid")
+    at = AppTest.from_file(ADMIN, default_timeout=60).run()
+    assert not at.tabs and "Cần đăng nhập" in texts(at)
+    at = AppTest.from_file(LOGIN, default_timeout=60).run()
+    assert "chưa được cấp quyền" in texts(at)

@@ -58,14 +58,20 @@ def sso_configured() -> bool:
         return False
 
 
+def sso_email() -> str | None:
+    """The e-mail of the single-sign-on identity of this browser, when SSO is configured and used."""
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    return str(st.user.get("email") or "") or None
+
+
 def current_user() -> auth.User | None:
     """The logged-in user; the setup principal on a fresh local install; None for a visitor."""
     cur = data.store().cursor()
-    if sso_configured() and st.user.is_logged_in:
-        email = str(st.user.get("email") or "")
-        mapped = auth.user_for_email(cur, email) if email else None
-        if mapped is not None:
-            return mapped
+    email = sso_email()
+    mapped = auth.user_for_email(cur, email) if email else None
+    if mapped is not None:
+        return mapped
     session = st.session_state.get(_SESSION)
     user, renewed = auth.resume_session(cur, session, time.time())
     if renewed is None and session is not None:
