@@ -20,6 +20,7 @@ except ConfigError as exc:
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
         st.Page("pages/admin.py", title=t("page_admin"), icon=":material/admin_panel_settings:", url_path="admin"),
         st.Page("pages/login.py", title=t("page_login"), icon=":material/login:", url_path="login"),
     ]
