@@ -176,6 +176,42 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return _with_store(args, settings, work)
 
 
+def cmd_import_as(args: argparse.Namespace, settings: Settings) -> int:
+    """`import` narrowed to a user: only its units' rows pass the check (exit 1, nothing stored,
+    otherwise); replacing the demo data needs the admin right and is preceded by a backup."""
+    from analytics import upload_cli
+
+    store = open_waiting(settings, 10)
+    try:
+        actor = actor_for(store, args.as_user, args.by)
+        args.allowed_units = auth.allowed_units(actor) if args.as_user else None
+        if args.as_user:
+            args.by = actor.name
+        if args.replace_demo and demo.has_demo(store.cursor()) and not args.dry_run:
+            auth.authorize(actor, auth.Action.REMOVE_DEMO)
+            admin.safety_backup(store, actor, settings.backups_root, "before_demo_remove")
+    finally:
+        store.close()
+    return upload_cli.cmd_import(args, settings)
+
+
+def cmd_revert_as(args: argparse.Namespace, settings: Settings) -> int:
+    """`revert` as a user (a unit user: only uploads that touched its unit alone), after a backup."""
+    from analytics import upload_cli
+
+    store = open_waiting(settings, 10)
+    try:
+        actor = actor_for(store, args.as_user, args.by)
+        auth.authorize_revert(store.cursor(), actor, args.upload_id)
+        if args.as_user:
+            args.by = actor.name
+        if store.cursor().execute("SELECT count(*) FROM uploads WHERE id = ?", [args.upload_id]).fetchone() != (0,):
+            admin.safety_backup(store, actor, settings.backups_root, "before_revert")
+    finally:
+        store.close()
+    return upload_cli.cmd_revert(args, settings)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-user", metavar="TÊN", help="chỉ dùng quyền của tài khoản này (mặc định: quyền quản trị của máy chủ)")
     p.add_argument("--wait", type=float, default=10.0, metavar="GIÂY", help="chờ tối đa bấy nhiêu giây khi dashboard đang giữ kho")
@@ -220,6 +256,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("-o", "--output", type=Path, help="ghi ra tệp CSV (UTF-8 có BOM)")
     _common(p)
     p.set_defaults(handler=guarded(cmd_audit))
+
+    # `import` and `revert` (issue 3) gain --as-user; the handlers check the rights before running.
+    for name, handler in (("import", cmd_import_as), ("revert", cmd_revert_as)):
+        p = sub.choices[name]
+        p.add_argument("--as-user", metavar="TÊN", help="chỉ dùng quyền của tài khoản này (đầu mối: chỉ đơn vị của mình)")
+        p.set_defaults(handler=guarded(handler))
 
     # The foundation's `demo` command gains permissions, a backup before removal, and --as-user.
     p = sub.choices["demo"]

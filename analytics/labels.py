@@ -362,6 +362,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_reload_same": ("Các tệp cấu hình không đổi; không có gì để nạp lại.", "The files did not change."),
     "admin_open_viewing": ("Cho xem dashboard không cần đăng nhập", "Allow viewing without logging in"),
     "admin_saved": ("Đã lưu.", "Saved."),
+    "up_login_needed": (
+        "Cần đăng nhập để tải số liệu lên hoặc hoàn tác. Đầu mối đơn vị chỉ tải được số liệu của đơn vị mình.",
+        "Log in to upload or revert. A focal point can upload only its own unit's figures.",
+    ),
+    "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- performance (issue 7) ---
 }
 

@@ -33,12 +33,16 @@ for column, (kind, label, ext) in zip(st.columns(4), (*downloads, ("register", "
     column.download_button(t(label), actions.template_bytes(data.version(), year, quarter, kind), file_name=name, key=f"dl_{kind}")
 
 st.session_state.setdefault("up_round", 0)
-files = st.file_uploader(
-    t("up_files", limit=MAX_BYTES // 1024 // 1024),
-    type=["csv", "txt", "tsv", "xlsx", "xls"],
-    accept_multiple_files=True,
-    key=f"up_files_{st.session_state['up_round']}",
-)
+files = None
+if not actions.may_change():
+    actions.login_notice()
+else:
+    files = st.file_uploader(
+        t("up_files", limit=MAX_BYTES // 1024 // 1024),
+        type=["csv", "txt", "tsv", "xlsx", "xls"],
+        accept_multiple_files=True,
+        key=f"up_files_{st.session_state['up_round']}",
+    )
 only_period = st.checkbox(t("up_check_period"), value=False, key="up_only_period")
 replace_demo = False
 if actions.has_demo():
@@ -73,7 +77,7 @@ if uploads.empty:
     st.info(t("up_history_empty"))
 else:
     st.dataframe(upload_view.history_frame(uploads), hide_index=True, width="stretch")
-    choices = upload_view.revertible(uploads)
+    choices = actions.revertible_for_user(upload_view.revertible(uploads))
     if choices and actions.may_change():
         pick_col, button_col, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
         target = pick_col.selectbox(t("up_revert_pick"), list(choices), format_func=choices.get, key="up_revert_pick")

@@ -150,6 +150,7 @@ CLI_ALLOWED = {"viewer": set(), "unit": set(), "admin": set(CLI_COMMANDS), "cli"
 
 def run_cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, args: list[str], stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setenv("THIDUA_DB", str(settings.db_path))
+    monkeypatch.setenv("THIDUA_DEMO", "1" if settings.load_demo_when_new else "0")
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
@@ -215,3 +216,108 @@ def test_revert_is_scoped_to_the_units_an_upload_touched(empty_store: Store) -> 
     auth.authorize_revert(cur, auth.User("a", "admin"), mixed)
     with pytest.raises(auth.PermissionDenied):
         auth.authorize_revert(cur, auth.User("v", "viewer"), own)
+
+
+# --- uploads and reverts through the real ingest (issue 3) ---------------------------------------
+
+
+def quarter_file(folder: Path, units: list[str], quarter: int = 2, name: str | None = None) -> Path:
+    """A filled quarterly template holding only `units`' rows, as a focal point would send it."""
+    from analytics.config import load_campaigns
+    from analytics.registry import load_units
+    from analytics.settings import DATA_DIR
+    from analytics.templates import template_frame, write_table
+
+    frame = template_frame(load_units(DATA_DIR / "units.csv"), load_campaigns(DATA_DIR / "campaigns")[2016], quarter, filled=True)
+    frame = frame[frame["Mã đơn vị"].isin(units)]
+    path = folder / (name or f"q{quarter}_{'_'.join(units)}.csv")
+    write_table(frame, path)
+    return path
+
+
+UPLOAD_EXPECTED = {
+    "anonymous": (False, False),
+    "viewer": (False, False),
+    "unit": (True, False),
+    "admin": (True, True),
+    "cli": (True, True),
+}  # (own unit's file, a file with another unit's rows)
+
+
+@pytest.mark.parametrize("role", list(UPLOAD_EXPECTED))
+def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None:
+    from analytics import ingest
+    from analytics.readers import source_from_path
+
+    settings = make_settings(tmp_path, demo=False)
+    store = open_store(settings)
+    try:
+        users = make_users(store)
+        user = users[role]
+        own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
+        admin_upload = admin.commit_upload(
+            store, ingest.check(store.cursor(), [source_from_path(quarter_file(tmp_path, [OTHER], 1))]), users["admin"], backups_root=tmp_path
+        )
+        other_id = admin_upload.stored[0].upload_id
+        for path, allowed in zip((own, mixed), UPLOAD_EXPECTED[role], strict=True):
+            before = export.export_csv(store.cursor())
+            checked = ingest.check(store.cursor(), [source_from_path(path)], allowed_units=auth.allowed_units(user))
+            assert checked.ok == allowed, (role, path.name, [p.text() for p in checked.problems][:3])
+            if not allowed:
+                assert any(p.code == "unit_not_allowed" for p in checked.problems) or user is None
+                unchecked = ingest.check(store.cursor(), [source_from_path(path)])  # even a batch checked without limits is refused
+                with pytest.raises(auth.PermissionDenied):
+                    admin.commit_upload(store, unchecked, user, backups_root=tmp_path)
+                assert export.export_csv(store.cursor()) == before
+                continue
+            result = admin.commit_upload(store, checked, user, backups_root=tmp_path)
+            upload_id = result.stored[0].upload_id
+            assert export.export_csv(store.cursor()) != before
+            trail = store.cursor().execute("SELECT actor, action FROM audit WHERE upload_id = ?", [upload_id]).fetchall()
+            assert trail == [(user.name, "upload")]  # type: ignore[union-attr]
+            admin.revert_upload(store, upload_id, user, backups_root=tmp_path)  # its own upload: allowed
+            assert export.export_csv(store.cursor()) == before
+        may_revert_other = role in ("admin", "cli")
+        if may_revert_other:
+            admin.revert_upload(store, other_id, user, backups_root=tmp_path)
+        else:
+            with pytest.raises(auth.PermissionDenied):
+                admin.revert_upload(store, other_id, user, backups_root=tmp_path)
+        assert ("before_revert" in {b.reason for b in backup.list_backups(tmp_path)}) == (role in ("unit", "admin", "cli"))
+    finally:
+        store.close()
+
+
+def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = make_settings(tmp_path, demo=False)
+    store = open_store(settings)
+    users = make_users(store)
+    store.close()
+    own, mixed, other = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER]), quarter_file(tmp_path, [OTHER], 1)
+
+    def export_now() -> str:
+        return run_cli(monkeypatch, settings, ["export"])[1]
+
+    assert run_cli(monkeypatch, settings, ["import", str(other)])[0] == 0  # the CLI itself acts as admin
+    other_id = 1
+    before = export_now()
+    code, _out, err = run_cli(monkeypatch, settings, ["import", str(mixed), "--as-user", "tp.qn"])
+    assert code == 1 and OTHER in err and "không được tải số liệu của đơn vị này" in err
+    assert export_now() == before  # nothing stored
+    for name in ("lanhdao",):
+        assert run_cli(monkeypatch, settings, ["import", str(own), "--as-user", name])[0] == 1
+    assert export_now() == before
+    code, out, err = run_cli(monkeypatch, settings, ["import", str(own), "--as-user", "tp.qn"])
+    assert code == 0, err
+    assert export_now() != before
+    code, _out, err = run_cli(monkeypatch, settings, ["revert", str(other_id), "--as-user", "tp.qn"])
+    assert code == 1 and "Từ chối" in err
+    assert run_cli(monkeypatch, settings, ["revert", str(other_id), "--as-user", "lanhdao"])[0] == 1
+    history = run_cli(monkeypatch, settings, ["history"])[1]
+    own_id = int(next(line for line in history.splitlines() if "tp.qn" in line).split("\t")[0].lstrip("#"))
+    assert run_cli(monkeypatch, settings, ["revert", str(own_id), "--as-user", "tp.qn"])[0] == 0
+    assert export_now() == before
+    assert run_cli(monkeypatch, settings, ["revert", str(other_id), "--as-user", "thuky"])[0] == 0
+    trail = run_cli(monkeypatch, settings, ["audit"])[1]
+    assert trail.count('"tp.qn","revert"') == 1 and trail.count('"tp.qn","upload"') == 1 and '"thuky","revert"' in trail
+    assert users["unit"] is not None
