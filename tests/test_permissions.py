@@ -255,9 +255,8 @@ def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None
         users = make_users(store)
         user = users[role]
         own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
-        admin_upload = admin.commit_upload(
-            store, ingest.check(store.cursor(), [source_from_path(quarter_file(tmp_path, [OTHER], 1))]), users["admin"], backups_root=tmp_path
-        )
+        first = ingest.check(store.cursor(), [source_from_path(quarter_file(tmp_path, [OTHER], 1))])
+        admin_upload = admin.commit_upload(store, first, users["admin"], backups_root=tmp_path)
         other_id = admin_upload.stored[0].upload_id
         for path, allowed in zip((own, mixed), UPLOAD_EXPECTED[role], strict=True):
             before = export.export_csv(store.cursor())
@@ -307,7 +306,7 @@ def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.Monke
     for name in ("lanhdao",):
         assert run_cli(monkeypatch, settings, ["import", str(own), "--as-user", name])[0] == 1
     assert export_now() == before
-    code, out, err = run_cli(monkeypatch, settings, ["import", str(own), "--as-user", "tp.qn"])
+    code, _out, err = run_cli(monkeypatch, settings, ["import", str(own), "--as-user", "tp.qn"])
     assert code == 0, err
     assert export_now() != before
     code, _out, err = run_cli(monkeypatch, settings, ["revert", str(other_id), "--as-user", "tp.qn"])
