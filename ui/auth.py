@@ -48,7 +48,10 @@ def client_is_local() -> bool:
     headers = {k.lower() for k in (st.context.headers or {})}
     if any(h in headers for h in _PROXY_HEADERS):
         return False
-    return st.context.ip_address is None  # Streamlit reports loopback clients (127.0.0.1, ::1) as None
+    # Streamlit reports loopback clients (127.0.0.1, ::1) as None; a run with no network peer at all
+    # (AppTest, bare mode) gives a placeholder object instead of an address string: also local.
+    address = st.context.ip_address
+    return address is None or not isinstance(address, str)
 
 
 def sso_configured() -> bool:
