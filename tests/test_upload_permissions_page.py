@@ -79,4 +79,4 @@ def test_a_focal_point_uploads_and_reverts_only_its_own_unit(accounts, tmp_path:
     from ui import data
 
     actions = audit.trail(data.store().cursor())
-    assert actions[actions["actor"] == "tp.qn"]["action"].tolist() == ["revert", "upload"]  # the upload and the revert, both in the trail under the focal point's name
+    assert actions[actions["actor"] == "tp.qn"]["action"].tolist() == ["revert", "upload"]  # both under its name
