@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import upload_view
 from analytics.labels import t
 from analytics.readers import MAX_BYTES
+from analytics.safety import markdown_escape
 from ui import data
 from ui import upload as actions
 from ui.routing import leave_legacy_pages_mode
@@ -50,7 +51,7 @@ if actions.has_demo():
     replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
 
 for line in st.session_state.pop("up_done", []):
-    st.success(line)
+    st.success(markdown_escape(line, 2000))  # names uploaded files: never Markdown (issue 6)
 
 if files:
     checked = actions.check(files, year if only_period else None, quarter if only_period else None, replace_demo)
@@ -83,7 +84,7 @@ else:
         target = pick_col.selectbox(t("up_revert_pick"), list(choices), format_func=choices.get, key="up_revert_pick")
         if button_col.button(t("up_revert_button", id=target), key="up_revert"):
             ok, message = actions.revert_action(int(target))
-            (st.success if ok else st.error)(message)
+            (st.success if ok else st.error)(markdown_escape(message, 2000))
             if ok:
                 st.session_state["up_done"] = [message]
                 st.rerun()

@@ -166,3 +166,87 @@ def test_pages_show_hostile_text_only_as_plain_values(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+# --- through the ingest of issue 3: register files and results files with hostile cells ----------
+
+REGISTER_HEADER = ["Mã đơn vị", "Năm", "Chương trình", "Xã", "Huyện", "Trạng thái", "Ngày đạt", "Ghi chú"]
+
+
+def csv_bytes(rows: list[list[object]]) -> bytes:
+    import csv as csv_module
+
+    buffer = io.StringIO()
+    csv_module.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@given(commune=hostile, district=hostile, note=hostile)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_hostile_register_files_never_crash_the_ingest_and_stay_text(fuzz_store: Store, commune: str, district: str, note: str) -> None:
+    from analytics import ingest
+    from analytics.communes import commune_list
+    from analytics.readers import source_from_bytes
+
+    data = csv_bytes([REGISTER_HEADER, ["STP_QN", 2030, "ntm", commune, district, "registered", "", note]])
+    cur = fuzz_store.cursor()
+    checked = ingest.check(cur, [source_from_bytes("xã <b>độc</b> =1.csv", data)])
+    if not checked.ok:
+        assert all(p.file or p.file is None for p in checked.problems)  # reported, not raised
+        return
+    ingest.commit(fuzz_store, checked, by="fuzz")
+    shown = commune_list(fuzz_store.cursor(), 2030, "ntm")
+    assert len(shown[shown["unit_code"] == "STP_QN"]) == 1
+
+
+@given(cell=hostile)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_error_report_csv_neutralises_every_hostile_cell(fuzz_store: Store, cell: str) -> None:
+    import csv as csv_module
+
+    from analytics import ingest
+    from analytics.readers import source_from_bytes
+    from analytics.upload_view import errors_csv, problems_frame
+
+    data = csv_bytes([["Mã đơn vị", "Năm", "Quý", "xa_ntm"], ["STP_QN", 2016, 1, cell], [cell, 2016, 1, 2]])
+    checked = ingest.check(fuzz_store.cursor(), [source_from_bytes(cell[:40] + ".csv", data)])
+    frame = problems_frame(checked)
+    rows = list(csv_module.reader(io.StringIO(errors_csv(frame).decode("utf-8-sig"), newline="")))
+    assert len(rows) == len(frame) + 1  # no cell split a row
+    assert not [c for row in rows for c in row if FORMULA.match(c)]
+
+
+@given(file_name=hostile, commune=hostile)
+@example(file_name="[x](javascript:alert(1)) ![y](http://example.invalid/p.png) <img src=x onerror=alert(1)>", commune=SNIPPETS[0])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_upload_page_shows_hostile_file_and_commune_names_inertly(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, file_name: str, commune: str
+) -> None:
+    from tests.test_upload_page import _leave_without_rerun
+    from ui import routing
+
+    folder: Path = tmp_path_factory.mktemp("fuzzupload")
+    monkeypatch.setenv("THIDUA_DB", str(folder / "app.duckdb"))
+    monkeypatch.setenv("THIDUA_DEMO", "0")
+    monkeypatch.setattr(routing, "leave_legacy_pages_mode", _leave_without_rerun)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()  # first run on the server: setup mode, may upload
+        at.switch_page("pages/upload.py").run()
+        data = csv_bytes([REGISTER_HEADER, ["STP_QN", 2016, "ntm", commune, "Huyện A", "registered", "", commune]])
+        at.file_uploader[0].set_value([((file_name.replace("/", "_") or "x")[:200] + ".csv", data, "text/csv")]).run()
+        assert not at.exception
+        commit = next(b for b in at.button if b.key == "up_commit")
+        if not commit.disabled:
+            commit.click().run()
+            assert not at.exception
+        assert not any(DANGEROUS.search(m) for m in rendered_markup(at)), rendered_markup(at)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
