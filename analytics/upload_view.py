@@ -13,6 +13,7 @@ from analytics.labels import TEMPLATE_IDENTITY, fmt_date, fmt_datetime, t
 from analytics.safety import neutralise_cell
 from analytics.store import Cursor
 
+
 def neutralise(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
 
