@@ -111,3 +111,72 @@ def test_without_retries_the_conflict_surfaces(empty_store: Store) -> None:
         pass
     finally:
         outsider.rollback()
+
+
+def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Three focal points upload corrected files again and again while four sessions read."""
+    from analytics import admin, auth, ingest
+    from analytics.bootstrap import open_store
+    from analytics.config import load_campaigns
+    from analytics.readers import source_from_bytes
+    from analytics.registry import load_units
+    from analytics.settings import DATA_DIR
+    from analytics.templates import template_frame, write_table
+    from tests.conftest import make_settings
+
+    store = open_store(make_settings(tmp_path, demo=False))
+    sample = template_frame(load_units(DATA_DIR / "units.csv"), load_campaigns(DATA_DIR / "campaigns")[2016], 3, filled=True)
+    units = ["STP_QN", "THADS_HP", "STP_HN"]
+    root = auth.system_user("t")
+    users = {u: auth.add_user(store, root, f"dm.{u.lower()}", "unit", "mat khau dai 1", unit_code=u) for u in units}
+    numbers = sample.columns[5:]
+    stop = time.monotonic() + 3.0
+    committed: list[tuple[str, int, int]] = []  # unit, upload id, values it wrote
+    errors: list[BaseException] = []
+    torn: list[object] = []
+
+    def uploader(unit: str) -> None:
+        k = 0
+        try:
+            while time.monotonic() < stop:
+                k += 1
+                frame = sample[sample["Mã đơn vị"] == unit].copy()
+                frame[numbers] = frame[numbers] + k  # a corrected file: every value changes
+                checked = ingest.check(store.cursor(), [source_from_bytes(f"{unit}-{k}.csv", write_table(frame, None))])
+                assert checked.ok, [p.text() for p in checked.problems][:3]
+                result = admin.commit_upload(store, checked, users[unit], backups_root=tmp_path / "b")
+                stored = result.stored[0]
+                assert stored.applied is not None
+                committed.append((unit, int(stored.upload_id or 0), stored.applied.new + stored.applied.changed))
+        except BaseException as exc:
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            cur = store.cursor()
+            while time.monotonic() < stop:
+                rows = cur.execute(
+                    "SELECT unit_code, count(DISTINCT upload_id), count(*) FROM facts WHERE year = 2016 AND quarter = 3 GROUP BY unit_code"
+                ).fetchall()
+                torn.extend(r for r in rows if r[1] != 1)  # values of two uploads mixed for one unit
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=uploader, args=(u,)) for u in units] + [threading.Thread(target=reader) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    try:
+        assert errors == [] and torn == []
+        assert len(committed) >= 6
+        cur = store.cursor()
+        for unit, upload_id, written in committed:
+            assert cur.execute("SELECT count(*) FROM fact_history WHERE upload_id = ?", [upload_id]).fetchone() == (written,)
+            actor = cur.execute("SELECT actor FROM audit WHERE upload_id = ?", [upload_id]).fetchone()
+            assert actor == (users[unit].name,)
+        for unit in units:
+            last = max(upload_id for u, upload_id, _ in committed if u == unit)
+            assert cur.execute("SELECT DISTINCT upload_id FROM facts WHERE unit_code = ? AND quarter = 3", [unit]).fetchall() == [(last,)]
+    finally:
+        store.close()
