@@ -99,3 +99,50 @@ def test_sigkill_after_commit_keeps_the_committed_import(tmp_path: Path) -> None
     _run_and_kill(db, "commit", "COMMITTED", 0.0)
     after = _state(db)
     assert after[1] == before[1] + 1 and after[2] > before[2] + 500_000  # the whole upload, durable
+
+
+# The real `python -m analytics import`, slowed down inside its transaction (after the values are
+# written, before the commit) so that the kill surely lands there.
+IMPORT_CHILD = """
+import sys, time
+import analytics.ingest as ingest
+real = ingest.apply_values
+
+def slow(*args, **kwargs):
+    applied = real(*args, **kwargs)
+    print("APPLIED", flush=True)
+    time.sleep(60)
+    return applied
+
+ingest.apply_values = slow
+from analytics.cli import main
+sys.exit(main(["import", "--replace-demo", *sys.argv[1:]]))
+"""
+
+
+def test_sigkill_during_a_real_import_leaves_the_previous_state(tmp_path: Path) -> None:
+    from tests.test_permissions import quarter_file
+
+    db = tmp_path / "thidua.duckdb"
+    before = _state(db)
+    files = [str(quarter_file(tmp_path, ["STP_QN", "THADS_HN", "STP_HP"], q)) for q in (1, 2)]
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_CHILD, *files],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=TESTS.parent,
+        env=dict(os.environ, THIDUA_DB=str(db)),
+    )
+    assert child.stdout is not None
+    try:
+        lines = [child.stdout.readline().strip() for _ in range(3)]  # two "file read" lines, then the marker
+        assert lines[-1] == "APPLIED", lines  # demo removed and the first file written, uncommitted
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        child.kill()
+        child.wait(30)
+    after = _state(db)
+    assert after[:3] == before[:3]  # demo data still there, nothing of the import, no upload rows
+    assert after[3] == before[3] + 1  # only the automatic backup taken before replacing the demo (committed earlier)
+    assert len(list((tmp_path / "backups").glob("*before_demo_remove*/manifest.json"))) == 1
