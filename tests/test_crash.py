@@ -81,7 +81,7 @@ def _run_and_kill(db: Path, mode: str, kill_after: str, delay: float) -> str:
 
 @pytest.mark.parametrize(
     ("kill_after", "mode", "delay"),
-    [("BEGUN", "hold", 0.3), ("APPLIED", "hold", 0.2)],
+    [("BEGUN", "hold", 0.05), ("APPLIED", "hold", 0.2)],
     ids=["while-writing-values", "before-commit"],
 )
 def test_sigkill_inside_the_transaction_leaves_the_previous_state(tmp_path: Path, kill_after: str, mode: str, delay: float) -> None:
