@@ -1,12 +1,13 @@
 """Load test on loopback: N concurrent viewer sessions while an administrator writes.
 
-Starts `streamlit run app.py` on 127.0.0.1 with a temporary store (demo data and one admin), opens N
-Streamlit websocket sessions that re-run the overview page in a loop, and meanwhile drives a real
-Chromium logged in as the admin that keeps writing to the store (backup now: an EXPORT, an audit row
-and a data-version bump that invalidates every cached query). Reports p50/p95/max page time (rerun
-request → script finished), runs, exceptions and connection errors. Bounded in time; loopback only.
+Starts `streamlit run app.py` on 127.0.0.1 with a temporary store (the 22 units' 2016 figures
+imported through the ingest, one admin), opens N Streamlit websocket sessions that re-run the
+overview page in a loop, and meanwhile drives a real Chromium logged in as the admin through the
+login form that keeps uploading corrected quarterly files on the upload page (each commit bumps the
+data version, so every cached query is recomputed). Reports p50/p95/max page time (rerun request →
+script finished), runs, exceptions, connection errors and uploads. Bounded in time; loopback only.
 
-    python bench/load_sessions.py [--sessions 20] [--seconds 30] [--think 0] [--port 8661]
+    python bench/load_sessions.py [--sessions 20] [--seconds 30] [--think 0] [--port 8662]
 """
 
 from __future__ import annotations
@@ -31,18 +32,29 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import auth  # noqa: E402
+from analytics import auth, ingest  # noqa: E402
 from analytics.bootstrap import open_store  # noqa: E402
+from analytics.config import load_campaigns  # noqa: E402
+from analytics.readers import source_from_bytes  # noqa: E402
+from analytics.registry import load_units  # noqa: E402
 from analytics.settings import from_env  # noqa: E402
+from analytics.templates import template_frame, write_table  # noqa: E402
 
 QUERIES = ["", "period=P1", "period=Q4&block=THADS", "period=P2&block=STP", "period=Q2"]
 ADMIN, PASSWORD = "thuky", "mat khau thu ky"
 
 
 def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, THIDUA_DB=str(folder / "load.duckdb"))
+    env = dict(os.environ, THIDUA_DB=str(folder / "load.duckdb"), THIDUA_DEMO="0")
     store = open_store(from_env(env))
     auth.add_user(store, auth.system_user("bench"), ADMIN, "admin", PASSWORD)
+    settings = from_env(env)
+    campaign = load_campaigns(settings.campaigns_dir)[2016]
+    units = load_units(settings.units_file)
+    sources = [source_from_bytes(f"q{q}.csv", write_table(template_frame(units, campaign, q, filled=True), None)) for q in (1, 2, 3, 4)]
+    checked = ingest.check(store.cursor(), sources)
+    assert checked.ok, [p.text() for p in checked.problems][:3]
+    ingest.commit(store, checked, by="bench")
     store.close()
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -87,8 +99,18 @@ async def viewer(port: int, n: int, stop_at: float, times: list[float], problems
         problems.setdefault("last_error", str(exc)[:200])  # type: ignore[arg-type]
 
 
+def corrected_file(k: int) -> bytes:
+    """STP Quảng Ninh's Q4 row with every figure raised by k: a correction that changes every value."""
+    settings = from_env()
+    frame = template_frame(load_units(settings.units_file), load_campaigns(settings.campaigns_dir)[2016], 4, filled=True)
+    frame = frame[frame["Mã đơn vị"] == "STP_QN"].copy()
+    numbers = frame.columns[5:]
+    frame[numbers] = frame[numbers] + k
+    return write_table(frame, None)
+
+
 def writer(port: int, clock: dict[str, float], ready: threading.Event, result: dict[str, object]) -> None:
-    """A real admin in Chromium: log in through the form, then 'Sao lưu ngay' again and again."""
+    """A real admin in Chromium: log in through the form, then upload corrected files again and again."""
     from playwright.sync_api import sync_playwright
 
     writes = 0
@@ -101,17 +123,20 @@ def writer(port: int, clock: dict[str, float], ready: threading.Event, result: d
             page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
             page.get_by_role("button", name="Đăng nhập").click()
             page.get_by_text(f"Đã đăng nhập: {ADMIN}").first.wait_for(timeout=60_000)
-            page.locator("[data-testid='stSidebarNav'] a", has_text="Quản trị").click()
-            page.get_by_role("tab", name="Sao lưu").click()
+            page.locator("[data-testid='stSidebarNav'] a", has_text="Tải số liệu lên").click()
+            page.get_by_role("heading", name="Tải số liệu lên").wait_for(timeout=60_000)
             ready.set()
             while "stop_at" not in clock:
                 time.sleep(0.05)
             while time.monotonic() < clock["stop_at"]:
-                page.wait_for_timeout(500)
-                page.get_by_role("tab", name="Sao lưu").last.click()  # the rerun after a write shows the first tab again
-                page.get_by_role("button", name="Sao lưu ngay").last.click()
-                page.get_by_text("Đã sao lưu").first.wait_for(timeout=60_000)
+                name = f"stp_qn_q4_sua_{writes + 1}.csv"
+                payload = {"name": name, "mimeType": "text/csv", "buffer": corrected_file(writes + 1)}
+                page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", files=[payload])  # type: ignore[list-item]
+                page.get_by_role("button", name="Lưu vào kho").and_(page.locator(":enabled")).wait_for(timeout=60_000)
+                page.get_by_role("button", name="Lưu vào kho").click()
+                page.get_by_text(f"Đã lưu {name}").first.wait_for(timeout=60_000)
                 writes += 1
+                page.wait_for_timeout(300)
             browser.close()
     except Exception as exc:
         result["writer_error"] = str(exc)[:300]
@@ -154,7 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--port", type=int, default=8661)
+    parser.add_argument("--port", type=int, default=8662)
     parser.add_argument("--think", type=float, default=0.0, help="pause of each viewer between page runs (s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
