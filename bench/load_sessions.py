@@ -128,21 +128,33 @@ def writer(port: int, clock: dict[str, float], ready: threading.Event, result: d
             ready.set()
             while "stop_at" not in clock:
                 time.sleep(0.05)
-            while time.monotonic() < clock["stop_at"]:
-                name = f"stp_qn_q4_sua_{writes + 1}.csv"
-                payload = {"name": name, "mimeType": "text/csv", "buffer": corrected_file(writes + 1)}
-                page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", files=[payload])  # type: ignore[list-item]
-                page.get_by_role("button", name="Lưu vào kho").and_(page.locator(":enabled")).wait_for(timeout=60_000)
-                page.get_by_role("button", name="Lưu vào kho").click()
-                page.get_by_text(f"Đã lưu {name}").first.wait_for(timeout=60_000)
-                writes += 1
-                page.wait_for_timeout(300)
+            try:
+                writes = upload_loop(page, clock)
+            except Exception:
+                (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ROOT / "bench" / "results" / "writer_error.png"), full_page=True)
+                raise
             browser.close()
     except Exception as exc:
         result["writer_error"] = str(exc)[:300]
     finally:
         ready.set()
     result["writes"] = writes
+
+
+def upload_loop(page, clock: dict[str, float]) -> int:  # type: ignore[no-untyped-def]
+    """Upload corrected files until the clock runs out; returns how many were stored."""
+    writes = 0
+    while time.monotonic() < clock["stop_at"]:
+        name = f"stp_qn_q4_sua_{writes + 1}.csv"
+        payload = {"name": name, "mimeType": "text/csv", "buffer": corrected_file(writes + 1)}
+        page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", files=[payload])
+        page.get_by_role("button", name="Lưu vào kho").and_(page.locator(":enabled")).wait_for(timeout=60_000)
+        page.get_by_role("button", name="Lưu vào kho").click()
+        page.get_by_text(f"Đã lưu {name}").first.wait_for(timeout=60_000)
+        writes += 1
+        page.wait_for_timeout(300)
+    return writes
 
 
 async def run(port: int, sessions: int, seconds: float, think: float) -> dict[str, object]:
