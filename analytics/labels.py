@@ -366,6 +366,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Cần đăng nhập để tải số liệu lên hoặc hoàn tác. Đầu mối đơn vị chỉ tải được số liệu của đơn vị mình.",
         "Log in to upload or revert. A focal point can upload only its own unit's figures.",
     ),
+    "up_demo_admin_first": (
+        "Thư ký cụm cần xóa dữ liệu minh họa (trang Quản trị) trước khi đầu mối tải số liệu thật.",
+        "The secretariat must remove the demo data (admin page) before focal points upload real figures.",
+    ),
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- performance (issue 7) ---
 }

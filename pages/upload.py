@@ -44,11 +44,14 @@ else:
         accept_multiple_files=True,
         key=f"up_files_{st.session_state['up_round']}",
     )
-only_period = st.checkbox(t("up_check_period"), value=False, key="up_only_period")
+only_period = actions.may_change() and st.checkbox(t("up_check_period"), value=False, key="up_only_period")
 replace_demo = False
 if actions.has_demo():
     st.warning(f"**{t('demo_badge')}** — {t('up_demo_explain')}", icon="⚠️")
-    replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
+    if actions.may_replace_demo():
+        replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
+    elif actions.may_change():
+        st.caption(t("up_demo_admin_first"))
 
 for line in st.session_state.pop("up_done", []):
     st.success(markdown_escape(line, 2000))  # names uploaded files: never Markdown (issue 6)

@@ -36,6 +36,11 @@ def may_change() -> bool:
     return auth.can(_user(), auth.Action.UPLOAD)
 
 
+def may_replace_demo() -> bool:
+    """Replacing the demo data removes every unit's demo values: the secretariat's decision."""
+    return auth.can(_user(), auth.Action.REMOVE_DEMO)
+
+
 def login_notice() -> None:
     """Shown instead of the file drop zone to visitors and viewers."""
     user = _user()
