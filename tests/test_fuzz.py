@@ -147,6 +147,17 @@ def test_pages_show_hostile_text_only_as_plain_values(
     store = open_store(from_env())
     admin = auth.add_user(store, auth.system_user("t"), "thuky", "admin", "mat khau thu ky", full_name=full_name)
     store.write(lambda cur: record_upload(cur, kind="results", created_by=actor, file_name=file_name, raw=b"x"))
+
+    def register(cur):  # type: ignore[no-untyped-def]
+        upload_id = record_upload(cur, kind="communes", created_by=actor, file_name=file_name, raw=b"y")
+        rows = [["STP_QN", 2016, "ntm", full_name[:300] or "x", file_name[:300], "registered", None, actor]]
+        replace_register(
+            cur,
+            upload_id,
+            pd.DataFrame(rows, columns=["unit_code", "year", "program", "commune", "district", "status", "achieved_on", "note"]),
+        )
+
+    store.write(register)
     store.close()
     try:
         at = AppTest.from_file(ADMIN, default_timeout=60)
@@ -163,6 +174,10 @@ def test_pages_show_hostile_text_only_as_plain_values(
         at.run()
         assert not at.exception
         assert not any(DANGEROUS.search(m) for m in rendered_markup(at))
+        for path in ("pages/rural.py", "pages/unit_profile.py", "pages/upload.py"):  # commune lists, sources, history
+            at.switch_page(path).run()
+            assert not at.exception, (path, [e.stack_trace for e in at.exception])
+            assert not any(DANGEROUS.search(m) for m in rendered_markup(at)), (path, rendered_markup(at))
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
@@ -227,13 +242,10 @@ def test_error_report_csv_neutralises_every_hostile_cell(fuzz_store: Store, cell
 def test_upload_page_shows_hostile_file_and_commune_names_inertly(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, file_name: str, commune: str
 ) -> None:
-    from tests.test_upload_page import _leave_without_rerun
-    from ui import routing
 
     folder: Path = tmp_path_factory.mktemp("fuzzupload")
     monkeypatch.setenv("THIDUA_DB", str(folder / "app.duckdb"))
     monkeypatch.setenv("THIDUA_DEMO", "0")
-    monkeypatch.setattr(routing, "leave_legacy_pages_mode", _leave_without_rerun)
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
@@ -252,3 +264,21 @@ def test_upload_page_shows_hostile_file_and_commune_names_inertly(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+@given(hostile)
+@settings(max_examples=200, deadline=None)
+def test_dashboard_downloads_take_any_text(text: str) -> None:
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    from analytics.downloads import to_csv_bytes, to_xlsx_bytes
+
+    frame = pd.DataFrame({"Xã": [text], "Số": [2.5]})
+    rows = list(csv_module.reader(io.StringIO(to_csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert len(rows) == 2 and not FORMULA.match(rows[1][0]) and rows[1][1] == "2.5"
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    cell = sheet.cell(2, 1).value
+    assert sheet.cell(2, 2).value == 2.5
+    assert cell is None or not FORMULA.match(str(cell)) or str(cell).startswith("'")

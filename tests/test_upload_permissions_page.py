@@ -15,8 +15,7 @@ from analytics.bootstrap import open_store
 from analytics.readers import source_from_path
 from analytics.settings import from_env
 from tests.test_permissions import OTHER, OWN, quarter_file
-from tests.test_upload_page import APP, _leave_without_rerun, button, shown
-from ui import routing
+from tests.test_upload_page import APP, button, shown
 
 ROOT = auth.system_user("test")
 
@@ -25,7 +24,6 @@ ROOT = auth.system_user("test")
 def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, auth.User]]:
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("THIDUA_DEMO", "0")
-    monkeypatch.setattr(routing, "leave_legacy_pages_mode", _leave_without_rerun)
     st.cache_resource.clear()
     st.cache_data.clear()
     store = open_store(from_env())
