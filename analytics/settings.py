@@ -16,6 +16,11 @@ class Settings:
     units_file: Path
     campaigns_dir: Path
     load_demo_when_new: bool
+    backups_dir: Path | None = None  # default: a 'backups' folder next to the store (issue 6)
+
+    @property
+    def backups_root(self) -> Path:
+        return self.backups_dir or self.db_path.parent / "backups"
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
@@ -26,4 +31,5 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         units_file=Path(env.get("THIDUA_UNITS") or DATA_DIR / "units.csv"),
         campaigns_dir=Path(env.get("THIDUA_CAMPAIGNS") or DATA_DIR / "campaigns"),
         load_demo_when_new=env.get("THIDUA_DEMO", "1") not in ("0", "false", "no"),
+        backups_dir=Path(env["THIDUA_BACKUPS"]) if env.get("THIDUA_BACKUPS") else None,
     )
