@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.config import ConfigError
 from analytics.labels import t
-from ui import data, filters
+from ui import auth, data, filters
 from ui.routing import leave_legacy_pages_mode
 
 leave_legacy_pages_mode(entry_script=True)
@@ -32,9 +32,14 @@ navigation = st.navigation(
         ],
         t("nav_data"): [
             st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:", url_path="upload"),
+            st.Page("pages/admin.py", title=t("page_admin"), icon=":material/admin_panel_settings:", url_path="admin"),
+            st.Page("pages/login.py", title=t("page_login"), icon=":material/login:", url_path="login"),
         ],
     }
 )
+user = auth.current_user()  # issue 6: login, session expiry, and viewing closed to visitors when set
+auth.gate(user, navigation.url_path)
 if navigation.url_path != "present":  # the projector page has no sidebar; it reads the URL itself
     st.session_state["filters"] = filters.sidebar()
+    auth.sidebar(user)
 navigation.run()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import demo
+from analytics import audit, demo
 from analytics.config import Campaign, load_campaigns
 from analytics.registry import Unit, load_units
 from analytics.settings import Settings
@@ -37,7 +37,7 @@ def _fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Campaign], fingerprint: str) -> bool:
+def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Campaign], fingerprint: str, *, actor: str = "system") -> bool:
     """Replace registry and campaign tables when the files changed; returns whether it did."""
     if store.get_meta("config_fingerprint") == fingerprint:
         return False
@@ -49,6 +49,8 @@ def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Cam
         for campaign in campaigns.values():
             _insert_campaign(cur, campaign)
         Store.set_meta(cur, "config_fingerprint", fingerprint)
+        detail = {"units": len(units), "years": sorted(campaigns), "fingerprint": fingerprint[:12]}
+        audit.record(cur, actor, "registry_reload", None, detail)
 
     store.write(work)
     return True

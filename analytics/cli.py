@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analytics import demo, export, templates, upload_cli
+from analytics import cli_admin, demo, export, templates, upload_cli
 from analytics.bootstrap import open_store
 from analytics.config import ConfigError, load_campaigns
 from analytics.history import default_user
@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_pack)
 
     # --- user, backup, restore (issue 6) ---
+    cli_admin.add_commands(sub)
 
     # --- scale samples (issue 7) ---
     return parser

@@ -7,17 +7,25 @@ into formulas on a secretary's machine. Numbers stay numbers.
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from analytics.safety import neutralise_cell
 
 
 def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """One rule for every export (analytics.safety, issue 6): also a formula behind spaces or in
+    full-width form."""
+    return neutralise_cell(value)
+
+
+def _excel_text(value: object) -> object:
+    """Control characters cannot be stored in a worksheet (openpyxl raises, which crashed the page
+    showing the table: found by the issue-6 fuzz test); they are dropped from the .xlsx only."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,12 +39,17 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # Every text cell quoted: pandas leaves a lone CR unquoted, which would split the row (issue 6).
+    return safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
     buffer = io.BytesIO()
     safe = safe_frame(frame)
+    safe.columns = [_excel_text(c) for c in safe.columns]
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_excel_text)
     for column in safe.columns:  # Excel cannot store time-zone-aware datetimes
         if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
             safe[column] = safe[column].dt.tz_localize(None)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from analytics import audit
 from analytics.store import Cursor
 
 VALUE_COLUMNS = ["unit_code", "year", "quarter", "indicator", "value"]
@@ -51,6 +52,9 @@ def record_upload(
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         [upload_id, kind, datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
+    # Every change to values passes here, so every upload, revert and demo change is audited (issue 6).
+    detail = {"kind": kind, "reverts": reverts, "note": note}
+    audit.record(cur, created_by, audit.UPLOAD_ACTIONS.get(kind, kind), file_name, detail, upload_id)
     return upload_id
 
 

@@ -17,6 +17,11 @@ class Settings:
     campaigns_dir: Path
     load_demo_when_new: bool
     meetings_dir: Path = DATA_DIR / "meetings"  # slide lists of the meeting-room projection
+    backups_dir: Path | None = None  # default: a 'backups' folder next to the store (issue 6)
+
+    @property
+    def backups_root(self) -> Path:
+        return self.backups_dir or self.db_path.parent / "backups"
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
@@ -28,4 +33,5 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         campaigns_dir=Path(env.get("THIDUA_CAMPAIGNS") or DATA_DIR / "campaigns"),
         load_demo_when_new=env.get("THIDUA_DEMO", "1") not in ("0", "false", "no"),
         meetings_dir=Path(env.get("THIDUA_MEETINGS") or DATA_DIR / "meetings"),
+        backups_dir=Path(env["THIDUA_BACKUPS"]) if env.get("THIDUA_BACKUPS") else None,
     )

@@ -56,7 +56,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings, wait_seconds=10)
     try:
         cur = store.cursor()
-        checked = ingest.check(cur, sources, year=args.year, quarter=args.quarter, replace_demo=args.replace_demo)
+        allowed = getattr(args, "allowed_units", None)  # set by `--as-user` (issue 6)
+        checked = ingest.check(cur, sources, allowed_units=allowed, year=args.year, quarter=args.quarter, replace_demo=args.replace_demo)
         for f in checked.files:
             if f.kind:
                 print(
@@ -71,7 +72,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print(ingest.preview(cur, checked).to_string(index=False))
             return 0
         try:
-            result = ingest.commit(store, checked, by=args.by or default_user(), replace_demo=args.replace_demo)
+            result = ingest.commit(store, checked, by=args.by or default_user(), replace_demo=args.replace_demo, allowed_units=allowed)
         except ingest.DemoPresentError:
             _err(t("up_demo_present", lang))
             return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -9,16 +10,17 @@ import pandas as pd
 from analytics.communes import commune_list
 from analytics.ingest import PROGRAM_ALIASES, REGISTER_ALIASES, STATUS_ALIASES, Checked, describe
 from analytics.labels import TEMPLATE_IDENTITY, fmt_date, fmt_datetime, t
+from analytics.safety import neutralise_cell
 from analytics.store import Cursor
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+
+    Issue 6: one rule for every export (analytics.safety): also a formula behind spaces, a tab or CR,
+    and full-width '＝'; the fuzz test found '\t=1' passing the first version.
+    """
+    return neutralise_cell(value)
 
 
 def files_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
@@ -61,7 +63,8 @@ def errors_csv(frame: pd.DataFrame) -> bytes:
     """The problem table as CSV for Excel (UTF-8 with BOM), with formula-looking cells neutralised."""
     safe = frame.map(neutralise)
     safe.columns = [neutralise(c) for c in safe.columns]
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    # Every text cell quoted: pandas leaves a lone CR unquoted, which would split the row (issue 6 fuzz).
+    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def preview_frame(preview: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

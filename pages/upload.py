@@ -5,6 +5,7 @@ import streamlit as st
 from analytics import upload_view
 from analytics.labels import t
 from analytics.readers import MAX_BYTES
+from analytics.safety import markdown_escape
 from ui import data
 from ui import upload as actions
 from ui.routing import leave_legacy_pages_mode
@@ -33,20 +34,27 @@ for column, (kind, label, ext) in zip(st.columns(4), (*downloads, ("register", "
     column.download_button(t(label), actions.template_bytes(data.version(), year, quarter, kind), file_name=name, key=f"dl_{kind}")
 
 st.session_state.setdefault("up_round", 0)
-files = st.file_uploader(
-    t("up_files", limit=MAX_BYTES // 1024 // 1024),
-    type=["csv", "txt", "tsv", "xlsx", "xls"],
-    accept_multiple_files=True,
-    key=f"up_files_{st.session_state['up_round']}",
-)
-only_period = st.checkbox(t("up_check_period"), value=False, key="up_only_period")
+files = None
+if not actions.may_change():
+    actions.login_notice()
+else:
+    files = st.file_uploader(
+        t("up_files", limit=MAX_BYTES // 1024 // 1024),
+        type=["csv", "txt", "tsv", "xlsx", "xls"],
+        accept_multiple_files=True,
+        key=f"up_files_{st.session_state['up_round']}",
+    )
+only_period = actions.may_change() and st.checkbox(t("up_check_period"), value=False, key="up_only_period")
 replace_demo = False
 if actions.has_demo():
     st.warning(f"**{t('demo_badge')}** — {t('up_demo_explain')}", icon="⚠️")
-    replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
+    if actions.may_replace_demo():
+        replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")
+    elif actions.may_change():
+        st.caption(t("up_demo_admin_first"))
 
 for line in st.session_state.pop("up_done", []):
-    st.success(line)
+    st.success(markdown_escape(line, 2000))  # names uploaded files: never Markdown (issue 6)
 
 if files:
     checked = actions.check(files, year if only_period else None, quarter if only_period else None, replace_demo)
@@ -73,13 +81,13 @@ if uploads.empty:
     st.info(t("up_history_empty"))
 else:
     st.dataframe(upload_view.history_frame(uploads), hide_index=True, width="stretch")
-    choices = upload_view.revertible(uploads)
+    choices = actions.revertible_for_user(upload_view.revertible(uploads))
     if choices and actions.may_change():
         pick_col, button_col, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
         target = pick_col.selectbox(t("up_revert_pick"), list(choices), format_func=choices.get, key="up_revert_pick")
         if button_col.button(t("up_revert_button", id=target), key="up_revert"):
             ok, message = actions.revert_action(int(target))
-            (st.success if ok else st.error)(message)
+            (st.success if ok else st.error)(markdown_escape(message, 2000))
             if ok:
                 st.session_state["up_done"] = [message]
                 st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import communes, dashboard, measures, scoring
+from analytics import admin, communes, dashboard, measures, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date
@@ -143,3 +143,8 @@ def thads_span(data_version: int, year: int, period: str) -> str:
 def unit_label(data_version: int, code: str, year: int) -> str:
     status = unit_status(data_version, code, year)
     return status.short_name if status else code
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unit_codes(data_version: int) -> list[str]:
+    return admin.unit_codes(store().cursor())

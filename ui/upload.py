@@ -1,7 +1,8 @@
 """The upload page's actions in one place: checking files, committing and reverting.
 
-Issue 6 adds login: `allowed_units()` and `may_change()` are where the gate goes; the page never
-writes to the store except through `commit_action` and `revert_action`.
+Login (issue 6): `allowed_units()` and `may_change()` come from the logged-in user; the page never
+writes to the store except through `commit_action` and `revert_action`, which check the permission
+again in the core (`analytics.admin.commit_upload` / `revert_upload`).
 """
 
 from __future__ import annotations
@@ -9,29 +10,48 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import ingest, templates, upload_view
+from analytics import admin, auth, ingest, templates, upload_view
 from analytics.config import load_campaigns
-from analytics.history import RevertError, default_user, list_uploads, revert
+from analytics.history import RevertError, default_user, list_uploads
 from analytics.labels import t
 from analytics.readers import MAX_BYTES, Source
 from analytics.registry import load_units
 from analytics.settings import from_env
 from analytics.upload_cli import summary_lines
+from ui import auth as auth_ui
 from ui import data
 
 
+def _user() -> auth.User | None:
+    return auth_ui.current_user()
+
+
 def allowed_units() -> set[str] | None:
-    """Units the current user may upload for (None = all; no login yet)."""
-    return None
+    """Units the current user may upload for (None = all; an empty set = none)."""
+    return auth.allowed_units(_user())
 
 
 def may_change() -> bool:
-    """Whether the current user may commit or revert (always, until issue 6 adds login)."""
-    return True
+    """Whether the current user may upload or revert at all (issue 6: a login, unless first run)."""
+    return auth.can(_user(), auth.Action.UPLOAD)
+
+
+def may_replace_demo() -> bool:
+    """Replacing the demo data removes every unit's demo values: the secretariat's decision."""
+    return auth.can(_user(), auth.Action.REMOVE_DEMO)
+
+
+def login_notice() -> None:
+    """Shown instead of the file drop zone to visitors and viewers."""
+    user = _user()
+    st.info(t("up_login_needed") if user is None else t("up_role_cannot", role=auth_ui.role_label(user.role)))
+    if user is None:
+        st.page_link("pages/login.py", label=t("page_login"), icon=":material/login:")
 
 
 def current_user() -> str:
-    return default_user()
+    user = _user()
+    return user.name if user is not None else default_user()
 
 
 def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
@@ -56,21 +76,22 @@ def has_demo() -> bool:
 
 
 def commit_action(checked: ingest.Checked, replace_demo: bool) -> list[str]:
-    """Store the batch; returns the sentences to show. The only write path of the page."""
-    if not may_change():
-        raise PermissionError
-    result = ingest.commit(data.store(), checked, by=current_user(), replace_demo=replace_demo, allowed_units=allowed_units())
+    """Store the batch as the logged-in user; returns the sentences to show. The only write path of the page."""
+    try:
+        result = admin.commit_upload(data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo)
+    except auth.PermissionDenied as exc:
+        return [str(exc)]
     lines = [t("up_demo_removed", count=result.demo_removed)] if result.demo_removed else []
     return lines + summary_lines(result)
 
 
 def revert_action(upload_id: int) -> tuple[bool, str]:
-    if not may_change():
-        raise PermissionError
     try:
-        applied = data.store().write(lambda cur: revert(cur, upload_id, current_user()))
+        applied = admin.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
     except RevertError as exc:
         return False, t(f"up_{exc.code}", **exc.params)
+    except auth.PermissionDenied as exc:
+        return False, str(exc)
     return True, t("up_reverted", target=upload_id, id=applied.upload_id, count=applied.new + applied.changed)
 
 
@@ -88,3 +109,11 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
     campaign = load_campaigns(settings.campaigns_dir)[year]
     frame = templates.template_frame(load_units(settings.units_file), campaign, quarter, filled=kind == "sample")
     return upload_view.xlsx_bytes(frame) if kind == "xlsx" else templates.write_table(frame, None)
+
+
+def revertible_for_user(choices: dict[int, str]) -> dict[int, str]:
+    """Only the uploads the current user may revert (a unit user: those touching its unit alone)."""
+    user, cur = _user(), data.store().cursor()
+    return {
+        upload_id: label for upload_id, label in choices.items() if auth.can(user, auth.Action.REVERT, auth.upload_units(cur, upload_id))
+    }
