@@ -57,7 +57,7 @@ _SCRIPT = """
   var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));
   var figures = JSON.parse(document.getElementById('figures').textContent);
   var drawn = {}, index = 0, timer = null;
-  var match = /[?&]interval=(\\d+)/.exec(location.search);
+  var match = location.search.match(/[?&]interval=(\\d+)/);
   var interval = match ? Math.max(3, parseInt(match[1], 10)) : 0;
   function draw(i) {
     var box = slides[i].querySelector('.chart');

@@ -159,3 +159,14 @@ def test_a_new_data_version_rebuilds_the_deck_and_keeps_the_place(app_env: Path,
     at.run()
     assert not at.exception
     assert at.session_state["present_version"] == built + 1 and counter(at) == "3/9"
+
+
+def test_the_projector_stylesheet_holds_no_data() -> None:
+    import re
+
+    from ui import present as ui_present
+
+    for variant in ("light", "dark"):
+        css = ui_present.stylesheet(variant)
+        assert css.startswith("\n<style>") and css.rstrip().endswith("</style>") and css.count("<") == 2
+        assert "$" not in css and re.findall(r"#[0-9A-Fa-f]{6}", css)  # every placeholder filled with a colour
