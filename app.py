@@ -28,6 +28,7 @@ navigation = st.navigation(
             st.Page("pages/enforcement.py", title=t("page_enforcement"), icon=":material/gavel:", url_path="enforcement"),
             st.Page("pages/unit_profile.py", title=t("page_unit_profile"), icon=":material/badge:", url_path="unit_profile"),
             st.Page("pages/scoring.py", title=t("page_scoring"), icon=":material/military_tech:", url_path="scoring"),
+            st.Page("pages/present.py", title=t("page_present"), icon=":material/slideshow:", url_path="present"),
         ],
         t("nav_data"): [
             st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:", url_path="upload"),
@@ -38,6 +39,7 @@ navigation = st.navigation(
 )
 user = auth.current_user()  # issue 6: login, session expiry, and viewing closed to visitors when set
 auth.gate(user, navigation.url_path)
-st.session_state["filters"] = filters.sidebar()
-auth.sidebar(user)
+if navigation.url_path != "present":  # the projector page has no sidebar; it reads the URL itself
+    st.session_state["filters"] = filters.sidebar()
+    auth.sidebar(user)
 navigation.run()

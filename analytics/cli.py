@@ -112,6 +112,12 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
+    from analytics.pack import cli_pack  # plotly and kaleido load only for this command
+
+    return cli_pack(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analytics",
@@ -152,6 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
     upload_cli.add_commands(sub)
 
     # --- pack (issue 5) ---
+    p = sub.add_parser(
+        "pack",
+        help="Gói trình chiếu hội nghị: HTML chạy không cần mạng, ảnh PNG 1920×1080, PDF (meeting pack)",
+        description="Xuất gói trình chiếu. -o X.html: chỉ bản HTML; X.pdf: chỉ PDF; X.zip: tất cả; thư mục: HTML, PDF và từng ảnh PNG.",
+    )
+    p.add_argument("--meeting", help="tên tệp cuộc họp trong data/meetings (không có .toml), ví dụ so-ket-2016")
+    p.add_argument("--year", type=int, help="năm (year)")
+    p.add_argument("--phase", type=int, choices=(1, 2), help="đợt thi đua (phase): 1 = sơ kết, 2")
+    p.add_argument("--period", choices=("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4"), help="kỳ (thay cho --phase)")
+    p.add_argument("--block", choices=("ALL", "STP", "THADS"), help="khối")
+    p.add_argument("--variant", choices=("light", "dark"), help="nền sáng hoặc nền tối")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ (vi mặc định)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="tệp .html / .pdf / .zip, hoặc thư mục")
+    p.set_defaults(handler=_cmd_pack)
 
     # --- user, backup, restore (issue 6) ---
     cli_admin.add_commands(sub)

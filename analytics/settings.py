@@ -16,6 +16,7 @@ class Settings:
     units_file: Path
     campaigns_dir: Path
     load_demo_when_new: bool
+    meetings_dir: Path = DATA_DIR / "meetings"  # slide lists of the meeting-room projection
     backups_dir: Path | None = None  # default: a 'backups' folder next to the store (issue 6)
 
     @property
@@ -31,5 +32,6 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         units_file=Path(env.get("THIDUA_UNITS") or DATA_DIR / "units.csv"),
         campaigns_dir=Path(env.get("THIDUA_CAMPAIGNS") or DATA_DIR / "campaigns"),
         load_demo_when_new=env.get("THIDUA_DEMO", "1") not in ("0", "false", "no"),
+        meetings_dir=Path(env.get("THIDUA_MEETINGS") or DATA_DIR / "meetings"),
         backups_dir=Path(env["THIDUA_BACKUPS"]) if env.get("THIDUA_BACKUPS") else None,
     )

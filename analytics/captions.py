@@ -1,0 +1,165 @@
+"""One-line Vietnamese talking points generated from the data: who leads, who lags, who has not
+reported, and how the cluster moved since phase 1. Built from period_values() frames only."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analytics.labels import block_name, fmt_number, t
+
+MAX_NAMES = 3
+SEPARATOR = " · "
+
+
+def _names(names: Sequence[str], lang: str) -> str:
+    shown = ", ".join(names[:MAX_NAMES])
+    rest = len(names) - MAX_NAMES
+    return shown + (t("caption_more", lang, count=rest) if rest > 0 else "")
+
+
+def _decimals(unit: str, values: pd.Series) -> int:
+    return 1 if unit == "%" or any(not float(v).is_integer() for v in values.dropna()) else 0
+
+
+def _with_unit(value: float, unit: str, decimals: int) -> str:
+    text = fmt_number(value, decimals)
+    return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()
+
+
+def cluster_value(frame: pd.DataFrame, indicator: str, parts: tuple[str, str] | None = None) -> float | None:
+    """The cluster's figure for one indicator: the sum over reporting units, or for a rate (whose
+    numerator and denominator codes are `parts`) the summed numerator over the summed denominator of
+    the units that have the rate — never an average of percentages."""
+    part = frame[frame["indicator"] == indicator]
+    if part.empty:
+        return None
+    if part["kind"].iloc[0] != "ratio":
+        values = part["value"].dropna()
+        return None if values.empty else float(values.sum())
+    units = set(part.loc[part["value"].notna(), "unit_code"])
+    if not units or parts is None:
+        return None
+    num = frame[(frame["indicator"] == parts[0]) & frame["unit_code"].isin(units)]["value"].sum()
+    den = frame[(frame["indicator"] == parts[1]) & frame["unit_code"].isin(units)]["value"].sum()
+    return None if not den else 100.0 * float(num) / float(den)
+
+
+def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, change: tuple[float, float] | None = None) -> str:
+    """Leader(s), units below target (or the lowest when there is no target), units that have not
+    reported, and the cluster change since phase 1 when `change` = (phase-1 value, current value)."""
+    parts: list[str] = []
+    have = ranked[ranked["value"].notna()]
+    decimals = _decimals(unit, ranked["value"])
+    if not have.empty:
+        higher = bool(have["higher_is_better"].iloc[0])
+        best = have["value"].max() if higher else have["value"].min()
+        leaders = have.loc[have["value"] == best, "short_name"].tolist()
+        shown = _with_unit(best, unit, decimals)
+        if len(leaders) == len(have) and len(have) > 1:
+            parts.append(t("caption_all_same", lang, count=len(have), value=shown))
+        elif len(leaders) > MAX_NAMES:
+            parts.append(t("caption_leaders_many", lang, count=len(leaders), value=shown))
+        else:
+            parts.append(t("caption_leader", lang, units=_names(leaders, lang), value=shown))
+        worst_first = have.iloc[::-1]
+        if "meets_target" in have and have["meets_target"].notna().any():
+            below = worst_first.loc[worst_first["meets_target"].eq(False), "short_name"].tolist()
+            if below and len(below) == int(have["meets_target"].notna().sum()):
+                parts.append(t("caption_none_meet", lang))
+            elif below:
+                parts.append(t("caption_below", lang, count=len(below), units=_names(below, lang)))
+            else:
+                parts.append(t("caption_all_meet", lang))
+        elif 0 < len(leaders) < len(have):
+            worst = have["value"].min() if higher else have["value"].max()
+            lowest = worst_first.loc[worst_first["value"] == worst, "short_name"].tolist()
+            parts.append(t("caption_lowest", lang, units=_names(lowest, lang), value=_with_unit(worst, unit, decimals)))
+    missing = ranked.loc[ranked["value"].isna() & ranked["status"].eq("missing"), "short_name"].tolist()
+    if missing:
+        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+    if change is not None:
+        parts.append(change_text(change[0], change[1], unit, lang))
+    return SEPARATOR.join(parts) if parts else t("no_data", lang)
+
+
+def change_text(before: float, now: float, unit: str, lang: str = "vi") -> str:
+    """'Toàn cụm: 48 xã (đợt 1: 42 xã, tăng 6)' — a rate's change in percentage points."""
+    decimals = 1 if unit == "%" or not (float(before).is_integer() and float(now).is_integer()) else 0
+    delta = now - before
+    if math.isclose(delta, 0, abs_tol=10 ** -(decimals + 1)):
+        move = t("caption_same", lang)
+    else:
+        size = fmt_number(abs(delta), decimals) + (t("caption_points", lang) if unit == "%" else "")
+        move = t("caption_up" if delta > 0 else "caption_down", lang, delta=size)
+    return t("caption_change", lang, now=_with_unit(now, unit, decimals), before=_with_unit(before, unit, decimals), move=move)
+
+
+def kpi_caption(reporting: pd.DataFrame, values: pd.DataFrame, lang: str = "vi") -> str:
+    """How many units reported, who has not, and who is below the new-rural commune target."""
+    done = int(reporting["reported"].sum())
+    parts = [t("caption_reported", lang, done=done, total=len(reporting))]
+    missing = reporting.loc[~reporting["reported"], "short_name"].tolist()
+    if missing:
+        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+    ntm = values[values["indicator"] == "xa_ntm"]
+    below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
+    if below and len(below) == int(ntm["meets_target"].notna().sum()):
+        parts.append(t("caption_ntm_none", lang))
+    elif below:
+        parts.append(t("caption_ntm_below", lang, units=_names(below, lang)))
+    return SEPARATOR.join(parts)
+
+
+def attainment_caption(grid: pd.DataFrame, lang: str = "vi") -> str:
+    """How many units meet every targeted content, and the units meeting the smallest share."""
+    rated = grid[grid["status"] == "ok"]
+    if rated.empty:
+        return t("no_data", lang)
+    per_unit = rated.groupby("short_name").agg(met=("met", "sum"), total=("total", "sum"))
+    share = per_unit["met"] / per_unit["total"]
+    parts = [t("caption_all_contents", lang, count=int((share == 1).sum()), total=len(share))]
+    lowest = share[share == share.min()].sort_index().index.tolist()
+    if share.min() < 1:
+        worst = per_unit.loc[lowest[0]]
+        parts.append(t("caption_fewest", lang, units=_names(lowest, lang), met=int(worst["met"]), total=int(worst["total"])))
+    return SEPARATOR.join(parts)
+
+
+def phase_caption(both: pd.DataFrame, unit: str, lang: str = "vi") -> str:
+    """Units that improved, fell back or held from phase 1 to phase 2, and the biggest improvement."""
+    signs = both["change_sign"].dropna()
+    parts = [t("caption_phase_moves", lang, up=int((signs > 0).sum()), down=int((signs < 0).sum()), same=int((signs == 0).sum()))]
+    improved = both[both["change_sign"] > 0]
+    if not improved.empty:
+        higher = bool(both["higher_is_better"].iloc[0])
+        best = improved.loc[(improved["change"] if higher else -improved["change"]).idxmax()]
+        decimals = _decimals(unit, both["change"])
+        size = fmt_number(abs(float(best["change"])), decimals) + ("%" if unit == "%" else f" {unit}".rstrip())
+        parts.append(t("caption_phase_best", lang, unit=best["short_name"], delta=size))
+    missing = both.loc[both["value_p1"].isna() | both["value_p2"].isna(), "short_name"].tolist()
+    if missing:
+        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+    return SEPARATOR.join(parts)
+
+
+def score_caption(summary: pd.DataFrame, lang: str = "vi") -> str:
+    """The first of each block with points and grade, and the units eligible for the sector flag."""
+    parts = []
+    for block, part in summary.groupby("block", sort=True):
+        top = part.sort_values("rank").iloc[0]
+        parts.append(
+            t(
+                "caption_score_top",
+                lang,
+                block=block_name(str(block), lang),
+                unit=top["short_name"],
+                points=fmt_number(top["total"], 2),
+                grade=top["grade"],
+            )
+        )
+    flagged = summary.loc[summary["flag_eligible"].astype(bool), "short_name"].tolist()
+    parts.append(t("caption_flag", lang, units=_names(flagged, lang)) if flagged else t("caption_flag_none", lang))
+    return SEPARATOR.join(parts)

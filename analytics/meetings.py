@@ -1,0 +1,150 @@
+"""Per-meeting slide lists (data/meetings/*.toml) that the cluster secretariat edits.
+
+A meeting file names the year, period and block its slides show, how long each slide stays on
+screen, the light or dark projector variant, and the slides in order. A malformed file gives a
+Vietnamese ConfigError naming the file, the key and the problem, like the campaign files do.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analytics.config import Campaign, ConfigError
+from analytics.measures import PERIODS
+
+BLOCKS = ("ALL", "STP", "THADS")
+VARIANTS = ("light", "dark")
+MIN_SECONDS, MAX_SECONDS = 3, 3600
+_SLIDE_KEYS = {"kind", "title", "seconds", "period", "block", "indicator"}
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """One slide as configured: a registered kind plus what it shows."""
+
+    kind: str
+    title: str | None = None
+    seconds: int | None = None  # None: the meeting's default
+    period: str | None = None  # None: the meeting's (or the URL's) period
+    block: str | None = None  # None: the meeting's (or the URL's) block; "ALL" both blocks
+    indicator: str | None = None
+    options: dict[str, Any] = field(default_factory=dict, compare=False)  # extra keys for the kind
+
+
+@dataclass(frozen=True)
+class Meeting:
+    name: str  # file stem, used in ?meeting=
+    title: str
+    year: int
+    period: str
+    block: str
+    seconds: int
+    variant: str
+    slides: tuple[SlideSpec, ...]
+    source: str = ""
+
+    def seconds_of(self, spec: SlideSpec) -> int:
+        return spec.seconds or self.seconds
+
+
+def _check(file: Path, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ConfigError(file, key, f"phải là {what}, đang là {value!r}")
+    return value
+
+
+def _choice(file: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ConfigError(file, key, f"phải là một trong {', '.join(choices)}; đang là {value!r}")
+    return str(value)
+
+
+def _seconds(file: Path, key: str, value: Any) -> int:
+    _check(file, key, value, int, "số giây (số nguyên)")
+    if not MIN_SECONDS <= value <= MAX_SECONDS:
+        raise ConfigError(file, key, f"số giây phải từ {MIN_SECONDS} đến {MAX_SECONDS}; đang là {value}")
+    return int(value)
+
+
+def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds: dict[str, tuple[str, ...]] | None = None) -> Meeting:
+    """Parse and validate one meeting file.
+
+    `kinds` maps each registered slide kind to the keys it needs; `campaigns` lets indicator codes be
+    checked against the year's catalogue. Both are passed in so this module stays free of the
+    slide registry and of the store.
+    """
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file, "(cú pháp)", f"không đọc được TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(mã hóa)", "tệp phải lưu bằng UTF-8") from exc
+    for key in ("title", "year", "slides"):
+        if key not in raw:
+            raise ConfigError(file, key, "thiếu (bắt buộc)")
+    title = _check(file, "title", raw["title"], str, "chuỗi chữ")
+    year = _check(file, "year", raw["year"], int, "năm (số nguyên)")
+    period = _choice(file, "period", raw.get("period", "year"), PERIODS)
+    block = _choice(file, "block", raw.get("block", "ALL"), BLOCKS)
+    seconds = _seconds(file, "seconds", raw.get("seconds", 15))
+    variant = _choice(file, "variant", raw.get("variant", "light"), VARIANTS)
+    campaign = (campaigns or {}).get(year)
+    if campaigns is not None and campaign is None:
+        raise ConfigError(file, "year", f"chưa có cấu hình phong trào năm {year} (data/campaigns/{year}.toml)")
+    rows = raw["slides"]
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise ConfigError(file, "slides", "cần ít nhất một bảng [[slides]]")
+    slides = tuple(_slide(file, f"slides[{i + 1}]", row, campaign, kinds) for i, row in enumerate(rows))
+    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file))
+
+
+def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:
+    if "kind" not in row:
+        raise ConfigError(file, f"{key}.kind", "thiếu (bắt buộc)")
+    kind = _check(file, f"{key}.kind", row["kind"], str, "chuỗi chữ")
+    if kinds is not None:
+        if kind not in kinds:
+            raise ConfigError(file, f"{key}.kind", f"loại trang “{kind}” chưa có; dùng một trong {', '.join(sorted(kinds))}")
+        for needed in kinds[kind]:
+            if needed not in row:
+                raise ConfigError(file, f"{key}.{needed}", f"trang loại “{kind}” cần khóa này")
+    title = row.get("title")
+    if title is not None:
+        _check(file, f"{key}.title", title, str, "chuỗi chữ")
+    seconds = _seconds(file, f"{key}.seconds", row["seconds"]) if "seconds" in row else None
+    period = _choice(file, f"{key}.period", row["period"], PERIODS) if "period" in row else None
+    block = _choice(file, f"{key}.block", row["block"], BLOCKS) if "block" in row else None
+    indicator = row.get("indicator")
+    if indicator is not None:
+        _check(file, f"{key}.indicator", indicator, str, "mã chỉ tiêu")
+        if campaign is not None and indicator not in {i.code for i in campaign.indicators}:
+            raise ConfigError(file, f"{key}.indicator", f"chỉ tiêu “{indicator}” không có trong danh mục năm {campaign.year}")
+    options = {k: v for k, v in row.items() if k not in _SLIDE_KEYS}
+    return SlideSpec(kind, title, seconds, period, block, indicator, options)
+
+
+def load_meetings(
+    directory: Path, campaigns: dict[int, Campaign] | None = None, kinds: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, Meeting]:
+    """Every meeting file in a folder, by name (file stem), in file-name order."""
+    if not directory.is_dir():
+        return {}
+    return {f.stem: load_meeting(f, campaigns, kinds) for f in sorted(directory.glob("*.toml"))}
+
+
+def pick_meeting(meetings: dict[str, Meeting], name: str | None, year: int | None, period: str | None) -> Meeting | None:
+    """The meeting a URL asks for: by name, else the one for that year and period (phase 1 → the
+    sơ kết, anything else → the tổng kết), else the first for the year, else None."""
+    if name and name in meetings:
+        return meetings[name]
+    candidates = [m for m in meetings.values() if year is None or m.year == year]
+    if not candidates:
+        return None
+    wanted = period if period in ("P1", "P2") else "year"
+    for meeting in candidates:
+        if meeting.period == wanted:
+            return meeting
+    return candidates[0]
