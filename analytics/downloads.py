@@ -45,11 +45,13 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
     buffer = io.BytesIO()
-    safe = safe_frame(frame)
-    safe.columns = [_excel_text(c) for c in safe.columns]
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_excel_text)
+    # Drop what a worksheet cannot hold first, so what remains is what gets neutralised.
+    cleaned = frame.copy()
+    cleaned.columns = [_excel_text(str(c)) for c in cleaned.columns]
+    for column in cleaned.columns:
+        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
+            cleaned[column] = cleaned[column].map(_excel_text)
+    safe = safe_frame(cleaned)
     for column in safe.columns:  # Excel cannot store time-zone-aware datetimes
         if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
             safe[column] = safe[column].dt.tz_localize(None)

@@ -38,9 +38,13 @@ def plotly_escape(text: object, max_len: int = 300) -> str:
     return html.escape(plain(text, max_len), quote=True)
 
 
+# Spaces and control characters a spreadsheet may skip or drop before it looks for a formula.
+_LEADING_SKIPPABLE = re.compile(r"^[\s\x00-\x1f\x7f\u00a0]+")
+
+
 def neutralise_cell(value: object) -> object:
     """A text cell a spreadsheet would evaluate ('=cmd|...', '+1', '@SUM') is prefixed with a quote."""
-    if isinstance(value, str) and value.lstrip(" \u00a0").startswith(FORMULA_START):
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _LEADING_SKIPPABLE.sub("", value).startswith(FORMULA_START)):
         return "'" + value
     return value
 
