@@ -8,7 +8,7 @@ from ui import auth, data, filters
 from ui.routing import leave_legacy_pages_mode
 
 leave_legacy_pages_mode(entry_script=True)
-st.set_page_config(page_title=t("app_title"), page_icon="🏅", layout="wide")
+st.set_page_config(page_title=t("app_title"), page_icon=":material/military_tech:", layout="wide")
 
 try:
     data.store()

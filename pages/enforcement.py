@@ -17,7 +17,7 @@ if f.block == "STP":
     st.stop()
 spec = data.period_spec(version, f.year, f.period)
 start, end = data.thads_span(version, f.year, f.period).split(" – ")
-st.info(t("enforcement_period", start=start, end=end), icon="📅")
+st.info(t("enforcement_period", start=start, end=end), icon=":material/event:")
 values = data.period_values(version, f.year, f.period, "THADS")
 if values.empty:
     st.info(t("no_units", year=f.year))
