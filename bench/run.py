@@ -1,0 +1,177 @@
+"""Benchmark of the dashboard at cluster and national scale (not part of the test run).
+
+    python bench/run.py                 # builds both scale stores, measures everything, ~6 min
+    python bench/run.py --reuse         # keep stores built by an earlier run
+    python bench/run.py --skip-browser  # server, floors and ingest only
+
+Prints a Markdown table (the README's "Hiệu năng / Performance" section is a copy of it) and
+writes bench/results/latest.json plus a time-stamped copy. Floors are measured in the same run,
+so the ratios survive a slow or busy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import browser_time  # noqa: E402
+import ingest_time  # noqa: E402
+import server_time  # noqa: E402
+
+from analytics import scale  # noqa: E402
+
+PORTS = {"cluster": 8670, "national": 8671}
+TARGETS = {"rerun_ms": {"cluster": 150, "national": 400}, "floor_ratio": 2.0, "scale_ratio": 3.0}
+
+
+def build_stores(reuse: bool) -> dict[str, Any]:
+    built = {}
+    for name, spec in scale.PRESETS.items():
+        folder = RESULTS / "stores" / name
+        started = time.perf_counter()
+        if reuse and (folder / "thidua.duckdb").exists():
+            info = {"reused": True}
+        else:
+            store = scale.build(folder, spec, replace=True)
+            info = {"reused": False, "build_s": time.perf_counter() - started, "facts": store.facts, "communes": store.communes}
+        built[name] = {"folder": folder, **info}
+    return built
+
+
+def server_times(folder: Path, samples: int) -> dict[str, Any]:
+    out = RESULTS / f"server_{folder.name}.json"
+    env = dict(os.environ, **scale.ScaleStore(folder, scale.settings_for(folder), 0, 0).env())
+    subprocess.run([sys.executable, str(BENCH / "server_time.py"), str(out), str(samples)], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".") if value >= 100 else f"{value:.1f}".replace(".", ",")
+
+
+def _mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [
+        f"Measured {result['when']} on {result['machine']} (python bench/run.py).",
+        "",
+        "| page | scale | rerun after filter change, median / p95 (ms) | floor: empty page + bare queries (ms) | "
+        "ratio to floor | cached rerun (ms) | first run cold / warm cache (ms) | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    server = result["server"]
+    for i, page in enumerate(server["cluster"]["pages"]):
+        for name in ("cluster", "national"):
+            p = server[name]["pages"][i]
+            empty = server[name]["empty_page"]["median_ms"]
+            floor = empty + p["bare_queries"]["median_ms"]
+            rerun = p["rerun_filter_change"]["median_ms"]
+            ratio = rerun / floor
+            ok = rerun <= TARGETS["rerun_ms"][name] and ratio <= TARGETS["floor_ratio"]
+            lines.append(
+                f"| {page['page'].removeprefix('pages/').removesuffix('.py')} | {name} | {_ms(rerun)} / {_ms(p['rerun_filter_change']['p95_ms'])} | "
+                f"{_ms(empty)} + {_ms(p['bare_queries']['median_ms'])} | {ratio:.2f}".replace(".", ",")
+                + f" | {_ms(p['rerun_filter_change_cached']['median_ms'])} | {_ms(p['first_run_cold']['median_ms'])} / "
+                f"{_ms(p['first_run_warm']['median_ms'])} | {_mark(ok)} |"
+            )
+    lines += ["", "| page | national ÷ cluster (rerun median) | met |", "|---|---|---|"]
+    for i, page in enumerate(server["cluster"]["pages"]):
+        ratio = server["national"]["pages"][i]["rerun_filter_change"]["median_ms"] / page["rerun_filter_change"]["median_ms"]
+        lines.append(
+            f"| {page['page'].removeprefix('pages/').removesuffix('.py')} | {ratio:.2f}".replace(".", ",") + f" | {_mark(ratio <= 3)} |"
+        )
+    if result.get("browser"):
+        lines += [
+            "",
+            "| page | scale | chart visible, cold browser (ms) | warm browser (ms) | filter change → chart updated, median / max (ms) | met |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name in ("cluster", "national"):
+            for p in result["browser"][name]["pages"]:
+                change = p.get("filter_change_to_chart_updated")
+                ok = p["chart_visible_cold"]["max_ms"] <= 4000 and (change is None or change["max_ms"] <= 1000)
+                lines.append(
+                    f"| {p['page']} | {name} | {_ms(p['chart_visible_cold']['median_ms'])} (max {_ms(p['chart_visible_cold']['max_ms'])}) | "
+                    f"{_ms(p['chart_visible_warm']['median_ms'])} | "
+                    + (f"{_ms(change['median_ms'])} / {_ms(change['max_ms'])}" if change else "— (no chart)")
+                    + f" | {_mark(ok)} |"
+                )
+        lines += ["", "| server | cluster | national | target |", "|---|---|---|---|"]
+        b = result["browser"]
+        lines.append(
+            f"| `streamlit run` → /_stcore/health (s) | {b['cluster']['cold_start_health_s']:.2f} | {b['national']['cold_start_health_s']:.2f} | — |"
+        )
+        lines.append(
+            f"| first page after start, chart or title visible (s) | {b['cluster']['first_page_after_start_s']:.2f} | "
+            f"{b['national']['first_page_after_start_s']:.2f} | — |"
+        )
+        lines.append(
+            f"| peak RSS of the server (MB) | {b['cluster']['peak_rss_mb']:.0f} | {b['national']['peak_rss_mb']:.0f} | "
+            f"≤ 1.024 national {_mark(b['national']['peak_rss_mb'] <= 1024)} |"
+        )
+    ing = result["ingest"]
+    lines += ["", f"Ingest ({ing['path']}):", "", "| file | median (s) | max (s) | target | met |", "|---|---|---|---|---|"]
+    for key, target in (("quarterly_22_rows_csv", 0.3), ("long_100k_rows_csv", 3.0), ("long_100k_rows_xlsx", 3.0)):
+        r = ing[key]
+        lines.append(
+            f"| {key} | {r['median_s']:.2f} | {r['max_s']:.2f} | ≤ {target} | {_mark(r['median_s'] <= target)} |".replace(".", ",")
+        )
+    built = result["stores"]
+    lines += ["", "Stores: " + "; ".join(f"{k}: {v.get('facts', '?')} values, {v.get('communes', '?')} communes" for k, v in built.items())]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reuse", action="store_true", help="reuse the scale stores of an earlier run")
+    parser.add_argument("--skip-browser", action="store_true", help="no Chromium measurements")
+    parser.add_argument("--samples", type=int, default=20, help="filter changes per page (max 20)")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {
+        "when": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}",
+    }
+    stores = build_stores(args.reuse)
+    result["stores"] = {k: {kk: vv for kk, vv in v.items() if kk != "folder"} for k, v in stores.items()}
+    print("stores ready", result["stores"], flush=True)
+    result["server"] = {name: server_times(info["folder"], args.samples) for name, info in stores.items()}
+    print("server times done", flush=True)
+    if not args.skip_browser:
+        pages = server_time.page_urls()
+        steps = server_time.snake_path()[:10]
+        result["browser"] = {
+            name: browser_time.measure(
+                scale.ScaleStore(info["folder"], scale.settings_for(info["folder"]), 0, 0).env(), PORTS[name], pages, steps, RESULTS
+            )
+            for name, info in stores.items()
+        }
+        print("browser times done", flush=True)
+    result["ingest"] = ingest_time.measure(stores["cluster"]["folder"], stores["national"]["folder"], RESULTS / "ingest")
+    table = report(result)
+    result["table"] = table
+    text = json.dumps(result, indent=2, default=str)
+    (RESULTS / "latest.json").write_text(text, encoding="utf-8")
+    (RESULTS / f"run_{datetime.now():%Y%m%d_%H%M%S}.json").write_text(text, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
