@@ -137,7 +137,8 @@ def _filter_changes(page: Any, steps: list[tuple[str, str, str]]) -> list[float]
             page.screenshot(path=str(SHOTS / "filter_change_failed.png"))
             raise
         page.wait_for_function(
-            f"(before) => {{ const now = ({SIGNATURE_JS})(); return now !== null && now !== before && !document.querySelector('{IDLE_NOT}'); }}",
+            f"(before) => {{ const now = ({SIGNATURE_JS})();"
+            f" return now !== null && now !== before && !document.querySelector('{IDLE_NOT}'); }}",
             arg=before,
             polling="raf",
             timeout=60_000,

@@ -52,90 +52,108 @@ def build_stores(reuse: bool) -> dict[str, Any]:
     return built
 
 
+def _env(folder: Path) -> dict[str, str]:
+    return scale.ScaleStore(folder, scale.settings_for(folder), 0, 0).env()
+
+
 def server_times(folder: Path, samples: int) -> dict[str, Any]:
     out = RESULTS / f"server_{folder.name}.json"
-    env = dict(os.environ, **scale.ScaleStore(folder, scale.settings_for(folder), 0, 0).env())
+    env = dict(os.environ, **_env(folder))
     subprocess.run([sys.executable, str(BENCH / "server_time.py"), str(out), str(samples)], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     return json.loads(out.read_text(encoding="utf-8"))
 
 
 def _ms(value: float) -> str:
+    """Milliseconds the Vietnamese way: 1.234 and 12,5."""
     return f"{value:,.0f}".replace(",", ".") if value >= 100 else f"{value:.1f}".replace(".", ",")
+
+
+def _num(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
 
 
 def _mark(ok: bool) -> str:
     return "✅" if ok else "❌"
 
 
-def report(result: dict[str, Any]) -> str:
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _stem(page: str) -> str:
+    return page.removeprefix("pages/").removesuffix(".py")
+
+
+def _server_rows(server: dict[str, Any]) -> list[str]:
     lines = [
-        f"Measured {result['when']} on {result['machine']} (python bench/run.py).",
-        "",
-        "| page | scale | rerun after filter change, median / p95 (ms) | floor: empty page + bare queries (ms) | "
-        "ratio to floor | cached rerun (ms) | first run cold / warm cache (ms) | met |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    server = result["server"]
+        _row("page", "scale", "rerun after filter change, median / p95 (ms)", "floor: empty page + bare queries (ms)", "ratio to floor",
+             "cached rerun (ms)", "first run, cold / warm cache (ms)", "met"),
+        _row(*["---"] * 8),
+    ]  # fmt: skip
     for i, page in enumerate(server["cluster"]["pages"]):
         for name in ("cluster", "national"):
             p = server[name]["pages"][i]
-            empty = server[name]["empty_page"]["median_ms"]
-            floor = empty + p["bare_queries"]["median_ms"]
-            rerun = p["rerun_filter_change"]["median_ms"]
-            ratio = rerun / floor
-            ok = rerun <= TARGETS["rerun_ms"][name] and ratio <= TARGETS["floor_ratio"]
+            empty, queries = server[name]["empty_page"]["median_ms"], p["bare_queries"]["median_ms"]
+            rerun = p["rerun_filter_change"]
+            ratio = rerun["median_ms"] / (empty + queries)
+            ok = rerun["median_ms"] <= TARGETS["rerun_ms"][name] and ratio <= TARGETS["floor_ratio"]
             lines.append(
-                f"| {page['page'].removeprefix('pages/').removesuffix('.py')} | {name} | {_ms(rerun)} / {_ms(p['rerun_filter_change']['p95_ms'])} | "
-                f"{_ms(empty)} + {_ms(p['bare_queries']['median_ms'])} | {ratio:.2f}".replace(".", ",")
-                + f" | {_ms(p['rerun_filter_change_cached']['median_ms'])} | {_ms(p['first_run_cold']['median_ms'])} / "
-                f"{_ms(p['first_run_warm']['median_ms'])} | {_mark(ok)} |"
-            )
-    lines += ["", "| page | national ÷ cluster (rerun median) | met |", "|---|---|---|"]
+                _row(_stem(page["page"]), name, f"{_ms(rerun['median_ms'])} / {_ms(rerun['p95_ms'])}", f"{_ms(empty)} + {_ms(queries)}",
+                     _num(ratio), _ms(p["rerun_filter_change_cached"]["median_ms"]),
+                     f"{_ms(p['first_run_cold']['median_ms'])} / {_ms(p['first_run_warm']['median_ms'])}", _mark(ok))
+            )  # fmt: skip
+    lines += ["", _row("page", "national ÷ cluster (rerun median)", "met"), _row("---", "---", "---")]
     for i, page in enumerate(server["cluster"]["pages"]):
         ratio = server["national"]["pages"][i]["rerun_filter_change"]["median_ms"] / page["rerun_filter_change"]["median_ms"]
-        lines.append(
-            f"| {page['page'].removeprefix('pages/').removesuffix('.py')} | {ratio:.2f}".replace(".", ",") + f" | {_mark(ratio <= 3)} |"
-        )
+        lines.append(_row(_stem(page["page"]), _num(ratio), _mark(ratio <= TARGETS["scale_ratio"])))
+    return lines
+
+
+def _browser_rows(browser: dict[str, Any]) -> list[str]:
+    lines = [
+        _row("page", "scale", "chart visible, cold browser, median (max) (ms)", "warm browser (ms)",
+             "filter change → chart updated, median / max (ms)", "met"),
+        _row(*["---"] * 6),
+    ]  # fmt: skip
+    for name in ("cluster", "national"):
+        for p in browser[name]["pages"]:
+            change, cold = p.get("filter_change_to_chart_updated"), p["chart_visible_cold"]
+            ok = cold["max_ms"] <= 4000 and (change is None or change["max_ms"] <= 1000)
+            lines.append(
+                _row(p["page"], name, f"{_ms(cold['median_ms'])} ({_ms(cold['max_ms'])})", _ms(p["chart_visible_warm"]["median_ms"]),
+                     f"{_ms(change['median_ms'])} / {_ms(change['max_ms'])}" if change else "— (no chart)", _mark(ok))
+            )  # fmt: skip
+    c, n = browser["cluster"], browser["national"]
+    lines += [
+        "",
+        _row("server", "cluster", "national", "target"),
+        _row("---", "---", "---", "---"),
+        _row("`streamlit run` → /_stcore/health (s)", _num(c["cold_start_health_s"]), _num(n["cold_start_health_s"]), "—"),
+        _row("first page after start, title visible (s)", _num(c["first_page_after_start_s"]), _num(n["first_page_after_start_s"]), "—"),
+        _row(
+            "server peak RSS (MB)",
+            _num(c["peak_rss_mb"], 0),
+            _num(n["peak_rss_mb"], 0),
+            f"≤ 1.024 national {_mark(n['peak_rss_mb'] <= 1024)}",
+        ),
+    ]
+    return lines
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [f"Measured {result['when']} on {result['machine']} (`python bench/run.py`).", ""]
+    lines += _server_rows(result["server"])
     if result.get("browser"):
-        lines += [
-            "",
-            "| page | scale | chart visible, cold browser (ms) | warm browser (ms) | filter change → chart updated, median / max (ms) | met |",
-            "|---|---|---|---|---|---|",
-        ]
-        for name in ("cluster", "national"):
-            for p in result["browser"][name]["pages"]:
-                change = p.get("filter_change_to_chart_updated")
-                ok = p["chart_visible_cold"]["max_ms"] <= 4000 and (change is None or change["max_ms"] <= 1000)
-                lines.append(
-                    f"| {p['page']} | {name} | {_ms(p['chart_visible_cold']['median_ms'])} (max {_ms(p['chart_visible_cold']['max_ms'])}) | "
-                    f"{_ms(p['chart_visible_warm']['median_ms'])} | "
-                    + (f"{_ms(change['median_ms'])} / {_ms(change['max_ms'])}" if change else "— (no chart)")
-                    + f" | {_mark(ok)} |"
-                )
-        lines += ["", "| server | cluster | national | target |", "|---|---|---|---|"]
-        b = result["browser"]
-        lines.append(
-            f"| `streamlit run` → /_stcore/health (s) | {b['cluster']['cold_start_health_s']:.2f} | {b['national']['cold_start_health_s']:.2f} | — |"
-        )
-        lines.append(
-            f"| first page after start, chart or title visible (s) | {b['cluster']['first_page_after_start_s']:.2f} | "
-            f"{b['national']['first_page_after_start_s']:.2f} | — |"
-        )
-        lines.append(
-            f"| peak RSS of the server (MB) | {b['cluster']['peak_rss_mb']:.0f} | {b['national']['peak_rss_mb']:.0f} | "
-            f"≤ 1.024 national {_mark(b['national']['peak_rss_mb'] <= 1024)} |"
-        )
+        lines += ["", *_browser_rows(result["browser"])]
     ing = result["ingest"]
-    lines += ["", f"Ingest ({ing['path']}):", "", "| file | median (s) | max (s) | target | met |", "|---|---|---|---|---|"]
+    lines += ["", f"Ingest, read + validate + commit ({ing['path']}):", "", _row("file", "median (s)", "max (s)", "target", "met")]
+    lines.append(_row(*["---"] * 5))
     for key, target in (("quarterly_22_rows_csv", 0.3), ("long_100k_rows_csv", 3.0), ("long_100k_rows_xlsx", 3.0)):
         r = ing[key]
-        lines.append(
-            f"| {key} | {r['median_s']:.2f} | {r['max_s']:.2f} | ≤ {target} | {_mark(r['median_s'] <= target)} |".replace(".", ",")
-        )
-    built = result["stores"]
-    lines += ["", "Stores: " + "; ".join(f"{k}: {v.get('facts', '?')} values, {v.get('communes', '?')} communes" for k, v in built.items())]
-    return "\n".join(lines)
+        lines.append(_row(key, _num(r["median_s"]), _num(r["max_s"]), f"≤ {_num(target, 1)}", _mark(r["median_s"] <= target)))
+    stores = "; ".join(f"{k}: {v.get('facts', '?')} values, {v.get('communes', '?')} communes" for k, v in result["stores"].items())
+    return "\n".join([*lines, "", f"Stores: {stores}."])
 
 
 def main() -> None:
