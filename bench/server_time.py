@@ -9,6 +9,7 @@ empty script run through the same AppTest machinery.
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import sys
@@ -66,14 +67,25 @@ def _recording_cursor(self: Store) -> Any:
     return RecordingCursor(self, _original_cursor(self))
 
 
-def replay(log: list[list[Any]]) -> float:
-    """Seconds to run the recorded statements bare, fetching results the way the page did."""
-    started = time.perf_counter()
+Timing = tuple[float, float]  # wall seconds, CPU seconds of this process
+
+
+def _clock() -> Timing:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: Timing) -> Timing:
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
+def replay(log: list[list[Any]]) -> Timing:
+    """Time to run the recorded statements bare, fetching results the way the page did."""
+    started = _clock()
     for store, sql, params, kind in log:
         cur = _original_cursor(store)
         result = cur.execute(sql, params) if params is not None else cur.execute(sql)
         getattr(result, kind)()
-    return time.perf_counter() - started
+    return _since(started)
 
 
 def navigation_pages() -> list[str]:
@@ -102,25 +114,35 @@ def snake_path() -> list[tuple[str, str, str]]:
     return steps
 
 
-def _timed_run(at: AppTest) -> float:
-    started = time.perf_counter()
+def _timed_run(at: AppTest) -> Timing:
+    started = _clock()
     at.run()
-    elapsed = time.perf_counter() - started
+    elapsed = _since(started)
     if at.exception:
         raise RuntimeError(f"page raised: {at.exception[0].value}")
     return elapsed
 
 
-def summary(values: list[float]) -> dict[str, float]:
+def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95, "n": len(ordered)}
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def empty_floor(samples: int) -> dict[str, float]:
+def summary(values: list[Timing]) -> dict[str, float]:
+    """Median and p95 of wall time, and the median CPU time (steadier on a shared machine)."""
+    wall, cpu = [v[0] for v in values], [v[1] for v in values]
+    return {
+        "median_ms": 1000 * statistics.median(wall),
+        "p95_ms": 1000 * _p95(wall),
+        "cpu_median_ms": 1000 * statistics.median(cpu),
+        "n": len(values),
+    }
+
+
+def _empty_session() -> AppTest:
     at = AppTest.from_string("", default_timeout=60)
     at.run()
-    return summary([_timed_run(at) for _ in range(samples)])
+    return at
 
 
 def _session_on(page: str) -> AppTest:
@@ -143,7 +165,8 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
     at = _session_on(page)
     st.cache_data.clear()
     at.run()
-    reruns, cached, floors = [], [], []
+    empty_at = _empty_session()
+    reruns, cached, floors, empties, ratios, cpu_ratios = [], [], [], [], [], []
     steps = snake_path()[:samples]
     for key, block, period in steps:
         widget = at.selectbox(key="f_period") if key == "f_period" else at.radio(key="f_block")
@@ -151,7 +174,11 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
         _log = []
         reruns.append(_timed_run(at))
         log, _log = _log, None
+        # Both floors right after the run they belong to, so a busy moment hits all three alike.
         floors.append(replay(log))
+        empties.append(_timed_run(empty_at))
+        ratios.append(reruns[-1][0] / (floors[-1][0] + empties[-1][0]))
+        cpu_ratios.append(reruns[-1][1] / max(floors[-1][1] + empties[-1][1], 1e-6))
     # The same changes again: every combination is now in st.cache_data.
     at.radio(key="f_block").set_value("ALL")
     at.selectbox(key="f_period").set_value(PERIODS[0])
@@ -167,6 +194,9 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
         "rerun_filter_change": summary(reruns),
         "rerun_filter_change_cached": summary(cached),
         "bare_queries": summary(floors),
+        "empty_page": summary(empties),
+        "ratio_to_floor_median": statistics.median(ratios),
+        "cpu_ratio_to_floor_median": statistics.median(cpu_ratios),
         "statements_per_rerun": len(log),
     }
 
@@ -176,7 +206,8 @@ def main(out: Path, samples: int) -> None:
     pages = navigation_pages()
     # Warm up imports and the store once, so the first measured run is not the process start.
     AppTest.from_file(str(APP), default_timeout=120).run()
-    result = {"empty_page": empty_floor(samples), "pages": [measure_page(p, samples) for p in pages]}
+    load_before = os.getloadavg()
+    result = {"pages": [measure_page(p, samples) for p in pages], "loadavg_before": load_before, "loadavg_after": os.getloadavg()}
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
