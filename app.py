@@ -20,6 +20,7 @@ except ConfigError as exc:
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
     ]
 )
 st.session_state["filters"] = filters.sidebar()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from analytics import demo, export, templates
+from analytics import demo, export, templates, upload_cli
 from analytics.bootstrap import open_store
 from analytics.config import ConfigError, load_campaigns
 from analytics.history import default_user
@@ -149,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_check_config)
 
     # --- import, history, revert (issue 3) ---
+    upload_cli.add_commands(sub)
 
     # --- pack (issue 5) ---
 

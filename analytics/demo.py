@@ -152,29 +152,30 @@ def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int
 
 def remove(store: Store, removed_by: str) -> int:
     """Delete every demo value (kept in history as a 'demo_remove' upload); returns values removed."""
+    return store.write(lambda cur: remove_in(cur, removed_by))
 
-    def work(cur: Cursor) -> int:
-        row = cur.execute("SELECT count(*) FROM facts WHERE is_demo").fetchone()
-        count = int(row[0]) if row else 0
-        if count == 0:
-            return 0
-        upload_id = record_upload(cur, kind="demo_remove", created_by=removed_by, note="Xóa dữ liệu minh họa")
-        cur.execute(
-            "INSERT INTO fact_history SELECT ?, unit_code, year, quarter, indicator, value, NULL, upload_id FROM facts WHERE is_demo",
-            [upload_id],
-        )
-        cur.execute("DELETE FROM facts WHERE is_demo")
-        cur.execute(
-            "INSERT INTO commune_history SELECT ?, unit_code, year, program, commune, district, status, achieved_on, note,"
-            " upload_id, is_demo FROM communes WHERE is_demo",
-            [upload_id],
-        )
-        cur.execute("DELETE FROM communes WHERE is_demo")
-        cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [count, upload_id])
-        Store.set_meta(cur, "demo_seeded", "1")
-        return count
 
-    return store.write(work)
+def remove_in(cur: Cursor, removed_by: str) -> int:
+    """`remove` inside a transaction the caller holds (an import with --replace-demo)."""
+    count = int(cur.execute("SELECT count(*) FROM facts WHERE is_demo").fetchall()[0][0])
+    communes = int(cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchall()[0][0])
+    if count == 0 and communes == 0:
+        return 0
+    upload_id = record_upload(cur, kind="demo_remove", created_by=removed_by, note="Xóa dữ liệu minh họa")
+    cur.execute(
+        "INSERT INTO fact_history SELECT ?, unit_code, year, quarter, indicator, value, NULL, upload_id FROM facts WHERE is_demo",
+        [upload_id],
+    )
+    cur.execute("DELETE FROM facts WHERE is_demo")
+    cur.execute(
+        "INSERT INTO commune_history SELECT ?, unit_code, year, program, commune, district, status, achieved_on, note,"
+        " upload_id, is_demo FROM communes WHERE is_demo",
+        [upload_id],
+    )
+    cur.execute("DELETE FROM communes WHERE is_demo")
+    cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [count, upload_id])
+    Store.set_meta(cur, "demo_seeded", "1")
+    return count
 
 
 def has_demo(cur: Cursor) -> bool:

@@ -106,3 +106,140 @@ def apply_values(cur: Cursor, upload_id: int, values: pd.DataFrame, *, is_demo: 
     cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [new + changed, upload_id])
     cur.execute("DROP TABLE staged")
     return Applied(upload_id, new, changed, unchanged)
+
+
+# --- listing and revert (issue 3) ---
+
+REVERTIBLE = ("results", "communes", "revert", "demo_remove")
+
+
+class RevertError(ValueError):
+    """An upload cannot be reverted; `code` picks the message in labels, `params` fill it."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def list_uploads(cur: Cursor, limit: int | None = None) -> pd.DataFrame:
+    """Every upload, newest first, with whether (and by which upload) it has been reverted."""
+    return cur.execute(
+        """
+        SELECT u.id, u.kind, u.created_at, u.created_by, u.file_name, u.sha256, u.n_rows, u.n_values, u.is_demo,
+               u.reverts, u.note, r.id AS reverted_by
+        FROM uploads u
+        LEFT JOIN (SELECT reverts, max(id) AS id FROM uploads WHERE reverts IS NOT NULL GROUP BY reverts) r ON r.reverts = u.id
+        ORDER BY u.id DESC
+        LIMIT coalesce(?, 1000000000)
+        """,
+        [limit],
+    ).df()
+
+
+def _undone(cur: Cursor) -> set[int]:
+    """Uploads cancelled out by a revert, together with that revert (their net effect is nothing)."""
+    pairs = cur.execute("SELECT id, reverts FROM uploads WHERE reverts IS NOT NULL").fetchall()
+    reverted = {int(r[1]) for r in pairs}
+    out: set[int] = set()
+    for rid, target in pairs:
+        if int(rid) not in reverted:  # a revert that was itself reverted no longer cancels anything
+            out.update({int(rid), int(target)})
+    return out
+
+
+def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
+    """Restore, for every key `upload_id` changed, the value before it, as a new 'revert' upload.
+
+    Refused when the upload does not exist, cannot be reverted, was already reverted, or when a later
+    upload changed one of the same keys (revert that one first): restoring then would silently undo it.
+    """
+    found = cur.execute("SELECT kind FROM uploads WHERE id = ?", [upload_id]).fetchall()
+    if not found:
+        raise RevertError("revert_unknown", id=upload_id)
+    kind = str(found[0][0])
+    if kind not in REVERTIBLE:
+        raise RevertError("revert_kind", id=upload_id, kind=kind)
+    done = cur.execute("SELECT id FROM uploads WHERE reverts = ?", [upload_id]).fetchall()
+    undone = _undone(cur)
+    if any(int(r[0]) in undone for r in done):
+        raise RevertError("revert_twice", id=upload_id, by=int(done[-1][0]))
+    if kind == "demo_remove":
+        real = cur.execute("SELECT count(*) FROM facts WHERE NOT is_demo").fetchall()
+        if real[0][0]:
+            raise RevertError("revert_demo_mix", id=upload_id)
+    later = cur.execute(
+        """
+        SELECT DISTINCT h.upload_id FROM fact_history h
+        JOIN fact_history mine ON mine.upload_id = $1 AND mine.unit_code = h.unit_code AND mine.year = h.year
+             AND mine.quarter = h.quarter AND mine.indicator = h.indicator
+        WHERE h.upload_id > $1
+        UNION
+        SELECT DISTINCT h.upload_id FROM commune_history h
+        JOIN (SELECT unit_code, year, program FROM commune_history WHERE upload_id = $1 OR old_upload_id = $1
+              UNION SELECT unit_code, year, program FROM communes WHERE upload_id = $1) k USING (unit_code, year, program)
+        WHERE h.upload_id > $1
+        """,
+        [upload_id],
+    ).fetchall()
+    blockers = sorted({int(r[0]) for r in later} - undone)
+    if blockers:
+        raise RevertError("revert_later", id=upload_id, later=", ".join(f"#{b}" for b in blockers))
+
+    new_id = record_upload(cur, kind="revert", created_by=by, reverts=upload_id, note=f"Hoàn tác #{upload_id}")
+    before = cur.execute(
+        """
+        SELECT h.unit_code, h.year, h.quarter, h.indicator, h.old_value AS value, coalesce(o.is_demo, false) AS was_demo
+        FROM fact_history h LEFT JOIN uploads o ON o.id = h.old_upload_id
+        WHERE h.upload_id = ?
+        """,
+        [upload_id],
+    ).df()
+    totals = Applied(new_id, 0, 0, 0)
+    for flag in (False, True):
+        part = before[before["was_demo"] == flag]
+        if not part.empty:
+            got = apply_values(cur, new_id, part, is_demo=flag)
+            totals = Applied(new_id, totals.new + got.new, totals.changed + got.changed, totals.unchanged + got.unchanged)
+    communes = _revert_communes(cur, upload_id, new_id)
+    cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [len(before) + communes, new_id])
+    return Applied(new_id, totals.new, totals.changed + communes, totals.unchanged)
+
+
+def _revert_communes(cur: Cursor, upload_id: int, new_id: int) -> int:
+    """Put back the register rows `upload_id` replaced, for every (unit, year, program) it touched.
+
+    The keys it touched are those it replaced (history rows under it), those it wrote that are still
+    there, and those it wrote that a later upload replaced (history rows whose old_upload_id is it).
+    """
+    cur.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE revert_keys AS
+        SELECT unit_code, year, program FROM commune_history WHERE upload_id = $old OR old_upload_id = $old
+        UNION SELECT unit_code, year, program FROM communes WHERE upload_id = $old
+        """,
+        {"old": upload_id},
+    )
+    keys = cur.execute("SELECT count(*) FROM revert_keys").fetchall()[0][0]
+    if not keys:
+        cur.execute("DROP TABLE revert_keys")
+        return 0
+    cur.execute(
+        """
+        INSERT INTO commune_history
+        SELECT $new, c.unit_code, c.year, c.program, c.commune, c.district, c.status, c.achieved_on, c.note, c.upload_id, c.is_demo
+        FROM communes c JOIN revert_keys k USING (unit_code, year, program)
+        """,
+        {"new": new_id},
+    )
+    cur.execute("DELETE FROM communes c USING revert_keys k WHERE c.unit_code = k.unit_code AND c.year = k.year AND c.program = k.program")
+    cur.execute(
+        """
+        INSERT INTO communes
+        SELECT unit_code, year, program, commune, district, status, achieved_on, note, $new, was_demo
+        FROM commune_history WHERE upload_id = $old
+        """,
+        {"new": new_id, "old": upload_id},
+    )
+    cur.execute("DROP TABLE revert_keys")
+    return int(keys)
