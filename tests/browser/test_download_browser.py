@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -17,7 +18,7 @@ def test_clicking_a_template_download_delivers_the_workbook(page, server) -> Non
         button.click()
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read()), read_only=True).active
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Mã đơn vị" and len(rows) == 1 + 22  # header + one row per active unit
     assert page.locator("[data-testid='stException']").count() == 0
