@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -45,3 +47,14 @@ def test_a_cluster_sized_chart_shows_every_unit_and_keeps_its_title() -> None:
     assert fig.layout.title.text == "Số xã — Năm 2016"
     everything = charts.unit_bars(_frame(100), "T", max_bars=None)
     assert len(_categories(everything)) == 100
+
+
+def test_the_figure_built_without_validation_serialises_like_a_validated_one() -> None:
+    import plotly.graph_objects as go
+
+    frame = _frame(30)
+    frame.loc[3, "value"] = None
+    frame.loc[3, "status"] = "missing"
+    for theme in ("screen", "projector"):
+        fig = charts.unit_bars(frame, "Tỷ lệ — Đợt 1/2016", "%", theme=theme)
+        assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json())
