@@ -42,12 +42,12 @@ SIGNATURE_JS = """() => {
 }"""
 
 
-def start_server(env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
-    """Start `streamlit run app.py`; returns the process and seconds until /_stcore/health answers."""
+def start_server(env: dict[str, str], port: int, log: Path, script: str = "app.py") -> tuple[subprocess.Popen[bytes], float]:
+    """Start `streamlit run SCRIPT`; returns the process and seconds until /_stcore/health answers."""
     url = f"http://127.0.0.1:{port}/_stcore/health"
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=dict(os.environ, **env), stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -189,3 +189,29 @@ def measure(
     finally:
         stop_server(process)
     return result
+
+
+def measure_floor(port: int, workdir: Path, cold_runs: int = 3) -> dict[str, Any]:
+    """Cold and warm "chart visible" for a page holding only one small Plotly chart."""
+    from playwright.sync_api import sync_playwright
+
+    process, _ = start_server({}, port, workdir / f"streamlit_{port}.log", script="bench/floor_app.py")
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            _visit(browser.new_page(), url, CHART)  # the server's first session, not measured
+            browser.close()
+            cold = []
+            for _ in range(cold_runs):
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                cold.append(_visit(browser.new_page(viewport={"width": 1920, "height": 1080}), url, CHART))
+                browser.close()
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            _visit_tab(context, url, CHART)
+            warm = [_visit_tab(context, url, CHART) for _ in range(5)]
+            browser.close()
+    finally:
+        stop_server(process)
+    return {"chart_visible_cold": _summary(cold), "chart_visible_warm": _summary(warm)}

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest, app_test  # noqa: E402
 
 from analytics.measures import PERIODS  # noqa: E402
 from analytics.store import Store  # noqa: E402
@@ -201,7 +201,16 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
     }
 
 
+def _share_script_cache() -> None:
+    """A real server compiles each page once (its ScriptCache lives as long as the server); AppTest
+    makes a new cache for every run, so it would re-parse and re-compile app.py and the page on
+    every measured run. Give AppTest one cache, as a server has."""
+    shared = app_test.ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined]
+
+
 def main(out: Path, samples: int) -> None:
+    _share_script_cache()
     Store.cursor = _recording_cursor  # type: ignore[method-assign]
     pages = navigation_pages()
     # Warm up imports and the store once, so the first measured run is not the process start.
