@@ -50,6 +50,21 @@ class RecordingCursor:
             _log[-1][3] = kind
         return getattr(self._real, kind)()
 
+    def sql(self, sql: str, params: Any = None) -> Any:
+        """A relation query; every caller here fetches it whole as Arrow, and so does the replay."""
+        if _log is not None:
+            _log.append([self._store, sql, params, "arrow"])
+        return self._real.sql(sql, params=params)
+
+    def cursor(self) -> RecordingCursor:
+        return RecordingCursor(self._store, self._real.cursor())
+
+    def __enter__(self) -> RecordingCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._real.close()
+
     def df(self) -> Any:
         return self._fetch("df")
 
@@ -83,6 +98,9 @@ def replay(log: list[list[Any]]) -> Timing:
     started = _clock()
     for store, sql, params, kind in log:
         cur = _original_cursor(store)
+        if kind == "arrow":
+            cur.sql(sql, params=params).to_arrow_table()
+            continue
         result = cur.execute(sql, params) if params is not None else cur.execute(sql)
         getattr(result, kind)()
     return _since(started)
