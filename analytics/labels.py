@@ -262,6 +262,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- meeting-room projection (issue 5) ---
     # --- users, audit, backups (issue 6) ---
     # --- performance (issue 7) ---
+    "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
     "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
 }
 

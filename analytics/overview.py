@@ -26,6 +26,18 @@ def _sum(frame: pd.DataFrame, indicator: str) -> float | None:
     return None if part.empty else float(part.sum())
 
 
+# A KPI caption names at most this many units; at national scale the others are counted, not listed
+# (a list of 500 names pushed the chart off the screen and slowed every rerun in the browser).
+MAX_NAMES = 10
+
+
+def unit_names(names: list[str], lang: str = "vi") -> str:
+    """'A, B, C' — or the first MAX_NAMES and 'và N đơn vị khác'."""
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return ", ".join(names[:MAX_NAMES]) + " " + t("and_more_units", lang, n=fmt_number(len(names) - MAX_NAMES))
+
+
 def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list[Kpi]:
     """Units reported, NTM communes vs the cluster target, models, legal-poverty communes, enforcement."""
     out: list[Kpi] = []
@@ -36,7 +48,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
             "reported",
             t("kpi_reported", lang),
             f"{done}/{len(reporting)}",
-            t("kpi_missing_units", lang, units=", ".join(missing)) if missing else "",
+            t("kpi_missing_units", lang, units=unit_names(missing, lang)) if missing else "",
         )
     )
     ntm = _values(frame, "xa_ntm")
@@ -45,7 +57,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
         detail = t("target_cluster", lang, value=fmt_number(goal))
         if below:
-            detail += " · " + t("below_target", lang) + ": " + ", ".join(below)
+            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
         out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))
     models = _values(frame, "dien_hinh")
     if not models.empty:

@@ -58,3 +58,13 @@ def test_the_figure_built_without_validation_serialises_like_a_validated_one() -
     for theme in ("screen", "projector"):
         fig = charts.unit_bars(frame, "Tỷ lệ — Đợt 1/2016", "%", theme=theme)
         assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json())
+
+
+def test_kpi_captions_name_ten_units_and_count_the_rest() -> None:
+    from analytics.overview import unit_names
+
+    names = [f"Đơn vị {i}" for i in range(500)]
+    text = unit_names(names)
+    assert text.startswith("Đơn vị 0, Đơn vị 1,") and "Đơn vị 9 và 490 đơn vị khác" in text and "Đơn vị 10" not in text
+    assert unit_names(names[:3]) == "Đơn vị 0, Đơn vị 1, Đơn vị 2"
+    assert unit_names(names, "en").endswith("and 490 more units")
