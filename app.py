@@ -7,7 +7,7 @@ from analytics.labels import t
 from ui import data, filters
 from ui.routing import leave_legacy_pages_mode
 
-leave_legacy_pages_mode()
+leave_legacy_pages_mode(entry_script=True)
 st.set_page_config(page_title=t("app_title"), page_icon="🏅", layout="wide")
 
 try:
@@ -18,10 +18,21 @@ except ConfigError as exc:
 
 # url_path must equal the page file's stem (see ui/routing.py).
 navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
-        st.Page("pages/upload.py", title=t("page_upload"), icon="📤", url_path="upload"),
-    ]
+    {
+        t("nav_dashboard"): [
+            st.Page("pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+            st.Page("pages/compare.py", title=t("page_compare"), icon=":material/bar_chart:", url_path="compare"),
+            st.Page("pages/phases.py", title=t("page_phases"), icon=":material/compare_arrows:", url_path="phases"),
+            st.Page("pages/rural.py", title=t("page_rural"), icon=":material/agriculture:", url_path="rural"),
+            st.Page("pages/legal_access.py", title=t("page_legal_access"), icon=":material/balance:", url_path="legal_access"),
+            st.Page("pages/enforcement.py", title=t("page_enforcement"), icon=":material/gavel:", url_path="enforcement"),
+            st.Page("pages/unit_profile.py", title=t("page_unit_profile"), icon=":material/badge:", url_path="unit_profile"),
+            st.Page("pages/scoring.py", title=t("page_scoring"), icon=":material/military_tech:", url_path="scoring"),
+        ],
+        t("nav_data"): [
+            st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:", url_path="upload"),
+        ],
+    }
 )
 st.session_state["filters"] = filters.sidebar()
 navigation.run()

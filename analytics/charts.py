@@ -91,7 +91,11 @@ def unit_bars(
         if part.empty:
             continue
         meets = part["meets_target"] if "meets_target" in part else pd.Series([None] * len(part))
-        texts = [fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") for v, m in zip(part["value"], meets, strict=True)]
+        partial = part["status"].eq("partial") if "status" in part else pd.Series([False] * len(part), index=part.index)
+        texts = [
+            fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") + (f" ({_status_text('partial', lang)})" if p else "")
+            for v, m, p in zip(part["value"], meets, partial, strict=True)
+        ]
         traces.append(
             {
                 "type": "bar",
@@ -151,3 +155,314 @@ def unit_bars(
 def _status_text(status: str, lang: str) -> str:
     vi, en = STATUS.get(status, STATUS["missing"])
     return en if lang == "en" else vi
+
+
+# --- leadership dashboard charts (issue 4) ---------------------------------------------------------
+# Every function: frame(s) in, figure out, `theme` "screen" | "projector"; text from data is escaped
+# because Plotly renders some HTML tags in labels and hover text.
+ATTAINMENT_SCALE = [[0.0, "#D55E00"], [0.5, "#F0E442"], [1.0, "#009E73"]]  # Okabe–Ito: vermillion, yellow, green
+SERIES_COLOURS = ("#56B4E9", "#D55E00", "#009E73", "#CC79A7")  # Okabe–Ito, distinct from the block pair
+PHASE_FILL = ("rgba(86,180,233,0.12)", "rgba(230,159,0,0.12)")
+
+
+def _esc(values: object) -> list[str]:
+    import html
+
+    return [html.escape(str(v)) for v in values]  # type: ignore[attr-defined]
+
+
+def attainment_heatmap(
+    frame: pd.DataFrame, title: str, *, scale_title: str | None = None, theme: str = "screen", lang: str = "vi"
+) -> go.Figure:
+    """Units (rows, in the frame's order) × covenant contents (columns) coloured by share attained.
+
+    Needs short_name, name, content, title, share (0–1 or NaN), status ok|missing|none, text.
+    Missing cells are grey with "chưa báo cáo"; cells without a target stay blank.
+    """
+    sizes = THEMES[theme]
+    units = list(dict.fromkeys(frame["short_name"]))
+    contents = list(dict.fromkeys(frame["content"]))
+    ys, xs = _esc(units), list(contents)
+    by_key = {(r.short_name, r.content): r for r in frame.itertuples(index=False)}
+    z = [[by_key[(u, c)].share if (u, c) in by_key else None for c in contents] for u in units]
+    hover = [
+        [
+            f"<b>{_esc([by_key[(u, c)].name])[0]}</b><br>{c}: {_esc([by_key[(u, c)].title])[0][:70]}<br>"
+            + (by_key[(u, c)].text or _status_text(by_key[(u, c)].status if by_key[(u, c)].status == "missing" else "none", lang))
+            if (u, c) in by_key
+            else ""
+            for c in contents
+        ]
+        for u in units
+    ]
+    fig = go.Figure()
+    fig.add_heatmap(
+        z=z, x=xs, y=ys, zmin=0, zmax=1, colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hovertext=hover, hoverinfo="text",
+        colorbar={"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
+    )  # fmt: skip
+    missing = frame[frame["status"] == "missing"]
+    if not missing.empty:
+        gaps = set(zip(missing["short_name"], missing["content"], strict=True))
+        fig.add_heatmap(
+            z=[[1 if (u, c) in gaps else None for c in contents] for u in units],
+            x=xs, y=ys, colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]], showscale=False, xgap=2, ygap=2,
+            hovertext=hover, hoverinfo="text", name=_status_text("missing", lang),
+        )  # fmt: skip
+    cells = frame[frame["status"] != "none"]
+    fig.add_scatter(
+        x=list(cells["content"]),
+        y=_esc(cells["short_name"]),
+        mode="text",
+        text=[r.text if r.status == "ok" else _status_text("missing", lang) for r in cells.itertuples(index=False)],
+        textfont={"size": sizes["label"] - 2, "color": INK},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=ys[::-1], autorange=True)
+    fig.update_xaxes(side="top", categoryorder="array", categoryarray=xs, showgrid=False)
+    fig.update_yaxes(showgrid=False)
+    fig = _layout(fig, title, theme, height=140 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2)
+    fig.update_layout(plot_bgcolor="#F7F7F7", margin={"t": 110 + sizes["title"]})
+    return fig
+
+
+def phase_dumbbell(frame: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+    """Phase 1 (open circle) → phase 2 (filled, block colour) per unit, in the frame's order (top first).
+
+    Needs short_name, name, block, value_p1, value_p2; a phase without data is drawn as a grey
+    "chưa báo cáo" mark at the axis, never as zero.
+    """
+    sizes = THEMES[theme]
+    data = frame.iloc[::-1].reset_index(drop=True)
+    ys, names = _esc(data["short_name"]), _esc(data["name"])
+    decimals = _decimals(pd.concat([data["value_p1"], data["value_p2"]]), unit)
+    fmt = ",." + str(decimals) + "f"
+    fig = go.Figure()
+    line_x: list[float | None] = []
+    line_y: list[str | None] = []
+    for y, a, b in zip(ys, data["value_p1"], data["value_p2"], strict=True):
+        if pd.notna(a) and pd.notna(b):
+            line_x += [a, b, None]
+            line_y += [y, y, None]
+    fig.add_scatter(x=line_x, y=line_y, mode="lines", line={"color": "#888888", "width": 3}, hoverinfo="skip", showlegend=False)
+    p1 = data["value_p1"].notna()
+    fig.add_scatter(
+        x=data.loc[p1, "value_p1"], y=[y for y, k in zip(ys, p1, strict=True) if k], mode="markers", name=period_label("P1", lang),
+        marker={"symbol": "circle-open", "size": sizes["row"] * 0.5, "color": INK, "line": {"width": 2}},
+        customdata=[n for n, k in zip(names, p1, strict=True) if k],
+        hovertemplate="<b>%{customdata}</b><br>" + period_label("P1", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+    )  # fmt: skip
+    for block, colour in BLOCK_COLOURS.items():
+        mask = data["value_p2"].notna() & (data["block"] == block)
+        if not mask.any():
+            continue
+        fig.add_scatter(
+            x=data.loc[mask, "value_p2"], y=[y for y, k in zip(ys, mask, strict=True) if k], mode="markers",
+            name=f"{period_label('P2', lang)} — {block_name(block, lang)}",
+            marker={"symbol": "circle", "size": sizes["row"] * 0.55, "color": colour, "line": {"color": INK, "width": 1}},
+            customdata=[n for n, k in zip(names, mask, strict=True) if k],
+            hovertemplate="<b>%{customdata}</b><br>" + period_label("P2", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+        )  # fmt: skip
+    gaps = data["value_p1"].isna() | data["value_p2"].isna()
+    if gaps.any():
+        fig.add_scatter(
+            x=[0] * int(gaps.sum()), y=[y for y, k in zip(ys, gaps, strict=True) if k], mode="markers+text",
+            name=_status_text("missing", lang), marker={"symbol": "line-ns-open", "size": 14, "color": MISSING_COLOUR},
+            text=[_gap_text(a, b, lang) for a, b, k in zip(data["value_p1"], data["value_p2"], gaps, strict=True) if k],
+            textposition="middle right", textfont={"size": sizes["label"], "color": "#555555"}, hoverinfo="skip",
+        )  # fmt: skip
+    fig.update_yaxes(categoryorder="array", categoryarray=ys)
+    fig.update_xaxes(title={"text": unit} if unit else None, rangemode="tozero")
+    return _layout(fig, title, theme, height=140 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2)
+
+
+def period_label(period: str, lang: str = "vi") -> str:
+    return {"P1": ("Đợt 1", "Phase 1"), "P2": ("Đợt 2", "Phase 2")}[period][1 if lang == "en" else 0]
+
+
+def _gap_text(p1: float, p2: float, lang: str) -> str:
+    missing = _status_text("missing", lang)
+    if pd.isna(p1) and pd.isna(p2):
+        return missing
+    return f"{period_label('P1' if pd.isna(p1) else 'P2', lang)}: {missing}"
+
+
+def quarter_trend(
+    frame: pd.DataFrame,
+    title: str,
+    unit: str = "",
+    *,
+    highlight: str | None = None,
+    phases: pd.DataFrame | None = None,
+    target: float | None = None,
+    reference: pd.DataFrame | None = None,
+    theme: str = "screen",
+    lang: str = "vi",
+) -> go.Figure:
+    """Quarter-by-quarter lines, one per unit (short_name, name, block, quarter, value), phases shaded.
+
+    With `highlight` (a unit code) that unit is drawn bold and the others thin and light; without it
+    every unit is drawn thin in its block colour. `reference` (block, quarter, value, label), e.g. each
+    block's median, is drawn bold and dashed. Missing quarters leave a gap, never a zero.
+    """
+    sizes = THEMES[theme]
+    fig = go.Figure()
+    decimals = _decimals(frame["value"], unit)
+    for number, (q_from, q_to) in enumerate(_phase_spans(phases)):
+        fig.add_vrect(
+            x0=q_from - 0.5, x1=q_to + 0.5, fillcolor=PHASE_FILL[number % 2], line_width=0, layer="below",
+            annotation_text=period_label(f"P{number + 1}", lang) if number < 2 else f"{number + 1}",
+            annotation_position="top left", annotation_font_size=sizes["label"],
+        )  # fmt: skip
+    ordered = frame.sort_values("quarter")
+    if highlight is not None:  # the highlighted unit last, so it is drawn on top
+        ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
+    for code, series in ordered.groupby("unit_code", sort=False):
+        row = series.iloc[0]
+        full = series.set_index("quarter").reindex([1, 2, 3, 4])
+        bold = code == highlight or (highlight is None and reference is None)
+        colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold or highlight is None else "#BBBBBB"
+        fig.add_scatter(
+            x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", connectgaps=False,
+            name=_esc([row["short_name"]])[0], showlegend=highlight is not None and bold,
+            line={"color": colour, "width": 4 if highlight is not None and bold else 2},
+            marker={"size": 10 if bold else 5, "color": colour}, opacity=1.0 if bold else 0.7,
+            customdata=_esc([row["name"]] * 4),
+            hovertemplate=f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>",
+        )  # fmt: skip
+    if reference is not None:
+        for label, ref in reference.sort_values("quarter").groupby("label", sort=False):
+            full = ref.set_index("quarter").reindex([1, 2, 3, 4])
+            colour = BLOCK_COLOURS.get(str(ref["block"].iloc[0]), INK)
+            fig.add_scatter(
+                x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", name=_esc([label])[0],
+                line={"color": colour, "width": 5, "dash": "dash"}, marker={"size": 11, "color": colour, "symbol": "diamond"},
+                hovertemplate=_esc([label])[0] + ": %{y:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+            )  # fmt: skip
+    if target is not None:
+        fig.add_hline(y=target, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
+                      annotation_text=f"{t('target', lang)} {fmt_number(target, decimals)}", annotation_position="top right")  # fmt: skip
+    fig.update_xaxes(tickvals=[1, 2, 3, 4], ticktext=[f"{t('quarter', lang)} {q}" for q in (1, 2, 3, 4)], range=[0.5, 4.5])
+    fig.update_yaxes(title={"text": unit} if unit else None, rangemode="tozero", gridcolor="#DDDDDD")
+    return _layout(fig, title, theme, height=460 if theme == "screen" else 620)
+
+
+def _phase_spans(phases: pd.DataFrame | None) -> list[tuple[int, int]]:
+    if phases is None or phases.empty:
+        return [(1, 2), (3, 4)]
+    return [(min(q), max(q)) for q in phases["quarters"]]
+
+
+def milestone_timeline(
+    milestones: pd.DataFrame, title: str, today: object, *, phases: pd.DataFrame | None = None, theme: str = "screen", lang: str = "vi"
+) -> go.Figure:
+    """The year's milestones (date, name, place) on a line, phases shaded, today marked."""
+    sizes = THEMES[theme]
+    fig = go.Figure()
+    if phases is not None:
+        for i, ph in enumerate(phases.itertuples(index=False)):
+            fig.add_vrect(x0=ph.start_date, x1=ph.end_date, fillcolor=PHASE_FILL[i % 2], line_width=0, layer="below",
+                          annotation_text=_esc([ph.name])[0], annotation_position="top left",
+                          annotation_font_size=sizes["label"])  # fmt: skip
+    dates = pd.to_datetime(milestones["date"])
+    labels = [f"{_esc([n])[0]}<br>{d.strftime('%d/%m/%Y')}" for n, d in zip(milestones["name"], dates, strict=True)]
+    fig.add_scatter(
+        x=dates, y=[0] * len(dates), mode="markers+text", text=labels,
+        textposition=["bottom center" if i % 2 else "top center" for i in range(len(dates))],
+        marker={"size": 18, "color": BLOCK_COLOURS["STP"], "symbol": "diamond", "line": {"color": INK, "width": 1}},
+        textfont={"size": sizes["label"]}, customdata=_esc(milestones["place"].fillna("")),
+        hovertemplate="%{text}<br>%{customdata}<extra></extra>", showlegend=False,
+    )  # fmt: skip
+    today_ts = pd.Timestamp(today)  # type: ignore[arg-type]
+    start = pd.Timestamp(phases["start_date"].min()) if phases is not None and not phases.empty else dates.min()
+    end = pd.Timestamp(phases["end_date"].max()) if phases is not None and not phases.empty else dates.max()
+    today_text = f"{t('today', lang)} {today_ts.strftime('%d/%m/%Y')}"
+    if start <= today_ts <= end:
+        fig.add_vline(x=today_ts.value / 1e6, line={"color": TARGET_COLOUR, "width": 3, "dash": "dot"})
+        fig.add_annotation(x=today_ts, y=1.45, text=today_text, showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]})
+    else:  # the campaign year is over (or not begun): say so at the edge instead of stretching the axis
+        edge = end if today_ts > end else start
+        arrow = "→" if today_ts > end else "←"
+        fig.add_annotation(
+            x=edge, y=1.45, text=f"{today_text} {arrow}" if today_ts > end else f"{arrow} {today_text}",
+            xanchor="right" if today_ts > end else "left", showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]},
+        )  # fmt: skip
+    fig.update_xaxes(range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
+    fig.update_yaxes(visible=False, range=[-1.6, 1.6])
+    fig.update_xaxes(tickformat="%m/%Y", showgrid=False)
+    return _layout(fig, title, theme, height=300 if theme == "screen" else 420)
+
+
+def grouped_unit_bars(
+    frame: pd.DataFrame, title: str, series: list[tuple[str, str]], unit: str = "", *, target: float | None = None,
+    theme: str = "screen", lang: str = "vi",
+) -> go.Figure:  # fmt: skip
+    """Horizontal grouped bars per unit (frame order, top first) for the given (column, label) series.
+
+    A missing value is labelled "chưa báo cáo" in grey instead of a zero bar.
+    """
+    sizes = THEMES[theme]
+    data = frame.iloc[::-1].reset_index(drop=True)
+    ys, names = _esc(data["short_name"]), _esc(data["name"])
+    decimals = _decimals(pd.concat([data[c] for c, _ in series]), unit)
+    fig = go.Figure()
+    # Plotly stacks a horizontal group bottom-up: add the series in reverse so the first is on top.
+    for (column, label), colour in reversed(list(zip(series, SERIES_COLOURS, strict=False))):
+        values = data[column]
+        fig.add_bar(
+            x=values.fillna(0), y=ys, orientation="h", name=label, marker={"color": colour, "line": {"color": INK, "width": 0.5}},
+            text=[fmt_number(v, decimals) if pd.notna(v) else _status_text("missing", lang) for v in values],
+            textposition="outside", textfont={"size": sizes["label"] - 2, "color": INK}, cliponaxis=False, customdata=names,
+            hovertemplate="<b>%{customdata}</b><br>" + _esc([label])[0] + ": %{text} " + unit + "<extra></extra>",
+        )  # fmt: skip
+    if target is not None:
+        fig.add_vline(x=target, line={"color": TARGET_COLOUR, "width": 3, "dash": "dash"},
+                      annotation_text=f"{t('target', lang)} {fmt_number(target, decimals)}", annotation_position="top")  # fmt: skip
+    top = max([float(data[c].max()) for c, _ in series if data[c].notna().any()] + [target or 0, 0])
+    if top > 0:
+        fig.update_xaxes(range=[0, top * 1.2])
+    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
+    fig.update_yaxes(categoryorder="array", categoryarray=ys)
+    fig.update_xaxes(title={"text": unit} if unit else None)
+    return _layout(fig, title, theme, height=140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2)
+
+
+def score_bars(
+    frame: pd.DataFrame, title: str, grades: pd.DataFrame | None = None, *, theme: str = "screen", lang: str = "vi"
+) -> go.Figure:
+    """Total score per unit (best first) coloured by block, grade thresholds as vertical lines."""
+    data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
+    fig = unit_bars(data, title, t("col_points", lang).lower(), theme=theme, lang=lang)
+    for trace in fig.data:  # totals with the rubric's two decimals, as in the drill-down
+        if trace.type == "bar":
+            trace.text = [fmt_number(v, 2) for v in trace.x]
+    if grades is not None:
+        for g in grades.itertuples(index=False):
+            if g.min_points > 0:
+                label = f"{_esc([g.code])[0]} ≥ {fmt_number(g.min_points, 0)}"
+                fig.add_vline(
+                    x=g.min_points, line={"color": "#555555", "width": 1.5, "dash": "dot"}, annotation_text=label, annotation_position="top"
+                )
+        top = max(float(grades["min_points"].max()), float(frame["value"].max()) if frame["value"].notna().any() else 0.0)
+        fig.update_xaxes(range=[0, top * 1.15])
+    return fig
+
+
+def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+    """One unit's criteria: points earned (block colour) against the points available (light bar)."""
+    sizes = THEMES[theme]
+    crit = detail[detail["kind"] == "criterion"].iloc[::-1]
+    labels = [f"{c} · {lbl[:38]}" for c, lbl in zip(_esc(crit["code"]), _esc(crit["label"]), strict=True)]
+    colour = BLOCK_COLOURS.get(str(crit["block"].iloc[0]), INK) if len(crit) else INK
+    fig = go.Figure()
+    fig.add_bar(x=crit["max_points"], y=labels, orientation="h", name=t("col_max", lang), marker={"color": "#E5E5E5"},
+                hoverinfo="skip")  # fmt: skip
+    fig.add_bar(
+        x=crit["points"], y=labels, orientation="h", name=t("col_points", lang), marker={"color": colour},
+        text=[f"{fmt_number(p, 2)}/{fmt_number(m, 0)}" for p, m in zip(crit["points"], crit["max_points"], strict=True)],
+        textposition="outside", cliponaxis=False, textfont={"size": sizes["label"]}, customdata=_esc(crit["how"]),
+        hovertemplate="%{customdata}<extra></extra>",
+    )  # fmt: skip
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    return _layout(fig, title, theme, height=140 + sizes["row"] * max(len(crit), 1) + sizes["title"] * 2)

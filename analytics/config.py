@@ -93,6 +93,7 @@ class Campaign:
     targets: tuple[Target, ...]
     source: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    rubric: Rubric | None = None
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -185,7 +186,8 @@ def load_campaign(file: Path) -> Campaign:
     for i, tg in enumerate(targets):
         if tg.indicator not in codes:
             raise ConfigError(file, f"targets[{i + 1}].indicator", f"chỉ tiêu “{tg.indicator}” không có trong danh mục")
-    known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets"}
+    known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets", "scoring"}
+    rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
     return Campaign(
         year=year,
         cluster=root.get("cluster", str, ""),
@@ -200,6 +202,7 @@ def load_campaign(file: Path) -> Campaign:
         targets=targets,
         source=str(file),
         extra={k: v for k, v in raw.items() if k not in known},
+        rubric=rubric,
     )
 
 
@@ -283,3 +286,205 @@ def load_campaigns(directory: Path) -> dict[int, Campaign]:
         campaign = load_campaign(file)
         campaigns[campaign.year] = campaign
     return campaigns
+
+
+# --- scoring rubric (issue 4) -------------------------------------------------------------------
+SCORING_METHODS = ("target", "linear", "steps")
+ADJUSTMENT_KINDS = ("bonus", "penalty")
+ADJUSTMENT_OPS = (">=", ">", "<=", "<", "missing", "incomplete")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of the points table: an indicator turned into points by an explicit rule."""
+
+    code: str
+    content: str
+    label: str
+    indicator: str
+    block: str
+    max_points: float
+    method: str
+    zero_at: float | None = None
+    full_at: float | None = None
+    steps: tuple[tuple[float, float], ...] = ()
+
+    def applies_to(self, block: str) -> bool:
+        return self.block in ("ALL", block)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A bonus (points added) or penalty (points taken off) triggered by one indicator."""
+
+    code: str
+    label: str
+    kind: str
+    indicator: str
+    op: str
+    points: float
+    threshold: float | None = None
+    block: str = "ALL"
+
+    def applies_to(self, block: str) -> bool:
+        return self.block in ("ALL", block)
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    label: str
+    min_points: float
+    require_targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """Who may be proposed for the sector flag: grade, rank within block, complete data."""
+
+    grades: tuple[str, ...]
+    max_rank: int
+    require_complete: bool = True
+
+
+@dataclass(frozen=True)
+class Rubric:
+    max_points: float
+    criteria: tuple[Criterion, ...]
+    adjustments: tuple[Adjustment, ...]
+    grades: tuple[Grade, ...]  # highest threshold first
+    flag: FlagRule
+    tie_break: tuple[str, ...] = ()
+    decimals: int = 2
+    illustrative: bool = False
+    note: str = ""
+
+    def criteria_for(self, block: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.applies_to(block)]
+
+
+def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tuple[Indicator, ...]) -> Rubric:
+    if not isinstance(raw, dict):
+        raise ConfigError(file, "scoring", "phải là bảng [scoring]")
+    root = _Reader(file, raw, "scoring")
+    by_code = {i.code: i for i in indicators}
+    content_codes = {c.code for c in contents}
+
+    def indicator_for(r: _Reader, block: str) -> str:
+        code = r.get("indicator", str)
+        ind = by_code.get(code)
+        if ind is None:
+            raise ConfigError(file, r._key("indicator"), f"chỉ tiêu “{code}” không có trong danh mục")
+        if ind.block != "ALL" and ind.block != block:
+            raise ConfigError(file, r._key("indicator"), f"“{code}” chỉ áp dụng cho khối {ind.block}, tiêu chí lại cho khối {block}")
+        return code
+
+    criteria: list[Criterion] = []
+    for r in root.tables("criteria"):
+        block = r.get("block", str, "ALL", choices=BLOCK_SCOPES)
+        method = r.get("method", str, choices=SCORING_METHODS)
+        crit = Criterion(
+            code=r.get("code", str),
+            content=r.get("content", str),
+            label=r.get("label", str),
+            indicator=indicator_for(r, block),
+            block=block,
+            max_points=float(r.get("max_points", (int, float))),
+            method=method,
+            zero_at=_opt_float(r.get("zero_at", (int, float), None)),
+            full_at=_opt_float(r.get("full_at", (int, float), None)),
+            steps=_steps(r),
+        )
+        if crit.content not in content_codes:
+            raise ConfigError(file, r._key("content"), f"nội dung “{crit.content}” không có trong [[contents]]")
+        if crit.max_points <= 0:
+            raise ConfigError(file, r._key("max_points"), "điểm tối đa phải lớn hơn 0")
+        if method == "linear" and (crit.zero_at is None or crit.full_at is None or crit.zero_at == crit.full_at):
+            raise ConfigError(file, r._key("full_at"), "cách tính linear cần zero_at và full_at khác nhau")
+        if method == "steps" and not crit.steps:
+            raise ConfigError(file, r._key("steps"), "cách tính steps cần danh sách [[ngưỡng, điểm], ...]")
+        if any(p > crit.max_points or p < 0 for _, p in crit.steps):
+            raise ConfigError(file, r._key("steps"), f"điểm của mỗi bậc phải từ 0 đến {crit.max_points:g}")
+        if any(c.code == crit.code for c in criteria):
+            raise ConfigError(file, r._key("code"), f"mã tiêu chí “{crit.code}” bị trùng")
+        criteria.append(crit)
+    if not criteria:
+        raise ConfigError(file, "scoring.criteria", "cần ít nhất một tiêu chí [[scoring.criteria]]")
+
+    max_points = float(root.get("max_points", (int, float)))
+    for block in ("STP", "THADS"):
+        total = sum(c.max_points for c in criteria if c.applies_to(block))
+        if abs(total - max_points) > 1e-9:
+            raise ConfigError(
+                file, "scoring.max_points", f"tổng điểm tối đa các tiêu chí của khối {block} là {total:g}, khác {max_points:g}"
+            )
+
+    adjustments: list[Adjustment] = []
+    for r in root.tables("adjustments"):
+        block = r.get("block", str, "ALL", choices=BLOCK_SCOPES)
+        adj = Adjustment(
+            code=r.get("code", str),
+            label=r.get("label", str),
+            kind=r.get("kind", str, choices=ADJUSTMENT_KINDS),
+            indicator=indicator_for(r, block),
+            op=r.get("op", str, choices=ADJUSTMENT_OPS),
+            points=float(r.get("points", (int, float))),
+            threshold=_opt_float(r.get("threshold", (int, float), None)),
+            block=block,
+        )
+        if adj.points <= 0:
+            raise ConfigError(file, r._key("points"), "ghi số điểm dương; kind = penalty sẽ trừ")
+        if adj.op not in ("missing", "incomplete") and adj.threshold is None:
+            raise ConfigError(file, r._key("threshold"), f"phép so sánh {adj.op} cần threshold")
+        adjustments.append(adj)
+
+    grades: list[Grade] = []
+    for r in root.tables("grades"):
+        grade = Grade(
+            r.get("code", str), r.get("label", str), float(r.get("min_points", (int, float))), tuple(r.get("require_targets", list, []))
+        )
+        if not 0 <= grade.min_points <= max_points:
+            raise ConfigError(file, r._key("min_points"), f"phải từ 0 đến {max_points:g}")
+        for code in grade.require_targets:
+            if code not in by_code:
+                raise ConfigError(file, r._key("require_targets"), f"chỉ tiêu “{code}” không có trong danh mục")
+        grades.append(grade)
+    if not grades:
+        raise ConfigError(file, "scoring.grades", "cần ít nhất một xếp loại [[scoring.grades]]")
+    if min(g.min_points for g in grades) > 0:
+        raise ConfigError(file, "scoring.grades", "cần một xếp loại có min_points = 0 để mọi đơn vị đều được xếp loại")
+
+    flag_raw = _Reader(file, raw.get("flag", {}), "scoring.flag")
+    flag = FlagRule(tuple(flag_raw.get("grades", list)), int(flag_raw.get("max_rank", int)), flag_raw.get("require_complete", bool, True))
+    for code in flag.grades:
+        if code not in {g.code for g in grades}:
+            raise ConfigError(file, "scoring.flag.grades", f"xếp loại “{code}” không có trong [[scoring.grades]]")
+    tie_break = tuple(root.get("tie_break", list, []))
+    for code in tie_break:
+        if code not in {c.code for c in criteria}:
+            raise ConfigError(file, "scoring.tie_break", f"tiêu chí “{code}” không có trong [[scoring.criteria]]")
+    return Rubric(
+        max_points=max_points,
+        criteria=tuple(criteria),
+        adjustments=tuple(adjustments),
+        grades=tuple(sorted(grades, key=lambda g: -g.min_points)),
+        flag=flag,
+        tie_break=tie_break,
+        decimals=root.get("decimals", int, 2),
+        illustrative=root.get("illustrative", bool, False),
+        note=root.get("note", str, ""),
+    )
+
+
+def _opt_float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _steps(r: _Reader) -> tuple[tuple[float, float], ...]:
+    raw = r.get("steps", list, [])
+    out = []
+    for i, step in enumerate(raw):
+        if not (isinstance(step, list) and len(step) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in step)):
+            raise ConfigError(r.file, f"{r._key('steps')}[{i + 1}]", f"mỗi bậc là [ngưỡng, điểm], đang là {step!r}")
+        out.append((float(step[0]), float(step[1])))
+    return tuple(sorted(out))

@@ -55,18 +55,37 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
     if not ntm.empty:
         goal = ntm["target_min"].fillna(0).sum()
         below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
-        detail = t("target_cluster", lang, value=fmt_number(goal))
+        meeting = int(ntm["meets_target"].eq(True).sum())
+        detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị đạt"
         if below:
             detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
         out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))
     models = _values(frame, "dien_hinh")
     if not models.empty:
         reached = int(models["meets_target"].eq(True).sum())
-        out.append(Kpi("dien_hinh", t("kpi_models", lang), fmt_number(_sum(frame, "dien_hinh")), f"{reached}/{len(models)} ≥ 1"))
+        with_target = int(models["target_min"].notna().sum())
+        detail = t("kpi_models_detail", lang, reached=reached, total=len(models)) if with_target else ""
+        out.append(Kpi("dien_hinh", t("kpi_models", lang), fmt_number(_sum(frame, "dien_hinh")), detail))
     reg, ach = _sum(frame, "xa_xnpl_dang_ky"), _sum(frame, "xa_xnpl_dat")
     if reg is not None:
-        out.append(Kpi("xnpl", t("kpi_xnpl", lang), f"{fmt_number(ach)}/{fmt_number(reg)}", ""))
-    cases, done_cases = _sum(frame, "viec_co_dk"), _sum(frame, "viec_xong")
-    if cases:
-        out.append(Kpi("ty_le_viec", t("kpi_enforcement", lang), fmt_percent(100 * (done_cases or 0) / cases), ""))
+        registered = int((_values(frame, "xa_xnpl_dang_ky")["value"] > 0).sum())
+        out.append(Kpi("xnpl", t("kpi_xnpl", lang), f"{fmt_number(ach)}/{fmt_number(reg)}", t("kpi_xnpl_detail", lang, units=registered)))
+    for key, num, den, label in (
+        ("ty_le_viec", "viec_xong", "viec_co_dk", "kpi_enforcement"),
+        ("ty_le_tien", "tien_xong", "tien_co_dk", "kpi_enforcement_money"),
+    ):
+        den_sum, num_sum = _sum(frame, den), _sum(frame, num)
+        if not den_sum:
+            continue
+        rates = _values(frame, key)
+        targeted = rates[rates["target_min"].notna()]
+        detail = (
+            t("kpi_enforcement_detail", lang, met=int(targeted["meets_target"].eq(True).sum()), total=len(targeted))
+            if len(targeted)
+            else ""
+        )
+        below = targeted.loc[targeted["meets_target"].eq(False), "short_name"].tolist()
+        if below:
+            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
+        out.append(Kpi(key, t(label, lang), fmt_percent(100 * (num_sum or 0) / den_sum), detail))
     return out

@@ -35,8 +35,8 @@ def test_overview_shows_kpis_and_a_chart_of_all_22_units(app_env: Path) -> None:
     assert metrics["Đơn vị đã báo cáo"] == "21/22"
     assert "Dữ liệu đến hết Quý 4/2016" in at.caption[0].value
     charts = at.get("plotly_chart")
-    assert len(charts) == 1
-    figure = json.loads(charts[0].proto.spec)
+    assert len(charts) == 2  # milestone timeline, then the 22-unit comparison
+    figure = json.loads(charts[1].proto.spec)
     units = {y for trace in figure["data"] if trace.get("type") == "bar" for y in trace["y"]}
     missing = {y for trace in figure["data"] if trace.get("mode") == "markers+text" for y in trace["y"]}
     assert len(units | missing) == 22

@@ -7,27 +7,17 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import TESTS
-from ui import routing
 
 APP = str(TESTS.parent / "app.py")
 UPLOAD = TESTS / "data" / "upload"
 
 
-def _leave_without_rerun() -> None:
-    PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture
 def upload_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
-    # AppTest resets PagesManager.uses_pages_directory before *every* run, so the real
-    # leave_legacy_pages_mode() would st.rerun() each time and swallow button clicks. Here it only
-    # switches the legacy mode off (what it achieves on a server), without the rerun.
-    monkeypatch.setattr(routing, "leave_legacy_pages_mode", _leave_without_rerun)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield tmp_path

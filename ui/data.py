@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import measures
+from analytics import communes, dashboard, measures, scoring
 from analytics.bootstrap import open_store
+from analytics.config import Rubric, load_campaigns
+from analytics.labels import fmt_date
 from analytics.settings import from_env
 from analytics.store import Store
 
@@ -49,3 +51,93 @@ def catalogue(data_version: int, year: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def freshness(data_version: int, year: int) -> measures.Freshness:
     return measures.freshness(store().cursor(), year)
+
+
+# --- leadership dashboard (issue 4) ---
+@st.cache_data(show_spinner=False, max_entries=64)
+def registry(data_version: int, block: str | None) -> pd.DataFrame:
+    return dashboard.registry(store().cursor(), block)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def quarter_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
+    return dashboard.quarter_values(store().cursor(), year, block)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def phase_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
+    return dashboard.phase_values(store().cursor(), year, block)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def contents(data_version: int, year: int) -> pd.DataFrame:
+    return dashboard.contents(store().cursor(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def milestones(data_version: int, year: int) -> pd.DataFrame:
+    return dashboard.milestones(store().cursor(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def phases(data_version: int, year: int) -> pd.DataFrame:
+    return dashboard.phases(store().cursor(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commune_list(data_version: int, year: int, program: str, block: str | None) -> pd.DataFrame:
+    return communes.commune_list(store().cursor(), year, program, block)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_status(data_version: int, code: str, year: int) -> dashboard.UnitStatus | None:
+    return dashboard.unit_status(store().cursor(), code, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
+    return dashboard.unit_sources(store().cursor(), code, year)
+
+
+@st.cache_resource(show_spinner=False)
+def _campaign_files() -> dict[int, Rubric | None]:
+    """Rubrics from the campaign files (already validated when the store opened)."""
+    return {year: c.rubric for year, c in load_campaigns(from_env().campaigns_dir).items()}
+
+
+def rubric(year: int) -> Rubric | None:
+    return _campaign_files().get(year)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scores(data_version: int, year: int) -> scoring.Scores | None:
+    """The year's scores for both blocks (ranks are within block, so the block filter only hides rows)."""
+    found = rubric(year)
+    if found is None:
+        return None
+    return scoring.score(period_values(data_version, year, "year", None), found)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def attainment(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
+    return dashboard.content_attainment(period_values(data_version, year, period, block), contents(data_version, year))
+
+
+def rubric_grades(year: int) -> pd.DataFrame | None:
+    found = rubric(year)
+    if found is None:
+        return None
+    return pd.DataFrame([{"code": g.code, "label": g.label, "min_points": g.min_points} for g in found.grades])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def thads_span(data_version: int, year: int, period: str) -> str:
+    """'01/10/2015 – 30/09/2016': the statistical-year span THADS figures of this view cover."""
+    spec = period_spec(data_version, year, period)
+    start, end = measures.thads_coverage(year, spec.thads_end_quarter)
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def unit_label(data_version: int, code: str, year: int) -> str:
+    status = unit_status(data_version, code, year)
+    return status.short_name if status else code

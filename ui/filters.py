@@ -19,6 +19,7 @@ class Filters:
     year: int
     period: str
     block: str | None
+    unit: str | None = None  # a unit code, or None for all units
 
 
 def _period_label(period: str) -> str:
@@ -40,6 +41,8 @@ def _adopt_query_params(years: list[int]) -> None:
         st.session_state["f_period"] = params["period"]
     if params.get("block") in BLOCK_CHOICES:
         st.session_state["f_block"] = params["block"]
+    if params.get("unit"):
+        st.session_state["f_unit"] = params["unit"]  # checked against the registry in sidebar()
 
 
 def sidebar() -> Filters | None:
@@ -60,5 +63,35 @@ def sidebar() -> Filters | None:
             key="f_block",
             format_func=lambda b: t("all_blocks") if b == "ALL" else block_name(b),
         )
-    st.query_params.update({"year": str(year), "period": period, "block": block})
-    return Filters(int(year), period, None if block == "ALL" else block)
+        registry = data.registry(data.version(), None if block == "ALL" else block)
+        names = dict(zip(registry["code"], registry["short_name"], strict=True))
+        active = registry[(registry["valid_from"] <= year) & (registry["valid_to"].isna() | (registry["valid_to"] >= year))]
+        # Active units first; a unit that merged away stays choosable so an old link still explains itself.
+        options = ["ALL", *active["code"], *[c for c in registry["code"] if c not in set(active["code"])]]
+        if st.session_state.get("f_unit") not in options:
+            st.session_state["f_unit"] = "ALL"
+        unit = st.selectbox(
+            t("filter_unit"), options, key="f_unit", format_func=lambda c: t("all_units") if c == "ALL" else names.get(c, c)
+        )
+    st.query_params.update({"year": str(year), "period": period, "block": block, "unit": unit})
+    return Filters(int(year), period, None if block == "ALL" else block, None if unit == "ALL" else unit)
+
+
+def url_choice(label: str, options: list, key: str, param: str, *, format_func=str, widget: str = "selectbox", default=None):  # type: ignore[no-untyped-def]
+    """A page's own choice (indicator, view...) that also lives in the URL under `param`.
+
+    A value from the URL is taken only when it is one of `options` (never trusted otherwise).
+    """
+    if not options:
+        return None
+    wanted = st.query_params.get(param)
+    by_text = {str(o): o for o in options}
+    if key not in st.session_state and wanted in by_text:
+        st.session_state[key] = by_text[wanted]
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else options[0]
+    draw = st.radio if widget == "radio" else st.selectbox
+    kwargs = {"horizontal": True} if widget == "radio" else {}
+    value = draw(label, options, key=key, format_func=format_func, **kwargs)
+    st.query_params[param] = str(value)
+    return value

@@ -1,0 +1,54 @@
+"""So sánh đơn vị: one indicator or the score for all units, and targets met per covenant content."""
+
+import streamlit as st
+
+from analytics import charts, measures, scoring, tables
+from analytics.labels import block_name, period_name, t
+from ui import data, filters, page
+from ui.routing import leave_legacy_pages_mode
+from ui.tables import table
+
+leave_legacy_pages_mode()
+
+SCORE = "diem_cham"
+f, version = page.start("page_compare")
+values = data.period_values(version, f.year, f.period, f.block)
+catalogue = data.catalogue(version, f.year)
+labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
+units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
+scores = data.scores(version, f.year)
+options = catalogue["code"].tolist() + ([SCORE] if scores is not None else [])
+choice = filters.url_choice(
+    t("indicator"), options, "cmp_indicator", "ind", format_func=lambda c: t("score_total") if c == SCORE else labels[c], default="xa_ntm"
+)
+page.one_unit_note(values["unit_code"].nunique())
+
+if choice == SCORE and scores is not None:
+    summary = scores.summary if f.block is None else scores.summary[scores.summary["block"] == f.block]
+    frame = scoring.score_frame_for_chart(summary)
+    grades = data.rubric_grades(f.year)
+    title = t("scoring_chart_title", block=t("all_blocks") if f.block is None else block_name(f.block), year=f.year)
+    st.plotly_chart(charts.score_bars(frame, title, grades), width="stretch", config={"displaylogo": False})
+    table(tables.score_table(summary), f"diem_{f.year}", key="cmp_scores")
+else:
+    ranked = measures.indicator_slice(values, choice)
+    title = t("chart_units_title", indicator=labels[choice], period=period_name(f.year, f.period))
+    st.plotly_chart(charts.unit_bars(ranked, title, units[choice]), width="stretch", config={"displaylogo": False})
+    if ranked["basis"].eq("thads").any():
+        st.caption(t("thads_period_note", coverage=data.thads_span(version, f.year, f.period)))
+    table(tables.indicator_table(ranked), f"{choice}_{f.year}_{f.period}", key="cmp_table")
+
+st.divider()
+view = filters.url_choice(
+    t("heat_view"), ["targets", "points"], "cmp_heat", "heat", widget="radio",
+    format_func=lambda v: t("met_share") if v == "targets" else t("score_total"),
+)  # fmt: skip
+if view == "points" and scores is not None:
+    detail = scores.detail if f.block is None else scores.detail[scores.detail["block"] == f.block]
+    grid = scoring.content_points(detail, data.contents(version, f.year))
+    heat_title, scale, note = t("heatmap_points_title", year=f.year), t("points_share"), t("heatmap_points_note")
+else:
+    grid = data.attainment(version, f.year, f.period, f.block)
+    heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
+st.plotly_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale), width="stretch", config={"displaylogo": False})
+st.caption(note)

@@ -1,0 +1,48 @@
+"""Tiếp cận pháp luật / xóa nghèo pháp luật: registered vs achieved communes, legal-dissemination
+sessions and attendance per phase, communes meeting the legal-access standard (Departments of Justice)."""
+
+import streamlit as st
+
+from analytics import charts, dashboard, measures, tables
+from analytics.labels import period_name, t
+from ui import data, page
+from ui.routing import leave_legacy_pages_mode
+from ui.tables import table
+
+leave_legacy_pages_mode()
+
+f, version = page.start("page_legal_access")
+values = data.period_values(version, f.year, f.period, f.block)
+page.one_unit_note(values["unit_code"].nunique())
+period = period_name(f.year, f.period)
+plot = {"width": "stretch", "config": {"displaylogo": False}}
+
+xnpl = tables.wide_table(values, ["xa_xnpl_dang_ky", "xa_xnpl_dat", "ty_le_xnpl"])
+pairs = dashboard.side_by_side(values, {"xa_xnpl_dang_ky": "registered", "xa_xnpl_dat": "achieved"}, sort_by="achieved")
+series = [("registered", t("registered")), ("achieved", t("achieved"))]
+st.plotly_chart(charts.grouped_unit_bars(pairs, t("xnpl_chart_title", period=period), series, "xã"), **plot)
+table(xnpl, f"xoa_ngheo_phap_luat_{f.year}_{f.period}", key="xnpl_table")
+communes = data.commune_list(version, f.year, "xnpl", f.block)
+if f.unit:
+    communes = communes[communes["unit_code"] == f.unit]
+with st.expander(f"{t('communes_list')} — “xóa nghèo” pháp luật ({len(communes)})"):
+    if communes.empty:
+        st.info(t("communes_none", year=f.year))
+    else:
+        table(tables.commune_table(communes), f"xa_xoa_ngheo_{f.year}", key="xnpl_communes")
+
+st.divider()
+phased = data.phase_values(version, f.year, f.block)
+for code, key in (("buoi_pbgdpl", "pbgdpl_sessions_title"), ("luot_pbgdpl", "pbgdpl_people_title")):
+    both = dashboard.rank_phases(phased, code)
+    chart = charts.grouped_unit_bars(both, t(key, year=f.year), [("value_p1", "Đợt 1"), ("value_p2", "Đợt 2")], str(both["unit"].iloc[0]))
+    st.plotly_chart(chart, **plot)
+    table(tables.phase_table(both), f"{code}_{f.year}", key=f"tbl_{code}")
+
+st.divider()
+if f.block == "THADS":
+    st.info(t("tcpl_stp_only"))
+else:
+    access = measures.indicator_slice(values, "ty_le_xa_tcpl")
+    st.plotly_chart(charts.unit_bars(access, t("tcpl_title", period=period), "%"), **plot)
+    table(tables.wide_table(access, ["xa_tcpl_dat", "tong_so_xa", "ty_le_xa_tcpl"]), f"tiep_can_phap_luat_{f.year}", key="tcpl_table")

@@ -1,0 +1,32 @@
+"""Nông thôn mới: communes supported per unit vs ≥ 2, the named communes and their status, activities."""
+
+import streamlit as st
+
+from analytics import charts, measures, tables
+from analytics.labels import period_name, t
+from ui import data, page
+from ui.routing import leave_legacy_pages_mode
+from ui.tables import table
+
+leave_legacy_pages_mode()
+
+f, version = page.start("page_rural")
+values = data.period_values(version, f.year, f.period, f.block)
+page.one_unit_note(values["unit_code"].nunique())
+period = period_name(f.year, f.period)
+ntm = measures.indicator_slice(values, "xa_ntm")
+st.plotly_chart(charts.unit_bars(ntm, t("ntm_chart_title", period=period), "xã"), width="stretch", config={"displaylogo": False})
+activities = measures.indicator_slice(values, "hoat_dong_ntm")
+st.plotly_chart(
+    charts.unit_bars(activities, t("ntm_activity_title", period=period), "hoạt động"), width="stretch", config={"displaylogo": False}
+)
+table(tables.wide_table(values, ["xa_ntm", "hoat_dong_ntm"]), f"nong_thon_moi_{f.year}_{f.period}", key="ntm_table")
+
+st.subheader(t("communes_list"))
+communes = data.commune_list(version, f.year, "ntm", f.block)
+if f.unit:
+    communes = communes[communes["unit_code"] == f.unit]
+if communes.empty:
+    st.info(t("communes_none", year=f.year))
+else:
+    table(tables.commune_table(communes), f"xa_nong_thon_moi_{f.year}", key="ntm_communes")

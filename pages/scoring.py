@@ -1,0 +1,59 @@
+"""Chấm điểm & xếp hạng: the year's rubric, each unit's score and rank within its block (ties
+explained), how every point was earned, and who may be proposed for the sector flag."""
+
+import streamlit as st
+
+from analytics import charts, scoring, tables
+from analytics.labels import block_name, period_name, t
+from ui import data, filters, page
+from ui.routing import leave_legacy_pages_mode
+from ui.tables import table
+from ui.text import plain
+
+leave_legacy_pages_mode()
+
+f, version = page.start("page_scoring", needs_period_data=False)
+rubric = data.rubric(f.year)
+scores = data.scores(version, f.year)
+if rubric is None or scores is None:
+    st.info(t("scoring_none", year=f.year))
+    st.stop()
+if rubric.illustrative:
+    st.warning(t("scoring_illustrative", file=f"data/campaigns/{f.year}.toml"), icon="⚠️")
+spec = data.period_spec(version, f.year, "year")
+st.caption(t("scoring_basis", year=f.year, quarter=period_name(f.year, f"Q{spec.as_of}")))
+
+summary, detail = scores.summary, scores.detail
+blocks = [f.block] if f.block else ["STP", "THADS"]
+st.subheader(t("scoring_flag"))
+flagged = summary[summary["flag_eligible"] & summary["block"].isin(blocks)]
+complete = t("scoring_flag_complete") if rubric.flag.require_complete else ""
+st.caption(t("scoring_flag_rule", grades=", ".join(rubric.flag.grades), rank=rubric.flag.max_rank, complete=complete))
+if flagged.empty:
+    st.info(t("scoring_flag_none"))
+else:
+    st.success(plain(" · ".join(f"{r.short_name} ({block_name(r.block)}, hạng {r.rank})" for r in flagged.itertuples())), icon="🏅")
+
+grades = data.rubric_grades(f.year)
+for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
+    frame = scoring.score_frame_for_chart(summary[summary["block"] == block])
+    title = t("scoring_chart_title", block=block_name(block), year=f.year)
+    column.plotly_chart(charts.score_bars(frame, title, grades), width="stretch", config={"displaylogo": False})
+table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.year}", key="sc_summary")
+
+st.subheader(t("scoring_drill"))
+codes = summary.loc[summary["block"].isin(blocks), "unit_code"].tolist()
+if not codes:
+    st.info(t("no_units", year=f.year))
+    st.stop()
+names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
+default = f.unit if f.unit in codes else codes[0]
+unit = filters.url_choice(t("filter_unit"), codes, "sc_unit", "drill", format_func=names.get, default=default)
+mine = detail[detail["unit_code"] == unit]
+st.plotly_chart(charts.points_breakdown(mine, f"{t('scoring_drill')} — {names[unit]}"), width="stretch", config={"displaylogo": False})
+table(tables.drill_table(mine), f"chi_tiet_diem_{unit}_{f.year}", key="sc_drill")
+with st.expander(t("scoring_rubric"), expanded=False):
+    catalogue = data.catalogue(version, f.year)
+    table(tables.rubric_table(rubric, dict(zip(catalogue["code"], catalogue["unit"], strict=True))), f"bang_diem_{f.year}", key="sc_rubric")
+    table(tables.grades_table(rubric, dict(zip(catalogue["code"], catalogue["label"], strict=True))), f"xep_loai_{f.year}", key="sc_grades")
+    table(tables.drill_table(detail), f"chi_tiet_diem_tat_ca_{f.year}", key="sc_drill_all")

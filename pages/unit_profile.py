@@ -1,0 +1,55 @@
+"""Hồ sơ đơn vị: one unit's scorecard per quarter and phase, its rank in its block, and the uploads
+its figures came from."""
+
+import streamlit as st
+
+from analytics import charts, dashboard, tables
+from analytics.labels import block_name, fmt_number, t
+from ui import data, page
+from ui.routing import leave_legacy_pages_mode
+from ui.tables import table
+from ui.text import plain
+
+leave_legacy_pages_mode()
+
+f, version = page.start("page_unit_profile", needs_period_data=False)
+if f.unit is None:
+    st.info(t("pick_unit"))
+    st.stop()
+status = data.unit_status(version, f.unit, f.year)
+if status is None or not status.active:
+    name = status.name if status else f.unit
+    successor = t("unit_successor", successor=status.successor) if status and status.successor else ""
+    st.warning(t("unit_merged", unit=name, year=f.year, successor=successor))
+    st.stop()
+
+st.subheader(plain(status.name))
+scores = data.scores(version, f.year)
+if scores is not None:
+    mine = scores.summary[scores.summary["unit_code"] == f.unit]
+    if not mine.empty:
+        row = mine.iloc[0]
+        count = int((scores.summary["block"] == status.block).sum())
+        rank = int(row["rank"])
+        points = fmt_number(row["total"], 2)
+        st.metric(
+            t("profile_rank", block=block_name(status.block), rank=rank, count=count, points=points, grade=row["grade"]), f"{rank}/{count}"
+        )
+        if row["rank_note"]:
+            st.caption(plain(row["rank_note"]))
+        detail = scores.detail[scores.detail["unit_code"] == f.unit]
+        st.plotly_chart(charts.points_breakdown(detail, f"{t('scoring_drill')} — {status.short_name}"), width="stretch")
+
+st.subheader(t("profile_scorecard"))
+card = dashboard.unit_scorecard(
+    data.quarter_values(version, f.year, status.block), data.phase_values(version, f.year, status.block),
+    data.period_values(version, f.year, "year", status.block), f.unit,
+)  # fmt: skip
+table(tables.scorecard_table(card), f"ho_so_{f.unit}_{f.year}", key="profile_card", height=35 * (len(card) + 1) + 3)
+
+st.subheader(t("profile_sources"))
+sources = data.unit_sources(version, f.unit, f.year)
+if sources.empty:
+    st.info(t("profile_no_sources"))
+else:
+    table(tables.sources_table(sources), f"nguon_{f.unit}_{f.year}", key="profile_sources")

@@ -1,0 +1,26 @@
+"""Tables with their downloads: every table a page shows can be saved as CSV and .xlsx."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+import streamlit as st
+
+from analytics.downloads import to_csv_bytes, to_xlsx_bytes
+from analytics.labels import t
+from analytics.tables import display
+
+
+def table(frame: pd.DataFrame, name: str, *, key: str, height: int | None = None) -> None:
+    """Show `frame` and offer it as CSV (UTF-8 with BOM) and Excel, formulas neutralised."""
+    st.dataframe(display(frame), hide_index=True, width="stretch", height=height or "auto")
+    ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_") or "bang"
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(t("download_csv"), to_csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key}_csv", icon="⬇️")
+    right.download_button(
+        t("download_xlsx"), to_xlsx_bytes(frame), f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx", icon="⬇️",
+    )  # fmt: skip
