@@ -65,7 +65,7 @@ def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]
     v["cbccvc_tong"] = [staff] * 4
     v["cbccvc_ht"] = [staff - staff_short] * 4
     ntm_final = 1 if unit.code in NTM_LAGGARDS else int(rng.integers(2, 4))
-    v["xa_ntm"] = [min(ntm_final, 1)] + [ntm_final] * 3  # most units name their communes by mid-year
+    v["xa_ntm"] = [float(min(ntm_final, 1))] + [float(ntm_final)] * 3  # most units name their communes by mid-year
     v["hoat_dong_ntm"] = [int(x) for x in rng.integers(0, 5, size=4)]
     registered = int(rng.integers(1, 5))
     achieved = sorted(int(x) for x in rng.integers(0, registered + 1, size=4))
