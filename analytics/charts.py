@@ -317,19 +317,29 @@ def quarter_trend(
     ordered = frame.sort_values("quarter")
     if highlight is not None:  # the highlighted unit last, so it is drawn on top
         ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
-    for code, series in ordered.groupby("unit_code", sort=False):
-        row = series.iloc[0]
-        full = series.set_index("quarter").reindex([1, 2, 3, 4])
+    # One pivot and plain dicts, added in one call: a validated add_scatter per unit cost ~1.5 ms each
+    # (1.9 s for 1,000 units at national scale).
+    hover = f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>"
+    by_unit = ordered.pivot_table(index="unit_code", columns="quarter", values="value", aggfunc="first", sort=False)
+    by_unit = by_unit.reindex(index=list(dict.fromkeys(ordered["unit_code"])), columns=[1, 2, 3, 4])  # all-missing units too
+    firsts = ordered.drop_duplicates("unit_code").set_index("unit_code")
+    lines: list[dict] = []
+    for code in dict.fromkeys(ordered["unit_code"]):
+        row = firsts.loc[code]
         bold = code == highlight or (highlight is None and reference is None)
         colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold or highlight is None else "#BBBBBB"
-        fig.add_scatter(
-            x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", connectgaps=False,
-            name=_esc([row["short_name"]])[0], showlegend=highlight is not None and bold,
-            line={"color": colour, "width": 4 if highlight is not None and bold else 2},
-            marker={"size": 10 if bold else 5, "color": colour}, opacity=1.0 if bold else 0.7,
-            customdata=_esc([row["name"]] * 4),
-            hovertemplate=f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>",
+        values = by_unit.loc[code].to_numpy(dtype=float)
+        lines.append(
+            {
+                "type": "scatter", "x": [1, 2, 3, 4], "y": values,
+                "mode": "lines+markers", "connectgaps": False,
+                "name": _esc([row["short_name"]])[0], "showlegend": highlight is not None and bold,
+                "line": {"color": colour, "width": 4 if highlight is not None and bold else 2},
+                "marker": {"size": 10 if bold else 5, "color": colour}, "opacity": 1.0 if bold else 0.7,
+                "customdata": _esc([row["name"]] * 4), "hovertemplate": hover,
+            }
         )  # fmt: skip
+    fig.add_traces(lines)
     if reference is not None:
         for label, ref in reference.sort_values("quarter").groupby("label", sort=False):
             full = ref.set_index("quarter").reindex([1, 2, 3, 4])

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest, app_test  # noqa: E402
 
 from analytics.measures import PERIODS  # noqa: E402
@@ -227,8 +228,21 @@ def _share_script_cache() -> None:
     app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined]
 
 
+def _legacy_pages_mode_only_once() -> None:
+    """A server runs its legacy `pages/` mode in the first session of the process only (ui/routing.py);
+    AppTest re-enters it before every run, which re-executes app.py inside the page. Keep it off."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
 def main(out: Path, samples: int) -> None:
     _share_script_cache()
+    _legacy_pages_mode_only_once()
     Store.cursor = _recording_cursor  # type: ignore[method-assign]
     pages = navigation_pages()
     # Warm up imports and the store once, so the first measured run is not the process start.
