@@ -175,7 +175,7 @@ def measure(
                 context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
                 _visit_tab(context, url, selector)
                 entry["chart_visible_cold"] = _summary(cold)
-                entry["chart_visible_warm"] = _summary([_visit_tab(context, url, selector) for _ in range(5)])
+                entry["chart_visible_warm"] = _summary([_visit_tab(context, url, selector) for _ in range(3)])
                 if entry["has_chart"]:
                     tab = context.new_page()
                     _visit(tab, url, CHART)

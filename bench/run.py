@@ -180,7 +180,7 @@ def main() -> None:
     print("server times done", flush=True)
     if not args.skip_browser:
         pages = server_time.page_urls()
-        steps = server_time.snake_path()[:10]
+        steps = server_time.snake_path()[:8]
         result["browser"] = {
             name: browser_time.measure(
                 scale.ScaleStore(info["folder"], scale.settings_for(info["folder"]), 0, 0).env(), PORTS[name], pages, steps, RESULTS
