@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse the scale stores of an earlier run")
     parser.add_argument("--skip-browser", action="store_true", help="no Chromium measurements")
     parser.add_argument("--samples", type=int, default=20, help="filter changes per page (max 20)")
+    parser.add_argument("--server-from-last-run", action="store_true", help="reuse bench/results/server_*.json (browser and ingest only)")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
@@ -176,7 +177,10 @@ def main() -> None:
     stores = build_stores(args.reuse)
     result["stores"] = {k: {kk: vv for kk, vv in v.items() if kk != "folder"} for k, v in stores.items()}
     print("stores ready", result["stores"], flush=True)
-    result["server"] = {name: server_times(info["folder"], args.samples) for name, info in stores.items()}
+    if args.server_from_last_run:
+        result["server"] = {name: json.loads((RESULTS / f"server_{name}.json").read_text(encoding="utf-8")) for name in stores}
+    else:
+        result["server"] = {name: server_times(info["folder"], args.samples) for name, info in stores.items()}
     print("server times done", flush=True)
     if not args.skip_browser:
         pages = server_time.page_urls()
