@@ -177,6 +177,19 @@ def build_parser() -> argparse.ArgumentParser:
     cli_admin.add_commands(sub)
 
     # --- scale samples (issue 7) ---
+    from analytics import scale
+
+    p = sub.add_parser("scale-sample", help="Tạo kho dữ liệu mẫu quy mô cụm hoặc toàn quốc để đo hiệu năng (synthetic scale store)")
+    p.add_argument(
+        "--scale", choices=tuple(scale.PRESETS), default="cluster", help="cluster: 22 đơn vị × 1 năm; national: 1.000 đơn vị × 10 năm"
+    )
+    p.add_argument("--dir", type=Path, required=True, help="thư mục ghi units.csv, campaigns/ và thidua.duckdb")
+    p.add_argument("--units", type=int, help="số đơn vị (thay cho giá trị của --scale)")
+    p.add_argument("--years", type=int, help="số năm, từ 2016")
+    p.add_argument("--indicators", type=int, help="số chỉ tiêu mỗi đơn vị báo cáo mỗi quý (0: danh mục có sẵn)")
+    p.add_argument("--communes", type=int, help="số xã trong danh sách đăng ký (0: theo dữ liệu minh họa)")
+    p.add_argument("--replace", action="store_true", help="tạo lại nếu thư mục đã có kho")
+    p.set_defaults(handler=scale.cli_build)
     return parser
 
 

@@ -56,8 +56,10 @@ def content_attainment(values: pd.DataFrame, contents: pd.DataFrame) -> pd.DataF
     or "none" (no target in that content for this unit's block and period).
     """
     targeted = values[values["target_min"].notna() | values["target_max"].notna()]
+    # Counted vectorised: a lambda per (unit, content) group took 1 s at 1,000 units.
+    targeted = targeted.assign(met_one=targeted["meets_target"].eq(True).fillna(False).astype(int))
     grouped = targeted.groupby(["unit_code", "content"], as_index=False).agg(
-        met=("meets_target", lambda s: int(s.eq(True).sum())), total=("indicator", "size"), have=("value", "count")
+        met=("met_one", "sum"), total=("indicator", "size"), have=("value", "count")
     )
     units = values.drop_duplicates("unit_code")[["unit_code", "short_name", "name", "block"]]
     grid = units.merge(contents[["code", "title"]].rename(columns={"code": "content"}), how="cross")

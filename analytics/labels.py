@@ -262,6 +262,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_kind_demo_remove": ("xóa dữ liệu minh họa", "demo removal"),
     "up_status_reverted": ("đã hoàn tác bởi #{by}", "reverted by #{by}"),
     # --- dashboard pages and scoring (issue 4) ---
+    "scoring_flag_item": ("{unit} ({block}, hạng {rank})", "{unit} ({block}, rank {rank})"),
     "page_compare": ("So sánh đơn vị", "Unit comparison"),
     "page_phases": ("Theo đợt", "By phase"),
     "page_rural": ("Nông thôn mới", "New rural development"),
@@ -606,6 +607,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- performance (issue 7) ---
+    "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
+    "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
 }
 
 

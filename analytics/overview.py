@@ -26,6 +26,18 @@ def _sum(frame: pd.DataFrame, indicator: str) -> float | None:
     return None if part.empty else float(part.sum())
 
 
+# A KPI caption names at most this many units; at national scale the others are counted, not listed
+# (a list of 500 names pushed the chart off the screen and slowed every rerun in the browser).
+MAX_NAMES = 10
+
+
+def unit_names(names: list[str], lang: str = "vi") -> str:
+    """'A, B, C' — or the first MAX_NAMES and 'và N đơn vị khác'."""
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return ", ".join(names[:MAX_NAMES]) + " " + t("and_more_units", lang, n=fmt_number(len(names) - MAX_NAMES))
+
+
 def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list[Kpi]:
     """Units reported, NTM communes vs the cluster target, models, legal-poverty communes, enforcement."""
     out: list[Kpi] = []
@@ -36,7 +48,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
             "reported",
             t("kpi_reported", lang),
             f"{done}/{len(reporting)}",
-            t("kpi_missing_units", lang, units=", ".join(missing)) if missing else "",
+            t("kpi_missing_units", lang, units=unit_names(missing, lang)) if missing else "",
         )
     )
     ntm = _values(frame, "xa_ntm")
@@ -46,7 +58,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         meeting = int(ntm["meets_target"].eq(True).sum())
         detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị đạt"
         if below:
-            detail += " · " + t("below_target", lang) + ": " + ", ".join(below)
+            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
         out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))
     models = _values(frame, "dien_hinh")
     if not models.empty:
@@ -74,6 +86,6 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         )
         below = targeted.loc[targeted["meets_target"].eq(False), "short_name"].tolist()
         if below:
-            detail += " · " + t("below_target", lang) + ": " + ", ".join(below)
+            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
         out.append(Kpi(key, t(label, lang), fmt_percent(100 * (num_sum or 0) / den_sum), detail))
     return out

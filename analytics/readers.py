@@ -189,6 +189,8 @@ def read_xlsx(raw: bytes) -> Table:
         raise ReadError("bad_xlsx") from exc
     try:
         sheets = [(ws.title, _sheet_rows(ws)) for ws in book.worksheets]
+    except Exception as exc:  # read_only mode parses sheet XML lazily: damage shows up here
+        raise ReadError("bad_xlsx") from exc
     finally:
         book.close()
     if not sheets:

@@ -32,7 +32,8 @@ st.caption(t("scoring_flag_rule", grades=", ".join(rubric.flag.grades), rank=rub
 if flagged.empty:
     st.info(t("scoring_flag_none"))
 else:
-    st.success(plain(" · ".join(f"{r.short_name} ({block_name(r.block)}, hạng {r.rank})" for r in flagged.itertuples())), icon=":material/military_tech:")
+    items = [t("scoring_flag_item", unit=r.short_name, block=block_name(r.block), rank=r.rank) for r in flagged.itertuples()]
+    st.success(plain(" · ".join(items)), icon=":material/military_tech:")
 
 grades = data.rubric_grades(f.year)
 for column, block in zip(st.columns(len(blocks)), blocks, strict=True):

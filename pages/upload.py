@@ -1,5 +1,7 @@
 """Tải số liệu lên: templates, drop files, see what was read and what would change, store or revert."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics import upload_view
@@ -31,7 +33,9 @@ for column, (kind, label, ext) in zip(st.columns(4), (*downloads, ("register", "
         if kind == "register"
         else f"mau_bao_cao_Q{quarter}_{year}{'_minh_hoa' if kind == 'sample' else ''}.{ext}"
     )
-    column.download_button(t(label), actions.template_bytes(data.version(), year, quarter, kind), file_name=name, key=f"dl_{kind}")
+    # Built on click, not on every run: at national scale the four files take over a second.
+    content = partial(actions.template_bytes, data.version(), year, quarter, kind)
+    column.download_button(t(label), content, file_name=name, key=f"dl_{kind}")
 
 st.session_state.setdefault("up_round", 0)
 files = None

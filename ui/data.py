@@ -35,14 +35,12 @@ def period_spec(data_version: int, year: int, period: str) -> measures.PeriodSpe
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def period_values(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    cur = store().cursor()
-    return measures.period_values(cur, measures.period_spec(cur, year, period), block)
+    return measures.period_values(store().cursor(), period_spec(data_version, year, period), block)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def reporting(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    cur = store().cursor()
-    return measures.reporting(cur, measures.period_spec(cur, year, period), block)
+    return measures.reporting(store().cursor(), period_spec(data_version, year, period), block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
