@@ -8,7 +8,8 @@ from ui import auth, data, filters
 from ui.routing import leave_legacy_pages_mode
 
 leave_legacy_pages_mode(entry_script=True)
-st.set_page_config(page_title=t("app_title"), page_icon=":material/military_tech:", layout="wide")
+# An emoji favicon: a ":material/...:" one would be fetched from a font CDN (offline meeting rooms, no leaks).
+st.set_page_config(page_title=t("app_title"), page_icon="🏅", layout="wide")
 
 try:
     data.store()

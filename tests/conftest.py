@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from hypothesis import settings as hypothesis_settings
 
 from analytics.bootstrap import open_store
@@ -23,6 +24,7 @@ if os.environ.get("CI"):
 
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "data" / "mini"
+APP = str(TESTS.parent / "app.py")
 
 
 def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
@@ -63,3 +65,14 @@ def mini_store(tmp_path: Path) -> Iterator[Store]:
     store.write(work)
     yield store
     store.close()
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh store for an AppTest; Streamlit's caches are process-wide, so clear them around each test."""
+    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+    st.cache_data.clear()

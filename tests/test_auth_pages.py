@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import auth, backup, demo
@@ -23,16 +21,6 @@ LOGIN = str(TESTS.parent / "pages" / "login.py")
 ADMIN = str(TESTS.parent / "pages" / "admin.py")
 ROOT = auth.system_user("test")
 PASSWORDS = {"thuky": "mat khau thu ky", "tp.qn": "mat khau don vi", "lanhdao": "mat khau lanh dao"}
-
-
-@pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tmp_path
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def with_store(work) -> None:  # type: ignore[no-untyped-def]

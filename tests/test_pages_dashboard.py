@@ -5,13 +5,11 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from analytics.bootstrap import open_store
@@ -21,16 +19,6 @@ from tests.conftest import MINI, TESTS
 
 APP = str(TESTS.parent / "app.py")
 PAGES = ("overview", "compare", "phases", "rural", "legal_access", "enforcement", "unit_profile", "scoring")
-
-
-@pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tmp_path
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def open_page(page: str, **params: str) -> AppTest:

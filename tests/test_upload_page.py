@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import TESTS
 
 APP = str(TESTS.parent / "app.py")
 UPLOAD = TESTS / "data" / "upload"
-
-
-@pytest.fixture
-def upload_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tmp_path
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def open_upload_page() -> AppTest:
@@ -47,7 +34,7 @@ def button(at: AppTest, key: str):  # type: ignore[no-untyped-def]
     return next(b for b in at.button if b.key == key)
 
 
-def test_upload_page_offers_templates_and_history(upload_env: Path) -> None:
+def test_upload_page_offers_templates_and_history(app_env: Path) -> None:
     at = open_upload_page()
     assert at.title[0].value == "Tải số liệu lên"
     downloads = [d for d in at.get("download_button")]
@@ -57,7 +44,7 @@ def test_upload_page_offers_templates_and_history(upload_env: Path) -> None:
     assert list(history["Loại"]) == ["dữ liệu minh họa"]
 
 
-def test_bad_file_shows_every_error_and_cannot_be_stored(upload_env: Path) -> None:
+def test_bad_file_shows_every_error_and_cannot_be_stored(app_env: Path) -> None:
     at = open_upload_page()
     at.file_uploader[0].set_value([file("bad/bad_year.csv"), file("bad/negative_count.csv")]).run()
     assert not at.exception
@@ -68,7 +55,7 @@ def test_bad_file_shows_every_error_and_cannot_be_stored(upload_env: Path) -> No
     assert button(at, "up_commit").disabled
 
 
-def test_commit_with_replace_demo_then_revert(upload_env: Path) -> None:
+def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     at = open_upload_page()
     at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv"), file("communes_utf8.csv")]).run()
     assert button(at, "up_commit").disabled  # demo data present, not yet replaced
