@@ -149,14 +149,19 @@ class _Reader:
         return [_Reader(self.file, item, f"{self._key(name)}[{i + 1}]") for i, item in enumerate(items)]
 
 
-def load_campaign(file: Path) -> Campaign:
-    """Parse and validate one campaign file."""
+def read_toml(file: Path) -> dict[str, Any]:
+    """A configuration file's content; unreadable TOML or a non-UTF-8 file is a ConfigError."""
     try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "(cú pháp)", f"không đọc được TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(file, "(mã hóa)", "tệp phải lưu bằng UTF-8") from exc
+
+
+def load_campaign(file: Path) -> Campaign:
+    """Parse and validate one campaign file."""
+    raw = read_toml(file)
     root = _Reader(file, raw, "")
     year = root.get("year", int)
     if str(year) != file.stem:

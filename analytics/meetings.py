@@ -7,12 +7,11 @@ Vietnamese ConfigError naming the file, the key and the problem, like the campai
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analytics.config import Campaign, ConfigError
+from analytics.config import Campaign, ConfigError, read_toml
 from analytics.measures import PERIODS
 
 BLOCKS = ("ALL", "STP", "THADS")
@@ -76,12 +75,7 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
     checked against the year's catalogue. Both are passed in so this module stays free of the
     slide registry and of the store.
     """
-    try:
-        raw = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(file, "(cú pháp)", f"không đọc được TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(file, "(mã hóa)", "tệp phải lưu bằng UTF-8") from exc
+    raw = read_toml(file)
     for key in ("title", "year", "slides"):
         if key not in raw:
             raise ConfigError(file, key, "thiếu (bắt buộc)")
