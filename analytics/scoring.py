@@ -96,7 +96,11 @@ def adjustment_text(a: Adjustment, lang: str = "vi") -> str:
 def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
     """Score every unit in a period_values() frame against the rubric."""
     units = values.drop_duplicates("unit_code")[["unit_code", "short_name", "name", "block"]]
-    lookup = {(r.unit_code, r.indicator): r for _, r in values.iterrows()} if len(values) else {}
+    # Plain dict rows: building one Series per value (iterrows) cost seconds at 1,000 units.
+    by_unit: dict[str, dict[str, dict]] = {}
+    for r in values.to_dict("records"):
+        by_unit.setdefault(r["unit_code"], {})[r["indicator"]] = r
+    lookup = {(code, indicator): r for code, rows in by_unit.items() for indicator, r in rows.items()}
     units_of = dict(zip(values["indicator"], values["unit"].fillna(""), strict=True)) if len(values) else {}
     rows: list[dict[str, object]] = []
     for unit in units.itertuples(index=False):
@@ -118,7 +122,7 @@ def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
     columns = ["unit_code", "short_name", "name", "block", "kind", "code", "content", "label", "indicator", "value", "unit",
                "status", "rule", "how", "points", "max_points"]  # fmt: skip
     detail = pd.DataFrame(rows, columns=columns)
-    return Scores(detail, _summary(units, detail, values, rubric, lang))
+    return Scores(detail, _summary(units, detail, by_unit, rubric, lang))
 
 
 def _detail(unit, kind, code, content, label, indicator, row, rule, how, points, max_points) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -131,18 +135,22 @@ def _detail(unit, kind, code, content, label, indicator, row, rule, how, points,
     }  # fmt: skip
 
 
-def _summary(units: pd.DataFrame, detail: pd.DataFrame, values: pd.DataFrame, rubric: Rubric, lang: str) -> pd.DataFrame:
+def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[str, dict]], rubric: Rubric, lang: str) -> pd.DataFrame:
     out = []
+    # Per-unit sums over plain records: pandas filtering per unit was quadratic at 1,000 units.
+    lines: dict[str, list[dict]] = {}
+    for line in detail.to_dict("records"):
+        lines.setdefault(line["unit_code"], []).append(line)
     for unit in units.itertuples(index=False):
-        mine = detail[detail["unit_code"] == unit.unit_code]
-        crit = mine[mine["kind"] == "criterion"]
-        base = float(crit["points"].sum())
-        bonus = float(mine.loc[mine["kind"] == "bonus", "points"].sum())
-        penalty = float(mine.loc[mine["kind"] == "penalty", "points"].sum())
+        mine = lines.get(unit.unit_code, [])
+        crit = [x for x in mine if x["kind"] == "criterion"]
+        base = float(sum(x["points"] for x in crit))
+        bonus = float(sum(x["points"] for x in mine if x["kind"] == "bonus"))
+        penalty = float(sum(x["points"] for x in mine if x["kind"] == "penalty"))
         total = _round(base + bonus + penalty, rubric.decimals)
-        complete = bool((crit["status"] == "ok").all())
-        grade, grade_note = _grade(unit.unit_code, total, values, rubric, lang)
-        tb = {code: float(crit.loc[crit["code"] == code, "points"].sum()) for code in rubric.tie_break}
+        complete = all(x["status"] == "ok" for x in crit)
+        grade, grade_note = _grade(total, by_unit.get(unit.unit_code, {}), rubric, lang)
+        tb = {code: float(sum(x["points"] for x in crit if x["code"] == code)) for code in rubric.tie_break}
         out.append({
             "unit_code": unit.unit_code, "short_name": unit.short_name, "name": unit.name, "block": unit.block,
             "criteria_points": _round(base, rubric.decimals), "bonus": bonus, "penalty": penalty, "total": total,
@@ -155,12 +163,20 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, values: pd.DataFrame, ru
     keys = ["total"] + [f"tb_{k}" for k in rubric.tie_break]
     ranks, notes = {}, {}
     for _, block in summary.groupby("block"):
-        for r in block.itertuples(index=False):
-            key = tuple(getattr(r, k) for k in keys)
-            better = sum(1 for o in block.itertuples(index=False) if tuple(getattr(o, k) for k in keys) > key)
-            ranks[r.unit_code] = better + 1
-        for r in block.itertuples(index=False):
-            notes[r.unit_code] = _rank_note(r, block, keys, rubric, ranks, lang)
+        rows = list(block.itertuples(index=False))
+        keyed = [(tuple(getattr(r, k) for k in keys), r) for r in rows]
+        # Rank = 1 + units with a strictly better (total, tie-breaks) key: the first place that key
+        # takes in the descending order (sorting, not comparing every pair, for 1,000 units).
+        first: dict[tuple, int] = {}
+        for place, key in enumerate(sorted((k for k, _ in keyed), reverse=True), start=1):
+            first.setdefault(key, place)
+        same_total: dict[float, list] = {}
+        for key, r in keyed:
+            ranks[r.unit_code] = first[key]
+            same_total.setdefault(r.total, []).append(r)
+        for r in rows:
+            others = [o for o in same_total[r.total] if o.unit_code != r.unit_code]
+            notes[r.unit_code] = _rank_note(r, others, rubric, ranks, lang)
     summary["rank"] = summary["unit_code"].map(ranks).astype(int)
     summary["rank_note"] = summary["unit_code"].map(notes)
     flag = rubric.flag
@@ -180,17 +196,17 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, values: pd.DataFrame, ru
     return summary.sort_values(["block", "rank", "short_name"]).reset_index(drop=True)
 
 
-def _grade(unit_code: str, total: float, values: pd.DataFrame, rubric: Rubric, lang: str):  # type: ignore[no-untyped-def]
-    mine = values[values["unit_code"] == unit_code].set_index("indicator")
+def _grade(total: float, mine: dict[str, dict], rubric: Rubric, lang: str):  # type: ignore[no-untyped-def]
+    """The best grade whose points and required targets the unit reaches; `mine` is its values by indicator."""
     skipped: list[str] = []
     for grade in rubric.grades:
         if total < grade.min_points:
             continue
         unmet = []
         for code in grade.require_targets:
-            if code not in mine.index:
+            row = mine.get(code)
+            if row is None:
                 continue  # the indicator does not apply to this block
-            row = mine.loc[code]
             if pd.isna(row["target_min"]) and pd.isna(row["target_max"]):
                 continue
             if not (pd.notna(row["meets_target"]) and bool(row["meets_target"])):
@@ -202,12 +218,10 @@ def _grade(unit_code: str, total: float, values: pd.DataFrame, rubric: Rubric, l
     return rubric.grades[-1], "; ".join(skipped)
 
 
-def _rank_note(r, block: pd.DataFrame, keys: list[str], rubric: Rubric, ranks: dict[str, int], lang: str) -> str:  # type: ignore[no-untyped-def]
-    same_total = block[(block["total"] == r.total) & (block["unit_code"] != r.unit_code)]
-    if same_total.empty:
-        return ""
+def _rank_note(r, same_total: list, rubric: Rubric, ranks: dict[str, int], lang: str) -> str:  # type: ignore[no-untyped-def]
+    """Why a unit sharing its total with others (`same_total`) ranks where it does."""
     parts = []
-    for o in same_total.itertuples(index=False):
+    for o in same_total:
         if ranks[o.unit_code] == ranks[r.unit_code]:
             parts.append(t("tie_shared", lang, unit=o.short_name, points=fmt_number(r.total, rubric.decimals)))
             continue
