@@ -162,21 +162,26 @@ def _exported_files(folder: Path) -> dict[str, Path]:
     return found
 
 
+def _info(folder: Path, manifest: dict) -> BackupInfo:
+    """The description a manifest gives (raises KeyError/ValueError/TypeError when it is malformed)."""
+    return BackupInfo(
+        folder,
+        datetime.fromisoformat(manifest["created_at"]),
+        str(manifest["reason"]),
+        str(manifest["created_by"]),
+        int(manifest["schema_version"]),
+        {str(k): int(v) for k, v in manifest["tables"].items()},
+        {str(k): int(v) for k, v in manifest["sequences"].items()},
+    )
+
+
 def read_backup(folder: Path) -> BackupInfo:
     """Check a backup folder (manifest present, every file there and unchanged) and describe it."""
     folder = Path(folder)
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
-        info = BackupInfo(
-            folder,
-            datetime.fromisoformat(manifest["created_at"]),
-            str(manifest["reason"]),
-            str(manifest["created_by"]),
-            int(manifest["schema_version"]),
-            {str(k): int(v) for k, v in manifest["tables"].items()},
-            {str(k): int(v) for k, v in manifest["sequences"].items()},
-        )
+        info = _info(folder, manifest)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"{folder} không phải bản sao lưu hợp lệ (thiếu hoặc hỏng {MANIFEST}): {exc}") from exc
     for table, entry in files.items():
@@ -192,17 +197,7 @@ def list_backups(root: Path) -> list[BackupInfo]:
     for folder in Path(root).glob("*/" + MANIFEST):
         try:
             manifest = json.loads(folder.read_text(encoding="utf-8"))
-            found.append(
-                BackupInfo(
-                    folder.parent,
-                    datetime.fromisoformat(manifest["created_at"]),
-                    str(manifest["reason"]),
-                    str(manifest["created_by"]),
-                    int(manifest["schema_version"]),
-                    {str(k): int(v) for k, v in manifest["tables"].items()},
-                    {str(k): int(v) for k, v in manifest["sequences"].items()},
-                )
-            )
+            found.append(_info(folder.parent, manifest))
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)

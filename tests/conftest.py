@@ -24,6 +24,7 @@ if os.environ.get("CI"):
 
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "data" / "mini"
+SHIPPED_CAMPAIGN = DATA_DIR / "campaigns" / "2016.toml"
 APP = str(TESTS.parent / "app.py")
 
 
@@ -76,3 +77,12 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped 2016 campaign with `old` replaced once by `new` (which must be there)."""
+    text = SHIPPED_CAMPAIGN.read_text(encoding="utf-8")
+    assert old in text
+    file = tmp_path / "2016.toml"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return file

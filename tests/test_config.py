@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from analytics.config import ConfigError, load_campaign, load_campaigns
-from analytics.settings import DATA_DIR
+from tests.conftest import SHIPPED_CAMPAIGN, broken_campaign
 
-SHIPPED = DATA_DIR / "campaigns" / "2016.toml"
+SHIPPED = SHIPPED_CAMPAIGN
 
 
 def test_shipped_2016_campaign_matches_the_article() -> None:
@@ -25,14 +25,6 @@ def test_shipped_2016_campaign_matches_the_article() -> None:
     assert all(i.kind != "ratio" for i in c.input_indicators())
 
 
-def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    text = SHIPPED.read_text(encoding="utf-8")
-    assert old in text
-    file = tmp_path / "2016.toml"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return file
-
-
 @pytest.mark.parametrize(
     ("old", "new", "key", "problem"),
     [
@@ -47,7 +39,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
 )
 def test_malformed_config_names_file_key_and_problem(tmp_path: Path, old: str, new: str, key: str, problem: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_campaign(_broken(tmp_path, old, new))
+        load_campaign(broken_campaign(tmp_path, old, new))
     assert info.value.key == key
     assert problem in info.value.problem
     assert "2016.toml" in str(info.value)

@@ -7,10 +7,10 @@ import pytest
 
 from analytics import measures, scoring
 from analytics.config import Adjustment, ConfigError, Criterion, FlagRule, Grade, Rubric, load_campaign
-from analytics.settings import DATA_DIR
 from analytics.store import Store
+from tests.conftest import SHIPPED_CAMPAIGN, broken_campaign
 
-SHIPPED = DATA_DIR / "campaigns" / "2016.toml"
+SHIPPED = SHIPPED_CAMPAIGN
 
 RUBRIC = Rubric(
     max_points=20,
@@ -155,14 +155,6 @@ def test_shipped_rubric_totals_100_per_block() -> None:
     assert [g.code for g in rubric.grades] == ["A", "B", "C", "D"]
 
 
-def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    text = SHIPPED.read_text(encoding="utf-8")
-    assert old in text
-    file = tmp_path / "2016.toml"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return file
-
-
 @pytest.mark.parametrize(
     ("old", "new", "key", "problem"),
     [
@@ -180,7 +172,7 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
 )
 def test_malformed_rubric_names_file_key_and_problem(tmp_path: Path, old: str, new: str, key: str, problem: str) -> None:
     with pytest.raises(ConfigError) as info:
-        load_campaign(_broken(tmp_path, old, new))
+        load_campaign(broken_campaign(tmp_path, old, new))
     assert info.value.key == key
     assert problem in info.value.problem
     assert "2016.toml" in str(info.value)
