@@ -26,6 +26,14 @@ THEMES = {
 }
 
 
+# A projected chart stays legible up to about 40 rows; with more units (national scale) it shows the
+# best and the worst 20 and says so, instead of drawing a 30,000-pixel-tall chart. Trend lines read
+# as spaghetti long before that: above MAX_LINES units a trend shows the best and worst 5.
+MAX_BARS = 40
+MAX_LINES = 22
+_VALIDATE = False  # see _figure
+
+
 def _layout_parts(title: str, theme: str, height: int) -> tuple[dict, dict, dict]:
     """The shared look as plain dicts (layout, x axis, y axis), so a figure can be built in one step."""
     sizes = THEMES[theme]
@@ -45,25 +53,70 @@ def _layout_parts(title: str, theme: str, height: int) -> tuple[dict, dict, dict
     return layout, xaxis, yaxis
 
 
-def _layout(fig: go.Figure, title: str, theme: str, height: int) -> go.Figure:
-    layout, xaxis, yaxis = _layout_parts(title, theme, height)
-    fig.update_layout(layout)
-    fig.update_xaxes(xaxis)
-    fig.update_yaxes(yaxis)
-    return fig
+def _figure(
+    traces: list[dict], title: str, theme: str, height: int, *, xaxis: dict | None = None, yaxis: dict | None = None,
+    shapes: list[dict] | None = None, annotations: list[dict] | None = None, **layout: object,
+) -> go.Figure:  # fmt: skip
+    """One figure from plain dicts in the shared look: Plotly validates nothing on the way.
+
+    Plotly's per-property validation was most of a page's time (a validated add_* or update_* call
+    costs ~1 ms each). Every dict here is built by this module, and tests/test_chart_scale.py checks
+    that each chart serialises exactly like a validated rebuild of itself (plotly is pinned).
+    Keyword arguments add to the shared layout; a dict merges into the shared dict of that name.
+    """
+    base, x_base, y_base = _layout_parts(title, theme, height)
+    for key, value in layout.items():
+        base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    base["legend"] = {k: v for k, v in base["legend"].items() if v is not None}  # what validation would drop
+    base["xaxis"], base["yaxis"] = {**x_base, **(xaxis or {})}, {**y_base, **(yaxis or {})}
+    if shapes:
+        base["shapes"] = shapes
+    if annotations:
+        base["annotations"] = annotations
+    return go.Figure(data=traces, layout=base, _validate=_VALIDATE)
+
+
+# Lines and bands across the plot, as Plotly's add_vrect / add_vline / add_hline would make them.
+def _band(x0: object, x1: object, fill: str, label: str, size: int) -> tuple[dict, dict]:
+    shape = {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+             "fillcolor": fill, "line": {"width": 0}, "layer": "below"}  # fmt: skip
+    note = {"text": label, "x": x0, "xref": "x", "y": 1, "yref": "y domain", "xanchor": "left", "yanchor": "top",
+            "showarrow": False, "font": {"size": size}}  # fmt: skip
+    return shape, note
+
+
+def _vline(x: object, line: dict, label: str | None = None) -> tuple[dict, dict | None]:
+    shape = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+    if label is None:
+        return shape, None
+    return shape, {
+        "text": label,
+        "x": x,
+        "xref": "x",
+        "y": 1,
+        "yref": "y domain",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+    }
+
+
+def _hline(y: float, line: dict, label: str) -> tuple[dict, dict]:
+    shape = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y, "yref": "y", "line": line}
+    return shape, {
+        "text": label,
+        "x": 1,
+        "xref": "x domain",
+        "y": y,
+        "yref": "y",
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+    }
 
 
 def _decimals(values: pd.Series, unit: str) -> int:
     return 1 if unit == "%" or any(not float(v).is_integer() for v in values.dropna()) else 0
-
-
-# A projected bar chart stays legible up to about 40 rows; with more units (national scale) it shows
-# the best and the worst 20 and says so, instead of drawing a 30,000-pixel-tall chart.
-MAX_BARS = 40
-# Plotly's per-property validation is most of a figure's build time (~6 of 7 ms for 22 bars). The
-# dicts below are fixed by this module and tests/test_chart_scale.py checks that the unvalidated
-# figure serialises exactly like a validated rebuild, so unit_bars skips it (plotly is pinned).
-_VALIDATE = False
 
 
 def unit_bars(
@@ -75,14 +128,17 @@ def unit_bars(
     Units without data get a grey "chưa báo cáo" label instead of a zero bar; units below target are
     marked with ✗ after their value; the target is drawn per unit, so per-Cục targets show correctly.
     More than `max_bars` units: the first and last max_bars/2 rows, with a note in the title.
-    The figure is assembled from plain dicts in one step: Plotly validates once instead of on every
-    update call, which is most of the page's time at cluster scale.
     """
+    traces, title, xaxis, yaxis, height = _unit_bar_parts(frame, title, unit, theme, lang, max_bars)
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis)
+
+
+def _unit_bar_parts(
+    frame: pd.DataFrame, title: str, unit: str, theme: str, lang: str, max_bars: int | None
+) -> tuple[list[dict], str, dict, dict, int]:
+    """unit_bars as parts (traces, title, x axis, y axis, height), so score_bars can add to them."""
     sizes = THEMES[theme]
-    if max_bars is not None and len(frame) > max_bars:
-        half = max_bars // 2
-        note = t("chart_best_worst", lang, n=half, total=fmt_number(len(frame)))
-        frame, title = pd.concat([frame.head(half), frame.tail(half)]), f"{title} · {note}"
+    frame, title = _best_and_worst(frame, max_bars, title, lang)
     data = frame.iloc[::-1].reset_index(drop=True)  # Plotly draws the first category at the bottom
     decimals = _decimals(data["value"], unit)
     traces: list[dict] = []
@@ -141,15 +197,12 @@ def unit_bars(
                 "hovertemplate": t("target", lang) + ": %{x:,." + str(decimals) + "f} " + unit + "<extra></extra>",
             }
         )
-    layout, xaxis, yaxis = _layout_parts(title, theme, height=120 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2)
-    yaxis.update(categoryorder="array", categoryarray=list(data["short_name"]))
+    xaxis: dict = {"title": {"text": unit}} if unit else {}
     top = pd.concat([data["value"], data.get("target_min", pd.Series(dtype=float))]).max()
     if top is not None and not (isinstance(top, float) and math.isnan(top)) and top > 0:
         xaxis["range"] = [0, float(top) * 1.18]  # room for the value labels
-    if unit:
-        xaxis["title"] = {"text": unit}
-    legend = {k: v for k, v in layout["legend"].items() if v is not None}  # what validation would drop
-    return go.Figure(data=traces, layout={**layout, "legend": legend, "xaxis": xaxis, "yaxis": yaxis}, _validate=_VALIDATE)
+    height = 120 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2
+    return traces, title, xaxis, {"categoryorder": "array", "categoryarray": list(data["short_name"])}, height
 
 
 def _status_text(status: str, lang: str) -> str:
@@ -172,15 +225,23 @@ def _esc(values: object) -> list[str]:
 
 
 def attainment_heatmap(
-    frame: pd.DataFrame, title: str, *, scale_title: str | None = None, theme: str = "screen", lang: str = "vi"
-) -> go.Figure:
+    frame: pd.DataFrame, title: str, *, scale_title: str | None = None, theme: str = "screen", lang: str = "vi",
+    max_rows: int | None = MAX_BARS,
+) -> go.Figure:  # fmt: skip
     """Units (rows, in the frame's order) × covenant contents (columns) coloured by share attained.
 
     Needs short_name, name, content, title, share (0–1 or NaN), status ok|missing|none, text.
-    Missing cells are grey with "chưa báo cáo"; cells without a target stay blank.
+    Missing cells are grey with "chưa báo cáo"; cells without a target stay blank. More than
+    `max_rows` units: the best and worst max_rows/2 by mean share, with a note in the title.
     """
     sizes = THEMES[theme]
     units = list(dict.fromkeys(frame["short_name"]))
+    if max_rows is not None and len(units) > max_rows:
+        half = max_rows // 2
+        ranked = frame.groupby("short_name", sort=False)["share"].mean().sort_values(ascending=False, na_position="last", kind="stable")
+        units = list(ranked.index[:half]) + list(ranked.index[-half:])
+        title = f"{title} · {t('chart_best_worst', lang, n=half, total=fmt_number(len(ranked)))}"
+        frame = frame[frame["short_name"].isin(units)]
     contents = list(dict.fromkeys(frame["content"]))
     ys, xs = _esc(units), list(contents)
     by_key = {(r.short_name, r.content): r for r in frame.itertuples(index=False)}
@@ -195,85 +256,109 @@ def attainment_heatmap(
         ]
         for u in units
     ]
-    fig = go.Figure()
-    fig.add_heatmap(
-        z=z, x=xs, y=ys, zmin=0, zmax=1, colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hovertext=hover, hoverinfo="text",
-        colorbar={"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
-    )  # fmt: skip
+    traces: list[dict] = [
+        {
+            "type": "heatmap", "z": z, "x": xs, "y": ys, "zmin": 0, "zmax": 1, "colorscale": ATTAINMENT_SCALE,
+            "xgap": 2, "ygap": 2, "hovertext": hover, "hoverinfo": "text",
+            "colorbar": {"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
+        }
+    ]  # fmt: skip
     missing = frame[frame["status"] == "missing"]
     if not missing.empty:
         gaps = set(zip(missing["short_name"], missing["content"], strict=True))
-        fig.add_heatmap(
-            z=[[1 if (u, c) in gaps else None for c in contents] for u in units],
-            x=xs, y=ys, colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]], showscale=False, xgap=2, ygap=2,
-            hovertext=hover, hoverinfo="text", name=_status_text("missing", lang),
+        traces.append(
+            {
+                "type": "heatmap", "z": [[1 if (u, c) in gaps else None for c in contents] for u in units],
+                "x": xs, "y": ys, "colorscale": [[0, MISSING_COLOUR], [1, MISSING_COLOUR]], "showscale": False,
+                "xgap": 2, "ygap": 2, "hovertext": hover, "hoverinfo": "text", "name": _status_text("missing", lang),
+            }
         )  # fmt: skip
     cells = frame[frame["status"] != "none"]
-    fig.add_scatter(
-        x=list(cells["content"]),
-        y=_esc(cells["short_name"]),
-        mode="text",
-        text=[r.text if r.status == "ok" else _status_text("missing", lang) for r in cells.itertuples(index=False)],
-        textfont={"size": sizes["label"] - 2, "color": INK},
-        hoverinfo="skip",
-        showlegend=False,
-    )
-    fig.update_yaxes(categoryorder="array", categoryarray=ys[::-1], autorange=True)
-    fig.update_xaxes(side="top", categoryorder="array", categoryarray=xs, showgrid=False)
-    fig.update_yaxes(showgrid=False)
-    fig = _layout(fig, title, theme, height=140 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2)
-    fig.update_layout(plot_bgcolor="#F7F7F7", margin={"t": 110 + sizes["title"]})
-    return fig
+    traces.append(
+        {
+            "type": "scatter", "x": list(cells["content"]), "y": _esc(cells["short_name"]), "mode": "text",
+            "text": [r.text if r.status == "ok" else _status_text("missing", lang) for r in cells.itertuples(index=False)],
+            "textfont": {"size": sizes["label"] - 2, "color": INK}, "hoverinfo": "skip", "showlegend": False,
+        }
+    )  # fmt: skip
+    return _figure(
+        traces, title, theme, 140 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2,
+        xaxis={"side": "top", "categoryorder": "array", "categoryarray": xs, "showgrid": False},
+        yaxis={"categoryorder": "array", "categoryarray": ys[::-1], "autorange": True, "showgrid": False},
+        plot_bgcolor="#F7F7F7", margin={"t": 110 + sizes["title"]},
+    )  # fmt: skip
 
 
-def phase_dumbbell(frame: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+def _best_and_worst(frame: pd.DataFrame, max_rows: int | None, title: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """A ranked frame cut to its first and last max_rows/2 rows, the title saying so; else unchanged."""
+    if max_rows is None or len(frame) <= max_rows:
+        return frame, title
+    half = max_rows // 2
+    note = t("chart_best_worst", lang, n=half, total=fmt_number(len(frame)))
+    return pd.concat([frame.head(half), frame.tail(half)]), f"{title} · {note}"
+
+
+def phase_dumbbell(
+    frame: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi", max_rows: int | None = MAX_BARS
+) -> go.Figure:
     """Phase 1 (open circle) → phase 2 (filled, block colour) per unit, in the frame's order (top first).
 
     Needs short_name, name, block, value_p1, value_p2; a phase without data is drawn as a grey
-    "chưa báo cáo" mark at the axis, never as zero.
+    "chưa báo cáo" mark at the axis, never as zero. More than `max_rows` units: first and last half.
     """
     sizes = THEMES[theme]
+    frame, title = _best_and_worst(frame, max_rows, title, lang)
     data = frame.iloc[::-1].reset_index(drop=True)
     ys, names = _esc(data["short_name"]), _esc(data["name"])
     decimals = _decimals(pd.concat([data["value_p1"], data["value_p2"]]), unit)
     fmt = ",." + str(decimals) + "f"
-    fig = go.Figure()
     line_x: list[float | None] = []
     line_y: list[str | None] = []
     for y, a, b in zip(ys, data["value_p1"], data["value_p2"], strict=True):
         if pd.notna(a) and pd.notna(b):
             line_x += [a, b, None]
             line_y += [y, y, None]
-    fig.add_scatter(x=line_x, y=line_y, mode="lines", line={"color": "#888888", "width": 3}, hoverinfo="skip", showlegend=False)
+    traces: list[dict] = [
+        {"type": "scatter", "x": line_x, "y": line_y, "mode": "lines", "line": {"color": "#888888", "width": 3}, "hoverinfo": "skip",
+         "showlegend": False}
+    ]  # fmt: skip
     p1 = data["value_p1"].notna()
-    fig.add_scatter(
-        x=data.loc[p1, "value_p1"], y=[y for y, k in zip(ys, p1, strict=True) if k], mode="markers", name=period_label("P1", lang),
-        marker={"symbol": "circle-open", "size": sizes["row"] * 0.5, "color": INK, "line": {"width": 2}},
-        customdata=[n for n, k in zip(names, p1, strict=True) if k],
-        hovertemplate="<b>%{customdata}</b><br>" + period_label("P1", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+    traces.append(
+        {
+            "type": "scatter", "x": data.loc[p1, "value_p1"], "y": [y for y, k in zip(ys, p1, strict=True) if k], "mode": "markers",
+            "name": period_label("P1", lang),
+            "marker": {"symbol": "circle-open", "size": sizes["row"] * 0.5, "color": INK, "line": {"width": 2}},
+            "customdata": [n for n, k in zip(names, p1, strict=True) if k],
+            "hovertemplate": "<b>%{customdata}</b><br>" + period_label("P1", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+        }
     )  # fmt: skip
     for block, colour in BLOCK_COLOURS.items():
         mask = data["value_p2"].notna() & (data["block"] == block)
         if not mask.any():
             continue
-        fig.add_scatter(
-            x=data.loc[mask, "value_p2"], y=[y for y, k in zip(ys, mask, strict=True) if k], mode="markers",
-            name=f"{period_label('P2', lang)} — {block_name(block, lang)}",
-            marker={"symbol": "circle", "size": sizes["row"] * 0.55, "color": colour, "line": {"color": INK, "width": 1}},
-            customdata=[n for n, k in zip(names, mask, strict=True) if k],
-            hovertemplate="<b>%{customdata}</b><br>" + period_label("P2", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter", "x": data.loc[mask, "value_p2"], "y": [y for y, k in zip(ys, mask, strict=True) if k],
+                "mode": "markers", "name": f"{period_label('P2', lang)} — {block_name(block, lang)}",
+                "marker": {"symbol": "circle", "size": sizes["row"] * 0.55, "color": colour, "line": {"color": INK, "width": 1}},
+                "customdata": [n for n, k in zip(names, mask, strict=True) if k],
+                "hovertemplate": "<b>%{customdata}</b><br>" + period_label("P2", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+            }
         )  # fmt: skip
     gaps = data["value_p1"].isna() | data["value_p2"].isna()
     if gaps.any():
-        fig.add_scatter(
-            x=[0] * int(gaps.sum()), y=[y for y, k in zip(ys, gaps, strict=True) if k], mode="markers+text",
-            name=_status_text("missing", lang), marker={"symbol": "line-ns-open", "size": 14, "color": MISSING_COLOUR},
-            text=[_gap_text(a, b, lang) for a, b, k in zip(data["value_p1"], data["value_p2"], gaps, strict=True) if k],
-            textposition="middle right", textfont={"size": sizes["label"], "color": "#555555"}, hoverinfo="skip",
+        traces.append(
+            {
+                "type": "scatter", "x": [0] * int(gaps.sum()), "y": [y for y, k in zip(ys, gaps, strict=True) if k],
+                "mode": "markers+text", "name": _status_text("missing", lang),
+                "marker": {"symbol": "line-ns-open", "size": 14, "color": MISSING_COLOUR},
+                "text": [_gap_text(a, b, lang) for a, b, k in zip(data["value_p1"], data["value_p2"], gaps, strict=True) if k],
+                "textposition": "middle right", "textfont": {"size": sizes["label"], "color": "#555555"}, "hoverinfo": "skip",
+            }
         )  # fmt: skip
-    fig.update_yaxes(categoryorder="array", categoryarray=ys)
-    fig.update_xaxes(title={"text": unit} if unit else None, rangemode="tozero")
-    return _layout(fig, title, theme, height=140 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2)
+    xaxis = {"rangemode": "tozero", **({"title": {"text": unit}} if unit else {})}
+    height = 140 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys})
 
 
 def period_label(period: str, lang: str = "vi") -> str:
@@ -287,6 +372,17 @@ def _gap_text(p1: float, p2: float, lang: str) -> str:
     return f"{period_label('P1' if pd.isna(p1) else 'P2', lang)}: {missing}"
 
 
+def _trend_selection(ordered: pd.DataFrame, highlight: str | None, max_lines: int) -> list[str]:
+    """Units whose lines a national-scale trend draws: the best and the worst max_lines/4 by their
+    latest reported quarter (direction-aware when the frame says so), plus the highlighted unit."""
+    latest = ordered.dropna(subset=["value"]).drop_duplicates("unit_code", keep="last").set_index("unit_code")["value"]
+    lower_first = "higher_is_better" in ordered and not bool(ordered["higher_is_better"].iloc[0])
+    ranked = list(latest.sort_values(ascending=lower_first, kind="stable").index)
+    n = max(max_lines // 4, 1)
+    chosen = ranked[:n] + ranked[-n:] if len(ranked) > 2 * n else ranked
+    return list(dict.fromkeys(chosen + ([highlight] if highlight is not None else [])))
+
+
 def quarter_trend(
     frame: pd.DataFrame,
     title: str,
@@ -298,40 +394,44 @@ def quarter_trend(
     reference: pd.DataFrame | None = None,
     theme: str = "screen",
     lang: str = "vi",
+    max_lines: int | None = MAX_LINES,
 ) -> go.Figure:
     """Quarter-by-quarter lines, one per unit (short_name, name, block, quarter, value), phases shaded.
 
     With `highlight` (a unit code) that unit is drawn bold and the others thin and light; without it
     every unit is drawn thin in its block colour. `reference` (block, quarter, value, label), e.g. each
-    block's median, is drawn bold and dashed. Missing quarters leave a gap, never a zero.
+    block's median, is drawn bold and dashed. Missing quarters leave a gap, never a zero. More than
+    `max_lines` units: only the best and worst few (and the highlighted unit), the title saying so.
     """
     sizes = THEMES[theme]
-    fig = go.Figure()
     decimals = _decimals(frame["value"], unit)
+    shapes, notes = [], []
     for number, (q_from, q_to) in enumerate(_phase_spans(phases)):
-        fig.add_vrect(
-            x0=q_from - 0.5, x1=q_to + 0.5, fillcolor=PHASE_FILL[number % 2], line_width=0, layer="below",
-            annotation_text=period_label(f"P{number + 1}", lang) if number < 2 else f"{number + 1}",
-            annotation_position="top left", annotation_font_size=sizes["label"],
-        )  # fmt: skip
-    ordered = frame.sort_values("quarter")
+        label = period_label(f"P{number + 1}", lang) if number < 2 else f"{number + 1}"
+        shape, note = _band(q_from - 0.5, q_to + 0.5, PHASE_FILL[number % 2], label, sizes["label"])
+        shapes.append(shape)
+        notes.append(note)
+    ordered = frame.sort_values("quarter", kind="stable")
+    total = ordered["unit_code"].nunique()
+    if max_lines is not None and total > max_lines:
+        chosen = _trend_selection(ordered, highlight, max_lines)
+        ordered = ordered[ordered["unit_code"].isin(chosen)]
+        n = max(max_lines // 4, 1)
+        title = f"{title} · {t('chart_best_worst', lang, n=n, total=fmt_number(total))}"
     if highlight is not None:  # the highlighted unit last, so it is drawn on top
         ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
-    # One pivot and plain dicts, added in one call: a validated add_scatter per unit cost ~1.5 ms each
-    # (1.9 s for 1,000 units at national scale).
     hover = f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>"
     by_unit = ordered.pivot_table(index="unit_code", columns="quarter", values="value", aggfunc="first", sort=False)
     by_unit = by_unit.reindex(index=list(dict.fromkeys(ordered["unit_code"])), columns=[1, 2, 3, 4])  # all-missing units too
     firsts = ordered.drop_duplicates("unit_code").set_index("unit_code")
-    lines: list[dict] = []
+    traces: list[dict] = []
     for code in dict.fromkeys(ordered["unit_code"]):
         row = firsts.loc[code]
         bold = code == highlight or (highlight is None and reference is None)
         colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold or highlight is None else "#BBBBBB"
-        values = by_unit.loc[code].to_numpy(dtype=float)
-        lines.append(
+        traces.append(
             {
-                "type": "scatter", "x": [1, 2, 3, 4], "y": values,
+                "type": "scatter", "x": [1, 2, 3, 4], "y": by_unit.loc[code].to_numpy(dtype=float),
                 "mode": "lines+markers", "connectgaps": False,
                 "name": _esc([row["short_name"]])[0], "showlegend": highlight is not None and bold,
                 "line": {"color": colour, "width": 4 if highlight is not None and bold else 2},
@@ -339,22 +439,27 @@ def quarter_trend(
                 "customdata": _esc([row["name"]] * 4), "hovertemplate": hover,
             }
         )  # fmt: skip
-    fig.add_traces(lines)
     if reference is not None:
         for label, ref in reference.sort_values("quarter").groupby("label", sort=False):
             full = ref.set_index("quarter").reindex([1, 2, 3, 4])
             colour = BLOCK_COLOURS.get(str(ref["block"].iloc[0]), INK)
-            fig.add_scatter(
-                x=[1, 2, 3, 4], y=full["value"], mode="lines+markers", name=_esc([label])[0],
-                line={"color": colour, "width": 5, "dash": "dash"}, marker={"size": 11, "color": colour, "symbol": "diamond"},
-                hovertemplate=_esc([label])[0] + ": %{y:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+            traces.append(
+                {
+                    "type": "scatter", "x": [1, 2, 3, 4], "y": full["value"], "mode": "lines+markers", "name": _esc([label])[0],
+                    "line": {"color": colour, "width": 5, "dash": "dash"}, "marker": {"size": 11, "color": colour, "symbol": "diamond"},
+                    "hovertemplate": _esc([label])[0] + ": %{y:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+                }
             )  # fmt: skip
     if target is not None:
-        fig.add_hline(y=target, line={"color": TARGET_COLOUR, "width": 2, "dash": "dash"},
-                      annotation_text=f"{t('target', lang)} {fmt_number(target, decimals)}", annotation_position="top right")  # fmt: skip
-    fig.update_xaxes(tickvals=[1, 2, 3, 4], ticktext=[f"{t('quarter', lang)} {q}" for q in (1, 2, 3, 4)], range=[0.5, 4.5])
-    fig.update_yaxes(title={"text": unit} if unit else None, rangemode="tozero", gridcolor="#DDDDDD")
-    return _layout(fig, title, theme, height=460 if theme == "screen" else 620)
+        shape, note = _hline(
+            target, {"color": TARGET_COLOUR, "width": 2, "dash": "dash"}, f"{t('target', lang)} {fmt_number(target, decimals)}"
+        )
+        shapes.append(shape)
+        notes.append(note)
+    xaxis = {"tickvals": [1, 2, 3, 4], "ticktext": [f"{t('quarter', lang)} {q}" for q in (1, 2, 3, 4)], "range": [0.5, 4.5]}
+    yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
+    height = 460 if theme == "screen" else 620
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)
 
 
 def _phase_spans(phases: pd.DataFrame | None) -> list[tuple[int, int]]:
@@ -368,73 +473,92 @@ def milestone_timeline(
 ) -> go.Figure:
     """The year's milestones (date, name, place) on a line, phases shaded, today marked."""
     sizes = THEMES[theme]
-    fig = go.Figure()
+    shapes, notes = [], []
     if phases is not None:
         for i, ph in enumerate(phases.itertuples(index=False)):
-            fig.add_vrect(x0=ph.start_date, x1=ph.end_date, fillcolor=PHASE_FILL[i % 2], line_width=0, layer="below",
-                          annotation_text=_esc([ph.name])[0], annotation_position="top left",
-                          annotation_font_size=sizes["label"])  # fmt: skip
+            shape, note = _band(
+                pd.Timestamp(ph.start_date), pd.Timestamp(ph.end_date), PHASE_FILL[i % 2], _esc([ph.name])[0], sizes["label"]
+            )
+            shapes.append(shape)
+            notes.append(note)
     dates = pd.to_datetime(milestones["date"])
     labels = [f"{_esc([n])[0]}<br>{d.strftime('%d/%m/%Y')}" for n, d in zip(milestones["name"], dates, strict=True)]
-    fig.add_scatter(
-        x=dates, y=[0] * len(dates), mode="markers+text", text=labels,
-        textposition=["bottom center" if i % 2 else "top center" for i in range(len(dates))],
-        marker={"size": 18, "color": BLOCK_COLOURS["STP"], "symbol": "diamond", "line": {"color": INK, "width": 1}},
-        textfont={"size": sizes["label"]}, customdata=_esc(milestones["place"].fillna("")),
-        hovertemplate="%{text}<br>%{customdata}<extra></extra>", showlegend=False,
-    )  # fmt: skip
+    traces = [
+        {
+            "type": "scatter", "x": dates, "y": [0] * len(dates), "mode": "markers+text", "text": labels,
+            "textposition": ["bottom center" if i % 2 else "top center" for i in range(len(dates))],
+            "marker": {"size": 18, "color": BLOCK_COLOURS["STP"], "symbol": "diamond", "line": {"color": INK, "width": 1}},
+            "textfont": {"size": sizes["label"]}, "customdata": _esc(milestones["place"].fillna("")),
+            "hovertemplate": "%{text}<br>%{customdata}<extra></extra>", "showlegend": False,
+        }
+    ]  # fmt: skip
     today_ts = pd.Timestamp(today)  # type: ignore[arg-type]
     start = pd.Timestamp(phases["start_date"].min()) if phases is not None and not phases.empty else dates.min()
     end = pd.Timestamp(phases["end_date"].max()) if phases is not None and not phases.empty else dates.max()
     today_text = f"{t('today', lang)} {today_ts.strftime('%d/%m/%Y')}"
+    font = {"color": TARGET_COLOUR, "size": sizes["label"]}
     if start <= today_ts <= end:
-        fig.add_vline(x=today_ts.value / 1e6, line={"color": TARGET_COLOUR, "width": 3, "dash": "dot"})
-        fig.add_annotation(x=today_ts, y=1.45, text=today_text, showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]})
+        shapes.append(_vline(today_ts.value / 1e6, {"color": TARGET_COLOUR, "width": 3, "dash": "dot"})[0])
+        notes.append({"x": today_ts, "y": 1.45, "text": today_text, "showarrow": False, "font": font})
     else:  # the campaign year is over (or not begun): say so at the edge instead of stretching the axis
-        edge = end if today_ts > end else start
-        arrow = "→" if today_ts > end else "←"
-        fig.add_annotation(
-            x=edge, y=1.45, text=f"{today_text} {arrow}" if today_ts > end else f"{arrow} {today_text}",
-            xanchor="right" if today_ts > end else "left", showarrow=False, font={"color": TARGET_COLOUR, "size": sizes["label"]},
+        after = today_ts > end
+        notes.append(
+            {
+                "x": end if after else start, "y": 1.45, "text": f"{today_text} →" if after else f"← {today_text}",
+                "xanchor": "right" if after else "left", "showarrow": False, "font": font,
+            }
         )  # fmt: skip
-    fig.update_xaxes(range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
-    fig.update_yaxes(visible=False, range=[-1.6, 1.6])
-    fig.update_xaxes(tickformat="%m/%Y", showgrid=False)
-    return _layout(fig, title, theme, height=300 if theme == "screen" else 420)
+    xaxis = {"range": [start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)], "tickformat": "%m/%Y", "showgrid": False}
+    height = 300 if theme == "screen" else 420
+    return _figure(
+        traces, title, theme, height, xaxis=xaxis, yaxis={"visible": False, "range": [-1.6, 1.6]}, shapes=shapes, annotations=notes
+    )
 
 
 def grouped_unit_bars(
     frame: pd.DataFrame, title: str, series: list[tuple[str, str]], unit: str = "", *, target: float | None = None,
-    theme: str = "screen", lang: str = "vi",
+    theme: str = "screen", lang: str = "vi", max_rows: int | None = MAX_BARS,
 ) -> go.Figure:  # fmt: skip
     """Horizontal grouped bars per unit (frame order, top first) for the given (column, label) series.
 
-    A missing value is labelled "chưa báo cáo" in grey instead of a zero bar.
+    A missing value is labelled "chưa báo cáo" in grey instead of a zero bar. More than `max_rows`
+    units: the first and last half, the title saying so.
     """
     sizes = THEMES[theme]
+    frame, title = _best_and_worst(frame, max_rows, title, lang)
     data = frame.iloc[::-1].reset_index(drop=True)
     ys, names = _esc(data["short_name"]), _esc(data["name"])
     decimals = _decimals(pd.concat([data[c] for c, _ in series]), unit)
-    fig = go.Figure()
+    traces: list[dict] = []
     # Plotly stacks a horizontal group bottom-up: add the series in reverse so the first is on top.
     for (column, label), colour in reversed(list(zip(series, SERIES_COLOURS, strict=False))):
         values = data[column]
-        fig.add_bar(
-            x=values.fillna(0), y=ys, orientation="h", name=label, marker={"color": colour, "line": {"color": INK, "width": 0.5}},
-            text=[fmt_number(v, decimals) if pd.notna(v) else _status_text("missing", lang) for v in values],
-            textposition="outside", textfont={"size": sizes["label"] - 2, "color": INK}, cliponaxis=False, customdata=names,
-            hovertemplate="<b>%{customdata}</b><br>" + _esc([label])[0] + ": %{text} " + unit + "<extra></extra>",
+        traces.append(
+            {
+                "type": "bar", "x": values.fillna(0), "y": ys, "orientation": "h", "name": label,
+                "marker": {"color": colour, "line": {"color": INK, "width": 0.5}},
+                "text": [fmt_number(v, decimals) if pd.notna(v) else _status_text("missing", lang) for v in values],
+                "textposition": "outside", "textfont": {"size": sizes["label"] - 2, "color": INK}, "cliponaxis": False,
+                "customdata": names,
+                "hovertemplate": "<b>%{customdata}</b><br>" + _esc([label])[0] + ": %{text} " + unit + "<extra></extra>",
+            }
         )  # fmt: skip
+    shapes, notes = [], []
     if target is not None:
-        fig.add_vline(x=target, line={"color": TARGET_COLOUR, "width": 3, "dash": "dash"},
-                      annotation_text=f"{t('target', lang)} {fmt_number(target, decimals)}", annotation_position="top")  # fmt: skip
+        shape, note = _vline(
+            target, {"color": TARGET_COLOUR, "width": 3, "dash": "dash"}, f"{t('target', lang)} {fmt_number(target, decimals)}"
+        )
+        shapes.append(shape)
+        notes.append(note)
+    xaxis: dict = {"title": {"text": unit}} if unit else {}
     top = max([float(data[c].max()) for c, _ in series if data[c].notna().any()] + [target or 0, 0])
     if top > 0:
-        fig.update_xaxes(range=[0, top * 1.2])
-    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
-    fig.update_yaxes(categoryorder="array", categoryarray=ys)
-    fig.update_xaxes(title={"text": unit} if unit else None)
-    return _layout(fig, title, theme, height=140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2)
+        xaxis["range"] = [0, top * 1.2]
+    return _figure(
+        traces, title, theme, 140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2,
+        xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys}, shapes=shapes, annotations=notes,  # type: ignore[arg-type]
+        barmode="group", bargap=0.25, legend={"traceorder": "reversed"},
+    )  # fmt: skip
 
 
 def score_bars(
@@ -442,20 +566,22 @@ def score_bars(
 ) -> go.Figure:
     """Total score per unit (best first) coloured by block, grade thresholds as vertical lines."""
     data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
-    fig = unit_bars(data, title, t("col_points", lang).lower(), theme=theme, lang=lang)
-    for trace in fig.data:  # totals with the rubric's two decimals, as in the drill-down
-        if trace.type == "bar":
-            trace.text = [fmt_number(v, 2) for v in trace.x]
+    traces, title, xaxis, yaxis, height = _unit_bar_parts(data, title, t("col_points", lang).lower(), theme, lang, MAX_BARS)
+    for trace in traces:  # totals with the rubric's two decimals, as in the drill-down
+        if trace["type"] == "bar":
+            trace["text"] = [fmt_number(v, 2) for v in trace["x"]]
+    shapes, notes = [], []
     if grades is not None:
         for g in grades.itertuples(index=False):
             if g.min_points > 0:
-                label = f"{_esc([g.code])[0]} ≥ {fmt_number(g.min_points, 0)}"
-                fig.add_vline(
-                    x=g.min_points, line={"color": "#555555", "width": 1.5, "dash": "dot"}, annotation_text=label, annotation_position="top"
+                shape, note = _vline(
+                    g.min_points, {"color": "#555555", "width": 1.5, "dash": "dot"}, f"{_esc([g.code])[0]} ≥ {fmt_number(g.min_points, 0)}"
                 )
+                shapes.append(shape)
+                notes.append(note)
         top = max(float(grades["min_points"].max()), float(frame["value"].max()) if frame["value"].notna().any() else 0.0)
-        fig.update_xaxes(range=[0, top * 1.15])
-    return fig
+        xaxis["range"] = [0, top * 1.15]
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)  # type: ignore[arg-type]
 
 
 def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
@@ -464,15 +590,15 @@ def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen",
     crit = detail[detail["kind"] == "criterion"].iloc[::-1]
     labels = [f"{c} · {lbl[:38]}" for c, lbl in zip(_esc(crit["code"]), _esc(crit["label"]), strict=True)]
     colour = BLOCK_COLOURS.get(str(crit["block"].iloc[0]), INK) if len(crit) else INK
-    fig = go.Figure()
-    fig.add_bar(x=crit["max_points"], y=labels, orientation="h", name=t("col_max", lang), marker={"color": "#E5E5E5"},
-                hoverinfo="skip")  # fmt: skip
-    fig.add_bar(
-        x=crit["points"], y=labels, orientation="h", name=t("col_points", lang), marker={"color": colour},
-        text=[f"{fmt_number(p, 2)}/{fmt_number(m, 0)}" for p, m in zip(crit["points"], crit["max_points"], strict=True)],
-        textposition="outside", cliponaxis=False, textfont={"size": sizes["label"]}, customdata=_esc(crit["how"]),
-        hovertemplate="%{customdata}<extra></extra>",
-    )  # fmt: skip
-    fig.update_layout(barmode="overlay")
-    fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    return _layout(fig, title, theme, height=140 + sizes["row"] * max(len(crit), 1) + sizes["title"] * 2)
+    traces = [
+        {"type": "bar", "x": crit["max_points"], "y": labels, "orientation": "h", "name": t("col_max", lang),
+         "marker": {"color": "#E5E5E5"}, "hoverinfo": "skip"},
+        {
+            "type": "bar", "x": crit["points"], "y": labels, "orientation": "h", "name": t("col_points", lang), "marker": {"color": colour},
+            "text": [f"{fmt_number(p, 2)}/{fmt_number(m, 0)}" for p, m in zip(crit["points"], crit["max_points"], strict=True)],
+            "textposition": "outside", "cliponaxis": False, "textfont": {"size": sizes["label"]}, "customdata": _esc(crit["how"]),
+            "hovertemplate": "%{customdata}<extra></extra>",
+        },
+    ]  # fmt: skip
+    height = 140 + sizes["row"] * max(len(crit), 1) + sizes["title"] * 2
+    return _figure(traces, title, theme, height, yaxis={"categoryorder": "array", "categoryarray": labels}, barmode="overlay")

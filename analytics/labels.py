@@ -384,6 +384,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "scoring_flag_complete": (", đủ số liệu mọi quý", ", complete data"),
     "scoring_drill": ("Chi tiết cách tính điểm", "How every point was earned"),
+    "scoring_drill_all": (
+        "Chi tiết điểm của tất cả {units} đơn vị ({rows} dòng) — tải về để xem trong Excel:",
+        "Every point of all {units} units ({rows} rows) — download to open in Excel:",
+    ),
     "scoring_chart_title": ("Tổng điểm chấm — {block} — năm {year}", "Score — {block} — {year}"),
     "rule_target": ("Đạt chỉ tiêu năm → {points} điểm; chưa đạt → 0", "Target met → {points} points; otherwise 0"),
     "rule_linear": ("0 điểm tại {zero}, {points} điểm tại {full}, ở giữa tỷ lệ thuận", "0 at {zero}, {points} at {full}, linear between"),

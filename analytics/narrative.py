@@ -23,6 +23,8 @@ def _names(names: list[str]) -> str:
 def narrative(values: pd.DataFrame, reporting: pd.DataFrame, quarter_label: str, scores: pd.DataFrame | None = None) -> list[str]:
     """Sentences such as 'Khối Sở Tư pháp: 10/11 đơn vị đạt chỉ tiêu “Số xã…”; chưa đạt: STP Hải Dương.'"""
     lines: list[str] = []
+    targeted = values[values["indicator"].isin(HEADLINE) & (values["target_min"].notna() | values["target_max"].notna())]
+    parts = dict(tuple(targeted.groupby(["block", "indicator"], sort=False)))  # split once, not filtered per sentence
     for block in BLOCKS:
         name = block_name(block)
         rep = reporting[reporting["block"] == block]
@@ -31,10 +33,9 @@ def narrative(values: pd.DataFrame, reporting: pd.DataFrame, quarter_label: str,
         late = rep.loc[~rep["reported"].astype(bool), "short_name"].tolist()
         if late:
             lines.append(f"{name}: {len(late)}/{len(rep)} đơn vị chưa báo cáo {quarter_label}: {_names(late)}.")
-        mine = values[values["block"] == block]
         for code in HEADLINE:
-            part = mine[(mine["indicator"] == code) & (mine["target_min"].notna() | mine["target_max"].notna())]
-            if part.empty or part["value"].isna().all():
+            part = parts.get((block, code))
+            if part is None or part["value"].isna().all():
                 continue
             met = part.loc[part["meets_target"].eq(True), "short_name"].tolist()
             below = part.loc[part["meets_target"].eq(False), "short_name"].tolist()

@@ -17,12 +17,23 @@ class Kpi:
     detail: str
 
 
-def _values(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    return frame[frame["indicator"] == indicator]
+# The indicators the headline figures read; the frame is split by these once, not filtered per figure.
+_USED = ("xa_ntm", "dien_hinh", "xa_xnpl_dang_ky", "xa_xnpl_dat", "ty_le_viec", "viec_xong", "viec_co_dk", "ty_le_tien", "tien_xong",
+         "tien_co_dk")  # fmt: skip
 
 
-def _sum(frame: pd.DataFrame, indicator: str) -> float | None:
-    part = _values(frame, indicator)["value"].dropna()
+class _ByIndicator:
+    def __init__(self, frame: pd.DataFrame) -> None:
+        part = frame[frame["indicator"].isin(_USED)]
+        self._parts = dict(tuple(part.groupby("indicator", sort=False)))
+        self._empty = frame.iloc[0:0]
+
+    def __getitem__(self, indicator: str) -> pd.DataFrame:
+        return self._parts.get(indicator, self._empty)
+
+
+def _sum(by: _ByIndicator, indicator: str) -> float | None:
+    part = by[indicator]["value"].dropna()
     return None if part.empty else float(part.sum())
 
 
@@ -51,7 +62,8 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
             t("kpi_missing_units", lang, units=unit_names(missing, lang)) if missing else "",
         )
     )
-    ntm = _values(frame, "xa_ntm")
+    by = _ByIndicator(frame)
+    ntm = by["xa_ntm"]
     if not ntm.empty:
         goal = ntm["target_min"].fillna(0).sum()
         below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
@@ -59,25 +71,25 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị đạt"
         if below:
             detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
-        out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(frame, "xa_ntm")), detail))
-    models = _values(frame, "dien_hinh")
+        out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(by, "xa_ntm")), detail))
+    models = by["dien_hinh"]
     if not models.empty:
         reached = int(models["meets_target"].eq(True).sum())
         with_target = int(models["target_min"].notna().sum())
         detail = t("kpi_models_detail", lang, reached=reached, total=len(models)) if with_target else ""
-        out.append(Kpi("dien_hinh", t("kpi_models", lang), fmt_number(_sum(frame, "dien_hinh")), detail))
-    reg, ach = _sum(frame, "xa_xnpl_dang_ky"), _sum(frame, "xa_xnpl_dat")
+        out.append(Kpi("dien_hinh", t("kpi_models", lang), fmt_number(_sum(by, "dien_hinh")), detail))
+    reg, ach = _sum(by, "xa_xnpl_dang_ky"), _sum(by, "xa_xnpl_dat")
     if reg is not None:
-        registered = int((_values(frame, "xa_xnpl_dang_ky")["value"] > 0).sum())
+        registered = int((by["xa_xnpl_dang_ky"]["value"] > 0).sum())
         out.append(Kpi("xnpl", t("kpi_xnpl", lang), f"{fmt_number(ach)}/{fmt_number(reg)}", t("kpi_xnpl_detail", lang, units=registered)))
     for key, num, den, label in (
         ("ty_le_viec", "viec_xong", "viec_co_dk", "kpi_enforcement"),
         ("ty_le_tien", "tien_xong", "tien_co_dk", "kpi_enforcement_money"),
     ):
-        den_sum, num_sum = _sum(frame, den), _sum(frame, num)
+        den_sum, num_sum = _sum(by, den), _sum(by, num)
         if not den_sum:
             continue
-        rates = _values(frame, key)
+        rates = by[key]
         targeted = rates[rates["target_min"].notna()]
         detail = (
             t("kpi_enforcement_detail", lang, met=int(targeted["meets_target"].eq(True).sum()), total=len(targeted))

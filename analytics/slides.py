@@ -349,7 +349,14 @@ def build_deck(
 
 def fit(figure: go.Figure, height: int, width: int | None = None) -> go.Figure:
     """A copy of the figure sized for a slide area (the projector page, the pack, an image)."""
-    out = go.Figure(figure)
-    out.update_layout(height=height, width=width, autosize=width is None, title_x=0.015)
-    out.update_layout(margin_l=max(out.layout.margin.l or 0, 28))
-    return out
+    spec = figure.to_dict()  # a deep copy: the deck's figure stays as it is
+    layout = spec["layout"]
+    layout.update(height=height, autosize=width is None)
+    if width is None:
+        layout.pop("width", None)
+    else:
+        layout["width"] = width
+    layout["title"] = {**layout.get("title", {}), "x": 0.015}
+    layout["margin"] = {**layout.get("margin", {}), "l": max(layout.get("margin", {}).get("l") or 0, 28)}
+    # Already validated (or built by charts._figure and checked to be valid): no second validation.
+    return go.Figure(data=spec["data"], layout=layout, _validate=False)

@@ -186,10 +186,13 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
     at.run()
     empty_at = _empty_session()
     reruns, cached, floors, empties, ratios, cpu_ratios = [], [], [], [], [], []
-    steps = snake_path()[:samples]
+    # Pages without the sidebar filters (the slideshow, login, admin) are rerun as they stand.
+    has_filters = any(w.key == "f_period" for w in at.selectbox)
+    steps = snake_path()[:samples] if has_filters else [("", "", "")] * samples
     for key, block, period in steps:
-        widget = at.selectbox(key="f_period") if key == "f_period" else at.radio(key="f_block")
-        widget.set_value(period if key == "f_period" else block)
+        if has_filters:
+            widget = at.selectbox(key="f_period") if key == "f_period" else at.radio(key="f_block")
+            widget.set_value(period if key == "f_period" else block)
         _log = []
         reruns.append(_timed_run(at))
         log, _log = _log, None
@@ -199,12 +202,14 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
         ratios.append(reruns[-1][0] / (floors[-1][0] + empties[-1][0]))
         cpu_ratios.append(reruns[-1][1] / max(floors[-1][1] + empties[-1][1], 1e-6))
     # The same changes again: every combination is now in st.cache_data.
-    at.radio(key="f_block").set_value("ALL")
-    at.selectbox(key="f_period").set_value(PERIODS[0])
+    if has_filters:
+        at.radio(key="f_block").set_value("ALL")
+        at.selectbox(key="f_period").set_value(PERIODS[0])
     at.run()
     for key, block, period in steps:
-        widget = at.selectbox(key="f_period") if key == "f_period" else at.radio(key="f_block")
-        widget.set_value(period if key == "f_period" else block)
+        if has_filters:
+            widget = at.selectbox(key="f_period") if key == "f_period" else at.radio(key="f_block")
+            widget.set_value(period if key == "f_period" else block)
         cached.append(_timed_run(at))
     return {
         "page": page,
@@ -217,6 +222,7 @@ def measure_page(page: str, samples: int) -> dict[str, Any]:
         "ratio_to_floor_median": statistics.median(ratios),
         "cpu_ratio_to_floor_median": statistics.median(cpu_ratios),
         "statements_per_rerun": len(log),
+        "has_filters": has_filters,
     }
 
 

@@ -4,10 +4,10 @@ explained), how every point was earned, and who may be proposed for the sector f
 import streamlit as st
 
 from analytics import charts, scoring, tables
-from analytics.labels import block_name, period_name, t
+from analytics.labels import block_name, fmt_number, period_name, t
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
-from ui.tables import table
+from ui.tables import downloads, table
 from ui.text import plain
 
 leave_legacy_pages_mode()
@@ -57,4 +57,7 @@ with st.expander(t("scoring_rubric"), expanded=False):
     catalogue = data.catalogue(version, f.year)
     table(tables.rubric_table(rubric, dict(zip(catalogue["code"], catalogue["unit"], strict=True))), f"bang_diem_{f.year}", key="sc_rubric")
     table(tables.grades_table(rubric, dict(zip(catalogue["code"], catalogue["label"], strict=True))), f"xep_loai_{f.year}", key="sc_grades")
-    table(tables.drill_table(detail), f"chi_tiet_diem_tat_ca_{f.year}", key="sc_drill_all")
+    # Every criterion of every unit is a file to open in Excel, not a table to scroll (30,000 rows
+    # at national scale took ~250 ms to format on every rerun).
+    st.caption(t("scoring_drill_all", units=fmt_number(detail["unit_code"].nunique()), rows=fmt_number(len(detail))))
+    downloads(tables.drill_table(detail), f"chi_tiet_diem_tat_ca_{f.year}", key="sc_drill_all")

@@ -125,3 +125,18 @@ def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
     trend = Meeting("m", "Họp", 2016, "year", "STP", 15, "light", (SlideSpec("trend", indicator="buoi_pbgdpl"),))
     only = slides.build_deck(cur, trend).slides[0]
     assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Dẫn đầu" in only.caption
+
+
+def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
+    import json
+
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
+    for slide in deck.slides:
+        before = slide.figure.to_json()
+        fitted = slides.fit(slide.figure, 940)
+        assert fitted.layout.height == 940 and fitted.layout.autosize is True and fitted.layout.width is None
+        assert fitted.layout.title.x == 0.015 and fitted.layout.margin.l >= 28
+        assert json.loads(fitted.to_json()) == json.loads(go.Figure(fitted.to_dict()).to_json()), slide.kind
+        assert slide.figure.to_json() == before  # the deck's figure is not touched
+        image = slides.fit(slide.figure, 900, 1920)
+        assert image.layout.width == 1920 and image.layout.autosize is False

@@ -73,7 +73,10 @@ def meeting_for(req: Request) -> Meeting | None:
     return default_meeting(req.year or years[0], req.period or "year", req.block or "ALL", req.lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# A resource, not data: st.cache_data would unpickle the deck's Plotly figures on every run, and
+# unpickling a figure validates it again (~170 ms per run for 14 slides). Nothing changes a deck;
+# slides.fit copies a figure before sizing it.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _deck(version: int, meeting: Meeting, year: int | None, period: str | None, block: str | None, variant: str | None, lang: str) -> Deck:
     campaigns = load_campaigns(from_env().campaigns_dir)  # the scoring rubric lives in the campaign file
     return build_deck(

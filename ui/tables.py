@@ -17,6 +17,11 @@ from analytics.tables import display
 def table(frame: pd.DataFrame, name: str, *, key: str, height: int | None = None) -> None:
     """Show `frame` and offer it as CSV (UTF-8 with BOM) and Excel, formulas neutralised."""
     st.dataframe(display(frame), hide_index=True, width="stretch", height=height or "auto")
+    downloads(frame, name, key=key)
+
+
+def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
+    """The CSV and Excel buttons alone, for a table too long to read on screen."""
     ascii_name = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_") or "bang"
     left, right, _ = st.columns([1, 1, 6])
