@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -413,7 +414,8 @@ def quarter_trend(
         notes.append(note)
     ordered = frame.sort_values("quarter", kind="stable")
     total = ordered["unit_code"].nunique()
-    if max_lines is not None and total > max_lines:
+    selected = max_lines is not None and total > max_lines  # few enough lines left to name them in the legend
+    if selected:
         chosen = _trend_selection(ordered, highlight, max_lines)
         ordered = ordered[ordered["unit_code"].isin(chosen)]
         n = max(max_lines // 4, 1)
@@ -421,22 +423,29 @@ def quarter_trend(
     if highlight is not None:  # the highlighted unit last, so it is drawn on top
         ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
     hover = f"<b>%{{customdata}}</b><br>{t('quarter', lang)} %{{x}}: %{{y:,.{decimals}f}} {unit}<extra></extra>"
-    by_unit = ordered.pivot_table(index="unit_code", columns="quarter", values="value", aggfunc="first", sort=False)
-    by_unit = by_unit.reindex(index=list(dict.fromkeys(ordered["unit_code"])), columns=[1, 2, 3, 4])  # all-missing units too
-    firsts = ordered.drop_duplicates("unit_code").set_index("unit_code")
+    # Plain Python over the rows: a pivot and a .loc per unit cost more than drawing them.
+    lines: dict[str, list[float]] = {}
+    about: dict[str, tuple[str, str, str]] = {}
+    for code, short, name, block, quarter, value in zip(
+        ordered["unit_code"], ordered["short_name"], ordered["name"], ordered["block"], ordered["quarter"], ordered["value"], strict=True
+    ):
+        if code not in lines:
+            lines[code], about[code] = [math.nan] * 4, (str(short), str(name), str(block))
+        if 1 <= quarter <= 4 and math.isnan(lines[code][quarter - 1]) and pd.notna(value):
+            lines[code][quarter - 1] = float(value)
     traces: list[dict] = []
-    for code in dict.fromkeys(ordered["unit_code"]):
-        row = firsts.loc[code]
+    for code, values in lines.items():
+        short, name, block = about[code]
         bold = code == highlight or (highlight is None and reference is None)
-        colour = BLOCK_COLOURS.get(str(row["block"]), INK) if bold or highlight is None else "#BBBBBB"
+        colour = BLOCK_COLOURS.get(block, INK) if bold or highlight is None else "#BBBBBB"
         traces.append(
             {
-                "type": "scatter", "x": [1, 2, 3, 4], "y": by_unit.loc[code].to_numpy(dtype=float),
+                "type": "scatter", "x": [1, 2, 3, 4], "y": np.array(values),
                 "mode": "lines+markers", "connectgaps": False,
-                "name": _esc([row["short_name"]])[0], "showlegend": highlight is not None and bold,
+                "name": _esc([short])[0], "showlegend": selected or (highlight is not None and bold),
                 "line": {"color": colour, "width": 4 if highlight is not None and bold else 2},
                 "marker": {"size": 10 if bold else 5, "color": colour}, "opacity": 1.0 if bold else 0.7,
-                "customdata": _esc([row["name"]] * 4), "hovertemplate": hover,
+                "customdata": _esc([name] * 4), "hovertemplate": hover,
             }
         )  # fmt: skip
     if reference is not None:

@@ -98,6 +98,7 @@ def test_a_national_trend_draws_the_best_and_worst_five_and_the_chosen_unit() ->
     drawn = [tr.name for tr in fig.data]
     best, worst = [f"Đơn vị {i:04d}" for i in range(999, 994, -1)], [f"Đơn vị {i:04d}" for i in range(4, -1, -1)]
     assert sorted(drawn) == sorted(best + worst)
+    assert all(tr.showlegend for tr in fig.data)  # ten lines: named in the legend, not only on hover
     assert "5 đơn vị dẫn đầu và 5 đơn vị cuối trong 1.000" in fig.layout.title.text
     chosen = charts.quarter_trend(frame, "T", highlight="U0500")
     assert chosen.data[-1].name == "Đơn vị 0500" and chosen.data[-1].line.width == 4 and len(chosen.data) == 11
