@@ -16,6 +16,7 @@ try:
 except ConfigError as exc:
     st.error(f"{t('config_error')}: {exc}")
     st.stop()
+data.warm_in_background(data.version())  # after an upload or a restart, not on every run
 
 # url_path must equal the page file's stem (see ui/routing.py).
 navigation = st.navigation(

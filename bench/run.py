@@ -124,7 +124,7 @@ def _browser_rows(browser: dict[str, Any]) -> list[str]:
             ok = cold["max_ms"] <= 4000 and (change is None or change["max_ms"] <= 1000)
             lines.append(
                 _row(p["page"], name, f"{_ms(cold['median_ms'])} ({_ms(cold['max_ms'])})", _ms(p["chart_visible_warm"]["median_ms"]),
-                     f"{_ms(change['median_ms'])} / {_ms(change['max_ms'])}" if change else "— (no chart)", _mark(ok))
+                     f"{_ms(change['median_ms'])} / {_ms(change['max_ms'])}" if change else "— (no chart or no filters)", _mark(ok))
             )  # fmt: skip
     floor = browser["floor"]
     lines.append(

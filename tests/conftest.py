@@ -28,6 +28,16 @@ SHIPPED_CAMPAIGN = DATA_DIR / "campaigns" / "2016.toml"
 APP = str(TESTS.parent / "app.py")
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_up_outlives_its_test() -> Iterator[None]:
+    """app.py warms the score cache in a thread; Streamlit's caches are process-wide and keyed by
+    data version, so a warm-up of one test's store must not land in the next test's cache."""
+    yield
+    from ui import data
+
+    data.wait_for_warming()
+
+
 def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
     return Settings(
         db_path=tmp_path / "thidua.duckdb",
@@ -71,10 +81,13 @@ def mini_store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh store for an AppTest; Streamlit's caches are process-wide, so clear them around each test."""
+    from ui import data
+
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
     yield tmp_path
+    data.wait_for_warming()  # a warm-up finishing later would fill the next test's cache with this store's scores
     st.cache_resource.clear()
     st.cache_data.clear()
 

@@ -67,3 +67,29 @@ def test_malformed_config_stops_with_a_message(app_env: Path, monkeypatch: pytes
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert "indicators[1]" in at.error[0].value
+
+
+def test_scores_are_computed_in_the_background_once_per_data_version(app_env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """After an upload or a restart the first leader should not wait for the year's scores."""
+    from analytics import scoring
+    from ui import data
+
+    calls: list[int] = []
+    real = scoring.score
+    monkeypatch.setattr(scoring, "score", lambda *a, **k: calls.append(1) or real(*a, **k))
+    version = data.version()
+    thread = data.warm_in_background(version)
+    assert thread is not None
+    thread.join(60)
+    assert calls == [1]
+    assert data.warm_in_background(version) is None  # once per data version
+    assert data.scores(version, max(data.years(version))) is not None and calls == [1]  # a page finds them ready
+
+
+def test_the_app_starts_the_warm_up_on_its_first_run(app_env) -> None:  # type: ignore[no-untyped-def]
+    from ui import data
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert (str(data.store().path), data.version()) in data._warmed

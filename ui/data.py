@@ -3,6 +3,9 @@ under the store's data version, which every committed write bumps, so charts are
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -116,6 +119,47 @@ def scores(data_version: int, year: int) -> scoring.Scores | None:
     if found is None:
         return None
     return scoring.score(period_values(data_version, year, "year", None), found)
+
+
+_warmed: set[tuple[str, int]] = set()
+_warming: list[threading.Thread] = []
+_warm_lock = threading.Lock()
+
+
+def warm_in_background(data_version: int) -> threading.Thread | None:
+    """Compute the latest year's scores in a background thread, once per data version per process.
+
+    Scores take ~1,2 s for 1,000 units and the overview, comparison and scoring pages all need them:
+    without this the first leader to open the dashboard after an upload (or a restart) would wait.
+    A page asking meanwhile waits for this computation instead of repeating it (st.cache_data holds
+    one lock per value)."""
+    key = (str(store().path), data_version)
+    with _warm_lock:
+        if key in _warmed:
+            return None
+        _warmed.add(key)
+
+    def run() -> None:
+        try:
+            found = years(data_version)
+            if found:
+                scores(data_version, max(found))
+        except Exception:  # a page computing the same thing shows the error where it belongs
+            logging.getLogger(__name__).exception("warming the caches for data version %s failed", data_version)
+
+    thread = threading.Thread(target=run, name=f"thidua-warm-{data_version}", daemon=True)
+    with _warm_lock:
+        _warming[:] = [t for t in _warming if t.is_alive()] + [thread]
+    thread.start()
+    return thread
+
+
+def wait_for_warming(timeout: float = 60) -> None:
+    """Let background computations finish (tests clear the process-wide caches after this)."""
+    with _warm_lock:
+        running = list(_warming)
+    for thread in running:
+        thread.join(timeout)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
