@@ -86,20 +86,13 @@ def _band(x0: object, x1: object, fill: str, label: str, size: int) -> tuple[dic
     return shape, note
 
 
-def _vline(x: object, line: dict, label: str | None = None) -> tuple[dict, dict | None]:
-    shape = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
-    if label is None:
-        return shape, None
-    return shape, {
-        "text": label,
-        "x": x,
-        "xref": "x",
-        "y": 1,
-        "yref": "y domain",
-        "xanchor": "center",
-        "yanchor": "bottom",
-        "showarrow": False,
-    }
+def _vline(x: object, line: dict) -> dict:
+    return {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line}
+
+
+def _above(x: object, label: str) -> dict:
+    """A label above the plot at x, where add_vline(annotation_position="top") puts it."""
+    return {"text": label, "x": x, "xref": "x", "y": 1, "yref": "y domain", "xanchor": "center", "yanchor": "bottom", "showarrow": False}
 
 
 def _hline(y: float, line: dict, label: str) -> tuple[dict, dict]:
@@ -415,7 +408,7 @@ def quarter_trend(
     ordered = frame.sort_values("quarter", kind="stable")
     total = ordered["unit_code"].nunique()
     selected = max_lines is not None and total > max_lines  # few enough lines left to name them in the legend
-    if selected:
+    if max_lines is not None and selected:
         chosen = _trend_selection(ordered, highlight, max_lines)
         ordered = ordered[ordered["unit_code"].isin(chosen)]
         n = max(max_lines // 4, 1)
@@ -507,7 +500,7 @@ def milestone_timeline(
     today_text = f"{t('today', lang)} {today_ts.strftime('%d/%m/%Y')}"
     font = {"color": TARGET_COLOUR, "size": sizes["label"]}
     if start <= today_ts <= end:
-        shapes.append(_vline(today_ts.value / 1e6, {"color": TARGET_COLOUR, "width": 3, "dash": "dot"})[0])
+        shapes.append(_vline(today_ts.value / 1e6, {"color": TARGET_COLOUR, "width": 3, "dash": "dot"}))
         notes.append({"x": today_ts, "y": 1.45, "text": today_text, "showarrow": False, "font": font})
     else:  # the campaign year is over (or not begun): say so at the edge instead of stretching the axis
         after = today_ts > end
@@ -554,18 +547,15 @@ def grouped_unit_bars(
         )  # fmt: skip
     shapes, notes = [], []
     if target is not None:
-        shape, note = _vline(
-            target, {"color": TARGET_COLOUR, "width": 3, "dash": "dash"}, f"{t('target', lang)} {fmt_number(target, decimals)}"
-        )
-        shapes.append(shape)
-        notes.append(note)
+        shapes.append(_vline(target, {"color": TARGET_COLOUR, "width": 3, "dash": "dash"}))
+        notes.append(_above(target, f"{t('target', lang)} {fmt_number(target, decimals)}"))
     xaxis: dict = {"title": {"text": unit}} if unit else {}
     top = max([float(data[c].max()) for c, _ in series if data[c].notna().any()] + [target or 0, 0])
     if top > 0:
         xaxis["range"] = [0, top * 1.2]
     return _figure(
         traces, title, theme, 140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2,
-        xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys}, shapes=shapes, annotations=notes,  # type: ignore[arg-type]
+        xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys}, shapes=shapes, annotations=notes,
         barmode="group", bargap=0.25, legend={"traceorder": "reversed"},
     )  # fmt: skip
 
@@ -583,14 +573,11 @@ def score_bars(
     if grades is not None:
         for g in grades.itertuples(index=False):
             if g.min_points > 0:
-                shape, note = _vline(
-                    g.min_points, {"color": "#555555", "width": 1.5, "dash": "dot"}, f"{_esc([g.code])[0]} ≥ {fmt_number(g.min_points, 0)}"
-                )
-                shapes.append(shape)
-                notes.append(note)
+                shapes.append(_vline(g.min_points, {"color": "#555555", "width": 1.5, "dash": "dot"}))
+                notes.append(_above(g.min_points, f"{_esc([g.code])[0]} ≥ {fmt_number(g.min_points, 0)}"))
         top = max(float(grades["min_points"].max()), float(frame["value"].max()) if frame["value"].notna().any() else 0.0)
         xaxis["range"] = [0, top * 1.15]
-    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)  # type: ignore[arg-type]
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)
 
 
 def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi") -> go.Figure:

@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = ROOT / "bench" / "results"
 CHART = ".js-plotly-plot g.trace"
+DRAWN = ".js-plotly-plot .main-svg"  # a figure drawn, with or without data traces
 PERIOD_LABELS = {"year": "Cả năm", "P1": "Đợt 1", "P2": "Đợt 2", "Q1": "Quý 1", "Q2": "Quý 2", "Q3": "Quý 3", "Q4": "Quý 4"}
 BLOCK_LABELS = {"ALL": "Cả hai khối", "STP": "Khối Sở Tư pháp", "THADS": "Khối Cục THADS"}
 # What the drawn chart shows; changes when a new figure is applied.
@@ -112,8 +113,8 @@ def _discover(page: Any, url: str) -> str:
     page.wait_for_selector("h1, .js-plotly-plot", timeout=60_000)  # the slideshow has a chart and no title
     try:
         page.wait_for_selector(CHART, timeout=15_000)
-    except Exception:  # no Plotly chart on this page
-        return "h1"
+    except Exception:  # no chart with data traces: the title, or the slideshow's first figure (a KPI board)
+        return "h1" if page.locator("h1").count() else DRAWN
     return CHART
 
 

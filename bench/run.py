@@ -1,8 +1,9 @@
 """Benchmark of the dashboard at cluster and national scale (not part of the test run).
 
-    python bench/run.py                 # builds both scale stores, measures everything, ~6 min
+    python bench/run.py                 # builds both scale stores, measures everything, ~35 min
     python bench/run.py --reuse         # keep stores built by an earlier run
     python bench/run.py --skip-browser  # server, floors and ingest only
+    python bench/run.py --reuse --browser-from-last-run  # server and ingest again, browser figures of the last run
 
 Prints a Markdown table (the README's "Hiệu năng / Performance" section is a copy of it) and
 writes bench/results/latest.json plus a time-stamped copy. Floors are measured in the same run,
@@ -153,14 +154,18 @@ def report(result: dict[str, Any]) -> str:
     lines = [f"Measured {result['when']} on {result['machine']} (`python bench/run.py`); load average at start {loads}.", ""]
     lines += _server_rows(result["server"])
     if result.get("browser"):
-        lines += ["", *_browser_rows(result["browser"])]
+        lines += ["", f"Browser, server start and memory measured {result.get('browser_when', result['when'])}:", ""]
+        lines += _browser_rows(result["browser"])
     ing = result["ingest"]
     lines += ["", f"Ingest, read + validate + commit ({ing['path']}):", "", _row("file", "median (s)", "max (s)", "target", "met")]
     lines.append(_row(*["---"] * 5))
     for key, target in (("quarterly_22_rows_csv", 0.3), ("values_100k_csv", 3.0), ("values_100k_xlsx", 3.0)):
         r = ing[key]
         lines.append(_row(key, _num(r["median_s"]), _num(r["max_s"]), f"≤ {_num(target, 1)}", _mark(r["median_s"] <= target)))
-    stores = "; ".join(f"{k}: {v.get('facts', '?')} values, {v.get('communes', '?')} communes" for k, v in result["stores"].items())
+    stores = "; ".join(
+        f"{k}: built by an earlier run" if v.get("reused") else f"{k}: {v['facts']:,} values, {v['communes']:,} communes"
+        for k, v in result["stores"].items()
+    )
     return "\n".join([*lines, "", f"Stores: {stores}."])
 
 
@@ -170,6 +175,7 @@ def main() -> None:
     parser.add_argument("--skip-browser", action="store_true", help="no Chromium measurements")
     parser.add_argument("--samples", type=int, default=20, help="filter changes per page (max 20)")
     parser.add_argument("--server-from-last-run", action="store_true", help="reuse bench/results/server_*.json (browser and ingest only)")
+    parser.add_argument("--browser-from-last-run", action="store_true", help="reuse the browser figures of bench/results/latest.json")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
@@ -184,7 +190,11 @@ def main() -> None:
     else:
         result["server"] = {name: server_times(info["folder"], args.samples) for name, info in stores.items()}
     print("server times done", flush=True)
-    if not args.skip_browser:
+    if args.browser_from_last_run:
+        last = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))
+        result["browser"], result["browser_when"] = last["browser"], last.get("browser_when", last["when"])
+    elif not args.skip_browser:
+        result["browser_when"] = result["when"]
         pages = server_time.page_urls()
         steps = server_time.snake_path()[:8]
         result["browser"] = {

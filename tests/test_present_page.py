@@ -158,3 +158,33 @@ def test_the_projector_stylesheet_holds_no_data() -> None:
         css = ui_present.stylesheet(variant)
         assert css.startswith("\n<style>") and css.rstrip().endswith("</style>") and css.count("<") == 2
         assert "$" not in css and re.findall(r"#[0-9A-Fa-f]{6}", css)  # every placeholder filled with a colour
+
+
+def test_an_edited_meeting_file_is_read_again_and_a_fixed_one_recovers(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Meeting files are parsed once, not on every run, yet the secretariat's edit shows on the next run."""
+    import os
+    import re
+
+    from analytics.settings import DATA_DIR
+
+    meetings = app_env / "meetings"
+    meetings.mkdir()
+    file = meetings / "so-ket-2016.toml"
+    original = (DATA_DIR / "meetings" / "so-ket-2016.toml").read_text(encoding="utf-8")
+    file.write_text(original, encoding="utf-8")
+    monkeypatch.setenv("THIDUA_MEETINGS", str(meetings))
+    at = present(meeting="so-ket-2016")
+    assert not at.exception and not at.error
+    first = at.markdown[0].value
+    title = re.search(r'^title = "([^"]+)"', original, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    assert title in first
+    file.write_text(original.replace(f'title = "{title}"', 'title = "Họp thử ngày mai"'), encoding="utf-8")
+    os.utime(file, ns=(file.stat().st_atime_ns, file.stat().st_mtime_ns + 1_000_000_000))  # a later save
+    at.run()
+    assert "Họp thử ngày mai" in at.markdown[0].value
+    file.write_text(re.sub(r'^kind = "\w+"', 'kind = "khong_co"', original, count=1, flags=re.MULTILINE), encoding="utf-8")
+    at.run()
+    assert at.error and "so-ket-2016.toml" in at.error[0].value
+    file.write_text(original, encoding="utf-8")
+    at.run()
+    assert not at.error and title in at.markdown[0].value
