@@ -163,7 +163,7 @@ def report(result: dict[str, Any]) -> str:
         r = ing[key]
         lines.append(_row(key, _num(r["median_s"]), _num(r["max_s"]), f"≤ {_num(target, 1)}", _mark(r["median_s"] <= target)))
     stores = "; ".join(
-        f"{k}: built by an earlier run" if v.get("reused") else f"{k}: {v['facts']:,} values, {v['communes']:,} communes"
+        f"{k}: built by an earlier run" if v.get("reused") else f"{k}: {v['facts']:,} values, {v['communes']:,} communes".replace(",", ".")
         for k, v in result["stores"].items()
     )
     return "\n".join([*lines, "", f"Stores: {stores}."])

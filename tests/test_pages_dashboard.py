@@ -137,6 +137,10 @@ def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> No
     frames = [df.value for df in at.dataframe]
     drill = next(f for f in frames if "Cách tính" in f.columns)
     assert set(drill["Đơn vị"]) == {"THADS Thái Bình"} and "−5" in " ".join(drill["Quy tắc"])
+    # Every unit's detail is a file to download, not a table to scroll (30,000 rows nationally).
+    assert all(set(f.get("Đơn vị", [])) <= {"THADS Thái Bình"} for f in frames if "Cách tính" in f.columns)
+    assert any(c.value.startswith("Chi tiết điểm của tất cả 22 đơn vị") for c in at.caption)
+    assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")} >= {"sc_drill_all_csv", "sc_drill_all_xlsx"}
 
 
 @pytest.mark.parametrize("page", PAGES)
