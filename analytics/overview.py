@@ -29,6 +29,8 @@ class _ByIndicator:
         self._empty = frame.iloc[0:0]
 
     def __getitem__(self, indicator: str) -> pd.DataFrame:
+        if indicator not in _USED:  # a new figure must name its indicator above, not read an empty frame
+            raise KeyError(f"{indicator} is not in overview._USED")
         return self._parts.get(indicator, self._empty)
 
 
