@@ -13,6 +13,13 @@ from typing import Any
 
 KINDS = ("flow", "stock", "ratio")
 BLOCK_SCOPES = ("ALL", "STP", "THADS")
+
+
+def in_scope(scope: str, block: str) -> bool:
+    """A rule scoped to "ALL" or to this block applies to the block's units."""
+    return scope in ("ALL", block)
+
+
 BASES = ("calendar", "thads")
 TARGET_PERIODS = ("year", "any")
 
@@ -64,7 +71,7 @@ class Indicator:
     higher_is_better: bool = True
 
     def applies_to(self, block: str) -> bool:
-        return self.block in ("ALL", block)
+        return in_scope(self.block, block)
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,7 @@ def _check_catalogue(file: Path, contents: tuple[Content, ...], indicators: tupl
             other = by_code.get(ref)
             if other is None or other.kind == "ratio":
                 raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” phải là chỉ tiêu số đếm có trong danh mục")
-            if other.block not in ("ALL", ind.block):
+            if not in_scope(other.block, ind.block):
                 raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” không áp dụng cho khối {ind.block}")
 
 
@@ -315,7 +322,7 @@ class Criterion:
     steps: tuple[tuple[float, float], ...] = ()
 
     def applies_to(self, block: str) -> bool:
-        return self.block in ("ALL", block)
+        return in_scope(self.block, block)
 
 
 @dataclass(frozen=True)
@@ -332,7 +339,7 @@ class Adjustment:
     block: str = "ALL"
 
     def applies_to(self, block: str) -> bool:
-        return self.block in ("ALL", block)
+        return in_scope(self.block, block)
 
 
 @dataclass(frozen=True)
@@ -380,7 +387,7 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
         ind = by_code.get(code)
         if ind is None:
             raise ConfigError(file, r._key("indicator"), f"chỉ tiêu “{code}” không có trong danh mục")
-        if ind.block != "ALL" and ind.block != block:
+        if not in_scope(ind.block, block):
             raise ConfigError(file, r._key("indicator"), f"“{code}” chỉ áp dụng cho khối {ind.block}, tiêu chí lại cho khối {block}")
         return code
 

@@ -30,6 +30,11 @@ def default_user() -> str:
         return "unknown"
 
 
+def file_hash(raw: bytes) -> str:
+    """The SHA-256 an upload is recorded and recognised by."""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def record_upload(
     cur: Cursor,
     *,
@@ -46,7 +51,7 @@ def record_upload(
     row = cur.execute("SELECT nextval('upload_ids')").fetchone()
     assert row is not None
     upload_id = int(row[0])
-    sha = hashlib.sha256(raw).hexdigest() if raw is not None else None
+    sha = file_hash(raw) if raw is not None else None
     cur.execute(
         "INSERT INTO uploads (id, kind, created_at, created_by, file_name, sha256, n_rows, n_values, is_demo, reverts, raw, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",

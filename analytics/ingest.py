@@ -18,7 +18,8 @@ import pandas as pd
 
 from analytics import demo
 from analytics.communes import PROGRAMS, STATUSES, replace_register
-from analytics.history import Applied, apply_values, record_upload
+from analytics.config import in_scope
+from analytics.history import Applied, apply_values, file_hash, record_upload
 from analytics.labels import BLOCKS, indicator_header, t
 from analytics.readers import Cell, ReadError, Source, Table, read_table
 from analytics.store import Cursor, Store
@@ -512,6 +513,28 @@ def _header_map(
     return cols, indicators, problems
 
 
+def _layout(
+    ctx: Context, name: str, table: Table, header_at: int, columns: dict[int, str], data_rows: list[tuple[int, list[Cell]]],
+    *, register: bool,
+) -> tuple[dict[str, int] | None, dict[int, str], list[Problem]]:  # fmt: skip
+    """Where each field is (None when the header is unusable), the indicator columns, and the header's
+    and the ragged rows' problems: the first checks of a results file and of a commune register."""
+    header_row = table.numbers[header_at]
+    cols, indicators, problems = _header_map(ctx, name, header_row, columns, register=register)
+    if any(p.severity == "error" for p in problems):
+        return None, indicators, problems
+    return cols, indicators, problems + _ragged(name, header_row, max(columns) + 1, data_rows, table)
+
+
+def _inactive(
+    name: str, number: int, columns: dict[int, str], cols: dict[str, int], unit_row: UnitRow | None, year: int | None
+) -> Problem | None:
+    """A row for a unit outside its validity years (merged away, not yet created)."""
+    if unit_row is None or year is None or _active(unit_row, year):
+        return None
+    return _problem(name, number, columns[cols.get("unit_code", cols.get("unit_name", 0))], unit_row.code, "inactive_unit", year=year)
+
+
 def _check_results(
     ctx: Context,
     result: FileResult,
@@ -523,12 +546,10 @@ def _check_results(
     declared_year: int | None,
     declared_quarter: int | None,
 ) -> list[Problem]:
-    name, header_row = result.name, table.numbers[header_at]
-    cols, indicators, problems = _header_map(ctx, name, header_row, columns, register=False)
-    if any(p.severity == "error" for p in problems):
+    name = result.name
+    cols, indicators, problems = _layout(ctx, name, table, header_at, columns, data_rows, register=False)
+    if cols is None:
         return problems
-    width = max(columns) + 1
-    problems += _ragged(name, header_row, width, data_rows, table)
     text_cells = [row[j] for _, row in data_rows for j in indicators if j < len(row) and isinstance(row[j], str)]
     decimal = decimal_mode((c for c in text_cells if isinstance(c, str)), table.delimiter) if text_cells else "."
     result.decimal = decimal
@@ -549,10 +570,9 @@ def _check_results(
                 _problem(name, number, columns[cols["quarter"]], quarter, "outside_declared_quarter", declared=declared_quarter)
             )
         unit_row = ctx.units.get(unit.code) if unit.code else None
-        if unit_row is not None and year is not None and not _active(unit_row, year):
-            row_problems.append(
-                _problem(name, number, columns[cols.get("unit_code", cols.get("unit_name", 0))], unit_row.code, "inactive_unit", year=year)
-            )
+        inactive = _inactive(name, number, columns, cols, unit_row, year)
+        if inactive is not None:
+            row_problems.append(inactive)
             unit_row = None
         block_cell = row[cols["block"]] if "block" in cols and cols["block"] < len(row) else None
         if unit_row is not None and not _blank(block_cell) and _BLOCKS.find(block_cell) != unit_row.block:
@@ -578,7 +598,7 @@ def _check_results(
                 continue
             if ind is None:
                 continue
-            if unit_row is not None and ind.block not in ("ALL", unit_row.block):
+            if unit_row is not None and not in_scope(ind.block, unit_row.block):
                 row_problems.append(_problem(name, number, column, shown, "wrong_block", block=ind.block, unit=unit_row.code))
                 continue
             if value < 0:
@@ -631,12 +651,11 @@ def _check_register(
     allowed: set[str] | None,
     declared_year: int | None,
 ) -> list[Problem]:
-    name, header_row = result.name, table.numbers[header_at]
-    cols, _, problems = _header_map(ctx, name, header_row, columns, register=True)
-    if any(p.severity == "error" for p in problems):
+    name = result.name
+    found_cols, _, problems = _layout(ctx, name, table, header_at, columns, data_rows, register=True)
+    if found_cols is None:
         return problems
-    width = max(columns) + 1
-    problems += _ragged(name, header_row, width, data_rows, table)
+    cols = found_cols
     rows: list[tuple[str, int, str, str, str | None, str, date | None, str | None]] = []
     seen: dict[tuple[str, int, str, str], int] = {}
 
@@ -672,10 +691,9 @@ def _check_register(
             if isinstance(value, str) and value.startswith("="):
                 found.append(_problem(name, number, columns[cols[text_field]], value, "formula"))
         unit_row = ctx.units.get(unit.code) if unit.code else None
-        if unit_row is not None and year is not None and not _active(unit_row, year):
-            found.append(
-                _problem(name, number, columns[cols.get("unit_code", cols.get("unit_name", 0))], unit_row.code, "inactive_unit", year=year)
-            )
+        inactive = _inactive(name, number, columns, cols, unit_row, year)
+        if inactive is not None:
+            found.append(inactive)
         problems += found
         failed = any(p.severity == "error" for p in found)
         if failed or unit_row is None or year is None or program is None or status is None or not isinstance(commune, str):
@@ -832,7 +850,7 @@ def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = Fals
         for f in checked.files:
             if f.kind is None:
                 continue
-            same = cur.execute("SELECT max(id) FROM uploads WHERE sha256 = ? AND kind = ?", [_sha(f.raw), f.kind]).fetchall()
+            same = cur.execute("SELECT max(id) FROM uploads WHERE sha256 = ? AND kind = ?", [file_hash(f.raw), f.kind]).fetchall()
             same_as = int(same[0][0]) if same and same[0][0] is not None else None
             if f.kind == "results":
                 stored.append(_store_results(cur, f, by, same_as))
@@ -845,12 +863,6 @@ def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = Fals
 
 class DemoPresentError(RuntimeError):
     """Real data would be mixed with demo values; the user must choose to replace the demo."""
-
-
-def _sha(raw: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(raw).hexdigest()
 
 
 def describe(f: FileResult, lang: str = "vi") -> str:

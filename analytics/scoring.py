@@ -243,6 +243,11 @@ def _rank_note(r, same_total: list, rubric: Rubric, ranks: dict[str, int], lang:
     return "; ".join(parts)
 
 
+def grades_frame(rubric: Rubric) -> pd.DataFrame:
+    """The rubric's grades (code, label, min_points) in the shape charts.score_bars draws as lines."""
+    return pd.DataFrame([{"code": g.code, "label": g.label, "min_points": g.min_points} for g in rubric.grades])
+
+
 def score_frame_for_chart(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary in the shape unit_bars() draws: value = total, best first within the order given."""
     frame = summary.rename(columns={"total": "value"}).copy()

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import captions, charts, dashboard, measures, overview, scoring
-from analytics.config import Campaign, Milestone, Phase
+from analytics.config import Campaign, Milestone, Phase, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.meetings import Meeting, SlideSpec, load_meetings
 from analytics.slide_charts import apply_variant, kpi_board, milestone_timeline
@@ -106,7 +106,7 @@ def _catalogue_row(cur: Cursor, year: int, indicator: str) -> pd.Series | None:
 
 
 def _applies(scope: str, block: str | None) -> bool:
-    return block is None or scope in ("ALL", block)
+    return block is None or in_scope(scope, block)
 
 
 def _change(cur: Cursor, params: Params, row: pd.Series) -> tuple[float, float] | None:
@@ -254,7 +254,7 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     summary = scoring.score(_year_values(cur, params), rubric, params.lang).summary
     if params.block is not None:
         summary = summary[summary["block"] == params.block]
-    grades = pd.DataFrame([{"code": g.code, "label": g.label, "min_points": g.min_points} for g in rubric.grades])
+    grades = scoring.grades_frame(rubric)
     who = block_name(params.block, params.lang) if params.block else t("all_blocks", params.lang)
     title = spec.title or t("scoring_chart_title", params.lang, block=who, year=params.year)
     figure = charts.score_bars(scoring.score_frame_for_chart(summary), title, grades, theme=theme, lang=params.lang)

@@ -23,6 +23,7 @@ CHROMIUM = os.environ.get("THIDUA_CHROMIUM") or shutil.which("chromium") or "/us
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",

@@ -69,7 +69,7 @@ with audit_tab:
     st.caption(t("admin_audit_explain"))
     trail = audit.for_display(audit.trail(store.cursor()))
     st.dataframe(trail, hide_index=True, width="stretch")
-    st.download_button(t("admin_audit_download"), audit.csv_bytes(trail), file_name="nhat_ky_thay_doi.csv", mime="text/csv")
+    st.download_button(t("admin_audit_download"), lambda: audit.csv_bytes(trail), file_name="nhat_ky_thay_doi.csv", mime="text/csv")
 
 with backups_tab:
     if st.button(t("admin_backup_now"), type="primary"):
@@ -106,6 +106,7 @@ with data_tab:
             lambda: t("admin_reloaded") if admin.reload_registry(store, settings, user) else t("admin_reload_same"),
             "{result}",
         )
-    viewing = st.toggle(t("admin_open_viewing"), value=admin.open_viewing(store), key="open_viewing")
-    if viewing != admin.open_viewing(store):
+    stored = admin.open_viewing(store)
+    viewing = st.toggle(t("admin_open_viewing"), value=stored, key="open_viewing")
+    if viewing != stored:
         attempt(lambda: admin.set_open_viewing(store, user, viewing), t("admin_saved"))

@@ -15,7 +15,6 @@ f, version = page.start("page_enforcement")
 if f.block == "STP":
     st.info(t("enforcement_stp_only"))
     st.stop()
-spec = data.period_spec(version, f.year, f.period)
 start, end = data.thads_span(version, f.year, f.period).split(" – ")
 st.info(t("enforcement_period", start=start, end=end), icon=":material/event:")
 values = data.period_values(version, f.year, f.period, "THADS")

@@ -4,9 +4,11 @@ import streamlit as st
 
 from analytics.config import ConfigError
 from analytics.labels import t
+from analytics.pack import file_stem
 from analytics.slides import fit
 from ui import present
 from ui.routing import leave_legacy_pages_mode
+from ui.text import plain
 
 leave_legacy_pages_mode()
 
@@ -27,19 +29,17 @@ if not deck.slides:
 present.start(req, deck)
 # Outside the ticking fragment, so a download in progress is not replaced every second.
 with st.container(key="present_pack"), st.popover("", icon=":material/download:", type="tertiary", help=t("present_pack", req.lang)):
-    st.download_button(
-        t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"trinh-chieu-{deck.meeting}.html", "text/html"
-    )
+    st.download_button(t("present_pack_html", req.lang), lambda: present.html_pack(deck, req.lang), f"{file_stem(deck)}.html", "text/html")
     st.download_button(
         t("present_pack_images", req.lang),
         lambda: present.images_pack(deck, req.lang),
-        f"trinh-chieu-{deck.meeting}.zip",
+        f"{file_stem(deck)}.zip",
         "application/zip",
     )
     st.caption(t("present_keys", req.lang))
 
 
-@st.fragment(run_every=present.tick(req, deck))
+@st.fragment(run_every=present.TICK_SECONDS)
 def show_slide() -> None:
     if present.data_changed():
         st.rerun()  # an upload arrived during the meeting: rebuild the deck, keep the place
@@ -47,7 +47,7 @@ def show_slide() -> None:
     slide = deck.slides[present.current()]
     meta, badge, counter, controls = st.columns([12.5, 2.2, 0.8, 3.5], vertical_alignment="center")
     with meta.container(key="present_meta"):
-        title, period, as_of = (present.escape_markdown(x) for x in (deck.title, slide.period, slide.as_of))
+        title, period, as_of = (plain(x) for x in (deck.title, slide.period, slide.as_of))
         st.markdown(f"{title} · **{period}**  \n{as_of}")
     if slide.is_demo:
         badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
@@ -65,7 +65,7 @@ def show_slide() -> None:
     figure = fit(slide.figure, present.CHART_HEIGHT)
     with st.container(key="present_chart_box"):  # keeps its height while the chart is swapped
         st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")
-    st.container(key="present_caption").markdown(present.escape_markdown(slide.caption))
+    st.container(key="present_caption").markdown(plain(slide.caption))
 
 
 show_slide()

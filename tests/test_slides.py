@@ -119,7 +119,8 @@ def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
     assert "đơn vị đạt mọi chỉ tiêu được giao" in by_kind["heatmap"].caption
     stp, thads = (s for s in deck.slides if s.kind == "scores")
     assert stp.caption.startswith("Dẫn đầu Khối Sở Tư pháp:") and thads.caption.startswith("Dẫn đầu Khối Cục THADS:")
-    assert all(str(y).startswith("STP ") for trace in stp.figure.data for y in (() if trace.y is None else list(trace.y)))
+    names = [str(y) for trace in stp.figure.data for y in (() if trace.y is None else list(trace.y))]
+    assert names and all(name.startswith("STP ") for name in names)
     # Without the campaign's rubric the scoring slides are left out rather than drawn empty.
     assert "scores" not in [s.kind for s in slides.build_deck(cur, MEETINGS["tong-ket-2016"]).slides]
     trend = Meeting("m", "Họp", 2016, "year", "STP", 15, "light", (SlideSpec("trend", indicator="buoi_pbgdpl"),))
@@ -131,6 +132,7 @@ def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: 
     import json
 
     deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
+    assert len(deck.slides) == 14
     for slide in deck.slides:
         before = slide.figure.to_json()
         fitted = slides.fit(slide.figure, 940)

@@ -171,7 +171,7 @@ def rubric_grades(year: int) -> pd.DataFrame | None:
     found = rubric(year)
     if found is None:
         return None
-    return pd.DataFrame([{"code": g.code, "label": g.label, "min_points": g.min_points} for g in found.grades])
+    return scoring.grades_frame(found)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -124,15 +124,11 @@ def start(req: Request, deck: Deck) -> None:
     st.session_state["present_shown_at"] = time.monotonic()
 
 
+# How often the slide fragment wakes up to check the clock. Streamlit's timer is not in step with
+# the moment a slide appeared, so a one-second tick keeps every slide within a second of its time; a
+# rerun with an unchanged slide sends nothing new to the browser (measured: the chart's DOM node is
+# kept), and it keeps ticking while paused, so Play needs no page rerun.
 TICK_SECONDS = 1.0
-
-
-def tick(req: Request, deck: Deck) -> float:
-    """How often the slide fragment wakes up to check the clock. Streamlit's timer is not in step
-    with the moment a slide appeared, so a one-second tick keeps every slide within a second of its
-    time; a rerun with an unchanged slide sends nothing new to the browser (measured: the chart's
-    DOM node is kept), and it keeps ticking while paused, so Play needs no page rerun."""
-    return TICK_SECONDS
 
 
 def seconds_of(req: Request, deck: Deck, index: int) -> int:
@@ -215,8 +211,3 @@ def html_pack(deck: Deck, lang: str) -> bytes:
 
 def images_pack(deck: Deck, lang: str) -> bytes:
     return pack.images_zip(deck, lang)
-
-
-def escape_markdown(text: str) -> str:
-    """Unit names and figures are shown as text, never as markup."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)

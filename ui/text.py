@@ -1,9 +1,10 @@
-"""Text from data shown through st.markdown: markdown and HTML characters are escaped."""
+"""Text from data shown through st.markdown / st.caption / st.success: made inert by the one
+escaping rule of analytics.safety (Markdown and HTML characters, bidi and zero-width characters)."""
 
-import re
+from analytics.safety import markdown_escape
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~])")
+CAPTION_MAX = 2000  # a narrative line or a slide caption; safety's default of 300 is for names
 
 
-def plain(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", str(text))
+def plain(text: object) -> str:
+    return markdown_escape(text, CAPTION_MAX)

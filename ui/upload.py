@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics import admin, auth, ingest, templates, upload_view
 from analytics.config import load_campaigns
-from analytics.history import RevertError, default_user, list_uploads
+from analytics.history import RevertError, list_uploads
 from analytics.labels import t
 from analytics.readers import MAX_BYTES, Source
 from analytics.registry import load_units
@@ -47,11 +47,6 @@ def login_notice() -> None:
     st.info(t("up_login_needed") if user is None else t("up_role_cannot", role=auth_ui.role_label(user.role)))
     if user is None:
         st.page_link("pages/login.py", label=t("page_login"), icon=":material/login:")
-
-
-def current_user() -> str:
-    user = _user()
-    return user.name if user is not None else default_user()
 
 
 def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
