@@ -798,12 +798,10 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
                              "new": new, "changed": changed, "unchanged": unchanged})  # fmt: skip
         elif f.kind == "communes" and not f.communes.empty:
             for (code, year, program), part in f.communes.groupby(["unit_code", "year", "program"], sort=True):
-                current = _current_register(cur, str(code), int(year), str(program), skip_demo=checked.replace_demo)
-                incoming = _register_set(part)
+                new, changed, unchanged = _register_diff(cur, part, str(code), int(year), str(program), skip_demo=checked.replace_demo)
                 rows.append(
                     {"file": f.name, "kind": "communes", "unit_code": code, "unit": _short_name(cur, str(code)),
-                     "what": f"{program} {year}", "new": len(incoming - current), "changed": len(current - incoming),
-                     "unchanged": len(incoming & current)}
+                     "what": f"{program} {year}", "new": new, "changed": changed, "unchanged": unchanged}
                 )  # fmt: skip
     return pd.DataFrame(rows, columns=["file", "kind", "unit_code", "unit", "what", "new", "changed", "unchanged"])
 
@@ -811,6 +809,13 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
 def _short_name(cur: Cursor, code: str) -> str:
     rows = cur.execute("SELECT short_name FROM units WHERE code = ?", [code]).fetchall()
     return str(rows[0][0]) if rows else code
+
+
+def _register_diff(cur: Cursor, part: pd.DataFrame, code: str, year: int, program: str, *, skip_demo: bool = False) -> tuple[int, int, int]:
+    """New, changed (stored rows the file drops or alters) and unchanged communes of one register."""
+    current = _current_register(cur, code, year, program, skip_demo=skip_demo)
+    incoming = _register_set(part)
+    return len(incoming - current), len(current - incoming), len(incoming & current)
 
 
 def _register_set(frame: pd.DataFrame) -> set[tuple[object, ...]]:
@@ -907,11 +912,8 @@ def _store_register(cur: Cursor, f: FileResult, by: str, same_as: int | None) ->
     new = changed = unchanged = 0
     for key in keys.itertuples(index=False):
         part = frame[(frame["unit_code"] == key.unit_code) & (frame["year"] == key.year) & (frame["program"] == key.program)]
-        current = _current_register(cur, key.unit_code, int(key.year), key.program)
-        incoming = _register_set(part)
-        new += len(incoming - current)
-        changed += len(current - incoming)
-        unchanged += len(incoming & current)
+        counts = _register_diff(cur, part, key.unit_code, int(key.year), key.program)
+        new, changed, unchanged = new + counts[0], changed + counts[1], unchanged + counts[2]
     if new == 0 and changed == 0:
         return Stored(f.name, None, "communes", Applied(0, 0, 0, unchanged), *shape, same_as=same_as)
     upload_id = record_upload(cur, kind="communes", created_by=by, file_name=f.name, raw=f.raw, n_rows=f.n_rows, note=describe(f))
