@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import audit, demo
+from analytics import demo
 from analytics.config import Campaign, load_campaigns
 from analytics.registry import Unit, load_units
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
+from analytics.trust import audit
 
 
 def open_store(settings: Settings, *, wait_seconds: float = 0.0) -> Store:

@@ -179,5 +179,6 @@ def remove_in(cur: Cursor, removed_by: str) -> int:
 
 
 def has_demo(cur: Cursor) -> bool:
-    row = cur.execute("SELECT count(*) > 0 FROM facts WHERE is_demo").fetchone()
+    """Demo values or demo communes: either one mixed with real figures would mislead."""
+    row = cur.execute("SELECT EXISTS (SELECT 1 FROM facts WHERE is_demo) OR EXISTS (SELECT 1 FROM communes WHERE is_demo)").fetchone()
     return bool(row and row[0])

@@ -13,11 +13,11 @@ import io
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from analytics.safety import neutralise_cell
+from analytics.trust.safety import neutralise_cell
 
 
 def neutralise(value: object) -> object:
-    """One rule for every export (analytics.safety, issue 6): also a formula behind spaces or in
+    """One rule for every export (analytics.trust.safety, issue 6): also a formula behind spaces or in
     full-width form."""
     return neutralise_cell(value)
 

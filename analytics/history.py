@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics import audit
 from analytics.store import Cursor
+from analytics.trust import audit
 
 VALUE_COLUMNS = ["unit_code", "year", "quarter", "indicator", "value"]
 

@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from analytics import ingest, readers, scale, templates  # noqa: E402
+from analytics import scale  # noqa: E402
 from analytics.bootstrap import open_store  # noqa: E402
 from analytics.config import load_campaigns  # noqa: E402
+from analytics.ingest import readers, save, templates, validate  # noqa: E402
 from analytics.labels import TEMPLATE_IDENTITY, indicator_header  # noqa: E402
 from analytics.registry import load_units  # noqa: E402
 from analytics.store import Store  # noqa: E402
@@ -76,10 +77,10 @@ def xlsx_of(csv_bytes: bytes) -> bytes:
 
 
 def _ingest(store: Store, name: str, data: bytes) -> int:
-    checked = ingest.check(store.cursor(), [readers.source_from_bytes(name, data)])
+    checked = validate.check(store.cursor(), [readers.source_from_bytes(name, data)])
     if checked.errors:
         raise RuntimeError(f"{name}: {[str(p) for p in checked.errors[:3]]}")
-    result = ingest.commit(store, checked, by="bench")
+    result = save.commit(store, checked, by="bench")
     return len(result.stored)
 
 

@@ -32,13 +32,14 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import auth, ingest  # noqa: E402
 from analytics.bootstrap import open_store  # noqa: E402
 from analytics.config import load_campaigns  # noqa: E402
-from analytics.readers import source_from_bytes  # noqa: E402
+from analytics.ingest import save, validate  # noqa: E402
+from analytics.ingest.readers import source_from_bytes  # noqa: E402
+from analytics.ingest.templates import template_frame, write_table  # noqa: E402
 from analytics.registry import load_units  # noqa: E402
 from analytics.settings import from_env  # noqa: E402
-from analytics.templates import template_frame, write_table  # noqa: E402
+from analytics.trust import auth  # noqa: E402
 
 QUERIES = ["", "period=P1", "period=Q4&block=THADS", "period=P2&block=STP", "period=Q2"]
 ADMIN, PASSWORD = "thuky", "mat khau thu ky"
@@ -52,9 +53,9 @@ def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
     campaign = load_campaigns(settings.campaigns_dir)[2016]
     units = load_units(settings.units_file)
     sources = [source_from_bytes(f"q{q}.csv", write_table(template_frame(units, campaign, q, filled=True), None)) for q in (1, 2, 3, 4)]
-    checked = ingest.check(store.cursor(), sources)
+    checked = validate.check(store.cursor(), sources)
     assert checked.ok, [p.text() for p in checked.problems][:3]
-    ingest.commit(store, checked, by="bench")
+    save.commit(store, checked, by="bench")
     store.close()
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(

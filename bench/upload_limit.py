@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import ingest  # noqa: E402
 from analytics.bootstrap import open_store  # noqa: E402
-from analytics.readers import source_from_path  # noqa: E402
+from analytics.ingest import validate  # noqa: E402
+from analytics.ingest.readers import source_from_path  # noqa: E402
 from analytics.settings import from_env  # noqa: E402
 
 MB = 1024 * 1024
@@ -42,9 +42,9 @@ def main() -> None:
         try:
             for path in (sparse, streamed):
                 start = time.perf_counter()
-                checked = ingest.check(store.cursor(), [source_from_path(path)])
+                checked = validate.check(store.cursor(), [source_from_path(path)])
                 took = time.perf_counter() - start
-                print(f"ingest.check {path.name} ({path.stat().st_size / MB:.0f} MB): {took * 1000:.2f} ms → {checked.errors[0].code}")
+                print(f"validate.check {path.name} ({path.stat().st_size / MB:.0f} MB): {took * 1000:.2f} ms → {checked.errors[0].code}")
         finally:
             store.close()
         for path in (sparse, streamed):

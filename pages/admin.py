@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from analytics import admin, audit, auth, backup
 from analytics.config import ConfigError
 from analytics.labels import t
-from analytics.safety import markdown_escape
 from analytics.settings import from_env
+from analytics.trust import actions, audit, auth, backup
+from analytics.trust.safety import markdown_escape
 from ui import auth as auth_ui
 from ui import data
 from ui.routing import leave_legacy_pages_mode
@@ -100,13 +100,13 @@ with backups_tab:
 with data_tab:
     sure = st.checkbox(t("admin_confirm"), key="demo_sure")
     if st.button(t("admin_remove_demo"), disabled=not sure):
-        attempt(lambda: admin.remove_demo(store, user, settings.backups_root), t("admin_demo_removed", count="{result}"))
+        attempt(lambda: actions.remove_demo(store, user, settings.backups_root), t("admin_demo_removed", count="{result}"))
     if st.button(t("admin_reload")):
         attempt(
-            lambda: t("admin_reloaded") if admin.reload_registry(store, settings, user) else t("admin_reload_same"),
+            lambda: t("admin_reloaded") if actions.reload_registry(store, settings, user) else t("admin_reload_same"),
             "{result}",
         )
-    stored = admin.open_viewing(store)
+    stored = actions.open_viewing(store)
     viewing = st.toggle(t("admin_open_viewing"), value=stored, key="open_viewing")
     if viewing != stored:
-        attempt(lambda: admin.set_open_viewing(store, user, viewing), t("admin_saved"))
+        attempt(lambda: actions.set_open_viewing(store, user, viewing), t("admin_saved"))

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts, measures, scoring, tables
+from analytics import measures, scoring
 from analytics.labels import block_name, period_name, t
+from analytics.presentation import charts, tables
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table

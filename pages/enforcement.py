@@ -3,8 +3,9 @@ computed from counts, on the enforcement statistical year (1 Oct – 30 Sep)."""
 
 import streamlit as st
 
-from analytics import charts, measures, tables
+from analytics import measures
 from analytics.labels import period_name, t
+from analytics.presentation import charts, tables
 from ui import data, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table

@@ -3,8 +3,9 @@ sessions and attendance per phase, communes meeting the legal-access standard (D
 
 import streamlit as st
 
-from analytics import charts, dashboard, measures, tables
+from analytics import measures, queries
 from analytics.labels import period_name, t
+from analytics.presentation import charts, tables
 from ui import data, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -18,7 +19,7 @@ period = period_name(f.year, f.period)
 plot = {"width": "stretch", "config": {"displaylogo": False}}
 
 xnpl = tables.wide_table(values, ["xa_xnpl_dang_ky", "xa_xnpl_dat", "ty_le_xnpl"])
-pairs = dashboard.side_by_side(values, {"xa_xnpl_dang_ky": "registered", "xa_xnpl_dat": "achieved"}, sort_by="achieved")
+pairs = queries.side_by_side(values, {"xa_xnpl_dang_ky": "registered", "xa_xnpl_dat": "achieved"}, sort_by="achieved")
 series = [("registered", t("registered")), ("achieved", t("achieved"))]
 st.plotly_chart(charts.grouped_unit_bars(pairs, t("xnpl_chart_title", period=period), series, "xã"), **plot)
 table(xnpl, f"xoa_ngheo_phap_luat_{f.year}_{f.period}", key="xnpl_table")
@@ -34,7 +35,7 @@ with st.expander(f"{t('communes_list')} — “xóa nghèo” pháp luật ({len
 st.divider()
 phased = data.phase_values(version, f.year, f.block)
 for code, key in (("buoi_pbgdpl", "pbgdpl_sessions_title"), ("luot_pbgdpl", "pbgdpl_people_title")):
-    both = dashboard.rank_phases(phased, code)
+    both = queries.rank_phases(phased, code)
     chart = charts.grouped_unit_bars(both, t(key, year=f.year), [("value_p1", "Đợt 1"), ("value_p2", "Đợt 2")], str(both["unit"].iloc[0]))
     st.plotly_chart(chart, **plot)
     table(tables.phase_table(both), f"{code}_{f.year}", key=f"tbl_{code}")

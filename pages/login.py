@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from analytics import auth
 from analytics.labels import t
-from analytics.safety import markdown_escape
+from analytics.trust import auth
+from analytics.trust.safety import markdown_escape
 from ui import auth as auth_ui
 from ui import data
 from ui.routing import leave_legacy_pages_mode

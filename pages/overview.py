@@ -4,8 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import charts, measures, narrative, overview
+from analytics import measures
 from analytics.labels import period_name, t
+from analytics.presentation import charts, kpis, narrative
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
 from ui.text import plain
@@ -16,7 +17,7 @@ f, version = page.start("page_overview")
 values = data.period_values(version, f.year, f.period, f.block)
 reporting = data.reporting(version, f.year, f.period, f.block)
 spec = data.period_spec(version, f.year, f.period)
-cards = overview.kpis(values, reporting)
+cards = kpis.kpis(values, reporting)
 for column, kpi in zip(st.columns(len(cards)), cards, strict=True):
     column.metric(kpi.label, kpi.value, help=kpi.detail or None)
     if kpi.detail:

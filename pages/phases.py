@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts, dashboard, tables
+from analytics import queries
 from analytics.labels import block_name, t
+from analytics.presentation import charts, tables
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -16,7 +17,7 @@ labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
 units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
 code = filters.url_choice(t("indicator"), catalogue["code"].tolist(), "ph_indicator", "ind", format_func=labels.get, default="xa_ntm")
 
-both = dashboard.rank_phases(data.phase_values(version, f.year, f.block), code)
+both = queries.rank_phases(data.phase_values(version, f.year, f.block), code)
 page.one_unit_note(len(both))
 counts = both["change_sign"].value_counts()
 left, mid, right = st.columns(3)
@@ -37,8 +38,8 @@ series = quarters[quarters["indicator"] == code]
 who = data.unit_label(version, f.unit, f.year) if f.unit else (block_name(f.block) if f.block else t("all_blocks"))
 trend = charts.quarter_trend(
     series, t("trend_title", indicator=labels[code], who=who), units[code], highlight=f.unit,
-    phases=data.phases(version, f.year), target=dashboard.common_target(series),
-    reference=None if f.unit else dashboard.block_medians(series),
+    phases=data.phases(version, f.year), target=queries.common_target(series),
+    reference=None if f.unit else queries.block_medians(series),
 )  # fmt: skip
 st.plotly_chart(trend, width="stretch", config={"displaylogo": False})
 st.caption(t("quarter_values_note"))

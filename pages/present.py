@@ -4,8 +4,8 @@ import streamlit as st
 
 from analytics.config import ConfigError
 from analytics.labels import t
-from analytics.pack import file_stem
-from analytics.slides import fit
+from analytics.presentation.pack import file_stem
+from analytics.presentation.slides import fit
 from ui import present
 from ui.routing import leave_legacy_pages_mode
 from ui.text import plain

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analytics import charts, measures, tables
+from analytics import measures
 from analytics.labels import period_name, t
+from analytics.presentation import charts, tables
 from ui import data, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table

@@ -3,8 +3,9 @@ explained), how every point was earned, and who may be proposed for the sector f
 
 import streamlit as st
 
-from analytics import charts, scoring, tables
+from analytics import scoring
 from analytics.labels import block_name, fmt_number, period_name, t
+from analytics.presentation import charts, tables
 from ui import data, filters, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import downloads, table

@@ -3,8 +3,9 @@ its figures came from."""
 
 import streamlit as st
 
-from analytics import charts, dashboard, tables
+from analytics import queries
 from analytics.labels import block_name, fmt_number, t
+from analytics.presentation import charts, tables
 from ui import data, page
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -41,7 +42,7 @@ if scores is not None:
         st.plotly_chart(charts.points_breakdown(detail, f"{t('scoring_drill')} — {status.short_name}"), width="stretch")
 
 st.subheader(t("profile_scorecard"))
-card = dashboard.unit_scorecard(
+card = queries.unit_scorecard(
     data.quarter_values(version, f.year, status.block), data.phase_values(version, f.year, status.block),
     data.period_values(version, f.year, "year", status.block), f.unit,
 )  # fmt: skip

@@ -4,10 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from analytics import upload_view
+from analytics.ingest import review
+from analytics.ingest.readers import MAX_BYTES
 from analytics.labels import t
-from analytics.readers import MAX_BYTES
-from analytics.safety import markdown_escape
+from analytics.trust.safety import markdown_escape
 from ui import data
 from ui import upload as actions
 from ui.routing import leave_legacy_pages_mode
@@ -63,14 +63,14 @@ for line in st.session_state.pop("up_done", []):
 if files:
     checked = actions.check(files, year if only_period else None, quarter if only_period else None, replace_demo)
     st.subheader(t("up_detected"))
-    st.dataframe(upload_view.files_frame(checked), hide_index=True, width="stretch")
-    problems = upload_view.problems_frame(checked)
+    st.dataframe(review.files_frame(checked), hide_index=True, width="stretch")
+    problems = review.problems_frame(checked)
     if not problems.empty:
         st.subheader(t("up_problems"))
         (st.error if checked.errors else st.warning)(t("up_rejected", errors=len(checked.errors), warnings=len(checked.warnings)))
         wide = {t("col_problem"): st.column_config.TextColumn(width="large"), t("col_column"): st.column_config.TextColumn(width="medium")}
         st.dataframe(problems, hide_index=True, width="stretch", column_config=wide)
-        st.download_button(t("up_download_errors"), upload_view.errors_csv(problems), file_name="loi_tai_len.csv", key="dl_errors")
+        st.download_button(t("up_download_errors"), review.errors_csv(problems), file_name="loi_tai_len.csv", key="dl_errors")
     if checked.ok:
         st.subheader(t("up_preview"))
         st.dataframe(actions.preview(checked), hide_index=True, width="stretch")
@@ -84,8 +84,8 @@ uploads = actions.uploads(data.version())
 if uploads.empty:
     st.info(t("up_history_empty"))
 else:
-    st.dataframe(upload_view.history_frame(uploads), hide_index=True, width="stretch")
-    choices = actions.revertible_for_user(upload_view.revertible(uploads))
+    st.dataframe(review.history_frame(uploads), hide_index=True, width="stretch")
+    choices = actions.revertible_for_user(review.revertible(uploads))
     if choices and actions.may_change():
         pick_col, button_col, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
         target = pick_col.selectbox(t("up_revert_pick"), list(choices), format_func=choices.get, key="up_revert_pick")

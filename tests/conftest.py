@@ -13,19 +13,14 @@ from hypothesis import settings as hypothesis_settings
 
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
-from analytics.settings import DATA_DIR, Settings
 from analytics.store import Store
+from tests.support import MINI, make_settings
 
 # CI explores the same examples every run, so a landing never depends on luck; locally the search
 # stays random and keeps finding new inputs (failures found are replayed from .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-TESTS = Path(__file__).resolve().parent
-MINI = TESTS / "data" / "mini"
-SHIPPED_CAMPAIGN = DATA_DIR / "campaigns" / "2016.toml"
-APP = str(TESTS.parent / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +31,6 @@ def _no_warm_up_outlives_its_test() -> Iterator[None]:
     from ui import data
 
     data.wait_for_warming()
-
-
-def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
-    return Settings(
-        db_path=tmp_path / "thidua.duckdb",
-        units_file=units or DATA_DIR / "units.csv",
-        campaigns_dir=DATA_DIR / "campaigns",
-        load_demo_when_new=demo,
-    )
 
 
 @pytest.fixture
@@ -90,12 +76,3 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     data.wait_for_warming()  # a warm-up finishing later would fill the next test's cache with this store's scores
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:
-    """A copy of the shipped 2016 campaign with `old` replaced once by `new` (which must be there)."""
-    text = SHIPPED_CAMPAIGN.read_text(encoding="utf-8")
-    assert old in text
-    file = tmp_path / "2016.toml"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return file

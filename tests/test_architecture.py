@@ -5,12 +5,12 @@ import subprocess
 import sys
 
 import analytics
-from tests.conftest import TESTS
+from tests.support import TESTS
 
 
 def test_analytics_never_imports_streamlit() -> None:
     modules = [m.name for m in pkgutil.walk_packages(analytics.__path__, "analytics.") if not m.name.endswith("__main__")]
-    assert "analytics.store" in modules and "analytics.charts" in modules
+    assert "analytics.store" in modules and "analytics.presentation.charts" in modules
     code = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     code += "print('streamlit' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=TESTS.parent, check=True)

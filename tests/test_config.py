@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from analytics.config import ConfigError, load_campaign, load_campaigns
-from tests.conftest import SHIPPED_CAMPAIGN, broken_campaign
+from tests.support import SHIPPED_CAMPAIGN, broken_campaign
 
 SHIPPED = SHIPPED_CAMPAIGN
 

@@ -8,7 +8,7 @@ import pytest
 from analytics import measures, scoring
 from analytics.config import Adjustment, ConfigError, Criterion, FlagRule, Grade, Rubric, load_campaign
 from analytics.store import Store
-from tests.conftest import SHIPPED_CAMPAIGN, broken_campaign
+from tests.support import SHIPPED_CAMPAIGN, broken_campaign
 
 SHIPPED = SHIPPED_CAMPAIGN
 

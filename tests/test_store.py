@@ -7,7 +7,7 @@ import pytest
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
 from analytics.store import Store, migrations
-from tests.conftest import make_settings
+from tests.support import make_settings
 
 
 def test_migrations_are_recorded_in_the_file_and_not_rerun(tmp_path: Path) -> None:

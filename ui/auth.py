@@ -13,10 +13,10 @@ import time
 
 import streamlit as st
 
-from analytics import admin, auth, backup
 from analytics.labels import t
-from analytics.safety import markdown_escape
 from analytics.settings import from_env
+from analytics.trust import actions, auth, backup
+from analytics.trust.safety import markdown_escape
 from ui import data
 
 _SESSION = "_auth_session"
@@ -88,7 +88,7 @@ def current_user() -> auth.User | None:
 
 
 def viewing_allowed(user: auth.User | None) -> bool:
-    return auth.can(user, auth.Action.VIEW, open_viewing=admin.open_viewing(data.store()))
+    return auth.can(user, auth.Action.VIEW, open_viewing=actions.open_viewing(data.store()))
 
 
 def login(name: str, password: str) -> str | None:
@@ -157,7 +157,7 @@ def require(action: auth.Action, unit_codes: tuple[str, ...] = ()) -> auth.User:
     """The current user if they may do `action`; otherwise explain and stop the page."""
     user = current_user()
     try:
-        auth.authorize(user, action, unit_codes, open_viewing=admin.open_viewing(data.store()))
+        auth.authorize(user, action, unit_codes, open_viewing=actions.open_viewing(data.store()))
     except auth.PermissionDenied as exc:
         st.warning(markdown_escape(str(exc), 2000))
         if user is None:

@@ -9,12 +9,13 @@ import threading
 import pandas as pd
 import streamlit as st
 
-from analytics import admin, communes, dashboard, measures, scoring
+from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date
 from analytics.settings import from_env
 from analytics.store import Store
+from analytics.trust import actions
 
 
 @st.cache_resource(show_spinner=False)
@@ -59,32 +60,32 @@ def freshness(data_version: int, year: int) -> measures.Freshness:
 # --- leadership dashboard (issue 4) ---
 @st.cache_data(show_spinner=False, max_entries=64)
 def registry(data_version: int, block: str | None) -> pd.DataFrame:
-    return dashboard.registry(store().cursor(), block)
+    return queries.registry(store().cursor(), block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def quarter_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
-    return dashboard.quarter_values(store().cursor(), year, block)
+    return queries.quarter_values(store().cursor(), year, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def phase_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
-    return dashboard.phase_values(store().cursor(), year, block)
+    return queries.phase_values(store().cursor(), year, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def contents(data_version: int, year: int) -> pd.DataFrame:
-    return dashboard.contents(store().cursor(), year)
+    return queries.contents(store().cursor(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def milestones(data_version: int, year: int) -> pd.DataFrame:
-    return dashboard.milestones(store().cursor(), year)
+    return queries.milestones(store().cursor(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def phases(data_version: int, year: int) -> pd.DataFrame:
-    return dashboard.phases(store().cursor(), year)
+    return queries.phases(store().cursor(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -93,13 +94,13 @@ def commune_list(data_version: int, year: int, program: str, block: str | None) 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def unit_status(data_version: int, code: str, year: int) -> dashboard.UnitStatus | None:
-    return dashboard.unit_status(store().cursor(), code, year)
+def unit_status(data_version: int, code: str, year: int) -> queries.UnitStatus | None:
+    return queries.unit_status(store().cursor(), code, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
-    return dashboard.unit_sources(store().cursor(), code, year)
+    return queries.unit_sources(store().cursor(), code, year)
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,7 +165,7 @@ def wait_for_warming(timeout: float = 60) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def attainment(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    return dashboard.content_attainment(period_values(data_version, year, period, block), contents(data_version, year))
+    return queries.content_attainment(period_values(data_version, year, period, block), contents(data_version, year))
 
 
 def rubric_grades(year: int) -> pd.DataFrame | None:
@@ -189,4 +190,4 @@ def unit_label(data_version: int, code: str, year: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def unit_codes(data_version: int) -> list[str]:
-    return admin.unit_codes(store().cursor())
+    return actions.unit_codes(store().cursor())

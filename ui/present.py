@@ -10,12 +10,12 @@ from string import Template
 
 import streamlit as st
 
-from analytics import pack
 from analytics.config import load_campaigns
 from analytics.measures import PERIODS
-from analytics.meetings import BLOCKS, MAX_SECONDS, MIN_SECONDS, VARIANTS, Meeting, pick_meeting
+from analytics.presentation import pack
+from analytics.presentation.meetings import BLOCKS, MAX_SECONDS, MIN_SECONDS, VARIANTS, Meeting, pick_meeting
+from analytics.presentation.slides import Deck, build_deck, default_meeting, load_all
 from analytics.settings import from_env
-from analytics.slides import Deck, build_deck, default_meeting, load_all
 from ui import data
 
 # At 1920×1080: header line, chart, caption — sized so nothing scrolls (tests/browser checks).
@@ -195,7 +195,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSideb
 
 def stylesheet(variant: str) -> str:
     """The projector's CSS, made only of constants: the variant's palette and the chart height."""
-    from analytics.slide_charts import palette
+    from analytics.presentation.slide_charts import palette
 
     return Template(_CSS).substitute(palette(variant), chart_height=CHART_HEIGHT)
 

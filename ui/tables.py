@@ -11,7 +11,7 @@ import streamlit as st
 
 from analytics.downloads import to_csv_bytes, to_xlsx_bytes
 from analytics.labels import t
-from analytics.tables import display
+from analytics.presentation.tables import display
 
 
 def table(frame: pd.DataFrame, name: str, *, key: str, height: int | None = None) -> None:

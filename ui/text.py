@@ -1,7 +1,7 @@
 """Text from data shown through st.markdown / st.caption / st.success: made inert by the one
-escaping rule of analytics.safety (Markdown and HTML characters, bidi and zero-width characters)."""
+escaping rule of analytics.trust.safety (Markdown and HTML characters, bidi and zero-width characters)."""
 
-from analytics.safety import markdown_escape
+from analytics.trust.safety import markdown_escape
 
 CAPTION_MAX = 2000  # a narrative line or a slide caption; safety's default of 300 is for names
 

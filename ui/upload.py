@@ -2,7 +2,7 @@
 
 Login (issue 6): `allowed_units()` and `may_change()` come from the logged-in user; the page never
 writes to the store except through `commit_action` and `revert_action`, which check the permission
-again in the core (`analytics.admin.commit_upload` / `revert_upload`).
+again in the core (`analytics.trust.actions.commit_upload` / `revert_upload`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import admin, auth, ingest, templates, upload_view
+from analytics import demo
+from analytics.cli.uploads import summary_lines
 from analytics.config import load_campaigns
 from analytics.history import RevertError, list_uploads
+from analytics.ingest import review, save, templates, validate
+from analytics.ingest.readers import MAX_BYTES, Source
 from analytics.labels import t
-from analytics.readers import MAX_BYTES, Source
 from analytics.registry import load_units
 from analytics.settings import from_env
-from analytics.upload_cli import summary_lines
+from analytics.trust import actions, auth
 from ui import auth as auth_ui
 from ui import data
 
@@ -57,23 +59,23 @@ def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
     return out
 
 
-def check(files: list, year: int | None, quarter: int | None, replace_demo: bool) -> ingest.Checked:  # type: ignore[type-arg]
+def check(files: list, year: int | None, quarter: int | None, replace_demo: bool) -> validate.Checked:  # type: ignore[type-arg]
     cur = data.store().cursor()
-    return ingest.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    return validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
 
 
-def preview(checked: ingest.Checked) -> pd.DataFrame:
-    return upload_view.preview_frame(ingest.preview(data.store().cursor(), checked))
+def preview(checked: validate.Checked) -> pd.DataFrame:
+    return review.preview_frame(save.preview(data.store().cursor(), checked))
 
 
 def has_demo() -> bool:
-    return ingest.has_demo(data.store().cursor())
+    return demo.has_demo(data.store().cursor())
 
 
-def commit_action(checked: ingest.Checked, replace_demo: bool) -> list[str]:
+def commit_action(checked: validate.Checked, replace_demo: bool) -> list[str]:
     """Store the batch as the logged-in user; returns the sentences to show. The only write path of the page."""
     try:
-        result = admin.commit_upload(data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo)
+        result = actions.commit_upload(data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo)
     except auth.PermissionDenied as exc:
         return [str(exc)]
     lines = [t("up_demo_removed", count=result.demo_removed)] if result.demo_removed else []
@@ -82,7 +84,7 @@ def commit_action(checked: ingest.Checked, replace_demo: bool) -> list[str]:
 
 def revert_action(upload_id: int) -> tuple[bool, str]:
     try:
-        applied = admin.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
+        applied = actions.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
     except RevertError as exc:
         return False, t(f"up_{exc.code}", **exc.params)
     except auth.PermissionDenied as exc:
@@ -100,10 +102,10 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
     """Downloads: empty template (csv/xlsx), filled sample (csv), commune register (csv)."""
     settings = from_env()
     if kind == "register":
-        return templates.write_table(upload_view.register_template(data.store().cursor(), year), None)
+        return templates.write_table(review.register_template(data.store().cursor(), year), None)
     campaign = load_campaigns(settings.campaigns_dir)[year]
     frame = templates.template_frame(load_units(settings.units_file), campaign, quarter, filled=kind == "sample")
-    return upload_view.xlsx_bytes(frame) if kind == "xlsx" else templates.write_table(frame, None)
+    return review.xlsx_bytes(frame) if kind == "xlsx" else templates.write_table(frame, None)
 
 
 def revertible_for_user(choices: dict[int, str]) -> dict[int, str]:

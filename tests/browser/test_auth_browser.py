@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics import auth
 from analytics.bootstrap import open_store
 from analytics.history import record_upload
 from analytics.settings import from_env
-from tests.browser.conftest import Server, start_server, stop_server
+from analytics.trust import auth
+from tests.support import Server, start_server, stop_server
 
 HOSTILE = [
     "<img src=x onerror=alert('img')>",

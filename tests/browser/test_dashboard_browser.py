@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from analytics.bootstrap import open_store
-from tests.browser.conftest import Server, start_server, stop_server
-from tests.conftest import make_settings
+from tests.support import Server, make_settings, start_server, stop_server
 
 # page → (link query, a chart title the page must show)
 LINKS = {

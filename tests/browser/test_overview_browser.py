@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from tests.support import start_server, stop_server
+
 
 def test_overview_shows_a_chart_of_22_units(page, server) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/")
@@ -18,7 +20,6 @@ def test_overview_shows_a_chart_of_22_units(page, server) -> None:  # type: igno
 
 
 def test_a_bookmarked_page_opens_on_a_fresh_server_without_page_not_found(chromium, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.browser.conftest import start_server, stop_server
 
     server = start_server(tmp_path)  # fresh process: this is its very first session
     try:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from analytics import pack, slides
+from analytics.presentation import pack, slides
 from analytics.settings import DATA_DIR
 from analytics.store import Store
-from tests.test_cli import run
+from tests.support import run_cli
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 
@@ -38,7 +38,7 @@ def test_png_and_pdf_have_the_right_size_and_page_count(demo_store: Store) -> No
 @pytest.mark.usefixtures("chromium")
 def test_cli_writes_the_whole_pack(tmp_path: Path) -> None:
     out = tmp_path / "hop"
-    result = run(tmp_path, "pack", "--year", "2016", "--phase", "1", "-o", str(out))
+    result = run_cli(tmp_path, "pack", "--year", "2016", "--phase", "1", "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"trang-{n:02d}.png" for n in range(1, 10)] + ["trinh-chieu-so-ket-2016.html", "trinh-chieu-so-ket-2016.pdf"]

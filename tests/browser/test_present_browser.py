@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import pack, slides
+from analytics.presentation import pack, slides
 from analytics.store import Store
+from tests.support import start_server, stop_server
 
 MIN_TITLE_PX, MIN_TICK_PX = 32, 18
 
@@ -107,7 +108,6 @@ def test_keyboard_moves_and_pauses(page, server) -> None:  # type: ignore[no-unt
 
 
 def test_present_bookmark_on_a_fresh_server(chromium, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.browser.conftest import start_server, stop_server
 
     server = start_server(tmp_path)  # the meeting-room PC opens the bookmark right after start-up
     try:

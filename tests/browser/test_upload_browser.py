@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Server, start_server, stop_server
-from tests.conftest import TESTS
+from tests.support import TESTS, UPLOADS, Server, start_server, stop_server
 
-UPLOAD = TESTS / "data" / "upload"
 BARS = ".js-plotly-plot .barlayer .point"
 
 
@@ -23,7 +21,7 @@ def stp_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     tmp = Path(tmp_path_factory.mktemp("upload_server"))
     env = dict(os.environ, THIDUA_DB=str(tmp / "browser.duckdb"), THIDUA_DEMO="0")
     subprocess.run(
-        [sys.executable, "-m", "analytics", "import", str(UPLOAD / "good" / "per_block" / "stp.csv")],
+        [sys.executable, "-m", "analytics", "import", str(UPLOADS / "good" / "per_block" / "stp.csv")],
         cwd=TESTS.parent, env=env, check=True, capture_output=True,
     )  # fmt: skip
     server = start_server(tmp, {"THIDUA_DEMO": "0"})
@@ -42,7 +40,7 @@ def test_uploading_a_file_changes_the_overview_chart(chromium, stp_only_server: 
 
     page.goto(stp_only_server.url + "/upload")
     page.get_by_role("heading", name="Tải số liệu lên").wait_for(timeout=60_000)
-    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOAD / "good" / "per_block" / "thads.csv"))
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOADS / "good" / "per_block" / "thads.csv"))
     page.get_by_text("Sẽ thay đổi", exact=True).wait_for(timeout=30_000)
     page.get_by_role("button", name="Lưu vào kho").click()
     page.get_by_text("Đã lưu thads.csv (lần tải #2)", exact=False).wait_for(timeout=30_000)
@@ -60,7 +58,7 @@ def test_a_bad_file_shows_the_error_table_and_stores_nothing(chromium, stp_only_
     page = chromium.new_page(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
     page.goto(stp_only_server.url + "/upload")
     page.get_by_role("heading", name="Tải số liệu lên").wait_for(timeout=60_000)
-    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOAD / "bad" / "negative_count.csv"))
+    page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOADS / "bad" / "negative_count.csv"))
     page.get_by_text("Lỗi và cảnh báo", exact=True).wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Lưu vào kho").is_disabled()
     assert page.get_by_role("button", name="Tải danh sách lỗi (CSV)").is_visible()

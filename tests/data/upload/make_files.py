@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parents[2]))
 from analytics.config import load_campaign  # noqa: E402
 from analytics.registry import load_units  # noqa: E402
 from analytics.settings import DATA_DIR  # noqa: E402
-from analytics.templates import template_frame  # noqa: E402
+from analytics.ingest.templates import template_frame  # noqa: E402
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 

@@ -1,0 +1,232 @@
+"""Turn the bytes people really send into rows of text cells, keeping Excel's row numbers.
+
+Order of trust for text files: a BOM (UTF-8 / UTF-16), then strict UTF-8, then Windows-1258 (what
+Excel's "CSV" writes on a Vietnamese Windows). Never Latin-1: it decodes any byte, so it would turn
+Vietnamese into garbage silently. Windows-1258 writes tone marks as combining characters, so every
+cell is normalised to NFC. The delimiter and quote come from DuckDB's CSV sniffer; the rows are then
+read with the csv module so blank and ragged rows keep their real line numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from analytics.ingest.headers import looks_like_header
+
+# Matches .streamlit/config.toml server.maxUploadSize; a quarter's file for 22 units is a few KB.
+MAX_BYTES = 20 * 1024 * 1024
+# An .xlsx is a zip: refuse one that would inflate beyond this (a "zip bomb").
+MAX_XLSX_INFLATED = 200 * 1024 * 1024
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table; `code` picks the message in labels, `detail` fills it."""
+
+    def __init__(self, code: str, **detail: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Source:
+    """An uploaded file: its name, its size (known before reading) and how to read its bytes."""
+
+    name: str
+    size: int
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+def source_from_path(path: Path) -> Source:
+    return Source(name=path.name, size=os.stat(path).st_size, path=path)
+
+
+def source_from_bytes(name: str, data: bytes) -> Source:
+    return Source(name=name, size=len(data), data=data)
+
+
+Cell = str | float | int | date | datetime | None
+
+
+@dataclass
+class Table:
+    """Rows of cells as read; `rows[i]` is the spreadsheet row `numbers[i]` (header = row 1)."""
+
+    rows: list[list[Cell]]
+    numbers: list[int]
+    format: str  # "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row number, col index) → formula without cached value
+
+
+def check_size(source: Source) -> None:
+    """Refuse a too-large file from its size alone, before a single byte is read."""
+    if source.size > MAX_BYTES:
+        raise ReadError("too_large", size_mb=round(source.size / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+
+
+def read_table(source: Source) -> Table:
+    check_size(source)
+    raw = source.read()
+    if len(raw) > MAX_BYTES:  # the size given was wrong; never trust it blindly
+        raise ReadError("too_large", size_mb=round(len(raw) / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+    if not raw.strip():
+        raise ReadError("empty")
+    if raw.startswith(b"PK\x03\x04"):
+        return read_xlsx(raw)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("old_xls")
+    text, encoding = decode(raw)
+    return read_csv_text(text, encoding)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in; raises ReadError('binary') for what is not text."""
+    for bom, codec, name in (
+        (codecs.BOM_UTF8, "utf-8", "UTF-8 (BOM)"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE (BOM)"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE (BOM)"),
+    ):
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ReadError("bad_encoding", encoding=name, offset=exc.start) from exc
+            return _checked_text(text), name
+    if b"\x00" in raw:
+        raise ReadError("binary")
+    try:
+        return _checked_text(raw.decode("utf-8")), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _checked_text(raw.decode("cp1258")), "Windows-1258"
+    except UnicodeDecodeError as exc:
+        raise ReadError("binary") from exc
+
+
+def _checked_text(text: str) -> str:
+    controls = sum(1 for ch in text[:65536] if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t")
+    if "\x00" in text or controls > max(2, len(text[:65536]) // 200):
+        raise ReadError("binary")
+    return unicodedata.normalize("NFC", text)
+
+
+def sniff_delimiter(text: str) -> str:
+    """DuckDB's sniffer on a sample of the (already decoded) text; ',' when it cannot tell."""
+    lines = [line for line in text.splitlines() if line.strip()][:200]
+    if not lines:
+        return ","
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as tmp:
+        tmp.write("\n".join(lines) + "\n")
+    try:
+        conn = duckdb.connect()
+        try:
+            row = conn.execute("SELECT Delimiter FROM sniff_csv(?, ignore_errors = true, all_varchar = true)", [tmp.name]).fetchone()
+        finally:
+            conn.close()
+        found = row[0] if row else ","
+    except duckdb.Error:
+        found = ","
+    finally:
+        os.unlink(tmp.name)
+    if found not in _DELIMITERS:
+        # A one-column sniff on a real table usually means a delimiter DuckDB did not try first.
+        counts = {d: lines[0].count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        found = best if counts[best] else ","
+    return found
+
+
+def read_csv_text(text: str, encoding: str) -> Table:
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    try:
+        for record in reader:
+            rows.append([cell.strip() for cell in record])
+    except csv.Error as exc:
+        raise ReadError("not_table") from exc
+    # Excel numbers records, not physical lines (a quoted cell may span lines).
+    numbers = list(range(1, len(rows) + 1))
+    return Table(rows=rows, numbers=numbers, format="csv", encoding=encoding, delimiter=delimiter)
+
+
+def read_xlsx(raw: bytes) -> Table:
+    """The first sheet, or the first one whose top rows look like our template."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ReadError("bad_xlsx") from exc
+    if inflated > MAX_XLSX_INFLATED:
+        raise ReadError("too_large", size_mb=round(inflated / 1024 / 1024, 1), limit_mb=MAX_XLSX_INFLATED // 1024 // 1024)
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ReadError("bad_xlsx") from exc
+    try:
+        sheets = [(ws.title, _sheet_rows(ws)) for ws in book.worksheets]
+    except Exception as exc:  # read_only mode parses sheet XML lazily: damage shows up here
+        raise ReadError("bad_xlsx") from exc
+    finally:
+        book.close()
+    if not sheets:
+        raise ReadError("empty")
+
+    title, rows = next(((t, r) for t, r in sheets if any(looks_like_header(row) for row in r[:10])), sheets[0])
+    formulas = {
+        (i + 1, j): str(cell) for i, row in enumerate(rows) for j, cell in enumerate(row) if isinstance(cell, str) and cell.startswith("=")
+    }
+    if formulas:
+        cached = _cached_values(raw, title)
+        for r, c in list(formulas):
+            value = cached[r - 1][c] if r - 1 < len(cached) and c < len(cached[r - 1]) else None
+            if value is not None and not (isinstance(value, str) and value.startswith("=")):
+                rows[r - 1][c] = value
+                del formulas[(r, c)]
+    return Table(rows=rows, numbers=list(range(1, len(rows) + 1)), format="xlsx", sheet=title, formulas=formulas)
+
+
+def _sheet_rows(ws: Any) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for values in ws.iter_rows(values_only=True):
+        rows.append([unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v for v in values])
+    while rows and all(v is None or v == "" for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _cached_values(raw: bytes, title: str) -> list[list[Cell]]:
+    """Values Excel saved for formula cells (absent when a program wrote formulas without computing them)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        return _sheet_rows(book[title])
+    finally:
+        book.close()

@@ -1,0 +1,144 @@
+"""Tables the upload page shows (and lets people download), built from ingest/history results."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from analytics.communes import commune_list
+from analytics.ingest.headers import PROGRAM_ALIASES, REGISTER_ALIASES, STATUS_ALIASES
+from analytics.ingest.validate import Checked, describe
+from analytics.labels import TEMPLATE_IDENTITY, fmt_date, fmt_datetime, t
+from analytics.store import Cursor
+from analytics.trust.safety import neutralise_cell
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
+
+    Issue 6: one rule for every export (analytics.trust.safety): also a formula behind spaces, a tab or CR,
+    and full-width '＝'; the fuzz test found '\t=1' passing the first version.
+    """
+    return neutralise_cell(value)
+
+
+def files_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
+    rows = [
+        {
+            t("col_file", lang): f.name,
+            t("col_kind", lang): t(f"up_kind_{f.kind}", lang) if f.kind else "—",
+            t("col_format", lang): describe(f, lang) if f.format else "—",
+            t("col_rows", lang): f.n_rows,
+        }
+        for f in checked.files
+    ]
+    return pd.DataFrame(rows)
+
+
+def problems_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
+    """One row per problem: file, Excel row, column as written, value, message; errors first."""
+    ordered = sorted(checked.problems, key=lambda p: (p.severity != "error", p.file or "", p.row or 0))
+    rows = [
+        {
+            t("col_severity", lang): t("up_error", lang) if p.severity == "error" else t("up_warning", lang),
+            t("col_file", lang): p.file or "",
+            t("col_row", lang): "" if p.row is None else str(p.row),
+            t("col_column", lang): p.column or "",
+            t("col_problem", lang): p.message(lang),
+            t("col_value", lang): p.value or "",
+        }
+        for p in ordered
+    ]
+    return pd.DataFrame(rows)
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Mau_bao_cao") -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name=sheet)
+    return buffer.getvalue()
+
+
+def errors_csv(frame: pd.DataFrame) -> bytes:
+    """The problem table as CSV for Excel (UTF-8 with BOM), with formula-looking cells neutralised."""
+    safe = frame.map(neutralise)
+    safe.columns = [neutralise(c) for c in safe.columns]
+    # Every text cell quoted: pandas leaves a lone CR unquoted, which would split the row (issue 6 fuzz).
+    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+
+
+def preview_frame(preview: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    return preview.drop(columns=["kind", "unit_code"]).rename(
+        columns={
+            "file": t("col_file", lang),
+            "unit": t("col_unit", lang),
+            "what": t("col_what", lang),
+            "new": t("col_new", lang),
+            "changed": t("col_changed", lang),
+            "unchanged": t("col_unchanged", lang),
+        }
+    )
+
+
+def history_frame(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The uploads list for people: id, time, who, kind, file, values, status."""
+
+    def kind(row: pd.Series) -> str:
+        key = f"up_kind_{row['kind']}"
+        name = t(key, lang)
+        return f"{name} #{int(row['reverts'])}" if pd.notna(row["reverts"]) else name
+
+    def status(row: pd.Series) -> str:
+        return t("up_status_reverted", lang, by=int(row["reverted_by"])) if pd.notna(row["reverted_by"]) else ""
+
+    if uploads.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            t("col_id", lang): uploads["id"].map(lambda i: f"#{int(i)}"),
+            t("col_when", lang): uploads["created_at"].map(lambda d: fmt_datetime(d.to_pydatetime())),
+            t("col_who", lang): uploads["created_by"],
+            t("col_kind", lang): uploads.apply(kind, axis=1),
+            t("col_file", lang): uploads["file_name"].fillna(""),
+            t("col_values", lang): uploads["n_values"].fillna(0).astype(int),
+            t("col_status", lang): uploads.apply(status, axis=1),
+        }
+    )
+
+
+def revertible(uploads: pd.DataFrame, lang: str = "vi") -> dict[int, str]:
+    """Uploads a person may try to revert (not yet reverted), newest first, with a label naming each."""
+    ok = uploads[uploads["kind"].isin(["results", "communes", "revert"]) & uploads["reverted_by"].isna()]
+    labels = {}
+    for row in ok.itertuples(index=False):
+        what = row.file_name if isinstance(row.file_name, str) else t(f"up_kind_{row.kind}", lang)
+        labels[int(row.id)] = f"#{int(row.id)} · {what} · {row.created_by} · {fmt_datetime(row.created_at.to_pydatetime())}"
+    return labels
+
+
+def register_template(cur: Cursor, year: int) -> pd.DataFrame:
+    """The commune-register upload file for `year`, pre-filled with the current lists so people edit them."""
+    columns = [
+        TEMPLATE_IDENTITY["unit_code"],
+        TEMPLATE_IDENTITY["unit_name"],
+        TEMPLATE_IDENTITY["year"],
+        *(REGISTER_ALIASES[key][0] for key in ("program", "commune", "district", "status", "achieved_on", "note")),
+    ]
+    parts = [commune_list(cur, year, program) for program in PROGRAM_ALIASES]
+    current = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else None
+    if current is None:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(
+        {
+            columns[0]: current["unit_code"],
+            columns[1]: current["name"],
+            columns[2]: year,
+            columns[3]: current["program"].map(lambda p: PROGRAM_ALIASES[p][1]),
+            columns[4]: current["commune"],
+            columns[5]: current["district"],
+            columns[6]: current["status"].map(lambda s: STATUS_ALIASES[s][1]),
+            columns[7]: current["achieved_on"].map(lambda d: "" if pd.isna(d) else fmt_date(pd.Timestamp(d).date())),
+            columns[8]: current["note"].fillna(""),
+        }
+    )

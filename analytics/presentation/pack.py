@@ -1,0 +1,316 @@
+"""The meeting pack: an offline HTML slideshow, 1920×1080 PNG images and a PDF of one deck.
+
+The HTML inlines plotly.js and every figure, so it runs from a USB stick with no network. The
+images come from kaleido driving the system Chromium: one kaleido server per export, not one
+browser per image. The PDF is assembled from those images with Pillow (already installed with
+Streamlit), one page per slide.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import threading
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from analytics.labels import t
+from analytics.presentation.charts import TARGET_COLOUR
+from analytics.presentation.slide_charts import palette
+from analytics.presentation.slides import Deck, Slide, fit
+
+WIDTH, HEIGHT = 1920, 1080
+HEADER_PX, FOOTER_PX = 78, 78
+HEADER_FONT, CAPTION_FONT = 22, 24
+_EXPORT_LOCK = threading.Lock()  # kaleido's sync server is a process-wide singleton
+
+
+def file_stem(deck: Deck) -> str:
+    return f"trinh-chieu-{deck.meeting}"
+
+
+# --- offline HTML slideshow -----------------------------------------------------------------------
+
+_STYLE = """
+html, body { margin: 0; height: 100%; overflow: hidden; background: var(--paper); color: var(--ink);
+  font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; }
+.slide { display: none; box-sizing: border-box; width: 100vw; height: 100vh; padding: 14px 28px 10px;
+  flex-direction: column; }
+.slide.active { display: flex; }
+.top { display: flex; justify-content: space-between; align-items: baseline; gap: 24px; font-size: 22px; }
+.top .meta { color: var(--muted); line-height: 1.3; }
+.top .right { white-space: nowrap; }
+.demo { color: #FFFFFF; background: #B2182B; padding: 2px 10px; border-radius: 4px; margin-right: 16px; font-weight: bold; }
+.chart { flex: 1 1 auto; min-height: 0; }
+.caption { font-size: 24px; padding-top: 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.help { position: fixed; right: 10px; bottom: 6px; font-size: 13px; color: var(--muted); opacity: 0.6; }
+"""
+
+_SCRIPT = """
+(function () {
+  var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));
+  var figures = JSON.parse(document.getElementById('figures').textContent);
+  var drawn = {}, index = 0, timer = null;
+  var match = location.search.match(/[?&]interval=(\\d+)/);
+  var interval = match ? Math.max(3, parseInt(match[1], 10)) : 0;
+  function draw(i) {
+    var box = slides[i].querySelector('.chart');
+    if (drawn[i]) { Plotly.Plots.resize(box); return; }
+    var fig = figures[i];
+    fig.layout.autosize = true; delete fig.layout.height; delete fig.layout.width;
+    Plotly.newPlot(box, fig.data, fig.layout, {displayModeBar: false, responsive: true, staticPlot: false});
+    drawn[i] = true;
+  }
+  function show(i) {
+    index = (i + slides.length) % slides.length;
+    slides.forEach(function (s, k) { s.classList.toggle('active', k === index); });
+    draw(index);
+    location.hash = String(index + 1);
+    schedule();
+  }
+  function schedule() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (interval > 0) { timer = setTimeout(function () { show(index + 1); }, interval * 1000); }
+  }
+  document.addEventListener('keydown', function (e) {
+    var k = e.key;
+    if (k === 'ArrowRight' || k === 'PageDown' || k === 'ArrowDown' || k === 'Enter') { show(index + 1); }
+    else if (k === 'ArrowLeft' || k === 'PageUp' || k === 'ArrowUp' || k === 'Backspace') { show(index - 1); }
+    else if (k === 'Home') { show(0); }
+    else if (k === 'End') { show(slides.length - 1); }
+    else if (k === ' ') { interval = interval ? 0 : (parseInt(slides[index].dataset.seconds, 10) || 15); schedule(); }
+    else if (k === 'f' || k === 'F') { if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen(); }
+    else { return; }
+    e.preventDefault();
+  });
+  var start = parseInt((location.hash || '#1').slice(1), 10);
+  show(isNaN(start) ? 0 : start - 1);
+})();
+"""
+
+
+def _figure_json(slide: Slide) -> dict:
+    return json.loads(pio.to_json(slide.figure, validate=False))
+
+
+def offline_html(deck: Deck, lang: str = "vi") -> str:
+    """One self-contained page: plotly.js, the figures and the slide texts, keyboard-driven
+    (→/PageDown next, ←/PageUp previous, Space auto-advance, F full screen; ?interval=N plays)."""
+    colours = palette(deck.variant)
+    figures = json.dumps([_figure_json(s) for s in deck.slides], ensure_ascii=False).replace("</", "<\\/")
+    sections = []
+    for s in deck.slides:
+        demo = f'<span class="demo">{html.escape(t("demo_badge", lang))}</span>' if s.is_demo else ""
+        sections.append(
+            f'<section class="slide" data-seconds="{int(s.seconds)}">'
+            f'<div class="top"><div class="meta">{html.escape(deck.title)} · <b>{html.escape(s.period)}</b><br>{html.escape(s.as_of)}</div>'
+            f'<div class="right">{demo}<b>{s.number}/{s.total}</b></div></div>'
+            f'<div class="chart"></div><div class="caption">{html.escape(s.caption)}</div></section>'
+        )
+    variables = f":root {{ --paper: {colours['paper']}; --ink: {colours['ink']}; --muted: {colours['muted']}; }}"
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{html.escape(deck.title)}</title>"
+        f"<style>{variables}{_STYLE}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>"
+        + "".join(sections)
+        + f'<div class="help">{html.escape(t("present_keys", lang))}</div>'
+        + f'<script type="application/json" id="figures">{figures}</script>'
+        + f"<script>{_SCRIPT}</script></body></html>"
+    )
+
+
+# --- images and PDF ---------------------------------------------------------------------------------
+
+
+def chart_figure(slide: Slide) -> go.Figure:
+    """The slide's chart sized for the area between the header and the caption of a 1920×1080 image."""
+    return fit(slide.figure, HEIGHT - HEADER_PX - FOOTER_PX, WIDTH)
+
+
+def _font(size: int, bold: bool = False):  # type: ignore[no-untyped-def]
+    from PIL import ImageFont
+
+    for name in ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf") if bold else ("NotoSans-Regular.ttf", "DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _fit_lines(draw, text: str, size: int, width: int, max_lines: int):  # type: ignore[no-untyped-def]
+    """Wrap `text` into at most `max_lines` lines of `width` px, shrinking the font down to 18 px."""
+    while True:
+        font = _font(size)
+        lines: list[str] = []
+        for word in text.split(" "):
+            trial = f"{lines[-1]} {word}" if lines else word
+            if lines and draw.textlength(trial, font=font) <= width:
+                lines[-1] = trial
+            else:
+                lines.append(word)
+        if len(lines) <= max_lines or size <= 18:
+            return font, lines[:max_lines]
+        size -= 2
+
+
+def compose_png(slide: Slide, deck: Deck, chart_png: bytes, lang: str = "vi") -> bytes:
+    """The full slide image: header line (meeting, period, data as of, demo label, counter), the
+    chart, and the caption underneath — the same parts, in the same places, as on /present."""
+    from PIL import Image, ImageDraw
+
+    colours = palette(deck.variant)
+    canvas = Image.new("RGB", (WIDTH, HEIGHT), colours["paper"])
+    canvas.paste(Image.open(io.BytesIO(chart_png)).convert("RGB"), (0, HEADER_PX))
+    draw = ImageDraw.Draw(canvas)
+    pad = 28
+    counter = f"{slide.number}/{slide.total}"
+    bold = _font(HEADER_FONT, bold=True)
+    right = WIDTH - pad - draw.textlength(counter, font=bold)
+    draw.text((right, 12), counter, font=bold, fill=colours["ink"])
+    if slide.is_demo:
+        badge = t("demo_badge", lang).upper()
+        width = draw.textlength(badge, font=bold)
+        right -= width + 36
+        draw.rectangle((right - 10, 8, right + width + 10, 12 + HEADER_FONT + 10), fill=TARGET_COLOUR)
+        draw.text((right, 12), badge, font=bold, fill="#FFFFFF")
+    meta_font, meta = _fit_lines(draw, f"{deck.title} · {slide.period}", HEADER_FONT, int(right - 2 * pad), 1)
+    draw.text((pad, 12), meta[0], font=meta_font, fill=colours["muted"])
+    draw.text((pad, 14 + HEADER_FONT + 10), slide.as_of, font=_font(HEADER_FONT - 2), fill=colours["muted"])
+    if slide.caption:
+        font, lines = _fit_lines(draw, slide.caption, CAPTION_FONT, WIDTH - 2 * pad, 2)
+        line_height = int(font.size * 1.3)
+        y = HEIGHT - 8 - line_height * len(lines)
+        for line in lines:
+            draw.text((pad, y), line, font=font, fill=colours["ink"])
+            y += line_height
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def render_pngs(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+    """Every slide as a 1920×1080 PNG, from one kaleido server (one Chromium) for the whole deck."""
+    import kaleido
+
+    opts = {"format": "png", "width": WIDTH, "height": HEIGHT - HEADER_PX - FOOTER_PX, "scale": 1}
+    images: list[bytes] = []
+    with _EXPORT_LOCK:
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            for slide in deck.slides:
+                chart = bytes(kaleido.calc_fig_sync(chart_figure(slide), opts=opts))
+                images.append(compose_png(slide, deck, chart, lang))
+                if progress is not None:
+                    progress(len(images), len(deck.slides))
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
+    return images
+
+
+def pdf_from_pngs(images: list[bytes]) -> bytes:
+    """One PDF page per image, at 96 dpi so a page is 1920×1080 CSS pixels (20 × 11,25 inches)."""
+    from PIL import Image
+
+    pages = [Image.open(io.BytesIO(data)).convert("RGB") for data in images]
+    if not pages:
+        raise ValueError("Không có trang nào để xuất PDF")
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=96.0)
+    return out.getvalue()
+
+
+def images_zip(deck: Deck, lang: str = "vi", images: list[bytes] | None = None) -> bytes:
+    """A zip with slide-01.png … and the PDF deck, plus the offline HTML."""
+    images = images if images is not None else render_pngs(deck, lang)
+    stem = file_stem(deck)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, data in enumerate(images, start=1):
+            archive.writestr(f"{stem}/trang-{number:02d}.png", data)
+        archive.writestr(f"{stem}/{stem}.pdf", pdf_from_pngs(images))
+        archive.writestr(f"{stem}/{stem}.html", offline_html(deck, lang))
+    return out.getvalue()
+
+
+def write_pack(deck: Deck, output: Path, lang: str = "vi") -> list[Path]:
+    """Write the pack where the CLI was told: FILE.html (slideshow only), FILE.pdf (PDF only),
+    FILE.zip (everything), or a folder (slideshow, PDF and one PNG per slide)."""
+    suffix = output.suffix.lower()
+    if suffix == ".html":
+        output.write_text(offline_html(deck, lang), encoding="utf-8")
+        return [output]
+    if suffix == ".pdf":
+        output.write_bytes(pdf_from_pngs(render_pngs(deck, lang)))
+        return [output]
+    if suffix == ".zip":
+        output.write_bytes(images_zip(deck, lang))
+        return [output]
+    output.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(deck)
+    written = [output / f"{stem}.html"]
+    written[0].write_text(offline_html(deck, lang), encoding="utf-8")
+    images = render_pngs(deck, lang)
+    for number, data in enumerate(images, start=1):
+        path = output / f"trang-{number:02d}.png"
+        path.write_bytes(data)
+        written.append(path)
+    pdf = output / f"{stem}.pdf"
+    pdf.write_bytes(pdf_from_pngs(images))
+    written.append(pdf)
+    return written
+
+
+def cli_pack(args, settings) -> int:  # type: ignore[no-untyped-def]
+    """`python -m analytics pack`: build the deck a meeting (or the year/phase) asks for and write it."""
+    import sys
+    import time
+
+    from analytics.bootstrap import open_store
+    from analytics.config import load_campaigns
+    from analytics.presentation.meetings import pick_meeting
+    from analytics.presentation.slides import build_deck, default_meeting, load_all
+
+    campaigns = load_campaigns(settings.campaigns_dir)
+    meetings = load_all(settings.meetings_dir, campaigns)
+    if args.meeting and args.meeting not in meetings:
+        names = ", ".join(meetings) or "(chưa có tệp nào)"
+        print(f"Không có cuộc họp “{args.meeting}” trong {settings.meetings_dir}; có: {names}", file=sys.stderr)
+        return 2
+    period = f"P{args.phase}" if args.phase else args.period
+    meeting = pick_meeting(meetings, args.meeting, args.year, period)
+    if meeting is None:
+        if args.year is None:
+            print("Cần --meeting hoặc --year", file=sys.stderr)
+            return 2
+        meeting = default_meeting(args.year, period or "year", args.block or "ALL", args.lang)
+    started = time.monotonic()
+    store = open_store(settings, wait_seconds=10)
+    try:
+        deck = build_deck(
+            store.cursor(),
+            meeting,
+            year=args.year,
+            period=period,
+            block=args.block,
+            lang=args.lang,
+            variant=args.variant,
+            campaigns=campaigns,
+        )
+    finally:
+        store.close()
+    if not deck.slides:
+        print("Không có trang nào áp dụng cho bộ lọc này.", file=sys.stderr)
+        return 2
+    written = write_pack(deck, args.output, args.lang)
+    for path in written:
+        print(path)
+    print(f"{len(deck.slides)} trang, {time.monotonic() - started:.1f} giây", file=sys.stderr)
+    return 0

@@ -1,0 +1,363 @@
+"""Slides for the meeting room: a registry of slide kinds and the deck a meeting file asks for.
+
+A slide kind is a function (cursor, spec, params, theme) → SlideBody (title, figure, caption).
+Adding a kind is one `register(...)` line; `indicator_chart` and `frame_chart` adapt any chart of
+analytics.presentation.charts with the house signature `(frame, title, ..., *, theme, lang)`.
+The same deck feeds the /present page, the offline HTML pack and the PNG/PDF export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import measures, queries, scoring
+from analytics.config import Campaign, Milestone, Phase, in_scope
+from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
+from analytics.presentation import captions, charts, kpis
+from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
+from analytics.presentation.slide_charts import apply_variant, kpi_board, milestone_timeline
+from analytics.store import Cursor
+
+THEME = "projector"
+
+
+@dataclass(frozen=True)
+class Params:
+    """What one slide is computed for, after the URL, the meeting and the slide had their say."""
+
+    year: int
+    period: str
+    block: str | None  # None: both blocks
+    lang: str = "vi"
+    variant: str = "light"
+    campaign: Campaign | None = field(default=None, compare=False, repr=False)
+    memo: dict[tuple[str, str | None], pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+    def values(self, cur: Cursor, period: str | None = None) -> pd.DataFrame:
+        """period_values() for this year and block, computed once per deck."""
+        key = (period or self.period, self.block)
+        if key not in self.memo:
+            self.memo[key] = measures.period_values(cur, measures.period_spec(cur, self.year, key[0]), self.block)
+        return self.memo[key]
+
+
+@dataclass(frozen=True)
+class SlideBody:
+    title: str
+    figure: go.Figure
+    caption: str = ""
+    period_note: str = ""
+
+
+Builder = Callable[[Cursor, SlideSpec, Params, str], SlideBody | None]
+
+
+@dataclass(frozen=True)
+class SlideKind:
+    build: Builder
+    needs: tuple[str, ...] = ()
+
+
+KINDS: dict[str, SlideKind] = {}
+
+
+def register(kind: str, build: Builder, *, needs: tuple[str, ...] = ()) -> None:
+    """Make a slide kind available to meeting files (`kind = "..."`)."""
+    KINDS[kind] = SlideKind(build, needs)
+
+
+def kind_needs() -> dict[str, tuple[str, ...]]:
+    return {name: kind.needs for name, kind in KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Slide:
+    number: int
+    total: int
+    kind: str
+    title: str
+    period: str  # e.g. "Đợt 1/2016", plus the THADS statistical span where it applies
+    as_of: str
+    caption: str
+    is_demo: bool
+    seconds: int
+    figure: go.Figure
+
+
+@dataclass(frozen=True)
+class Deck:
+    title: str
+    meeting: str
+    variant: str
+    slides: tuple[Slide, ...]
+
+
+# --- building blocks for kinds ------------------------------------------------------------------
+
+
+def _catalogue_row(cur: Cursor, year: int, indicator: str) -> pd.Series | None:
+    cat = measures.catalogue(cur, year)
+    rows = cat[cat["code"] == indicator]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _applies(scope: str, block: str | None) -> bool:
+    return block is None or in_scope(scope, block)
+
+
+def _change(cur: Cursor, params: Params, row: pd.Series) -> tuple[float, float] | None:
+    """(phase 1, current) cluster figures when the slide's period comes after phase 1."""
+    if params.period not in ("year", "P2"):
+        return None
+    parts = (row["numerator"], row["denominator"]) if row["kind"] == "ratio" else None
+    before = captions.cluster_value(params.values(cur, "P1"), row["code"], parts)
+    now = captions.cluster_value(params.values(cur), row["code"], parts)
+    return None if before is None or now is None else (before, now)
+
+
+def _thads_note(cur: Cursor, params: Params, row: pd.Series) -> str:
+    if row["basis"] != "thads":
+        return ""
+    spec = measures.period_spec(cur, params.year, params.period)
+    start, end = measures.thads_coverage(params.year, spec.thads_end_quarter)
+    return t("present_thads_span", params.lang, start=fmt_date(start), end=fmt_date(end))
+
+
+def indicator_chart(chart: Callable[..., go.Figure]) -> Builder:
+    """A kind for any chart taking one indicator's ranked units: chart(frame, title, unit, *, theme, lang)."""
+
+    def build(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+        assert spec.indicator is not None
+        row = _catalogue_row(cur, params.year, spec.indicator)
+        if row is None or not _applies(row["block"], params.block):
+            return None
+        label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
+        ranked = measures.indicator_slice(params.values(cur), spec.indicator)
+        title = spec.title or t(
+            "chart_units_title", params.lang, indicator=label, period=period_name(params.year, params.period, params.lang)
+        )
+        figure = chart(ranked, title, row["unit"], theme=theme, lang=params.lang)
+        caption = captions.indicator_caption(ranked, row["unit"], params.lang, change=_change(cur, params, row))
+        return SlideBody(title, figure, caption, _thads_note(cur, params, row))
+
+    return build
+
+
+def frame_chart(chart: Callable[..., go.Figure], default_title: str = "slide_kpi_title") -> Builder:
+    """A kind for any chart taking the whole period_values() frame: chart(frame, title, *, theme, lang)."""
+
+    def build(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+        title = spec.title or t(default_title, params.lang, period=period_name(params.year, params.period, params.lang))
+        return SlideBody(title, chart(params.values(cur), title, theme=theme, lang=params.lang))
+
+    return build
+
+
+def _kpi_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody:
+    values = params.values(cur)
+    reporting = measures.reporting(cur, measures.period_spec(cur, params.year, params.period), params.block)
+    title = spec.title or t("slide_kpi_title", params.lang, period=period_name(params.year, params.period, params.lang))
+    figure = kpi_board(kpis.kpis(values, reporting, params.lang), title, theme=theme, variant=params.variant)
+    return SlideBody(title, figure, captions.kpi_caption(reporting, values, params.lang))
+
+
+def campaign_dates(cur: Cursor, year: int) -> tuple[list[Phase], list[Milestone]]:
+    """The year's phases and milestones as stored from its campaign file."""
+    phases = [
+        Phase(int(n), str(name), start, end, tuple(int(q) for q in quarters))
+        for n, name, start, end, quarters in cur.execute(
+            "SELECT number, name, start_date, end_date, quarters FROM phases WHERE year = ? ORDER BY number", [year]
+        ).fetchall()
+    ]
+    milestones = [
+        Milestone(day, str(name), str(place or ""), str(note or ""))
+        for day, name, place, note in cur.execute(
+            "SELECT date, name, place, note FROM milestones WHERE year = ? ORDER BY date", [year]
+        ).fetchall()
+    ]
+    return phases, milestones
+
+
+def _milestone_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    phases, milestones = campaign_dates(cur, params.year)
+    if not phases and not milestones:
+        return None
+    quarters = set(measures.period_quarters(cur, params.year, params.period))
+    highlight = [p.number for p in phases if quarters & set(p.quarters)]
+    title = spec.title or t("slide_milestones_title", params.lang, year=params.year)
+    figure = milestone_timeline(phases, milestones, title, highlight=highlight, theme=theme, variant=params.variant)
+    # The milestone this meeting is about: the last one inside the highlighted phases.
+    spans = [(p.start, p.end) for p in phases if p.number in highlight]
+    inside = [m for m in milestones if any(a <= m.date <= b for a, b in spans)] or milestones
+    caption = ""
+    if inside:
+        m = inside[-1]
+        caption = t("caption_milestone", params.lang, name=m.name, date=fmt_date(m.date), place=m.place).rstrip(", ")
+    return SlideBody(title, figure, caption)
+
+
+def _heatmap_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    grid = queries.content_attainment(params.values(cur), queries.contents(cur, params.year))
+    if grid.empty:
+        return None
+    title = spec.title or t("heatmap_title", params.lang, period=period_name(params.year, params.period, params.lang))
+    return SlideBody(
+        title, charts.attainment_heatmap(grid, title, theme=theme, lang=params.lang), captions.attainment_caption(grid, params.lang)
+    )
+
+
+def _phases_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    assert spec.indicator is not None
+    row = _catalogue_row(cur, params.year, spec.indicator)
+    if row is None or not _applies(row["block"], params.block):
+        return None
+    both = queries.rank_phases(queries.phase_values(cur, params.year, params.block), spec.indicator)
+    label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
+    title = spec.title or t("phase_compare_title", params.lang, indicator=label, year=params.year)
+    figure = charts.phase_dumbbell(both, title, row["unit"], theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.phase_caption(both, row["unit"], params.lang))
+
+
+def _trend_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    assert spec.indicator is not None
+    row = _catalogue_row(cur, params.year, spec.indicator)
+    if row is None or not _applies(row["block"], params.block):
+        return None
+    quarters = queries.quarter_values(cur, params.year, params.block)
+    series = quarters[quarters["indicator"] == spec.indicator]
+    if series.empty:
+        return None
+    label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
+    who = block_name(params.block, params.lang) if params.block else t("all_blocks", params.lang)
+    title = spec.title or t("trend_title", params.lang, indicator=label, who=who)
+    figure = charts.quarter_trend(
+        series,
+        title,
+        row["unit"],
+        phases=queries.phases(cur, params.year),
+        target=queries.common_target(series),
+        theme=theme,
+        lang=params.lang,
+    )
+    ranked = measures.indicator_slice(params.values(cur), spec.indicator)
+    return SlideBody(title, figure, captions.indicator_caption(ranked, row["unit"], params.lang, change=_change(cur, params, row)))
+
+
+def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    rubric = params.campaign.rubric if params.campaign is not None else None
+    if rubric is None:
+        return None
+    summary = scoring.score(_year_values(cur, params), rubric, params.lang).summary
+    if params.block is not None:
+        summary = summary[summary["block"] == params.block]
+    grades = scoring.grades_frame(rubric)
+    who = block_name(params.block, params.lang) if params.block else t("all_blocks", params.lang)
+    title = spec.title or t("scoring_chart_title", params.lang, block=who, year=params.year)
+    figure = charts.score_bars(scoring.score_frame_for_chart(summary), title, grades, theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.score_caption(summary, params.lang))
+
+
+def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:
+    """Scores are for the whole year and rank within a block, so they are computed for every unit."""
+    return measures.period_values(cur, measures.period_spec(cur, params.year, "year"))
+
+
+register("kpi", _kpi_slide)
+register("units", indicator_chart(charts.unit_bars), needs=("indicator",))
+register("milestones", _milestone_slide)
+register("heatmap", _heatmap_slide)
+register("phases", _phases_slide, needs=("indicator",))
+register("trend", _trend_slide, needs=("indicator",))
+register("scores", _scores_slide)
+
+
+# --- meetings and decks ---------------------------------------------------------------------------
+
+DEFAULT_INDICATORS = ("xa_ntm", "dien_hinh", "ty_le_xnpl", "buoi_pbgdpl", "ty_le_viec", "ty_le_tien")
+
+
+def default_meeting(year: int, period: str, block: str = "ALL", lang: str = "vi") -> Meeting:
+    """The slides shown when no meeting file fits: headline figures, the main covenant indicators, the timeline."""
+    specs = [SlideSpec("kpi"), *(SlideSpec("units", indicator=code) for code in DEFAULT_INDICATORS), SlideSpec("milestones")]
+    title = t("present_default_title", lang, period=period_name(year, period, lang))
+    return Meeting("default", title, year, period, block, 15, "light", tuple(specs))
+
+
+def load_all(directory: Path, campaigns: dict[int, Campaign] | None = None) -> dict[str, Meeting]:
+    """Meeting files validated against the registered kinds (and the campaigns when given)."""
+    return load_meetings(directory, campaigns, kind_needs())
+
+
+def build_deck(
+    cur: Cursor,
+    meeting: Meeting,
+    *,
+    year: int | None = None,
+    period: str | None = None,
+    block: str | None = None,
+    lang: str = "vi",
+    variant: str | None = None,
+    campaigns: dict[int, Campaign] | None = None,
+) -> Deck:
+    """The meeting's slides computed for the filters. A filter given here (from the URL or the CLI)
+    replaces the meeting's default; a slide's own period or block wins over both, but a slide for
+    the other block than an explicitly chosen one is left out, and so is a slide with nothing to show."""
+    year = year or meeting.year
+    variant = variant or meeting.variant
+    fresh = measures.freshness(cur, year)
+    known = set(measures.catalogue(cur, year)["code"])
+    memos: dict[tuple[str, str | None], dict[tuple[str, str | None], pd.DataFrame]] = {}
+    built: list[tuple[SlideSpec, SlideBody, Params]] = []
+    for spec in meeting.slides:
+        if spec.kind not in KINDS or (spec.indicator is not None and spec.indicator not in known):
+            continue
+        chosen = block if block not in (None, "ALL") else None
+        slide_block = spec.block or chosen or meeting.block
+        if chosen is not None and slide_block not in (chosen, "ALL"):
+            continue
+        effective_block = None if slide_block == "ALL" else slide_block
+        effective_period = spec.period or period or meeting.period
+        memo = memos.setdefault((effective_period, effective_block), {})
+        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo)
+        body = KINDS[spec.kind].build(cur, spec, params, THEME)
+        if body is not None:
+            built.append((spec, body, params))
+    slides = []
+    for number, (spec, body, params) in enumerate(built, start=1):
+        pspec = measures.period_spec(cur, year, params.period)
+        as_of = (
+            t("present_as_of", lang, period=period_name(year, f"Q{pspec.as_of}", lang), when=fmt_datetime(fresh.updated_at))
+            if pspec.as_of is not None
+            else t("present_no_data", lang)
+        )
+        label = period_name(year, params.period, lang)
+        if params.block is not None:
+            label += " · " + block_name(params.block, lang)
+        if body.period_note:
+            label += " · " + body.period_note
+        figure = apply_variant(body.figure, variant)
+        slides.append(
+            Slide(number, len(built), spec.kind, body.title, label, as_of, body.caption, fresh.has_demo, meeting.seconds_of(spec), figure)
+        )
+    title = meeting.title if year == meeting.year else meeting.title.replace(str(meeting.year), str(year))
+    return Deck(title, meeting.name, variant, tuple(slides))
+
+
+def fit(figure: go.Figure, height: int, width: int | None = None) -> go.Figure:
+    """A copy of the figure sized for a slide area (the projector page, the pack, an image)."""
+    spec = figure.to_dict()  # a deep copy: the deck's figure stays as it is
+    layout = spec["layout"]
+    layout.update(height=height, autosize=width is None)
+    if width is None:
+        layout.pop("width", None)
+    else:
+        layout["width"] = width
+    layout["title"] = {**layout.get("title", {}), "x": 0.015}
+    layout["margin"] = {**layout.get("margin", {}), "l": max(layout.get("margin", {}).get("l") or 0, 28)}
+    # Already validated (or built by charts._figure and checked to be valid): no second validation.
+    return go.Figure(data=spec["data"], layout=layout, _validate=False)

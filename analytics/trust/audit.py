@@ -1,0 +1,94 @@
+"""The audit trail: who changed what, and when.
+
+Every write path records one row in the same transaction as the change, so a change without its
+trace cannot commit. The table is append-only: nothing here (or anywhere) updates or deletes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from analytics.labels import TEXT, t
+from analytics.store import Cursor
+from analytics.trust.safety import neutralise_frame
+
+# What `record_upload` writes for each kind of upload (issue 3 adds 'results' files and 'revert').
+UPLOAD_ACTIONS = {
+    "results": "upload",
+    "communes": "upload_communes",
+    "revert": "revert",
+    "demo": "demo_load",
+    "demo_remove": "demo_remove",
+}
+
+
+def record(
+    cur: Cursor,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    upload_id: int | None = None,
+) -> int:
+    """Append one audit row (call inside the transaction that makes the change)."""
+    row = cur.execute("SELECT nextval('audit_ids')").fetchone()
+    assert row is not None
+    audit_id = int(row[0])
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None
+    cur.execute(
+        "INSERT INTO audit (id, happened_at, actor, action, target, detail, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [audit_id, datetime.now(), actor, action, target, text, upload_id],
+    )
+    return audit_id
+
+
+def trail(cur: Cursor, *, limit: int = 5000, actor: str | None = None, action: str | None = None) -> pd.DataFrame:
+    """Newest first, with the upload's counts where the row is an upload."""
+    return cur.execute(
+        """
+        SELECT a.id, a.happened_at, a.actor, a.action, a.target, a.detail, a.upload_id, u.n_values
+        FROM audit a LEFT JOIN uploads u ON u.id = a.upload_id
+        WHERE ($actor IS NULL OR a.actor = $actor) AND ($action IS NULL OR a.action = $action)
+        ORDER BY a.id DESC
+        LIMIT $limit
+        """,
+        {"actor": actor, "action": action, "limit": int(limit)},
+    ).df()
+
+
+def action_label(action: str, lang: str = "vi") -> str:
+    key = "audit_" + action
+    return t(key, lang) if key in TEXT else action
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trail with Vietnamese headers and action names, user text kept as plain values."""
+    return pd.DataFrame(
+        {
+            "Mã": frame["id"],
+            "Thời điểm": frame["happened_at"].map(fmt_seconds),
+            "Người thực hiện": frame["actor"],
+            "Thao tác": frame["action"].map(action_label),
+            "Đối tượng": frame["target"].fillna(""),
+            "Chi tiết": frame["detail"].fillna(""),
+            "Lần tải lên": frame["upload_id"].astype("Int64"),
+            "Số giá trị": frame["n_values"].astype("Int64"),
+        }
+    )
+
+
+def fmt_seconds(value: object) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A CSV download of the trail: UTF-8 with BOM for Excel, formulas neutralised (CSV injection).
+
+    Every text cell is quoted: pandas leaves a lone carriage return unquoted, which splits the row.
+    """
+    return neutralise_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n").encode("utf-8-sig")

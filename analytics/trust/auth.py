@@ -1,0 +1,475 @@
+"""Users, roles and permissions: who may change what.
+
+Three roles: *viewer* (leaders: look only), *unit* (a focal point bound to one unit code: may
+upload, preview and revert that unit's rows only) and *admin* (the secretariat: everything).
+Passwords are kept only as salted scrypt hashes. `authorize` is the one place a permission is
+decided; every write path (CLI, pages) calls it before it touches the store.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import pandas as pd
+
+from analytics.labels import t
+from analytics.store import Cursor, Store
+from analytics.trust import audit
+
+ROLES = ("viewer", "unit", "admin")
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024  # scrypt cost grows with input; a megabyte "password" is an attack, not a password
+
+# OWASP's scrypt setting N=2^15, r=8, p=3: about 0.2 s and 32 MiB per hash on this machine.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
+_MAXMEM = 64 * 1024 * 1024
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    UPLOAD = "upload"  # also preview: seeing what an upload would change reveals the same rows
+    REVERT = "revert"
+    MANAGE_USERS = "manage_users"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    RELOAD_REGISTRY = "reload_registry"
+    REMOVE_DEMO = "remove_demo"
+    VIEW_AUDIT = "view_audit"
+    SETTINGS = "settings"
+
+
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})
+
+
+class PermissionDenied(PermissionError):
+    """The user may not do this; the message is Vietnamese and says why."""
+
+
+class LoginFailed(PermissionError):
+    """Wrong name or password (deliberately not saying which)."""
+
+
+class LoginThrottled(PermissionError):
+    """Too many failed attempts; `retry_after` seconds until the next try is accepted."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {max(1, round(retry_after))} giây.")
+
+
+class UserError(ValueError):
+    """Invalid user data (name, role, unit, password); the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    unit_code: str | None = None
+    full_name: str = ""
+    email: str | None = None
+    password_changed_at: datetime | None = None
+    system: bool = False  # the CLI acting with the server's own file access
+
+    @property
+    def label(self) -> str:
+        return self.name if not self.full_name else f"{self.full_name} ({self.name})"
+
+
+def system_user(os_user: str) -> User:
+    """The CLI: it can open the store file, so it is as powerful as an admin."""
+    return User(name=f"cli:{os_user}", role="admin", system=True)
+
+
+def setup_user() -> User:
+    """A local newcomer before any account exists (first run on localhost, see ui/auth.py)."""
+    return User(name="localhost", role="admin", full_name="Cài đặt lần đầu", system=True)
+
+
+def allowed_units(user: User | None) -> set[str] | None:
+    """Units whose rows `user` may upload or revert: None means every unit, an empty set none."""
+    if user is None or user.role == "viewer":
+        return set()
+    if user.role == "unit":
+        return {user.unit_code} if user.unit_code else set()
+    return None
+
+
+def upload_units(cur: Cursor, upload_id: int) -> set[str]:
+    """The units whose rows an upload touched (values it changed, register rows it wrote or replaced)."""
+    rows = cur.execute(
+        """
+        SELECT unit_code FROM fact_history WHERE upload_id = $id
+        UNION SELECT unit_code FROM communes WHERE upload_id = $id
+        UNION SELECT unit_code FROM commune_history WHERE upload_id = $id OR old_upload_id = $id
+        """,
+        {"id": int(upload_id)},
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def authorize_revert(cur: Cursor, user: User | None, upload_id: int, *, open_viewing: bool = True) -> None:
+    """A unit user may revert only an upload that touched nothing but its own unit."""
+    authorize(user, Action.REVERT, upload_units(cur, upload_id), open_viewing=open_viewing)
+
+
+def can(user: User | None, action: Action, unit_codes: Iterable[str] = (), *, open_viewing: bool = True) -> bool:
+    try:
+        authorize(user, action, unit_codes, open_viewing=open_viewing)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def authorize(user: User | None, action: Action, unit_codes: Iterable[str] = (), *, open_viewing: bool = True) -> None:
+    """Raise PermissionDenied unless `user` may do `action` on rows of `unit_codes`.
+
+    `None` is an anonymous visitor: it may view when viewing is left open, nothing else.
+    """
+    action = Action(action)
+    if user is None:
+        if action is Action.VIEW and open_viewing:
+            return
+        raise PermissionDenied(f"Cần đăng nhập để {t('action_' + action.value)}.")
+    if user.role == "admin":
+        return
+    if action is Action.VIEW:
+        return
+    if user.role == "unit" and action in UNIT_SCOPED:
+        others = sorted({c for c in unit_codes if c != user.unit_code})
+        if others:
+            raise PermissionDenied(
+                f"Tài khoản {user.name} chỉ được thay đổi số liệu của đơn vị {user.unit_code}; "
+                f"không được thay đổi số liệu của: {', '.join(others)}."
+            )
+        return
+    raise PermissionDenied(f"Tài khoản {user.name} (vai trò {user.role}) không có quyền {t('action_' + action.value)}.")
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=_MAXMEM, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Constant-time check; parameters are read from the stored hash, so they can be raised later."""
+    if not stored or len(password) > MAX_PASSWORD:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=_MAXMEM, dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+# Checked when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+def check_password_policy(name: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"Mật khẩu dài quá {MAX_PASSWORD} ký tự.")
+    if password.strip().lower() == name.lower():
+        raise UserError("Mật khẩu không được trùng tên đăng nhập.")
+
+
+# --- the users table ---------------------------------------------------------------------------
+
+
+def _user(row: tuple | None) -> User | None:
+    if row is None:
+        return None
+    return User(name=row[0], role=row[1], unit_code=row[2], full_name=row[3] or "", email=row[4], password_changed_at=row[5])
+
+
+def get_user(cur: Cursor, name: str) -> User | None:
+    return _user(
+        cur.execute("SELECT name, role, unit_code, full_name, email, password_changed_at FROM users WHERE name = ?", [name]).fetchone()
+    )
+
+
+def user_for_email(cur: Cursor, email: str) -> User | None:
+    """The account a single-sign-on identity maps to (roles always come from our table)."""
+    return _user(
+        cur.execute(
+            "SELECT name, role, unit_code, full_name, email, password_changed_at FROM users WHERE email = ?", [email.strip().lower()]
+        ).fetchone()
+    )
+
+
+def user_count(cur: Cursor) -> int:
+    row = cur.execute("SELECT count(*) FROM users").fetchone()
+    return int(row[0]) if row else 0
+
+
+def list_users(cur: Cursor) -> pd.DataFrame:
+    """Users without their password hashes."""
+    return cur.execute(
+        "SELECT name, full_name, role, unit_code, email, created_at, created_by, password_changed_at,"
+        " password_hash IS NOT NULL AS has_password FROM users ORDER BY role, name"
+    ).df()
+
+
+def normalise_name(name: str) -> str:
+    clean = name.strip().lower()
+    if not NAME_PATTERN.fullmatch(clean):
+        raise UserError(
+            "Tên đăng nhập phải dài 2–64 ký tự, gồm chữ thường không dấu, số và . _ - @ (ví dụ: tp.quangninh); "
+            f"không dùng được “{name[:80]}”."
+        )
+    return clean
+
+
+def _check_role(cur: Cursor, role: str, unit_code: str | None) -> str | None:
+    if role not in ROLES:
+        raise UserError(f"Vai trò phải là một trong {', '.join(ROLES)}; đang là “{role[:40]}”.")
+    if role != "unit":
+        if unit_code:
+            raise UserError("Chỉ tài khoản vai trò 'unit' mới gắn với một đơn vị.")
+        return None
+    if not unit_code:
+        raise UserError("Tài khoản vai trò 'unit' cần mã đơn vị (--unit), ví dụ STP_QN.")
+    code = unit_code.strip().upper()
+    if cur.execute("SELECT count(*) FROM units WHERE code = ?", [code]).fetchone() == (0,):
+        raise UserError(f"Không có đơn vị mã “{unit_code[:40]}” trong danh sách đơn vị.")
+    return code
+
+
+def _clean_full_name(full_name: str) -> str:
+    text = "".join(ch for ch in full_name if ch.isprintable()).strip()
+    return text[:200]
+
+
+def add_user(
+    store: Store,
+    actor: User | None,
+    name: str,
+    role: str,
+    password: str | None,
+    *,
+    unit_code: str | None = None,
+    full_name: str = "",
+    email: str | None = None,
+) -> User:
+    """Create an account (admin only). `password=None` makes an SSO-only account (needs `email`)."""
+    authorize(actor, Action.MANAGE_USERS)
+    assert actor is not None
+    clean = normalise_name(name)
+    if password is None and not email:
+        raise UserError("Cần mật khẩu, hoặc e-mail đăng nhập một lần (SSO).")
+    if password is not None:
+        check_password_policy(clean, password)
+    hashed = hash_password(password) if password is not None else None  # slow: outside the write lock
+    mail = email.strip().lower() if email else None
+
+    def work(cur: Cursor) -> User:
+        unit = _check_role(cur, role, unit_code)
+        if get_user(cur, clean) is not None:
+            raise UserError(f"Đã có tài khoản “{clean}”.")
+        if mail and user_for_email(cur, mail) is not None:
+            raise UserError(f"E-mail {mail} đã gắn với tài khoản khác.")
+        now = datetime.now()
+        cur.execute(
+            "INSERT INTO users (name, full_name, role, unit_code, password_hash, email, created_at, created_by, password_changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [clean, _clean_full_name(full_name), role, unit, hashed, mail, now, actor.name, now],
+        )
+        audit.record(cur, actor.name, "user_add", clean, {"role": role, "unit_code": unit, "email": mail})
+        user = get_user(cur, clean)
+        assert user is not None
+        return user
+
+    return store.write(work)
+
+
+def create_first_admin(store: Store, name: str, password: str, *, full_name: str = "") -> User:
+    """First run: the very first account, an admin. Refused once any account exists."""
+    clean = normalise_name(name)
+    check_password_policy(clean, password)
+    hashed = hash_password(password)
+
+    def work(cur: Cursor) -> User:
+        if user_count(cur) > 0:  # checked under the write lock, so two newcomers cannot both win
+            raise PermissionDenied("Đã có tài khoản quản trị; hãy đăng nhập.")
+        now = datetime.now()
+        cur.execute(
+            "INSERT INTO users (name, full_name, role, unit_code, password_hash, email, created_at, created_by, password_changed_at)"
+            " VALUES (?, ?, 'admin', NULL, ?, NULL, ?, 'localhost', ?)",
+            [clean, _clean_full_name(full_name), hashed, now, now],
+        )
+        audit.record(cur, clean, "user_add", clean, {"role": "admin", "first_admin": True})
+        user = get_user(cur, clean)
+        assert user is not None
+        return user
+
+    return store.write(work)
+
+
+def remove_user(store: Store, actor: User | None, name: str) -> None:
+    authorize(actor, Action.MANAGE_USERS)
+    assert actor is not None
+
+    def work(cur: Cursor) -> None:
+        user = get_user(cur, name)
+        if user is None:
+            raise UserError(f"Không có tài khoản “{name[:64]}”.")
+        if user.role == "admin":
+            row = cur.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()
+            if row is not None and int(row[0]) <= 1:
+                raise UserError("Không xóa được tài khoản quản trị cuối cùng.")
+        cur.execute("DELETE FROM users WHERE name = ?", [name])
+        audit.record(cur, actor.name, "user_remove", name, {"role": user.role, "unit_code": user.unit_code})
+
+    store.write(work)
+
+
+def set_password(store: Store, actor: User | None, name: str, password: str) -> None:
+    """Admins reset anyone's password; a user changes their own. Open sessions of `name` end."""
+    if actor is None or actor.name != name:
+        authorize(actor, Action.MANAGE_USERS)
+    assert actor is not None
+    check_password_policy(name, password)
+    hashed = hash_password(password)
+
+    def work(cur: Cursor) -> None:
+        if get_user(cur, name) is None:
+            raise UserError(f"Không có tài khoản “{name[:64]}”.")
+        cur.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?", [hashed, datetime.now(), name])
+        audit.record(cur, actor.name, "user_passwd", name)
+
+    store.write(work)
+
+
+# --- logging in ---------------------------------------------------------------------------------
+
+
+class LoginLimiter:
+    """At most `max_failures` failed logins per key (name, client address) in `window` seconds.
+
+    Kept in memory: the dashboard is one process, and a restart forgetting the counters is harmless
+    next to the cost of a database write per failed guess.
+    """
+
+    def __init__(self, max_failures: int = 5, window: float = 600.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_failures, self.window, self.clock = max_failures, window, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        return times
+
+    def check(self, keys: Iterable[str]) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, now)
+                if len(times) >= self.max_failures:
+                    raise LoginThrottled(self.window - (now - times[0]))
+
+    def failed(self, keys: Iterable[str]) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, name_key: str) -> None:
+        with self._lock:
+            self._failures.pop(name_key, None)
+
+
+def authenticate(cur: Cursor, name: str, password: str, limiter: LoginLimiter, client: str = "?") -> User:
+    """The user for a correct name and password; LoginThrottled / LoginFailed otherwise."""
+    key_name = "name:" + name.strip().lower()[:64]
+    keys = (key_name, "client:" + client)
+    limiter.check(keys)
+    row = cur.execute("SELECT password_hash FROM users WHERE name = ?", [name.strip().lower()]).fetchone()
+    ok = verify_password(password, row[0] if row else _DUMMY_HASH) and row is not None
+    if not ok:
+        limiter.failed(keys)
+        raise LoginFailed("Sai tên đăng nhập hoặc mật khẩu.")
+    limiter.succeeded(key_name)
+    user = get_user(cur, name.strip().lower())
+    assert user is not None
+    return user
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Session:
+    """A login held by one browser session: expires after 30 min idle or 12 h in all."""
+
+    user_name: str
+    started: float
+    last_seen: float
+    password_changed_at: datetime | None
+
+    def expired(self, now: float) -> bool:
+        return now - self.last_seen > IDLE_SECONDS or now - self.started > ABSOLUTE_SECONDS
+
+
+def open_session(user: User, now: float) -> Session:
+    return Session(user.name, now, now, user.password_changed_at)
+
+
+def resume_session(cur: Cursor, session: Session | None, now: float) -> tuple[User | None, Session | None]:
+    """The session's user if it is still valid (not expired, account present, password unchanged)."""
+    if session is None or session.expired(now):
+        return None, None
+    user = get_user(cur, session.user_name)
+    if user is None or user.password_changed_at != session.password_changed_at:
+        return None, None
+    return user, Session(session.user_name, session.started, now, session.password_changed_at)
+
+
+def users_for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """`list_users` with Vietnamese headers and role names, for the admin page."""
+
+    def when(value: object) -> str:
+        return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")  # type: ignore[arg-type]
+
+    return pd.DataFrame(
+        {
+            "Tên đăng nhập": frame["name"],
+            "Họ tên": frame["full_name"].fillna(""),
+            "Vai trò": frame["role"].map(lambda r: t("role_" + r) if r in ROLES else r),
+            "Đơn vị": frame["unit_code"].fillna(""),
+            "E-mail SSO": frame["email"].fillna(""),
+            "Tạo lúc": frame["created_at"].map(when),
+            "Người tạo": frame["created_by"],
+            "Đổi mật khẩu lúc": frame["password_changed_at"].map(when),
+            "Có mật khẩu": frame["has_password"],
+        }
+    )

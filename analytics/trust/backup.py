@@ -1,0 +1,333 @@
+"""Backups: a consistent snapshot of the store as Parquet files, and bringing one back.
+
+`backup` runs DuckDB's EXPORT DATABASE inside one read transaction, so the snapshot is consistent
+while the dashboard keeps serving and writing; it is written to a `.partial` folder and renamed
+only when complete, so a crash never leaves something that looks like a backup but is not.
+
+`restore` works in place, in one write transaction, on the open store (so the admin page can do it
+while the dashboard runs): the data tables are replaced from the Parquet files. The audit trail,
+the users and the registry/campaign copies are deliberately left alone — the trail is append-only,
+accounts are access control rather than data (unless `include_users`), and the registry is re-read
+from its files. A backup of the current state is taken first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics.store import Cursor, Store
+from analytics.trust import audit
+from analytics.trust.auth import Action, User, authorize
+
+MANIFEST = "manifest.json"
+KEEP_AUTOMATIC = 30
+# Never replaced by a restore (see the module docstring); 'users' only with include_users.
+NOT_RESTORED = frozenset(
+    {"schema_migrations", "meta", "audit", "users", "units", "campaigns", "phases", "milestones", "contents", "indicators", "targets"}
+)
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+class BackupError(RuntimeError):
+    """A backup cannot be written or read; the message is Vietnamese and names the folder."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: datetime
+    reason: str
+    created_by: str
+    schema_version: int
+    tables: dict[str, int]
+    sequences: dict[str, int]
+
+    @property
+    def rows(self) -> int:
+        return sum(self.tables.values())
+
+
+def _literal(path: Path) -> str:
+    """A single-quoted SQL string for the one statement that cannot take a bound parameter."""
+    text = str(path.resolve())
+    if any(ch in text for ch in "\x00\r\n"):
+        raise BackupError(f"Đường dẫn sao lưu không hợp lệ: {text!r}")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quoted(table: str) -> str:
+    if not _IDENTIFIER.fullmatch(table):
+        raise BackupError(f"Tên bảng không hợp lệ: {table!r}")
+    return '"' + table + '"'
+
+
+def _live_tables(cur: Cursor) -> list[str]:
+    rows = cur.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary"
+        " ORDER BY table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _live_sequences(cur: Cursor) -> set[str]:
+    rows = cur.execute("SELECT sequence_name FROM duckdb_sequences() WHERE database_name = current_database()").fetchall()
+    return {r[0] for r in rows}
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unique_dir(root: Path, reason: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = root / f"thidua-{stamp}-{reason}"
+    n = 1
+    while candidate.exists() or candidate.with_name(candidate.name + ".partial").exists():
+        n += 1
+        candidate = root / f"thidua-{stamp}-{reason}-{n}"
+    return candidate
+
+
+def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, reason: str = "manual") -> BackupInfo:
+    """Write a snapshot to `dest` (a new or empty folder) or to a new folder under `root`."""
+    authorize(actor, Action.BACKUP)
+    assert actor is not None
+    target = Path(dest) if dest is not None else _unique_dir(Path(root), reason)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BackupError(f"Thư mục {target} đã có tệp; hãy chọn một thư mục mới hoặc trống.")
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    cur = store.cursor()
+    cur.begin()  # one snapshot for the counts and the export
+    try:
+        tables = {t: int(cur.execute("SELECT count(*) FROM " + _quoted(t)).fetchone()[0]) for t in _live_tables(cur)}  # type: ignore[index]
+        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        schema_version = int(row[0]) if row else 0
+        cur.execute("EXPORT DATABASE " + _literal(partial) + " (FORMAT parquet)")
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    sequences = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r"CREATE SEQUENCE (\w+) .*?START (\d+)", (partial / "schema.sql").read_text(encoding="utf-8"))
+    }
+    files = _exported_files(partial)
+    info = BackupInfo(target, datetime.now(), reason, actor.name, schema_version, tables, sequences)
+    manifest = {
+        "format": 1,
+        "created_at": info.created_at.isoformat(timespec="seconds"),
+        "reason": reason,
+        "created_by": actor.name,
+        "schema_version": schema_version,
+        "tables": tables,
+        "sequences": sequences,
+        "files": {t: {"file": f.name, "sha256": _sha256(f)} for t, f in files.items()},
+    }
+    (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    if target.exists():
+        target.rmdir()  # an empty folder the caller named
+    os.replace(partial, target)
+
+    def work(c: Cursor) -> None:
+        Store.set_meta(c, "last_backup_at", info.created_at.isoformat(timespec="seconds"))
+        audit.record(c, actor.name, "backup", str(target), {"reason": reason, "rows": info.rows})
+
+    store.write(work)
+    return info
+
+
+def _exported_files(folder: Path) -> dict[str, Path]:
+    """Table → Parquet file, read from EXPORT's load.sql (its paths name the folder at export time)."""
+    found = {}
+    for m in re.finditer(r"COPY (\w+) FROM '([^']*)'", (folder / "load.sql").read_text(encoding="utf-8")):
+        found[m.group(1)] = folder / Path(m.group(2)).name
+    return found
+
+
+def _info(folder: Path, manifest: dict) -> BackupInfo:
+    """The description a manifest gives (raises KeyError/ValueError/TypeError when it is malformed)."""
+    return BackupInfo(
+        folder,
+        datetime.fromisoformat(manifest["created_at"]),
+        str(manifest["reason"]),
+        str(manifest["created_by"]),
+        int(manifest["schema_version"]),
+        {str(k): int(v) for k, v in manifest["tables"].items()},
+        {str(k): int(v) for k, v in manifest["sequences"].items()},
+    )
+
+
+def read_backup(folder: Path) -> BackupInfo:
+    """Check a backup folder (manifest present, every file there and unchanged) and describe it."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        info = _info(folder, manifest)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"{folder} không phải bản sao lưu hợp lệ (thiếu hoặc hỏng {MANIFEST}): {exc}") from exc
+    for table, entry in files.items():
+        file = folder / Path(str(entry["file"])).name
+        if not file.is_file() or _sha256(file) != entry["sha256"]:
+            raise BackupError(f"Bản sao lưu {folder}: tệp của bảng {table} bị thiếu hoặc đã bị sửa ({file.name}).")
+    return info
+
+
+def list_backups(root: Path) -> list[BackupInfo]:
+    """Complete backups under `root`, newest first (unreadable folders are skipped)."""
+    found = []
+    for folder in Path(root).glob("*/" + MANIFEST):
+        try:
+            manifest = json.loads(folder.read_text(encoding="utf-8"))
+            found.append(_info(folder.parent, manifest))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(found, key=lambda b: (b.created_at, b.path.name), reverse=True)
+
+
+def prune(root: Path, keep: int = KEEP_AUTOMATIC) -> list[Path]:
+    """Delete automatic backups beyond the newest `keep`; manual ones are never deleted."""
+    automatic = [b for b in list_backups(root) if b.reason != "manual"]
+    removed = []
+    for info in automatic[keep:]:
+        shutil.rmtree(info.path, ignore_errors=True)
+        removed.append(info.path)
+    return removed
+
+
+def restore(store: Store, folder: Path, *, actor: User | None, root: Path, include_users: bool = False) -> BackupInfo:
+    """Bring the data back to the backup's state, atomically; returns the safety backup taken first."""
+    authorize(actor, Action.RESTORE)
+    assert actor is not None
+    info = read_backup(folder)
+    row = store.cursor().execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    if row is not None and info.schema_version > int(row[0]):
+        raise BackupError(
+            f"Bản sao lưu {folder} được tạo bởi phiên bản mới hơn (lược đồ {info.schema_version}); hãy cập nhật chương trình."
+        )
+    files = json.loads((info.path / MANIFEST).read_text(encoding="utf-8"))["files"]
+    safety = backup(store, None, actor=actor, root=root, reason="before_restore")
+    skip = NOT_RESTORED - ({"users"} if include_users else set())
+
+    def work(cur: Cursor) -> None:
+        for table in _live_tables(cur):
+            if table in skip:
+                continue
+            cur.execute("DELETE FROM " + _quoted(table))
+            if table in files:
+                path = info.path / Path(str(files[table]["file"])).name
+                cur.execute("INSERT INTO " + _quoted(table) + " BY NAME SELECT * FROM read_parquet(?)", [str(path)])
+        live_sequences = _live_sequences(cur)
+        for name, start in info.sequences.items():
+            if name not in live_sequences:
+                continue
+            current = cur.execute("SELECT nextval(?)", [name]).fetchone()
+            if current is not None and int(current[0]) < start:  # never hand out an id the backup already used
+                cur.execute("CREATE OR REPLACE SEQUENCE " + _quoted(name) + " START " + str(int(start)))
+        Store.set_meta(cur, "demo_seeded", "1")
+        audit.record(
+            cur, actor.name, "restore", str(info.path), {"backup_of": info.created_at.isoformat(), "safety_backup": str(safety.path)}
+        )
+
+    try:
+        store.write(work)
+    except duckdb.Error as exc:
+        raise BackupError(f"Không khôi phục được từ {folder}: {exc}. Dữ liệu hiện tại giữ nguyên.") from exc
+    return safety
+
+
+# --- schedule -----------------------------------------------------------------------------------
+
+
+def schedule_hours(store: Store) -> int:
+    value = store.get_meta("backup_every_hours")
+    return int(value) if value and value.isdigit() else 0
+
+
+def set_schedule(store: Store, actor: User | None, hours: int) -> None:
+    """0 turns scheduled backups off."""
+    authorize(actor, Action.BACKUP)
+    assert actor is not None
+    if not 0 <= int(hours) <= 24 * 31:
+        raise BackupError("Chu kỳ sao lưu phải từ 0 (tắt) đến 744 giờ.")
+
+    def work(cur: Cursor) -> None:
+        Store.set_meta(cur, "backup_every_hours", str(int(hours)))
+        audit.record(cur, actor.name, "backup_schedule", None, {"hours": int(hours)})
+
+    store.write(work)
+
+
+def backup_due(store: Store, now: datetime) -> bool:
+    hours = schedule_hours(store)
+    if hours <= 0:
+        return False
+    last = store.get_meta("last_backup_at")
+    return last is None or now - datetime.fromisoformat(last) >= timedelta(hours=hours)
+
+
+class Scheduler(threading.Thread):
+    """Runs in the dashboard process: every `poll` seconds, backs up when the admin's period has passed."""
+
+    def __init__(self, store: Store, root: Path, poll: float = 60.0) -> None:
+        super().__init__(name="thidua-backup-scheduler", daemon=True)
+        self.store, self.root, self.poll = store, root, poll
+        self.stopped = threading.Event()
+        self.last_error: str | None = None
+
+    def run_once(self) -> BackupInfo | None:
+        if not backup_due(self.store, datetime.now()):
+            return None
+        info = backup(self.store, None, actor=User("scheduler", "admin", system=True), root=self.root, reason="scheduled")
+        prune(self.root)
+        return info
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.poll):
+            try:
+                self.run_once()
+                self.last_error = None
+            except Exception as exc:  # a full disk must not kill the dashboard; the admin page shows it
+                self.last_error = str(exc)
+
+
+def backups_frame(root: Path) -> pd.DataFrame:
+    """The backups under `root` for a table on the admin page, newest first."""
+    rows = [
+        {
+            "Thư mục": b.path.name,
+            "Thời điểm": b.created_at.strftime("%d/%m/%Y %H:%M:%S"),
+            "Lý do": REASONS.get(b.reason, b.reason),
+            "Người tạo": b.created_by,
+            "Số dòng": b.rows,
+        }
+        for b in list_backups(root)
+    ]
+    return pd.DataFrame(rows, columns=["Thư mục", "Thời điểm", "Lý do", "Người tạo", "Số dòng"])
+
+
+REASONS = {
+    "manual": "theo yêu cầu",
+    "scheduled": "định kỳ",
+    "before_restore": "trước khi khôi phục",
+    "before_demo_remove": "trước khi xóa dữ liệu minh họa",
+    "before_revert": "trước khi hoàn tác",
+}

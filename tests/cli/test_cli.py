@@ -1,0 +1,75 @@
+"""The command line, run as a user runs it: a subprocess with THIDUA_DB pointing at a temporary store."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.support import TESTS, run_cli
+
+
+def test_units_lists_22_units(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "units")
+    assert result.returncode == 0
+    frame = pd.read_csv(io.BytesIO(result.stdout))
+    assert list(frame.columns[:4]) == ["code", "name", "province", "block"]
+    assert len(frame) == 22 and frame.groupby("province")["block"].nunique().eq(2).all()
+
+
+@pytest.mark.parametrize("command", ["template", "sample"])
+def test_template_and_sample_hold_unit_codes_year_quarter(tmp_path: Path, command: str) -> None:
+    out = tmp_path / f"{command}.csv"
+    result = run_cli(tmp_path, command, "--year", "2016", "--quarter", "3", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel shows the diacritics
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(frame.columns[:5]) == ["Mã đơn vị", "Tên đơn vị", "Khối", "Năm", "Quý"]
+    assert len(frame) == 22 and set(frame["Năm"]) == {2016} and set(frame["Quý"]) == {3}
+    indicator_cells = frame.iloc[:, 5:]
+    if command == "template":
+        assert indicator_cells.isna().all().all()
+    else:
+        assert indicator_cells.notna().sum().sum() > 300
+
+
+def test_sample_xlsx_opens_with_the_same_rows(tmp_path: Path) -> None:
+    out = tmp_path / "sample.xlsx"
+    assert run_cli(tmp_path, "sample", "--year", "2016", "--quarter", "1", "-o", str(out)).returncode == 0
+    frame = pd.read_excel(out)
+    assert frame["Mã đơn vị"].str.startswith(("STP_", "THADS_")).all() and len(frame) == 22
+
+
+def test_export_prints_the_long_csv(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "export")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert lines[0] == "unit_code,year,quarter,indicator,value"
+    frame = pd.read_csv(io.StringIO(result.stdout.decode()))
+    assert frame["unit_code"].nunique() == 22 and len(frame) > 1000
+    assert run_cli(tmp_path, "export", "--year", "2017").stdout.decode().splitlines() == [lines[0]]
+
+
+def test_demo_remove_then_export_is_empty(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "demo", "--remove").returncode == 0
+    assert run_cli(tmp_path, "export").stdout.decode().strip() == "unit_code,year,quarter,indicator,value"
+
+
+def test_malformed_config_exits_2_with_a_vietnamese_message(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "2016.toml").write_text("year = 2016\n[[phases]]\nnumber = 'một'\n", encoding="utf-8")
+    env = dict(os.environ, THIDUA_DB=str(tmp_path / "x.duckdb"), THIDUA_CAMPAIGNS=str(campaigns))
+    result = subprocess.run([sys.executable, "-m", "analytics", "export"], capture_output=True, env=env, cwd=TESTS.parent)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "phases[1].number" in err and "2016.toml" in err and "Traceback" not in err
+
+
+def test_help_is_vietnamese(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "template", "--help")
+    assert result.returncode == 0 and "Mẫu báo cáo quý" in result.stdout.decode()

@@ -1,0 +1,68 @@
+"""AppTest of the upload page: check, preview, errors, commit, revert — through the widgets people use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.support import APP, UPLOADS, button, shown
+
+
+def open_upload_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def file(name: str) -> tuple[str, bytes, str]:
+    path = UPLOADS / name
+    return (path.name, path.read_bytes(), "text/csv")
+
+
+def test_upload_page_offers_templates_and_history(app_env: Path) -> None:
+    at = open_upload_page()
+    assert at.title[0].value == "Tải số liệu lên"
+    downloads = [d for d in at.get("download_button")]
+    assert len(downloads) == 4
+    assert "Dữ liệu minh họa" in at.warning[0].value
+    history = at.dataframe[0].value
+    assert list(history["Loại"]) == ["dữ liệu minh họa"]
+
+
+def test_bad_file_shows_every_error_and_cannot_be_stored(app_env: Path) -> None:
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("bad/bad_year.csv"), file("bad/negative_count.csv")]).run()
+    assert not at.exception
+    assert "Không lưu gì: 4 lỗi" in at.error[0].value  # 2 in bad_year, 1 negative, 1 demo present
+    problems = next(d.value for d in at.dataframe if "Lỗi" in d.value.columns)
+    rows = set(zip(problems["Tệp"], problems["Dòng"], strict=True))
+    assert {("bad_year.csv", "5"), ("bad_year.csv", "6"), ("negative_count.csv", "5")} <= rows
+    assert button(at, "up_commit").disabled
+
+
+def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv"), file("communes_utf8.csv")]).run()
+    assert button(at, "up_commit").disabled  # demo data present, not yet replaced
+    at.checkbox(key="up_replace_demo").check().run()
+    assert not at.exception and not button(at, "up_commit").disabled
+    formats = at.dataframe[0].value
+    assert "Windows-1258" in formats["Định dạng"].iloc[0] and "“;”" in formats["Định dạng"].iloc[0]
+    preview = at.dataframe[1].value
+    assert preview["Mới"].sum() == 352 + 5 and preview["Thay đổi"].sum() == 0
+    button(at, "up_commit").click().run()
+    assert not at.exception
+    done = [shown(s.value) for s in at.success]
+    assert any("Đã xóa 1391 giá trị minh họa" in s for s in done)
+    assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in s for s in done)
+    assert not at.warning  # no demo data any more
+    history = at.dataframe[-1].value
+    assert list(history["Lần tải"]) == ["#4", "#3", "#2", "#1"]
+    at.selectbox(key="up_revert_pick").set_value(3).run()
+    button(at, "up_revert").click().run()
+    assert not at.exception
+    assert any("Đã hoàn tác #3" in shown(s.value) for s in at.success)
+    history = at.dataframe[-1].value
+    assert history.loc[history["Lần tải"] == "#3", "Tình trạng"].item() == "đã hoàn tác bởi #5"

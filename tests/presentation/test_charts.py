@@ -1,0 +1,146 @@
+"""Dashboard charts on the demo data: what each shows (22 units, contents, phases, targets, titles)."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analytics import measures, queries, scoring
+from analytics.config import load_campaign
+from analytics.presentation import charts
+from analytics.settings import DATA_DIR
+from analytics.store import Store
+
+
+@pytest.fixture
+def demo(demo_store: Store):  # type: ignore[no-untyped-def]
+    cur = demo_store.cursor()
+    return cur, measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
+
+
+def _categories(fig) -> set[str]:  # type: ignore[no-untyped-def]
+    return {y for trace in fig.data if trace.y is not None for y in trace.y if y is not None}
+
+
+def test_heatmap_has_22_units_by_9_contents_and_grey_missing(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    grid = queries.content_attainment(values, queries.contents(cur, 2016))
+    fig = charts.attainment_heatmap(grid, "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016")
+    main = fig.data[0]
+    assert len(main.y) == 22 and list(main.x) == [f"ND{i}" for i in range(1, 10)]
+    assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
+    grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
+    assert grey, "THADS Thái Bình's missing Q4 stocks must show as grey cells"
+    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
+    assert "chưa báo cáo" in texts
+
+
+def test_points_heatmap_from_scores(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    rubric = load_campaign(DATA_DIR / "campaigns" / "2016.toml").rubric
+    assert rubric is not None
+    detail = scoring.score(values, rubric).detail
+    grid = scoring.content_points(detail, queries.contents(cur, 2016)).set_index(["unit_code", "content"])
+    assert grid.loc[("STP_HD", "ND3"), "text"].endswith("/20")  # TC4 15 + TC5 5 available
+    assert grid.loc[("STP_HN", "ND7"), "status"] == "none"  # enforcement criteria are THADS only
+
+
+def test_dumbbell_shows_every_unit_and_missing_phase(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, _ = demo
+    both = queries.rank_phases(queries.phase_values(cur, 2016), "xa_ntm")
+    fig = charts.phase_dumbbell(both, "Số xã: Đợt 1 và Đợt 2 năm 2016", "xã")
+    assert len(_categories(fig)) == 22
+    gap = next(tr for tr in fig.data if tr.mode == "markers+text")
+    assert list(gap.y) == ["THADS Thái Bình"] and gap.text[0] == "Đợt 2: chưa báo cáo"
+    assert fig.layout.title.text.startswith("Số xã")
+
+
+def test_trend_shades_two_phases_and_draws_target(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, _ = demo
+    series = queries.quarter_values(cur, 2016, "STP")
+    series = series[series["indicator"] == "xa_ntm"]
+    fig = charts.quarter_trend(series, "Xã NTM theo quý", "xã", highlight="STP_HN", phases=queries.phases(cur, 2016), target=2)
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert [(r.x0, r.x1) for r in rects] == [(0.5, 2.5), (2.5, 4.5)]
+    assert any(s.type == "line" and s.y0 == 2 for s in fig.layout.shapes)
+    assert len(fig.data) == 11 and fig.data[-1].name == "STP Hà Nội" and fig.data[-1].line.width == 4
+
+
+def test_timeline_marks_today_inside_the_year_and_says_when_outside(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, _ = demo
+    ms, ph = queries.milestones(cur, 2016), queries.phases(cur, 2016)
+    inside = charts.milestone_timeline(ms, "Các mốc", date(2016, 7, 1), phases=ph)
+    assert len(inside.data[0].x) == 3
+    assert any(s.type == "line" for s in inside.layout.shapes)
+    assert any("Hôm nay 01/07/2016" in a.text for a in inside.layout.annotations)
+    after = charts.milestone_timeline(ms, "Các mốc", date(2026, 11, 26), phases=ph)
+    assert not any(s.type == "line" for s in after.layout.shapes)
+    assert any(a.text == "Hôm nay 26/11/2026 →" for a in after.layout.annotations)
+    assert pd.Timestamp(after.layout.xaxis.range[1]).year == 2017  # the axis stays on the campaign year
+
+
+def test_grouped_bars_and_score_bars(demo) -> None:  # type: ignore[no-untyped-def]
+    _, values = demo
+    pairs = queries.side_by_side(values, {"xa_xnpl_dang_ky": "registered", "xa_xnpl_dat": "achieved"}, sort_by="achieved")
+    fig = charts.grouped_unit_bars(pairs, "Xã xóa nghèo pháp luật", [("registered", "Đăng ký"), ("achieved", "Đạt")], "xã")
+    assert {tr.name for tr in fig.data} == {"Đăng ký", "Đạt"} and len(_categories(fig)) == 22
+    rubric = load_campaign(DATA_DIR / "campaigns" / "2016.toml").rubric
+    assert rubric is not None
+    summary = scoring.score(values, rubric).summary
+    frame = scoring.score_frame_for_chart(summary[summary["block"] == "STP"])
+    grades = pd.DataFrame([{"code": g.code, "min_points": g.min_points} for g in rubric.grades])
+    bars = charts.score_bars(frame, "Tổng điểm chấm — Khối Sở Tư pháp — năm 2016", grades, theme="projector")
+    assert len(_categories(bars)) == 11
+    assert sorted(s.x0 for s in bars.layout.shapes if s.type == "line" and s.x0 == s.x1 and s.x0 in (60, 75, 90)) == [60, 75, 90]
+    assert bars.layout.title.font.size == charts.THEMES["projector"]["title"]
+
+
+def test_user_text_is_escaped_in_charts() -> None:
+    frame = pd.DataFrame({
+        "unit_code": ["X"], "short_name": ["<b>X</b>"], "name": ["<script>x</script>"], "block": ["STP"],
+        "value_p1": [1.0], "value_p2": [2.0],
+    })  # fmt: skip
+    fig = charts.phase_dumbbell(frame, "t")
+    assert "&lt;b&gt;X&lt;/b&gt;" in _categories(fig)
+    assert all("<script>" not in str(tr.customdata) for tr in fig.data)
+
+
+def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    values = measures.period_values(cur, measures.period_spec(cur, 2016, "P2"))
+    fig = charts.unit_bars(measures.indicator_slice(values, "hoat_dong_ntm"), "Hoạt động — Đợt 2/2016", "hoạt động")
+    labels = {y: text for tr in fig.data if tr.type == "bar" for y, text in zip(tr.y, tr.text, strict=True)}
+    assert labels["THADS Thái Bình"].endswith("(thiếu quý)")  # Q4 not reported: a partial sum, said so
+    assert not labels["STP Hà Nội"].endswith("(thiếu quý)")
+
+
+def test_block_trend_draws_each_block_median(mini_store: Store) -> None:
+    series = queries.quarter_values(mini_store.cursor(), 2016)
+    series = series[series["indicator"] == "buoi_pbgdpl"]
+    medians = queries.block_medians(series).set_index(["block", "quarter"])["value"]
+    assert medians["STP", 1] == 7.5 and medians["STP", 4] == 40  # (10+5)/2; STP_B missing Q4 is left out
+    fig = charts.quarter_trend(series, "Buổi PBGDPL", "buổi", reference=queries.block_medians(series))
+    ref = next(tr for tr in fig.data if tr.name == "Trung vị khối Sở Tư pháp")
+    assert list(ref.y) == [7.5, 13.5, 19.5, 40] and ref.line.dash == "dash"
+
+
+def test_every_dashboard_chart_has_a_projector_variant(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    rubric = load_campaign(DATA_DIR / "campaigns" / "2016.toml").rubric
+    assert rubric is not None
+    detail = scoring.score(values, rubric).detail
+    both = queries.rank_phases(queries.phase_values(cur, 2016), "xa_ntm")
+    series = queries.quarter_values(cur, 2016)
+    series = series[series["indicator"] == "xa_ntm"]
+    pairs = queries.side_by_side(values, {"xa_xnpl_dang_ky": "a", "xa_xnpl_dat": "b"}, sort_by="b")
+    figures = [
+        charts.attainment_heatmap(queries.content_attainment(values, queries.contents(cur, 2016)), "t", theme="projector"),
+        charts.phase_dumbbell(both, "t", "xã", theme="projector"),
+        charts.quarter_trend(series, "t", "xã", reference=queries.block_medians(series), theme="projector"),
+        charts.milestone_timeline(queries.milestones(cur, 2016), "t", date(2016, 6, 1), theme="projector"),
+        charts.grouped_unit_bars(pairs, "t", [("a", "A"), ("b", "B")], theme="projector"),
+        charts.points_breakdown(detail[detail["unit_code"] == "STP_HN"], "t", theme="projector"),
+    ]
+    for fig in figures:
+        assert fig.layout.title.font.size == charts.THEMES["projector"]["title"]
+        assert fig.layout.separators == ",."

@@ -1,0 +1,145 @@
+"""Slides and captions: what a deck contains for a meeting and filters, and what the captions say."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import measures
+from analytics.config import load_campaigns
+from analytics.presentation import captions, slides
+from analytics.presentation.meetings import Meeting, SlideSpec
+from analytics.settings import DATA_DIR
+from analytics.store import Store
+
+MEETINGS = slides.load_all(DATA_DIR / "meetings")
+CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
+
+
+def _frame(rows: list[tuple[str, float | None, bool | None]], unit: str = "xã") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "short_name": [r[0] for r in rows],
+            "value": [r[1] for r in rows],
+            "meets_target": pd.array([r[2] for r in rows], dtype="boolean"),
+            "status": ["missing" if r[1] is None else "ok" for r in rows],
+            "higher_is_better": True,
+        }
+    )
+
+
+def test_caption_names_leader_laggards_missing_and_change() -> None:
+    ranked = _frame([("STP A", 3, True), ("STP B", 2, True), ("THADS C", 1, False), ("THADS D", None, None)])
+    text = captions.indicator_caption(ranked, "xã", change=(22, 46))
+    assert (
+        text == "Dẫn đầu: STP A (3 xã) · Chưa đạt chỉ tiêu (1): THADS C · Chưa báo cáo: THADS D · Toàn cụm: 46 xã (đợt 1: 22 xã, tăng 24)"
+    )
+
+
+def test_caption_without_target_names_the_lowest_worst_first_and_caps_the_list() -> None:
+    ranked = _frame([("A", 9.5, None), ("B", 1, None), ("C", 1, None), ("D", 1, None), ("E", 1, None)], "%")
+    text = captions.indicator_caption(ranked, "%")
+    assert text == "Dẫn đầu: A (9,5%) · Thấp nhất: E, D, C và 1 đơn vị khác (1,0%)"
+
+
+def test_change_of_a_rate_is_in_points_and_never_an_average() -> None:
+    assert captions.change_text(48.3, 92.6, "%") == "Toàn cụm: 92,6% (đợt 1: 48,3%, tăng 44,3 điểm %)"
+    assert captions.change_text(10, 7, "buổi") == "Toàn cụm: 7 buổi (đợt 1: 10 buổi, giảm 3)"
+    frame = pd.DataFrame(
+        {
+            "unit_code": ["a", "b", "a", "b", "a", "b"],
+            "indicator": ["r", "r", "num", "num", "den", "den"],
+            "kind": ["ratio", "ratio", "stock", "stock", "stock", "stock"],
+            "value": [50.0, 100.0, 1.0, 9.0, 2.0, 9.0],
+        }
+    )
+    assert captions.cluster_value(frame, "r", ("num", "den")) == 100.0 * 10 / 11  # not (50 + 100) / 2
+
+
+def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["so-ket-2016"])
+    assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "heatmap", "milestones"]
+    assert [s.number for s in deck.slides] == list(range(1, 10)) and {s.total for s in deck.slides} == {9}
+    assert all(s.is_demo and "Quý 2/2016" in s.as_of for s in deck.slides)
+    enforcement = deck.slides[5]
+    assert "THADS: 01/10/2015–30/06/2016" in enforcement.period
+    ys = {y for trace in enforcement.figure.data for y in (() if trace.y is None else list(trace.y))}
+    assert ys and all(str(y).startswith("THADS ") for y in ys)
+    assert "Toàn cụm" not in enforcement.caption  # phase 1 has nothing earlier to compare with
+    assert "Sơ kết 6 tháng đầu năm: 16/06/2016" in deck.slides[-1].caption
+
+
+def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"])
+    ntm = deck.slides[1]
+    year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
+    p1 = measures.period_values(cur, measures.period_spec(cur, 2016, "P1"))
+    now, before = year.loc[year["indicator"] == "xa_ntm", "value"].sum(), p1.loc[p1["indicator"] == "xa_ntm", "value"].sum()
+    assert f"Toàn cụm: {now:.0f} xã (đợt 1: {before:.0f} xã" in ntm.caption
+    assert "Chưa báo cáo: THADS Thái Bình" in ntm.caption  # the demo's unit without Q4
+    assert "STP Hải Dương" in ntm.caption  # a demo laggard
+
+
+def test_url_filters_override_the_meeting(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
+    assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
+    assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
+    assert all("Khối Sở Tư pháp" in s.period for s in deck.slides)
+    dark = slides.build_deck(cur, MEETINGS["so-ket-2016"], variant="dark")
+    assert dark.variant == "dark" and dark.slides[1].figure.layout.paper_bgcolor == "#111111"
+
+
+def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
+    def dots(frame: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+        return go.Figure(go.Scatter(x=frame["value"], y=frame["short_name"], mode="markers"), layout={"title": {"text": title}})
+
+    slides.register("dots", slides.indicator_chart(dots), needs=("indicator",))
+    try:
+        meeting = Meeting("m", "Họp", 2016, "year", "ALL", 15, "light", (SlideSpec("dots", indicator="dien_hinh"),))
+        deck = slides.build_deck(demo_store.cursor(), meeting)
+        assert deck.slides[0].kind == "dots" and len(deck.slides[0].figure.data[0].y) == 22
+        assert "Dẫn đầu" in deck.slides[0].caption
+    finally:
+        del slides.KINDS["dots"]
+
+
+def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
+    deck = slides.build_deck(empty_store.cursor(), slides.default_meeting(2016, "P1"))
+    assert deck.slides and all(s.as_of == "chưa có số liệu" for s in deck.slides)
+    assert all(not s.is_demo for s in deck.slides)
+
+
+def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    by_kind = {s.kind: s for s in deck.slides}
+    assert [s.kind for s in deck.slides][-5:] == ["phases", "heatmap", "scores", "scores", "milestones"]
+    assert "Đợt 2 so với đợt 1:" in by_kind["phases"].caption
+    assert "đơn vị đạt mọi chỉ tiêu được giao" in by_kind["heatmap"].caption
+    stp, thads = (s for s in deck.slides if s.kind == "scores")
+    assert stp.caption.startswith("Dẫn đầu Khối Sở Tư pháp:") and thads.caption.startswith("Dẫn đầu Khối Cục THADS:")
+    names = [str(y) for trace in stp.figure.data for y in (() if trace.y is None else list(trace.y))]
+    assert names and all(name.startswith("STP ") for name in names)
+    # Without the campaign's rubric the scoring slides are left out rather than drawn empty.
+    assert "scores" not in [s.kind for s in slides.build_deck(cur, MEETINGS["tong-ket-2016"]).slides]
+    trend = Meeting("m", "Họp", 2016, "year", "STP", 15, "light", (SlideSpec("trend", indicator="buoi_pbgdpl"),))
+    only = slides.build_deck(cur, trend).slides[0]
+    assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Dẫn đầu" in only.caption
+
+
+def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
+    import json
+
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
+    assert len(deck.slides) == 14
+    for slide in deck.slides:
+        before = slide.figure.to_json()
+        fitted = slides.fit(slide.figure, 940)
+        assert fitted.layout.height == 940 and fitted.layout.autosize is True and fitted.layout.width is None
+        assert fitted.layout.title.x == 0.015 and fitted.layout.margin.l >= 28
+        assert json.loads(fitted.to_json()) == json.loads(go.Figure(fitted.to_dict()).to_json()), slide.kind
+        assert slide.figure.to_json() == before  # the deck's figure is not touched
+        image = slides.fit(slide.figure, 900, 1920)
+        assert image.layout.width == 1920 and image.layout.autosize is False

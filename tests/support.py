@@ -1,0 +1,166 @@
+"""Helpers shared by the tests: paths, settings for temporary stores, the CLI as a subprocess, quarterly
+files as a focal point sends them, AppTest readers, and a real `streamlit run` server for the browser."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from analytics.settings import DATA_DIR, Settings
+
+TESTS = Path(__file__).resolve().parent
+PROJECT = TESTS.parent
+MINI = TESTS / "data" / "mini"
+UPLOADS = TESTS / "data" / "upload"
+SHIPPED_CAMPAIGN = DATA_DIR / "campaigns" / "2016.toml"
+APP = str(PROJECT / "app.py")
+PAGES = ("overview", "compare", "phases", "rural", "legal_access", "enforcement", "unit_profile", "scoring")
+OWN, OTHER = "STP_QN", "THADS_HN"  # a unit account's own unit, and one it may not touch
+
+CHROMIUM = os.environ.get("THIDUA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
+    return Settings(
+        db_path=tmp_path / "thidua.duckdb",
+        units_file=units or DATA_DIR / "units.csv",
+        campaigns_dir=DATA_DIR / "campaigns",
+        load_demo_when_new=demo,
+    )
+
+
+def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped 2016 campaign with `old` replaced once by `new` (which must be there)."""
+    text = SHIPPED_CAMPAIGN.read_text(encoding="utf-8")
+    assert old in text
+    file = tmp_path / "2016.toml"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return file
+
+
+def run_cli(tmp_path: Path, *args: str, demo: bool = True) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ, THIDUA_DB=str(tmp_path / "cli.duckdb"), THIDUA_DEMO="1" if demo else "0")
+    return subprocess.run([sys.executable, "-m", "analytics", *args], capture_output=True, env=env, cwd=PROJECT, timeout=120)
+
+
+def quarter_file(folder: Path, units: list[str], quarter: int = 2, name: str | None = None) -> Path:
+    """A filled quarterly template holding only `units`' rows, as a focal point would send it."""
+    from analytics.config import load_campaigns
+    from analytics.ingest.templates import template_frame, write_table
+    from analytics.registry import load_units
+    from analytics.settings import DATA_DIR
+
+    frame = template_frame(load_units(DATA_DIR / "units.csv"), load_campaigns(DATA_DIR / "campaigns")[2016], quarter, filled=True)
+    frame = frame[frame["Mã đơn vị"].isin(units)]
+    path = folder / (name or f"q{quarter}_{'_'.join(units)}.csv")
+    write_table(frame, path)
+    return path
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")  # the link opens this page directly
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def array(value: object) -> list:
+    """Plotly sends numeric arrays base64-encoded ({'bdata', 'dtype'})."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)  # type: ignore[call-overload]
+
+
+def bar_units(figure: dict) -> set[str]:
+    return {y for tr in figure["data"] if tr.get("type") in ("bar", "scatter") and tr.get("y") for y in tr["y"] if y}
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("info", "warning", "caption", "markdown", "success", "subheader") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def shown(markdown: str) -> str:
+    """Text as Markdown renders it: messages naming uploaded files are escaped (issue 6)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def button(at: AppTest, key: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.key == key)
+
+
+@dataclass
+class Server:
+    url: str
+    db_path: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 60) -> Server:
+    port = _free_port()
+    db = tmp / "browser.duckdb"
+    env = dict(os.environ, THIDUA_DB=str(db), **(env_extra or {}))
+    log = tmp / "streamlit.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, db, process, log)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not answer in {timeout}s:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
