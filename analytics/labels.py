@@ -64,7 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Số liệu THADS tính theo năm thống kê 01/10–30/9: {coverage}.",
         "Enforcement statistics run October–September: {coverage}.",
     ),
-    # --- upload and history (issue 3) ---
+    # --- upload, templates and history ---
     "page_upload": ("Tải số liệu lên", "Upload data"),
     "up_error": ("Lỗi", "Error"),
     "up_separator": ("phân cách {sep}", "separator {sep}"),
@@ -261,7 +261,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_kind_demo": ("dữ liệu minh họa", "demo data"),
     "up_kind_demo_remove": ("xóa dữ liệu minh họa", "demo removal"),
     "up_status_reverted": ("đã hoàn tác bởi #{by}", "reverted by #{by}"),
-    # --- dashboard pages and scoring (issue 4) ---
+    # --- leaders' pages and scoring ---
     "scoring_flag_item": ("{unit} ({block}, hạng {rank})", "{unit} ({block}, rank {rank})"),
     "page_compare": ("So sánh đơn vị", "Unit comparison"),
     "page_phases": ("Theo đợt", "By phase"),
@@ -445,7 +445,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_grade_note": ("Ghi chú xếp loại", "Grade note"),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
-    # --- meeting-room projection (issue 5) ---
+    # --- meeting-room projection ---
     "page_present": ("Trình chiếu", "Presentation"),
     "present_default_title": ("Trình chiếu kết quả thi đua — {period}", "Emulation results — {period}"),
     "present_as_of": ("Số liệu đến hết {period} · cập nhật {when}", "Data up to {period} · updated {when}"),
@@ -499,7 +499,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caption_flag": ("Đủ điều kiện đề nghị Cờ thi đua: {units}", "Eligible for the emulation flag: {units}"),
     "caption_flag_none": ("Chưa đơn vị nào đủ điều kiện đề nghị Cờ thi đua", "No unit is eligible for the emulation flag yet"),
-    # --- users, audit, backups (issue 6) ---
+    # --- accounts, audit trail, backups ---
     "action_view": ("xem số liệu", "view figures"),
     "action_upload": ("tải lên / xem trước số liệu", "upload / preview figures"),
     "action_revert": ("hoàn tác lần tải lên", "revert an upload"),
@@ -610,9 +610,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "The secretariat must remove the demo data (admin page) before focal points upload real figures.",
     ),
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
-    # --- performance (issue 7) ---
+    # --- national-scale selections ---
     "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
     "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
+    # --- command line ---
+    # --- captions, narrative and KPI texts ---
+    # --- charts, slides and tables ---
+    # --- pages and sidebar ---
 }
 
 
