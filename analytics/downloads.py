@@ -1,60 +1,95 @@
-"""Tables as files a leader can open: CSV (UTF-8 with BOM, so Excel shows Vietnamese) and .xlsx.
+"""Every CSV and .xlsx the product offers — tables, templates, registers, error reports, the audit
+trail, account lists — is written here, so each one is safe the same way.
 
-Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, or a tab / carriage
-return) are prefixed with an apostrophe: unit names and notes come from uploads and must not turn
-into formulas on a secretary's machine. Numbers stay numbers.
+CSV is UTF-8 with a BOM (so Excel shows Vietnamese) and CRLF line ends (so Notepad on Windows does);
+every text cell is quoted, because pandas leaves a lone carriage return unquoted and it would split
+the row. Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP
+"CSV injection"): unit names, communes and notes come from uploads and must not turn into formulas on
+a secretary's machine. Numbers stay numbers.
+
+The long export (`analytics.export`) keeps its own plain format: it is for comparing two stores byte
+for byte, not for people.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from analytics.trust.safety import neutralise_cell
+XLSX = ".xlsx"
+CSV = ".csv"
+SUFFIXES = (CSV, XLSX)
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv"
+
+# What a spreadsheet reads as the start of a formula, full-width forms included.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Spaces and control characters a spreadsheet may skip or drop before it looks for a formula.
+_LEADING_SKIPPABLE = re.compile(r"^[\s\x00-\x1f\x7f\u00a0]+")
 
 
-def neutralise(value: object) -> object:
-    """One rule for every export (analytics.trust.safety, issue 6): also a formula behind spaces or in
-    full-width form."""
-    return neutralise_cell(value)
+def neutralise_cell(value: object) -> object:
+    """A text cell a spreadsheet would evaluate ('=cmd|...', '+1', '@SUM', ' =1') gets a leading apostrophe."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _LEADING_SKIPPABLE.sub("", value).startswith(FORMULA_START)):
+        return "'" + value
+    return value
 
 
-def _excel_text(value: object) -> object:
-    """Control characters cannot be stored in a worksheet (openpyxl raises, which crashed the page
-    showing the table: found by the issue-6 fuzz test); they are dropped from the .xlsx only."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+def _is_text(column: pd.Series) -> bool:
+    return column.dtype == object or pd.api.types.is_string_dtype(column)
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell and header neutralised."""
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and header neutralised; numbers untouched."""
     out = frame.copy()
-    out.columns = [str(neutralise(str(c))) for c in out.columns]
+    out.columns = [str(neutralise_cell(str(c))) for c in out.columns]
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+        if _is_text(out[column]):
+            out[column] = out[column].map(neutralise_cell)
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    # Every text cell quoted: pandas leaves a lone CR unquoted, which would split the row (issue 6).
-    return safe_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+def _worksheet_text(value: object) -> object:
+    """Control characters cannot be stored in a worksheet (openpyxl raises): dropped from the .xlsx only."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
-    buffer = io.BytesIO()
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return neutralise_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
     # Drop what a worksheet cannot hold first, so what remains is what gets neutralised.
     cleaned = frame.copy()
-    cleaned.columns = [_excel_text(str(c)) for c in cleaned.columns]
+    cleaned.columns = [_worksheet_text(str(c)) for c in cleaned.columns]
     for column in cleaned.columns:
-        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
-            cleaned[column] = cleaned[column].map(_excel_text)
-    safe = safe_frame(cleaned)
+        if _is_text(cleaned[column]):
+            cleaned[column] = cleaned[column].map(_worksheet_text)
+    safe = neutralise_frame(cleaned)
     for column in safe.columns:  # Excel cannot store time-zone-aware datetimes
         if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
             safe[column] = safe[column].dt.tz_localize(None)
+    buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe.to_excel(writer, index=False, sheet_name=sheet[:31])
     return buffer.getvalue()
+
+
+def file_bytes(frame: pd.DataFrame, suffix: str, sheet: str = "Bang") -> bytes:
+    """The file for a name ending in `suffix` (.csv or .xlsx); anything else is a ValueError."""
+    suffix = suffix.lower()
+    if suffix == XLSX:
+        return xlsx_bytes(frame, sheet)
+    if suffix == CSV:
+        return csv_bytes(frame)
+    raise ValueError(suffix)
+
+
+def write_file(frame: pd.DataFrame, path: Path, sheet: str = "Bang") -> None:
+    """Write `frame` as the file `path` names: .xlsx, or .csv (any other suffix is a ValueError)."""
+    path.write_bytes(file_bytes(frame, path.suffix, sheet))

@@ -272,12 +272,12 @@ def test_dashboard_downloads_take_any_text(text: str) -> None:
 
     from openpyxl import load_workbook
 
-    from analytics.downloads import to_csv_bytes, to_xlsx_bytes
+    from analytics.downloads import csv_bytes, xlsx_bytes
 
     frame = pd.DataFrame({"Xã": [text], "Số": [2.5]})
-    rows = list(csv_module.reader(io.StringIO(to_csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    rows = list(csv_module.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"), newline="")))
     assert len(rows) == 2 and not FORMULA.match(rows[1][0]) and rows[1][1] == "2.5"
-    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(frame))).active
     cell = sheet.cell(2, 1).value
     assert sheet.cell(2, 2).value == 2.5
     assert cell is None or not FORMULA.match(str(cell)) or str(cell).startswith("'")
