@@ -5,7 +5,7 @@
     python bench/run.py --skip-browser  # server, floors and ingest only
     python bench/run.py --reuse --browser-from-last-run  # server and ingest again, browser figures of the last run
 
-Prints a Markdown table (the README's "Hiệu năng / Performance" section is a copy of it) and
+Prints a Markdown table (docs/performance.md holds a copy of it) and
 writes bench/results/latest.json plus a time-stamped copy. Floors are measured in the same run,
 so the ratios survive a slow or busy machine.
 """
