@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analytics.labels import t
+
 KINDS = ("flow", "stock", "ratio")
 BLOCK_SCOPES = ("ALL", "STP", "THADS")
 
@@ -29,7 +31,7 @@ class ConfigError(ValueError):
 
     def __init__(self, file: Path | str, key: str, problem: str) -> None:
         self.file, self.key, self.problem = str(file), key, problem
-        super().__init__(f"Tệp cấu hình {file}: khóa “{key}” — {problem}")
+        super().__init__(t("cfg_error", file=file, setting=key, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class Campaign:
                     return phase.quarters
         if period in ("Q1", "Q2", "Q3", "Q4"):
             return (int(period[1]),)
-        raise ValueError(f"Kỳ không hợp lệ: {period}")
+        raise ValueError(t("cfg_bad_period", period=period))
 
 
 class _Reader:
@@ -137,22 +139,22 @@ class _Reader:
     def get(self, name: str, kind: type | tuple[type, ...], default: Any = ..., choices: tuple = ()) -> Any:
         if name not in self.table:
             if default is ...:
-                raise ConfigError(self.file, self._key(name), "thiếu (bắt buộc)")
+                raise ConfigError(self.file, self._key(name), t("cfg_missing"))
             return default
         value = self.table[name]
         if isinstance(value, bool) and kind in (int, float, (int, float)):
-            raise ConfigError(self.file, self._key(name), f"phải là số, không phải {value!r}")
+            raise ConfigError(self.file, self._key(name), t("cfg_not_number", value=value))
         if not isinstance(value, kind):
             names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise ConfigError(self.file, self._key(name), f"phải có kiểu {names}, đang là {value!r}")
+            raise ConfigError(self.file, self._key(name), t("cfg_wrong_type", kind=names, value=value))
         if choices and value not in choices:
-            raise ConfigError(self.file, self._key(name), f"phải là một trong {', '.join(choices)}; đang là {value!r}")
+            raise ConfigError(self.file, self._key(name), t("cfg_not_choice", choices=", ".join(choices), value=value))
         return value
 
     def tables(self, name: str) -> list[_Reader]:
         items = self.table.get(name, [])
         if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
-            raise ConfigError(self.file, self._key(name), "phải là danh sách bảng [[...]]")
+            raise ConfigError(self.file, self._key(name), t("cfg_not_tables"))
         return [_Reader(self.file, item, f"{self._key(name)}[{i + 1}]") for i, item in enumerate(items)]
 
 
@@ -161,9 +163,9 @@ def read_toml(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(file, "(cú pháp)", f"không đọc được TOML: {exc}") from exc
+        raise ConfigError(file, t("cfg_key_syntax"), t("cfg_bad_toml", error=exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(file, "(mã hóa)", "tệp phải lưu bằng UTF-8") from exc
+        raise ConfigError(file, t("cfg_key_encoding"), t("cfg_not_utf8")) from exc
 
 
 def load_campaign(file: Path) -> Campaign:
@@ -172,7 +174,7 @@ def load_campaign(file: Path) -> Campaign:
     root = _Reader(file, raw, "")
     year = root.get("year", int)
     if str(year) != file.stem:
-        raise ConfigError(file, "year", f"năm {year} không khớp tên tệp {file.name}")
+        raise ConfigError(file, "year", t("cfg_year_file", year=year, name=file.name))
 
     signing = _Reader(file, raw.get("signing", {}), "signing")
     phases = tuple(
@@ -197,7 +199,7 @@ def load_campaign(file: Path) -> Campaign:
     codes = {i.code for i in indicators}
     for i, tg in enumerate(targets):
         if tg.indicator not in codes:
-            raise ConfigError(file, f"targets[{i + 1}].indicator", f"chỉ tiêu “{tg.indicator}” không có trong danh mục")
+            raise ConfigError(file, f"targets[{i + 1}].indicator", t("cfg_unknown_indicator", code=tg.indicator))
     known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets", "scoring"}
     rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
     return Campaign(
@@ -234,9 +236,9 @@ def _indicator(r: _Reader) -> Indicator:
         higher_is_better=r.get("higher_is_better", bool, True),
     )
     if not ind.code.isascii() or not ind.code.replace("_", "").isalnum() or not ind.code[0].isalpha():
-        raise ConfigError(r.file, r._key("code"), f"mã “{ind.code}” chỉ được gồm chữ không dấu, số và _")
+        raise ConfigError(r.file, r._key("code"), t("cfg_bad_code", code=ind.code))
     if kind == "ratio" and not (ind.numerator and ind.denominator):
-        raise ConfigError(r.file, r._key("numerator"), "chỉ tiêu tỷ lệ cần cả numerator và denominator")
+        raise ConfigError(r.file, r._key("numerator"), t("cfg_ratio_parts"))
     return ind
 
 
@@ -251,9 +253,9 @@ def _target(r: _Reader) -> Target:
         illustrative=r.get("illustrative", bool, False),
     )
     if tg.min is None and tg.max is None:
-        raise ConfigError(r.file, r._key("min"), "chỉ tiêu cần min hoặc max")
+        raise ConfigError(r.file, r._key("min"), t("cfg_target_bounds"))
     if tg.min is not None and tg.max is not None and tg.min > tg.max:
-        raise ConfigError(r.file, r._key("max"), f"max ({tg.max}) nhỏ hơn min ({tg.min})")
+        raise ConfigError(r.file, r._key("max"), t("cfg_max_below_min", max=tg.max, min=tg.min))
     return tg
 
 
@@ -262,10 +264,10 @@ def _check_phases(file: Path, year: int, phases: tuple[Phase, ...]) -> None:
     for i, ph in enumerate(phases):
         key = f"phases[{i + 1}]"
         if ph.start > ph.end or ph.start.year != year or ph.end.year != year:
-            raise ConfigError(file, f"{key}.start", f"đợt phải nằm trong năm {year} và bắt đầu trước khi kết thúc")
+            raise ConfigError(file, f"{key}.start", t("cfg_phase_dates", year=year))
         bad = [q for q in ph.quarters if q not in (1, 2, 3, 4) or q in seen]
         if bad or not ph.quarters:
-            raise ConfigError(file, f"{key}.quarters", f"quý không hợp lệ hoặc trùng đợt khác: {bad or '[]'}")
+            raise ConfigError(file, f"{key}.quarters", t("cfg_phase_quarters", quarters=bad or "[]"))
         seen.update(ph.quarters)
 
 
@@ -275,9 +277,9 @@ def _check_catalogue(file: Path, contents: tuple[Content, ...], indicators: tupl
     for i, ind in enumerate(indicators):
         key = f"indicators[{i + 1}]"
         if ind.code in by_code:
-            raise ConfigError(file, f"{key}.code", f"mã “{ind.code}” bị trùng")
+            raise ConfigError(file, f"{key}.code", t("cfg_duplicate_code", code=ind.code))
         if ind.content not in content_codes:
-            raise ConfigError(file, f"{key}.content", f"nội dung “{ind.content}” không có trong [[contents]]")
+            raise ConfigError(file, f"{key}.content", t("cfg_unknown_content", content=ind.content))
         by_code[ind.code] = ind
     for i, ind in enumerate(indicators):
         for part in ("numerator", "denominator"):
@@ -286,9 +288,9 @@ def _check_catalogue(file: Path, contents: tuple[Content, ...], indicators: tupl
                 continue
             other = by_code.get(ref)
             if other is None or other.kind == "ratio":
-                raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” phải là chỉ tiêu số đếm có trong danh mục")
+                raise ConfigError(file, f"indicators[{i + 1}].{part}", t("cfg_part_not_count", code=ref))
             if not in_scope(other.block, ind.block):
-                raise ConfigError(file, f"indicators[{i + 1}].{part}", f"“{ref}” không áp dụng cho khối {ind.block}")
+                raise ConfigError(file, f"indicators[{i + 1}].{part}", t("cfg_part_block", code=ref, block=ind.block))
 
 
 def load_campaigns(directory: Path) -> dict[int, Campaign]:
@@ -300,7 +302,7 @@ def load_campaigns(directory: Path) -> dict[int, Campaign]:
     return campaigns
 
 
-# --- scoring rubric (issue 4) -------------------------------------------------------------------
+# --- scoring rubric -----------------------------------------------------------------------------
 SCORING_METHODS = ("target", "linear", "steps")
 ADJUSTMENT_KINDS = ("bonus", "penalty")
 ADJUSTMENT_OPS = (">=", ">", "<=", "<", "missing", "incomplete")
@@ -377,7 +379,7 @@ class Rubric:
 
 def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tuple[Indicator, ...]) -> Rubric:
     if not isinstance(raw, dict):
-        raise ConfigError(file, "scoring", "phải là bảng [scoring]")
+        raise ConfigError(file, "scoring", t("cfg_scoring_table"))
     root = _Reader(file, raw, "scoring")
     by_code = {i.code: i for i in indicators}
     content_codes = {c.code for c in contents}
@@ -386,9 +388,9 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
         code = r.get("indicator", str)
         ind = by_code.get(code)
         if ind is None:
-            raise ConfigError(file, r._key("indicator"), f"chỉ tiêu “{code}” không có trong danh mục")
+            raise ConfigError(file, r._key("indicator"), t("cfg_unknown_indicator", code=code))
         if not in_scope(ind.block, block):
-            raise ConfigError(file, r._key("indicator"), f"“{code}” chỉ áp dụng cho khối {ind.block}, tiêu chí lại cho khối {block}")
+            raise ConfigError(file, r._key("indicator"), t("cfg_criterion_block", code=code, block=ind.block, criterion_block=block))
         return code
 
     criteria: list[Criterion] = []
@@ -408,28 +410,26 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
             steps=_steps(r),
         )
         if crit.content not in content_codes:
-            raise ConfigError(file, r._key("content"), f"nội dung “{crit.content}” không có trong [[contents]]")
+            raise ConfigError(file, r._key("content"), t("cfg_unknown_content", content=crit.content))
         if crit.max_points <= 0:
-            raise ConfigError(file, r._key("max_points"), "điểm tối đa phải lớn hơn 0")
+            raise ConfigError(file, r._key("max_points"), t("cfg_max_points_positive"))
         if method == "linear" and (crit.zero_at is None or crit.full_at is None or crit.zero_at == crit.full_at):
-            raise ConfigError(file, r._key("full_at"), "cách tính linear cần zero_at và full_at khác nhau")
+            raise ConfigError(file, r._key("full_at"), t("cfg_linear_bounds"))
         if method == "steps" and not crit.steps:
-            raise ConfigError(file, r._key("steps"), "cách tính steps cần danh sách [[ngưỡng, điểm], ...]")
+            raise ConfigError(file, r._key("steps"), t("cfg_steps_missing"))
         if any(p > crit.max_points or p < 0 for _, p in crit.steps):
-            raise ConfigError(file, r._key("steps"), f"điểm của mỗi bậc phải từ 0 đến {crit.max_points:g}")
+            raise ConfigError(file, r._key("steps"), t("cfg_step_points", max=crit.max_points))
         if any(c.code == crit.code for c in criteria):
-            raise ConfigError(file, r._key("code"), f"mã tiêu chí “{crit.code}” bị trùng")
+            raise ConfigError(file, r._key("code"), t("cfg_duplicate_criterion", code=crit.code))
         criteria.append(crit)
     if not criteria:
-        raise ConfigError(file, "scoring.criteria", "cần ít nhất một tiêu chí [[scoring.criteria]]")
+        raise ConfigError(file, "scoring.criteria", t("cfg_no_criteria"))
 
     max_points = float(root.get("max_points", (int, float)))
     for block in ("STP", "THADS"):
         total = sum(c.max_points for c in criteria if c.applies_to(block))
         if abs(total - max_points) > 1e-9:
-            raise ConfigError(
-                file, "scoring.max_points", f"tổng điểm tối đa các tiêu chí của khối {block} là {total:g}, khác {max_points:g}"
-            )
+            raise ConfigError(file, "scoring.max_points", t("cfg_block_max_points", block=block, total=total, max_points=max_points))
 
     adjustments: list[Adjustment] = []
     for r in root.tables("adjustments"):
@@ -445,9 +445,9 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
             block=block,
         )
         if adj.points <= 0:
-            raise ConfigError(file, r._key("points"), "ghi số điểm dương; kind = penalty sẽ trừ")
+            raise ConfigError(file, r._key("points"), t("cfg_points_positive"))
         if adj.op not in ("missing", "incomplete") and adj.threshold is None:
-            raise ConfigError(file, r._key("threshold"), f"phép so sánh {adj.op} cần threshold")
+            raise ConfigError(file, r._key("threshold"), t("cfg_threshold_needed", op=adj.op))
         adjustments.append(adj)
 
     grades: list[Grade] = []
@@ -456,25 +456,25 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
             r.get("code", str), r.get("label", str), float(r.get("min_points", (int, float))), tuple(r.get("require_targets", list, []))
         )
         if not 0 <= grade.min_points <= max_points:
-            raise ConfigError(file, r._key("min_points"), f"phải từ 0 đến {max_points:g}")
+            raise ConfigError(file, r._key("min_points"), t("cfg_points_range", max=max_points))
         for code in grade.require_targets:
             if code not in by_code:
-                raise ConfigError(file, r._key("require_targets"), f"chỉ tiêu “{code}” không có trong danh mục")
+                raise ConfigError(file, r._key("require_targets"), t("cfg_unknown_indicator", code=code))
         grades.append(grade)
     if not grades:
-        raise ConfigError(file, "scoring.grades", "cần ít nhất một xếp loại [[scoring.grades]]")
+        raise ConfigError(file, "scoring.grades", t("cfg_no_grades"))
     if min(g.min_points for g in grades) > 0:
-        raise ConfigError(file, "scoring.grades", "cần một xếp loại có min_points = 0 để mọi đơn vị đều được xếp loại")
+        raise ConfigError(file, "scoring.grades", t("cfg_grade_zero"))
 
     flag_raw = _Reader(file, raw.get("flag", {}), "scoring.flag")
     flag = FlagRule(tuple(flag_raw.get("grades", list)), int(flag_raw.get("max_rank", int)), flag_raw.get("require_complete", bool, True))
     for code in flag.grades:
         if code not in {g.code for g in grades}:
-            raise ConfigError(file, "scoring.flag.grades", f"xếp loại “{code}” không có trong [[scoring.grades]]")
+            raise ConfigError(file, "scoring.flag.grades", t("cfg_unknown_grade", code=code))
     tie_break = tuple(root.get("tie_break", list, []))
     for code in tie_break:
         if code not in {c.code for c in criteria}:
-            raise ConfigError(file, "scoring.tie_break", f"tiêu chí “{code}” không có trong [[scoring.criteria]]")
+            raise ConfigError(file, "scoring.tie_break", t("cfg_unknown_criterion", code=code))
     return Rubric(
         max_points=max_points,
         criteria=tuple(criteria),
@@ -497,6 +497,6 @@ def _steps(r: _Reader) -> tuple[tuple[float, float], ...]:
     out = []
     for i, step in enumerate(raw):
         if not (isinstance(step, list) and len(step) == 2 and all(isinstance(x, int | float) and not isinstance(x, bool) for x in step)):
-            raise ConfigError(r.file, f"{r._key('steps')}[{i + 1}]", f"mỗi bậc là [ngưỡng, điểm], đang là {step!r}")
+            raise ConfigError(r.file, f"{r._key('steps')}[{i + 1}]", t("cfg_bad_step", step=step))
         out.append((float(step[0]), float(step[1])))
     return tuple(sorted(out))

@@ -14,9 +14,12 @@ import pandas as pd
 from analytics.communes import replace_register
 from analytics.config import Campaign
 from analytics.history import apply_values, record_upload
+from analytics.labels import t
 from analytics.registry import Unit
 from analytics.store import Cursor, Store
 
+# Place names in this module match or imitate what the registry and the commune registers hold:
+# data, not program text, so they stay out of labels.
 # Rough relative sizes (demo only): Hà Nội is far larger than the rest.
 _SIZE = {"Hà Nội": 4.0, "Hải Phòng": 1.8, "Quảng Ninh": 1.3, "Hải Dương": 1.2, "Thái Bình": 1.2, "Nam Định": 1.2}
 _COMMUNES = {
@@ -112,18 +115,18 @@ def generate_communes(facts: pd.DataFrame, units: list[Unit], year: int) -> pd.D
         rng = np.random.default_rng(zlib.crc32(f"communes:{year}:{code}".encode()))
         names = list(rng.permutation(_COMMUNE_NAMES))
         district = f"Huyện {_DISTRICT_NAMES[int(rng.integers(len(_DISTRICT_NAMES)))]}"
-        unit = by_code[code]
+        note = t("note_demo_commune", unit=by_code[code].short_name)
         ntm = int(latest.get((code, "xa_ntm"), 0))
         registered = int(latest.get((code, "xa_xnpl_dang_ky"), 0))
         achieved = int(latest.get((code, "xa_xnpl_dat"), 0))
         for i in range(ntm):
             status = "achieved" if i == 0 and rng.random() < 0.4 else "in_progress"
-            rows.append((code, year, "ntm", f"Xã {names.pop()}", district, status, None, f"Minh họa — {unit.short_name}"))
+            rows.append((code, year, "ntm", f"Xã {names.pop()}", district, status, None, note))
         for i in range(registered):
             done = i < achieved
             achieved_on = pd.Timestamp(year, int(rng.integers(3, 12)), 15) if done else None
             status = "achieved" if done else ("in_progress" if i % 2 else "registered")
-            rows.append((code, year, "xnpl", f"Xã {names.pop()}", district, status, achieved_on, f"Minh họa — {unit.short_name}"))
+            rows.append((code, year, "xnpl", f"Xã {names.pop()}", district, status, achieved_on, note))
     columns = ["unit_code", "year", "program", "commune", "district", "status", "achieved_on", "note"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -137,9 +140,7 @@ def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int
         Store.set_meta(cur, "demo_seeded", "1")
         if frame.empty:
             return None
-        upload_id = record_upload(
-            cur, kind="demo", created_by="demo", n_rows=len(frame), is_demo=True, note="Dữ liệu minh họa do chương trình tạo"
-        )
+        upload_id = record_upload(cur, kind="demo", created_by="demo", n_rows=len(frame), is_demo=True, note=t("note_demo"))
         apply_values(cur, upload_id, frame, is_demo=True)
         for year in campaigns:
             communes = generate_communes(frame, units, year)
@@ -161,7 +162,7 @@ def remove_in(cur: Cursor, removed_by: str) -> int:
     communes = int(cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchall()[0][0])
     if count == 0 and communes == 0:
         return 0
-    upload_id = record_upload(cur, kind="demo_remove", created_by=removed_by, note="Xóa dữ liệu minh họa")
+    upload_id = record_upload(cur, kind="demo_remove", created_by=removed_by, note=t("note_demo_remove"))
     cur.execute(
         "INSERT INTO fact_history SELECT ?, unit_code, year, quarter, indicator, value, NULL, upload_id FROM facts WHERE is_demo",
         [upload_id],

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from analytics.labels import t
 from analytics.store import Cursor
 from analytics.trust import audit
 
@@ -57,7 +58,7 @@ def record_upload(
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         [upload_id, kind, datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
-    # Every change to values passes here, so every upload, revert and demo change is audited (issue 6).
+    # Every change to values passes here, so auditing here covers every upload, revert and demo change.
     detail = {"kind": kind, "reverts": reverts, "note": note}
     audit.record(cur, created_by, audit.UPLOAD_ACTIONS.get(kind, kind), file_name, detail, upload_id)
     return upload_id
@@ -117,7 +118,7 @@ def apply_values(cur: Cursor, upload_id: int, values: pd.DataFrame, *, is_demo: 
     return Applied(upload_id, new, changed, unchanged)
 
 
-# --- listing and revert (issue 3) ---
+# --- listing and revert ---
 
 REVERTIBLE = ("results", "communes", "revert", "demo_remove")
 
@@ -195,7 +196,7 @@ def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
     if blockers:
         raise RevertError("revert_later", id=upload_id, later=", ".join(f"#{b}" for b in blockers))
 
-    new_id = record_upload(cur, kind="revert", created_by=by, reverts=upload_id, note=f"Hoàn tác #{upload_id}")
+    new_id = record_upload(cur, kind="revert", created_by=by, reverts=upload_id, note=t("note_revert", id=upload_id))
     before = cur.execute(
         """
         SELECT h.unit_code, h.year, h.quarter, h.indicator, h.old_value AS value, coalesce(o.is_demo, false) AS was_demo

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.config import ConfigError
+from analytics.labels import t
 
 COLUMNS = ["code", "name", "short_name", "province", "province_kind", "block", "valid_from", "valid_to", "successor", "note"]
 BLOCK_CODES = ("STP", "THADS")
@@ -37,32 +38,32 @@ def load_units(file: Path) -> list[Unit]:
     frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in COLUMNS[:7] if c not in frame.columns]
     if missing:
-        raise ConfigError(file, ", ".join(missing), "thiếu cột bắt buộc trong danh sách đơn vị")
+        raise ConfigError(file, ", ".join(missing), t("reg_missing_columns"))
     units: list[Unit] = []
     seen: set[str] = set()
     for idx, row in frame.iterrows():
         excel_row = int(idx) + 2  # header is row 1
 
         def where(col: str, excel_row: int = excel_row) -> str:
-            return f"dòng {excel_row}, cột {col}"
+            return t("reg_where", row=excel_row, column=col)
 
         text = {c: unicodedata.normalize("NFC", str(row.get(c, "")).strip()) for c in COLUMNS}
         if not text["code"] or not text["code"].isascii():
-            raise ConfigError(file, where("code"), "mã đơn vị phải là chữ không dấu và không được trống")
+            raise ConfigError(file, where("code"), t("reg_bad_code"))
         if text["code"] in seen:
-            raise ConfigError(file, where("code"), f"mã “{text['code']}” bị trùng")
+            raise ConfigError(file, where("code"), t("cfg_duplicate_code", code=text["code"]))
         if text["block"] not in BLOCK_CODES:
-            raise ConfigError(file, where("block"), f"khối phải là STP hoặc THADS, đang là “{text['block']}”")
+            raise ConfigError(file, where("block"), t("reg_bad_block", block=text["block"]))
         for col in ("name", "short_name", "province"):
             if not text[col]:
-                raise ConfigError(file, where(col), "không được để trống")
+                raise ConfigError(file, where(col), t("reg_blank"))
         try:
             valid_from = int(text["valid_from"])
             valid_to = int(text["valid_to"]) if text["valid_to"] else None
         except ValueError as exc:
-            raise ConfigError(file, where("valid_from/valid_to"), "năm phải là số nguyên") from exc
+            raise ConfigError(file, where("valid_from/valid_to"), t("reg_bad_year")) from exc
         if valid_to is not None and valid_to < valid_from:
-            raise ConfigError(file, where("valid_to"), "năm kết thúc trước năm bắt đầu")
+            raise ConfigError(file, where("valid_to"), t("reg_years_reversed"))
         seen.add(text["code"])
         units.append(
             Unit(
@@ -80,5 +81,5 @@ def load_units(file: Path) -> list[Unit]:
         )
     for unit in units:
         if unit.successor and unit.successor not in seen:
-            raise ConfigError(file, f"đơn vị {unit.code}, cột successor", f"đơn vị kế thừa “{unit.successor}” không có trong danh sách")
+            raise ConfigError(file, t("reg_where_successor", unit=unit.code), t("reg_unknown_successor", successor=unit.successor))
     return units

@@ -33,7 +33,7 @@ from analytics.bootstrap import open_store
 from analytics.communes import replace_register
 from analytics.config import Campaign, load_campaigns
 from analytics.history import apply_values, record_upload
-from analytics.labels import fmt_number
+from analytics.labels import fmt_number, t
 from analytics.registry import COLUMNS, Unit, load_units
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Cursor, Store
@@ -90,6 +90,7 @@ def settings_for(folder: Path) -> Settings:
 
 def synthetic_units(count: int) -> list[Unit]:
     """The shipped registry first, then made-up provincial and district units, alternating blocks."""
+    # Names and province kinds imitate what the secretariat writes in units.csv: data, not program text.
     shipped = [u for u in load_units(DATA_DIR / "units.csv")]
     units = shipped[:count]
     for i in range(len(units), count):
@@ -99,7 +100,7 @@ def synthetic_units(count: int) -> list[Unit]:
         code = f"{'STP' if stp else 'THADS'}_M{n:04d}"
         name = f"{'Phòng Tư pháp' if stp else 'Chi cục THADS'} mẫu số {n:04d}, {province}"
         short = f"{'PTP' if stp else 'CC THADS'} {n:04d}"
-        units.append(Unit(code, name, short, province, "tỉnh", "STP" if stp else "THADS", BASE_YEAR, None, None, "Đơn vị mẫu hiệu năng"))
+        units.append(Unit(code, name, short, province, "tỉnh", "STP" if stp else "THADS", BASE_YEAR, None, None, t("note_scale_unit")))
     return units
 
 
@@ -142,9 +143,11 @@ def write_campaigns(years: list[int], extra: list[str], folder: Path) -> None:
     blocks = []
     for k, code in enumerate(extra):
         kind = "flow" if k % 2 == 0 else "stock"
+        label, label_en = t("scale_indicator", number=k + 1), t("scale_indicator", "en", number=k + 1)
+        # "việc" (cases) is a unit of measure as the shipped catalogue writes it: catalogue data, not program text.
         blocks.append(
-            f'\n[[indicators]]\ncode = "{code}"\nlabel = "Chỉ tiêu mẫu hiệu năng {k + 1:02d}"\n'
-            f'label_en = "Synthetic indicator {k + 1:02d}"\nunit = "việc"\nblock = "ALL"\nkind = "{kind}"\ncontent = "ND9"\n'
+            f'\n[[indicators]]\ncode = "{code}"\nlabel = "{label}"\n'
+            f'label_en = "{label_en}"\nunit = "việc"\nblock = "ALL"\nkind = "{kind}"\ncontent = "ND9"\n'
         )
     for year in years:
         dated = re.sub(rf"\b{BASE_YEAR}\b", str(year), text)
@@ -185,6 +188,7 @@ def generate_communes(units: list[Unit], years: list[int], count: int, seed: int
     status = _STATUSES[rng.integers(0, 3, size=count)]
     year = np.array(years)[rng.integers(0, len(years), size=count)]
     achieved_on = pd.to_datetime(pd.Series(year.astype(str)) + "-06-30")
+    # Commune and district names imitate what registers hold: data, not program text.
     return pd.DataFrame(
         {
             "unit_code": np.array([u.code for u in units])[unit_idx],
@@ -194,7 +198,7 @@ def generate_communes(units: list[Unit], years: list[int], count: int, seed: int
             "district": [f"Huyện mẫu {i % 97 + 1:02d}" for i in n],
             "status": status,
             "achieved_on": achieved_on.where(status == "achieved").dt.date,
-            "note": "Mẫu hiệu năng",
+            "note": t("note_scale_commune"),
         }
     )
 
@@ -204,7 +208,7 @@ def build(folder: Path, spec: ScaleSpec, *, replace: bool = False) -> ScaleStore
     settings = settings_for(folder)
     if settings.db_path.exists():
         if not replace:
-            raise FileExistsError(f"{settings.db_path} đã tồn tại (dùng --replace để tạo lại)")
+            raise FileExistsError(t("scale_exists", path=settings.db_path))
         settings.db_path.unlink()
         settings.db_path.with_suffix(".duckdb.wal").unlink(missing_ok=True)
     if settings.campaigns_dir.exists():
@@ -233,7 +237,7 @@ def build(folder: Path, spec: ScaleSpec, *, replace: bool = False) -> ScaleStore
                 created_by="scale",
                 n_rows=len(values),
                 is_demo=True,
-                note=f"Dữ liệu mẫu hiệu năng: {spec.units} đơn vị × {spec.years} năm",
+                note=t("note_scale", units=spec.units, years=spec.years),
             )
             apply_values(cur, upload_id, values, is_demo=True)
             if not registers.empty:
@@ -261,7 +265,7 @@ def cli_build(args: argparse.Namespace, settings: Settings | None = None) -> int
     overrides = {k: getattr(args, k) for k in ("units", "years", "indicators", "communes") if getattr(args, k) is not None}
     spec = dataclasses.replace(spec, **overrides)
     if spec.units < 1 or spec.years < 1:
-        print("Số đơn vị và số năm phải ít nhất là 1.", file=sys.stderr)
+        print(t("scale_at_least_one"), file=sys.stderr)
         return 2
     started = time.perf_counter()
     try:
@@ -270,7 +274,15 @@ def cli_build(args: argparse.Namespace, settings: Settings | None = None) -> int
         print(str(exc), file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - started
-    print(f"Đã tạo {fmt_number(built.facts)} giá trị, {fmt_number(built.communes)} xã trong {fmt_number(elapsed, 1)} s tại {built.folder}")
-    print("Mở dashboard trên kho này:")
+    print(
+        t(
+            "scale_built",
+            values=fmt_number(built.facts),
+            communes=fmt_number(built.communes),
+            seconds=fmt_number(elapsed, 1),
+            folder=built.folder,
+        )
+    )
+    print(t("scale_open"))
     print(" ".join(f"{k}={v}" for k, v in built.env().items()) + " python -m streamlit run app.py")
     return 0

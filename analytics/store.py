@@ -17,6 +17,8 @@ from typing import TypeVar
 
 import duckdb
 
+from analytics.labels import t
+
 T = TypeVar("T")
 Cursor = duckdb.DuckDBPyConnection
 
@@ -119,8 +121,5 @@ def _connect(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() >= deadline:
-                raise StoreBusyError(
-                    f"Kho dữ liệu {path} đang được một tiến trình khác (thường là dashboard đang chạy) mở để ghi. "
-                    "Hãy dùng trang Tải lên của dashboard, hoặc dừng dashboard rồi chạy lại lệnh."
-                ) from exc
+                raise StoreBusyError(t("store_busy", path=path)) from exc
             time.sleep(0.2)

@@ -43,6 +43,8 @@ class Matcher:
         return None
 
 
+# The alias tables hold what people write in their files (input vocabulary, matched, never shown),
+# so they live here with the matching rather than in labels.
 IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
     "unit_code": ("Mã đơn vị", "unit_code", "Mã ĐV", "code", "unit code"),
     "unit_name": ("Tên đơn vị", "unit_name", "Đơn vị", "unit", "name"),
@@ -80,6 +82,3 @@ def looks_like_header(row: Sequence[object]) -> bool:
         REGISTER_MATCHER.find(c) for c in row if isinstance(c, str) and c
     }
     return bool(found & {"unit_code", "unit_name"}) and bool(found & {"year", "commune"})
-
-
-# ---------------------------------------------------------------- problems and results

@@ -9,14 +9,14 @@ import pandas as pd
 
 from analytics import demo
 from analytics.config import Campaign
-from analytics.labels import TEMPLATE_IDENTITY, indicator_header
+from analytics.labels import TEMPLATE_IDENTITY, indicator_header, t
 from analytics.registry import Unit
 
 
 def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, filled: bool = False) -> pd.DataFrame:
     """Identity columns filled, indicator columns empty (or demo values when `filled`)."""
     if quarter not in (1, 2, 3, 4):
-        raise ValueError("Quý phải là 1, 2, 3 hoặc 4")
+        raise ValueError(t("up_bad_quarter").capitalize())
     active = [u for u in units if u.active_in(campaign.year)]
     inputs = campaign.input_indicators()
     frame = pd.DataFrame(

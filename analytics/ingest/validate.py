@@ -139,6 +139,7 @@ class IndicatorRow:
     @property
     def whole_numbers(self) -> bool:
         """Counts are whole numbers; money (triệu đồng) and percentages may have decimals."""
+        # "đồng" matches the catalogue's money units as the campaign files write them: input, not output.
         return "đồng" not in self.unit and self.unit != "%"
 
 
@@ -250,6 +251,7 @@ def _int_cell(cell: Cell) -> int | None:
 
 def _quarter_cell(cell: Cell) -> int | None:
     if isinstance(cell, str):
+        # "quý"/"quy" is how people write a quarter in their files: input vocabulary, not output.
         m = re.fullmatch(r"(?:q|quy|quý|quarter)?\s*([1-4])(?:\.0+)?", norm(cell))
         if m is None:
             m = re.fullmatch(r"(?:q|quy|quarter)?\s*([1-4])(?:\.0+)?", fold(cell))
@@ -677,7 +679,7 @@ def _merge_batch(files: list[FileResult]) -> list[Problem]:
     return problems
 
 
-# ---------------------------------------------------------------- preview and commit
+# ---------------------------------------------------------------- describing what was read
 
 
 def describe(f: FileResult, lang: str = "vi") -> str:

@@ -17,7 +17,7 @@ from analytics.labels import TEXT, t
 from analytics.store import Cursor
 from analytics.trust.safety import neutralise_frame
 
-# What `record_upload` writes for each kind of upload (issue 3 adds 'results' files and 'revert').
+# The audit action `record_upload` writes for each kind of upload, so the trail names what happened.
 UPLOAD_ACTIONS = {
     "results": "upload",
     "communes": "upload_communes",
@@ -70,14 +70,14 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """The trail with Vietnamese headers and action names, user text kept as plain values."""
     return pd.DataFrame(
         {
-            "Mã": frame["id"],
-            "Thời điểm": frame["happened_at"].map(fmt_seconds),
-            "Người thực hiện": frame["actor"],
-            "Thao tác": frame["action"].map(action_label),
-            "Đối tượng": frame["target"].fillna(""),
-            "Chi tiết": frame["detail"].fillna(""),
-            "Lần tải lên": frame["upload_id"].astype("Int64"),
-            "Số giá trị": frame["n_values"].astype("Int64"),
+            t("trail_col_id"): frame["id"],
+            t("trail_col_when"): frame["happened_at"].map(fmt_seconds),
+            t("trail_col_actor"): frame["actor"],
+            t("trail_col_action"): frame["action"].map(action_label),
+            t("trail_col_target"): frame["target"].fillna(""),
+            t("trail_col_detail"): frame["detail"].fillna(""),
+            t("trail_col_upload"): frame["upload_id"].astype("Int64"),
+            t("trail_col_values"): frame["n_values"].astype("Int64"),
         }
     )
 

@@ -66,7 +66,7 @@ class LoginThrottled(PermissionError):
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
-        super().__init__(f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {max(1, round(retry_after))} giây.")
+        super().__init__(t("auth_throttled", seconds=max(1, round(retry_after))))
 
 
 class UserError(ValueError):
@@ -95,7 +95,7 @@ def system_user(os_user: str) -> User:
 
 def setup_user() -> User:
     """A local newcomer before any account exists (first run on localhost, see ui/auth.py)."""
-    return User(name="localhost", role="admin", full_name="Cài đặt lần đầu", system=True)
+    return User(name="localhost", role="admin", full_name=t("auth_setup_user"), system=True)
 
 
 def allowed_units(user: User | None) -> set[str] | None:
@@ -142,7 +142,7 @@ def authorize(user: User | None, action: Action, unit_codes: Iterable[str] = (),
     if user is None:
         if action is Action.VIEW and open_viewing:
             return
-        raise PermissionDenied(f"Cần đăng nhập để {t('action_' + action.value)}.")
+        raise PermissionDenied(t("auth_login_to", action=t("action_" + action.value)))
     if user.role == "admin":
         return
     if action is Action.VIEW:
@@ -150,12 +150,9 @@ def authorize(user: User | None, action: Action, unit_codes: Iterable[str] = (),
     if user.role == "unit" and action in UNIT_SCOPED:
         others = sorted({c for c in unit_codes if c != user.unit_code})
         if others:
-            raise PermissionDenied(
-                f"Tài khoản {user.name} chỉ được thay đổi số liệu của đơn vị {user.unit_code}; "
-                f"không được thay đổi số liệu của: {', '.join(others)}."
-            )
+            raise PermissionDenied(t("auth_own_unit_only", user=user.name, unit=user.unit_code, others=", ".join(others)))
         return
-    raise PermissionDenied(f"Tài khoản {user.name} (vai trò {user.role}) không có quyền {t('action_' + action.value)}.")
+    raise PermissionDenied(t("auth_role_cannot", user=user.name, role=user.role, action=t("action_" + action.value)))
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -191,11 +188,11 @@ _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 def check_password_policy(name: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+        raise UserError(t("auth_password_short", min=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
-        raise UserError(f"Mật khẩu dài quá {MAX_PASSWORD} ký tự.")
+        raise UserError(t("auth_password_long", max=MAX_PASSWORD))
     if password.strip().lower() == name.lower():
-        raise UserError("Mật khẩu không được trùng tên đăng nhập.")
+        raise UserError(t("auth_password_is_name"))
 
 
 # --- the users table ---------------------------------------------------------------------------
@@ -238,25 +235,22 @@ def list_users(cur: Cursor) -> pd.DataFrame:
 def normalise_name(name: str) -> str:
     clean = name.strip().lower()
     if not NAME_PATTERN.fullmatch(clean):
-        raise UserError(
-            "Tên đăng nhập phải dài 2–64 ký tự, gồm chữ thường không dấu, số và . _ - @ (ví dụ: tp.quangninh); "
-            f"không dùng được “{name[:80]}”."
-        )
+        raise UserError(t("auth_bad_name", name=name[:80]))
     return clean
 
 
 def _check_role(cur: Cursor, role: str, unit_code: str | None) -> str | None:
     if role not in ROLES:
-        raise UserError(f"Vai trò phải là một trong {', '.join(ROLES)}; đang là “{role[:40]}”.")
+        raise UserError(t("auth_bad_role", roles=", ".join(ROLES), role=role[:40]))
     if role != "unit":
         if unit_code:
-            raise UserError("Chỉ tài khoản vai trò 'unit' mới gắn với một đơn vị.")
+            raise UserError(t("auth_unit_for_unit_role"))
         return None
     if not unit_code:
-        raise UserError("Tài khoản vai trò 'unit' cần mã đơn vị (--unit), ví dụ STP_QN.")
+        raise UserError(t("auth_unit_needed"))
     code = unit_code.strip().upper()
     if cur.execute("SELECT count(*) FROM units WHERE code = ?", [code]).fetchone() == (0,):
-        raise UserError(f"Không có đơn vị mã “{unit_code[:40]}” trong danh sách đơn vị.")
+        raise UserError(t("auth_unknown_unit", code=unit_code[:40]))
     return code
 
 
@@ -281,7 +275,7 @@ def add_user(
     assert actor is not None
     clean = normalise_name(name)
     if password is None and not email:
-        raise UserError("Cần mật khẩu, hoặc e-mail đăng nhập một lần (SSO).")
+        raise UserError(t("auth_password_or_sso"))
     if password is not None:
         check_password_policy(clean, password)
     hashed = hash_password(password) if password is not None else None  # slow: outside the write lock
@@ -290,9 +284,9 @@ def add_user(
     def work(cur: Cursor) -> User:
         unit = _check_role(cur, role, unit_code)
         if get_user(cur, clean) is not None:
-            raise UserError(f"Đã có tài khoản “{clean}”.")
+            raise UserError(t("auth_user_exists", name=clean))
         if mail and user_for_email(cur, mail) is not None:
-            raise UserError(f"E-mail {mail} đã gắn với tài khoản khác.")
+            raise UserError(t("auth_email_taken", email=mail))
         now = datetime.now()
         cur.execute(
             "INSERT INTO users (name, full_name, role, unit_code, password_hash, email, created_at, created_by, password_changed_at)"
@@ -315,7 +309,7 @@ def create_first_admin(store: Store, name: str, password: str, *, full_name: str
 
     def work(cur: Cursor) -> User:
         if user_count(cur) > 0:  # checked under the write lock, so two newcomers cannot both win
-            raise PermissionDenied("Đã có tài khoản quản trị; hãy đăng nhập.")
+            raise PermissionDenied(t("auth_admin_exists"))
         now = datetime.now()
         cur.execute(
             "INSERT INTO users (name, full_name, role, unit_code, password_hash, email, created_at, created_by, password_changed_at)"
@@ -337,11 +331,11 @@ def remove_user(store: Store, actor: User | None, name: str) -> None:
     def work(cur: Cursor) -> None:
         user = get_user(cur, name)
         if user is None:
-            raise UserError(f"Không có tài khoản “{name[:64]}”.")
+            raise UserError(t("auth_unknown_user", name=name[:64]))
         if user.role == "admin":
             row = cur.execute("SELECT count(*) FROM users WHERE role = 'admin'").fetchone()
             if row is not None and int(row[0]) <= 1:
-                raise UserError("Không xóa được tài khoản quản trị cuối cùng.")
+                raise UserError(t("auth_last_admin"))
         cur.execute("DELETE FROM users WHERE name = ?", [name])
         audit.record(cur, actor.name, "user_remove", name, {"role": user.role, "unit_code": user.unit_code})
 
@@ -358,7 +352,7 @@ def set_password(store: Store, actor: User | None, name: str, password: str) -> 
 
     def work(cur: Cursor) -> None:
         if get_user(cur, name) is None:
-            raise UserError(f"Không có tài khoản “{name[:64]}”.")
+            raise UserError(t("auth_unknown_user", name=name[:64]))
         cur.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE name = ?", [hashed, datetime.now(), name])
         audit.record(cur, actor.name, "user_passwd", name)
 
@@ -414,7 +408,7 @@ def authenticate(cur: Cursor, name: str, password: str, limiter: LoginLimiter, c
     ok = verify_password(password, row[0] if row else _DUMMY_HASH) and row is not None
     if not ok:
         limiter.failed(keys)
-        raise LoginFailed("Sai tên đăng nhập hoặc mật khẩu.")
+        raise LoginFailed(t("auth_login_failed"))
     limiter.succeeded(key_name)
     user = get_user(cur, name.strip().lower())
     assert user is not None
@@ -462,14 +456,14 @@ def users_for_display(frame: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "Tên đăng nhập": frame["name"],
-            "Họ tên": frame["full_name"].fillna(""),
-            "Vai trò": frame["role"].map(lambda r: t("role_" + r) if r in ROLES else r),
-            "Đơn vị": frame["unit_code"].fillna(""),
-            "E-mail SSO": frame["email"].fillna(""),
-            "Tạo lúc": frame["created_at"].map(when),
-            "Người tạo": frame["created_by"],
-            "Đổi mật khẩu lúc": frame["password_changed_at"].map(when),
-            "Có mật khẩu": frame["has_password"],
+            t("users_col_name"): frame["name"],
+            t("users_col_full_name"): frame["full_name"].fillna(""),
+            t("users_col_role"): frame["role"].map(lambda r: t("role_" + r) if r in ROLES else r),
+            t("users_col_unit"): frame["unit_code"].fillna(""),
+            t("users_col_email"): frame["email"].fillna(""),
+            t("users_col_created_at"): frame["created_at"].map(when),
+            t("users_col_created_by"): frame["created_by"],
+            t("users_col_password_changed_at"): frame["password_changed_at"].map(when),
+            t("users_col_has_password"): frame["has_password"],
         }
     )

@@ -26,12 +26,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.labels import TEXT, t
 from analytics.store import Cursor, Store
 from analytics.trust import audit
 from analytics.trust.auth import Action, User, authorize
 
 MANIFEST = "manifest.json"
 KEEP_AUTOMATIC = 30
+MAX_SCHEDULE_HOURS = 24 * 31  # a month: a longer period is a typo, not a schedule
 # Never replaced by a restore (see the module docstring); 'users' only with include_users.
 NOT_RESTORED = frozenset(
     {"schema_migrations", "meta", "audit", "users", "units", "campaigns", "phases", "milestones", "contents", "indicators", "targets"}
@@ -62,13 +64,13 @@ def _literal(path: Path) -> str:
     """A single-quoted SQL string for the one statement that cannot take a bound parameter."""
     text = str(path.resolve())
     if any(ch in text for ch in "\x00\r\n"):
-        raise BackupError(f"Đường dẫn sao lưu không hợp lệ: {text!r}")
+        raise BackupError(t("backup_bad_path", path=text))
     return "'" + text.replace("'", "''") + "'"
 
 
 def _quoted(table: str) -> str:
     if not _IDENTIFIER.fullmatch(table):
-        raise BackupError(f"Tên bảng không hợp lệ: {table!r}")
+        raise BackupError(t("backup_bad_table", table=table))
     return '"' + table + '"'
 
 
@@ -109,7 +111,7 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
     assert actor is not None
     target = Path(dest) if dest is not None else _unique_dir(Path(root), reason)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BackupError(f"Thư mục {target} đã có tệp; hãy chọn một thư mục mới hoặc trống.")
+        raise BackupError(t("backup_folder_not_empty", folder=target))
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
@@ -183,11 +185,11 @@ def read_backup(folder: Path) -> BackupInfo:
         files = manifest["files"]
         info = _info(folder, manifest)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"{folder} không phải bản sao lưu hợp lệ (thiếu hoặc hỏng {MANIFEST}): {exc}") from exc
+        raise BackupError(t("backup_unreadable", folder=folder, manifest=MANIFEST, error=exc)) from exc
     for table, entry in files.items():
         file = folder / Path(str(entry["file"])).name
         if not file.is_file() or _sha256(file) != entry["sha256"]:
-            raise BackupError(f"Bản sao lưu {folder}: tệp của bảng {table} bị thiếu hoặc đã bị sửa ({file.name}).")
+            raise BackupError(t("backup_file_changed", folder=folder, table=table, file=file.name))
     return info
 
 
@@ -220,9 +222,7 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
     info = read_backup(folder)
     row = store.cursor().execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
     if row is not None and info.schema_version > int(row[0]):
-        raise BackupError(
-            f"Bản sao lưu {folder} được tạo bởi phiên bản mới hơn (lược đồ {info.schema_version}); hãy cập nhật chương trình."
-        )
+        raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
     files = json.loads((info.path / MANIFEST).read_text(encoding="utf-8"))["files"]
     safety = backup(store, None, actor=actor, root=root, reason="before_restore")
     skip = NOT_RESTORED - ({"users"} if include_users else set())
@@ -250,7 +250,7 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
     try:
         store.write(work)
     except duckdb.Error as exc:
-        raise BackupError(f"Không khôi phục được từ {folder}: {exc}. Dữ liệu hiện tại giữ nguyên.") from exc
+        raise BackupError(t("backup_restore_failed", folder=folder, error=exc)) from exc
     return safety
 
 
@@ -266,8 +266,8 @@ def set_schedule(store: Store, actor: User | None, hours: int) -> None:
     """0 turns scheduled backups off."""
     authorize(actor, Action.BACKUP)
     assert actor is not None
-    if not 0 <= int(hours) <= 24 * 31:
-        raise BackupError("Chu kỳ sao lưu phải từ 0 (tắt) đến 744 giờ.")
+    if not 0 <= int(hours) <= MAX_SCHEDULE_HOURS:
+        raise BackupError(t("backup_bad_schedule", max=MAX_SCHEDULE_HOURS))
 
     def work(cur: Cursor) -> None:
         Store.set_meta(cur, "backup_every_hours", str(int(hours)))
@@ -309,25 +309,16 @@ class Scheduler(threading.Thread):
                 self.last_error = str(exc)
 
 
+def reason_label(reason: str) -> str:
+    """Why a backup was taken, in words; a reason without a label shows as written."""
+    key = "backup_reason_" + reason
+    return t(key) if key in TEXT else reason
+
+
 def backups_frame(root: Path) -> pd.DataFrame:
     """The backups under `root` for a table on the admin page, newest first."""
+    columns = [t("backups_col_folder"), t("backups_col_when"), t("backups_col_reason"), t("backups_col_by"), t("backups_col_rows")]
     rows = [
-        {
-            "Thư mục": b.path.name,
-            "Thời điểm": b.created_at.strftime("%d/%m/%Y %H:%M:%S"),
-            "Lý do": REASONS.get(b.reason, b.reason),
-            "Người tạo": b.created_by,
-            "Số dòng": b.rows,
-        }
-        for b in list_backups(root)
+        (b.path.name, b.created_at.strftime("%d/%m/%Y %H:%M:%S"), reason_label(b.reason), b.created_by, b.rows) for b in list_backups(root)
     ]
-    return pd.DataFrame(rows, columns=["Thư mục", "Thời điểm", "Lý do", "Người tạo", "Số dòng"])
-
-
-REASONS = {
-    "manual": "theo yêu cầu",
-    "scheduled": "định kỳ",
-    "before_restore": "trước khi khôi phục",
-    "before_demo_remove": "trước khi xóa dữ liệu minh họa",
-    "before_revert": "trước khi hoàn tác",
-}
+    return pd.DataFrame(rows, columns=columns)
