@@ -39,7 +39,7 @@ navigation = st.navigation(
         ],
     }
 )
-user = auth.current_user()  # issue 6: login, session expiry, and viewing closed to visitors when set
+user = auth.current_user()  # login and session expiry; visitors are stopped when viewing needs an account
 auth.gate(user, navigation.url_path)
 if navigation.url_path != "present":  # the projector page has no sidebar; it reads the URL itself
     st.session_state["filters"] = filters.sidebar()

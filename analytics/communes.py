@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.labels import t
 from analytics.store import Cursor
 
 PROGRAMS = ("ntm", "xnpl")
@@ -17,7 +18,7 @@ def commune_list(cur: Cursor, year: int, program: str, block: str | None = None)
     note, upload_id, is_demo.
     """
     if program not in PROGRAMS:
-        raise ValueError(f"Chương trình không hợp lệ: {program}")
+        raise ValueError(t("bad_program", program=program))
     return cur.execute(
         """
         SELECT c.unit_code, u.short_name, u.name, u.block, c.commune, c.district, c.program, c.status,

@@ -7,6 +7,7 @@ so the server's locale cannot change what a leader reads.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 
 BLOCKS: dict[str, tuple[str, str]] = {
@@ -468,7 +469,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_pack_images": ("Ảnh PNG 1920×1080 và PDF (.zip)", "PNG images 1920×1080 and PDF (.zip)"),
     "slide_kpi_title": ("Kết quả chung — {period}", "Headline results — {period}"),
     "slide_milestones_title": ("Các mốc phong trào thi đua năm {year}", "Campaign milestones {year}"),
-    "caption_more": (" và {count} đơn vị khác", " and {count} more"),
     "caption_leader": ("Dẫn đầu: {units} ({value})", "Leading: {units} ({value})"),
     "caption_below": ("Chưa đạt chỉ tiêu ({count}): {units}", "Below target ({count}): {units}"),
     "caption_all_same": ("Cả {count} đơn vị cùng mức {value}", "All {count} units at {value}"),
@@ -794,8 +794,61 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
     # --- command line ---
     # --- captions, narrative and KPI texts ---
+    "kpi_units_met": ("{met}/{total} đơn vị đạt", "{met}/{total} units on target"),
+    "narrative_late": (
+        "{block}: {late}/{total} đơn vị chưa báo cáo {period}: {units}.",
+        "{block}: {late}/{total} units have not reported {period}: {units}.",
+    ),
+    "narrative_met": (
+        "{block}: {met}/{total} đơn vị đạt chỉ tiêu “{indicator}”",
+        "{block}: {met}/{total} units meet the target “{indicator}”",
+    ),
+    "narrative_below": ("; chưa đạt: {units}", "; below target: {units}"),
+    "narrative_missing": ("; chưa báo cáo: {units}", "; not reported: {units}"),
+    "narrative_leaders": ("{block}: dẫn đầu bảng điểm — {leaders}.", "{block}: top of the score table — {leaders}."),
+    "narrative_points": ("{unit} ({points} điểm)", "{unit} ({points} points)"),
     # --- charts, slides and tables ---
+    "chart_not_reported": ("Chưa báo cáo", "Not reported"),
+    "chart_median_STP": ("Trung vị khối Sở Tư pháp", "Median, Departments of Justice"),
+    "chart_median_THADS": ("Trung vị khối Cục THADS", "Median, enforcement departments"),
+    "col_code": ("Mã", "Code"),
+    "col_communes_listed": ("Số xã trong danh sách", "Communes listed"),
+    "col_from_points": ("Từ điểm", "From (points)"),
+    "col_required_targets": ("Phải đạt chỉ tiêu", "Targets required"),
+    "col_target_cases": ("Chỉ tiêu về việc (%)", "Target, cases (%)"),
+    "col_target_money": ("Chỉ tiêu về tiền (%)", "Target, money (%)"),
+    "meeting_required": ("thiếu (bắt buộc)", "missing (required)"),
+    "meeting_wrong_type": ("phải là {what}, đang là {value}", "must be {what}, is {value}"),
+    "meeting_type_text": ("chuỗi chữ", "text"),
+    "meeting_type_year": ("năm (số nguyên)", "a year (whole number)"),
+    "meeting_type_seconds": ("số giây (số nguyên)", "seconds (whole number)"),
+    "meeting_type_indicator": ("mã chỉ tiêu", "an indicator code"),
+    "meeting_choice": ("phải là một trong {choices}; đang là {value}", "must be one of {choices}; is {value}"),
+    "meeting_seconds_range": ("số giây phải từ {low} đến {high}; đang là {value}", "seconds must be {low} to {high}; is {value}"),
+    "meeting_no_campaign": (
+        "chưa có cấu hình phong trào năm {year} (data/campaigns/{year}.toml)",
+        "no campaign configured for {year} (data/campaigns/{year}.toml)",
+    ),
+    "meeting_no_slides": ("cần ít nhất một bảng [[slides]]", "needs at least one [[slides]] table"),
+    "meeting_unknown_kind": ("loại trang “{kind}” chưa có; dùng một trong {kinds}", "no slide kind “{kind}”; use one of {kinds}"),
+    "meeting_kind_needs": ("trang loại “{kind}” cần khóa này", "a “{kind}” slide needs this key"),
+    "meeting_unknown_indicator": (
+        "chỉ tiêu “{indicator}” không có trong danh mục năm {year}",
+        "indicator “{indicator}” is not in the {year} catalogue",
+    ),
+    "pack_no_pages": ("Không có trang nào để xuất PDF", "No slide to export as PDF"),
+    "pack_unknown_meeting": (
+        "Không có cuộc họp “{meeting}” trong {folder}; có: {names}",
+        "No meeting “{meeting}” in {folder}; found: {names}",
+    ),
+    "pack_no_meeting_files": ("(chưa có tệp nào)", "(no file yet)"),
+    "pack_meeting_or_year": ("Cần --meeting hoặc --year", "Give --meeting or --year"),
+    "pack_no_slides": ("Không có trang nào áp dụng cho bộ lọc này.", "No slide applies to these filters."),
+    "pack_done": ("{count} trang, {seconds} giây", "{count} slides, {seconds} s"),
     # --- pages and sidebar ---
+    "bad_period": ("Kỳ không hợp lệ: {period}", "Invalid period: {period}"),
+    "bad_program": ("Chương trình không hợp lệ: {program}", "Invalid program: {program}"),
+    "communes_list_xnpl": ("Danh sách xã — “xóa nghèo” pháp luật ({count})", "Commune list — legal poverty ({count})"),
 }
 
 
@@ -833,6 +886,13 @@ def fmt_datetime(value: datetime | None) -> str:
     return "—" if value is None else value.strftime("%H:%M %d/%m/%Y")
 
 
+def names_list(names: Sequence[str], lang: str, limit: int) -> str:
+    """'A, B, C' — or the first `limit` names and 'và N đơn vị khác' (each caller picks the cap its space allows)."""
+    shown = ", ".join(names[:limit])
+    rest = len(names) - limit
+    return f"{shown} {t('and_more_units', lang, n=fmt_number(rest))}" if rest > 0 else shown
+
+
 def period_name(year: int, period: str, lang: str = "vi") -> str:
     """'year' → 'Năm 2016', 'P1' → 'Đợt 1/2016', 'Q3' → 'Quý 3/2016'."""
     if period == "year":
@@ -840,6 +900,13 @@ def period_name(year: int, period: str, lang: str = "vi") -> str:
     if period.startswith("P"):
         return f"Phase {period[1:]}/{year}" if lang == "en" else f"Đợt {period[1:]}/{year}"
     return f"Q{period[1:]}/{year}" if lang == "en" else f"Quý {period[1:]}/{year}"
+
+
+def period_short_name(period: str, lang: str = "vi") -> str:
+    """A period without its year: 'year' → 'Cả năm', 'P1' → 'Đợt 1', 'Q3' → 'Quý 3'."""
+    if period == "year":
+        return t("year_whole", lang)
+    return f"{t('phase' if period.startswith('P') else 'quarter', lang)} {period[1:]}"
 
 
 # Identity columns of the quarterly upload template, in order (code → Vietnamese header).

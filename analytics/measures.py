@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from analytics.labels import t
 from analytics.store import Cursor
 
 PERIODS = ("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4")
@@ -63,7 +64,7 @@ def period_quarters(cur: Cursor, year: int, period: str) -> tuple[int, ...]:
             return tuple(int(q) for q in row[0])
         # No campaign for that year: the covenant's standard halves.
         return {1: (1, 2), 2: (3, 4)}.get(int(period[1:]), (1, 2, 3, 4))
-    raise ValueError(f"Kỳ không hợp lệ: {period}")
+    raise ValueError(t("bad_period", period=period))
 
 
 def period_spec(cur: Cursor, year: int, period: str) -> PeriodSpec:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import measures
-from analytics.labels import block_name
+from analytics.labels import t
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
@@ -71,7 +71,7 @@ def content_attainment(values: pd.DataFrame, contents: pd.DataFrame) -> pd.DataF
     out.loc[out["total"] == 0, "status"] = "none"
     out.loc[(out["total"] > 0) & (have == 0), "status"] = "missing"
     out["share"] = (out["met"] / out["total"].where(out["total"] > 0)).where(out["status"] == "ok")
-    out["text"] = [f"{m}/{t}" if s == "ok" else "" for m, t, s in zip(out["met"], out["total"], out["status"], strict=True)]
+    out["text"] = [f"{m}/{n}" if s == "ok" else "" for m, n, s in zip(out["met"], out["total"], out["status"], strict=True)]
     return out.drop(columns="have")
 
 
@@ -165,6 +165,19 @@ def rank_phases(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class PhaseMoves:
+    improved: int
+    fell_back: int
+    unchanged: int
+
+
+def phase_moves(both: pd.DataFrame) -> PhaseMoves:
+    """How many units improved, fell back or held from phase 1 to phase 2 (units missing a phase are not counted)."""
+    signs = both["change_sign"].dropna()
+    return PhaseMoves(int((signs > 0).sum()), int((signs < 0).sum()), int((signs == 0).sum()))
+
+
 def common_target(series: pd.DataFrame) -> float | None:
     """The one target every unit shares for these rows (e.g. ≥ 2 communes), else None."""
     found = series["target_min"].dropna().unique()
@@ -181,8 +194,8 @@ def side_by_side(values: pd.DataFrame, columns: dict[str, str], sort_by: str) ->
     return wide.sort_values([sort_by, "short_name"], ascending=[False, True], na_position="last").reset_index(drop=True)
 
 
-def block_medians(series: pd.DataFrame) -> pd.DataFrame:
+def block_medians(series: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Per block and quarter, the median of the units' values (missing units left out)."""
     med = series.dropna(subset=["value"]).groupby(["block", "quarter"], as_index=False)["value"].median()
-    med["label"] = "Trung vị " + med["block"].map(block_name).str.replace("Khối ", "khối ", regex=False)
+    med["label"] = med["block"].map(lambda block: t(f"chart_median_{block}", lang))
     return med

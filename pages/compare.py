@@ -6,6 +6,7 @@ from analytics import measures, scoring
 from analytics.labels import block_name, period_name, t
 from analytics.presentation import charts, tables
 from ui import data, filters, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
 
@@ -14,11 +15,9 @@ leave_legacy_pages_mode()
 SCORE = "diem_cham"
 f, version = page.start("page_compare")
 values = data.period_values(version, f.year, f.period, f.block)
-catalogue = data.catalogue(version, f.year)
-labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
-units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
+labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
 scores = data.scores(version, f.year)
-options = catalogue["code"].tolist() + ([SCORE] if scores is not None else [])
+options = list(labels) + ([SCORE] if scores is not None else [])
 choice = filters.url_choice(
     t("indicator"), options, "cmp_indicator", "ind", format_func=lambda c: t("score_total") if c == SCORE else labels[c], default="xa_ntm"
 )
@@ -29,12 +28,12 @@ if choice == SCORE and scores is not None:
     frame = scoring.score_frame_for_chart(summary)
     grades = data.rubric_grades(f.year)
     title = t("scoring_chart_title", block=t("all_blocks") if f.block is None else block_name(f.block), year=f.year)
-    st.plotly_chart(charts.score_bars(frame, title, grades), width="stretch", config={"displaylogo": False})
+    show_chart(charts.score_bars(frame, title, grades))
     table(tables.score_table(summary), f"diem_{f.year}", key="cmp_scores")
 else:
     ranked = measures.indicator_slice(values, choice)
     title = t("chart_units_title", indicator=labels[choice], period=period_name(f.year, f.period))
-    st.plotly_chart(charts.unit_bars(ranked, title, units[choice]), width="stretch", config={"displaylogo": False})
+    show_chart(charts.unit_bars(ranked, title, units[choice]))
     if ranked["basis"].eq("thads").any():
         st.caption(t("thads_period_note", coverage=data.thads_span(version, f.year, f.period)))
     table(tables.indicator_table(ranked), f"{choice}_{f.year}_{f.period}", key="cmp_table")
@@ -51,5 +50,5 @@ if view == "points" and scores is not None:
 else:
     grid = data.attainment(version, f.year, f.period, f.block)
     heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
-st.plotly_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale), width="stretch", config={"displaylogo": False})
+show_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale))
 st.caption(note)

@@ -7,6 +7,7 @@ from analytics import measures
 from analytics.labels import period_name, t
 from analytics.presentation import charts, tables
 from ui import data, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
 
@@ -29,10 +30,9 @@ if f.period != "year":
     st.caption(t("enforcement_no_targets"))
 
 period = period_name(f.year, f.period)
-plot = {"width": "stretch", "config": {"displaylogo": False}}
 for code in ("ty_le_viec", "ty_le_tien"):
     ranked = measures.indicator_slice(values, code)
     title = t("chart_units_title", indicator=str(ranked["label"].iloc[0]), period=period)
-    st.plotly_chart(charts.unit_bars(ranked, title, "%"), **plot)
+    show_chart(charts.unit_bars(ranked, title, "%"))
 
 table(tables.enforcement_table(values), f"thi_hanh_an_{f.year}_{f.period}", key="thads_table")

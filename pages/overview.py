@@ -8,8 +8,9 @@ from analytics import measures
 from analytics.labels import period_name, t
 from analytics.presentation import charts, kpis, narrative
 from ui import data, filters, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
-from ui.text import plain
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -28,18 +29,15 @@ summary = scores.summary if scores is not None and f.period == "year" else None
 lines = narrative.narrative(values, reporting, period_name(f.year, f"Q{spec.as_of}"), summary)
 if lines:
     st.subheader(t("narrative_title"))
-    st.markdown("\n".join(f"- {plain(line)}" for line in lines))
+    st.markdown("\n".join(f"- {markdown_text(line)}" for line in lines))
 
 milestones = data.milestones(version, f.year)
 if not milestones.empty:
-    timeline = charts.milestone_timeline(milestones, t("timeline_title", year=f.year), date.today(), phases=data.phases(version, f.year))
-    st.plotly_chart(timeline, width="stretch", config={"displaylogo": False})
+    title = t("timeline_title", year=f.year)
+    show_chart(charts.today_on_timeline(milestones, title, date.today(), phases=data.phases(version, f.year)))
 
-catalogue = data.catalogue(version, f.year)
-codes = catalogue["code"].tolist()
-labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
-units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
-indicator = filters.url_choice(t("indicator"), codes, "ov_indicator", "ind", format_func=labels.get, default="xa_ntm")
+labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
+indicator = filters.url_choice(t("indicator"), list(labels), "ov_indicator", "ind", format_func=labels.get, default="xa_ntm")
 ranked = measures.indicator_slice(values, indicator)
 title = t("chart_units_title", indicator=labels[indicator], period=period_name(f.year, f.period))
-st.plotly_chart(charts.unit_bars(ranked, title, units[indicator]), width="stretch", config={"displaylogo": False})
+show_chart(charts.unit_bars(ranked, title, units[indicator]))

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from analytics import queries
-from analytics.labels import block_name, t
+from analytics.labels import block_name, period_short_name, t
 from analytics.presentation import charts, tables
 from ui import data, filters, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
 
@@ -13,23 +14,21 @@ leave_legacy_pages_mode()
 
 f, version = page.start("page_phases", needs_period_data=False)
 catalogue = data.catalogue(version, f.year)
-labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
-units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
-code = filters.url_choice(t("indicator"), catalogue["code"].tolist(), "ph_indicator", "ind", format_func=labels.get, default="xa_ntm")
+labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
+code = filters.url_choice(t("indicator"), list(labels), "ph_indicator", "ind", format_func=labels.get, default="xa_ntm")
 
 both = queries.rank_phases(data.phase_values(version, f.year, f.block), code)
 page.one_unit_note(len(both))
-counts = both["change_sign"].value_counts()
+moves = queries.phase_moves(both)
 left, mid, right = st.columns(3)
-left.metric(t("improved"), int(counts.get(1, 0)))
-mid.metric(t("fell_back"), int(counts.get(-1, 0)))
-right.metric(t("unchanged"), int(counts.get(0, 0)))
+left.metric(t("improved"), moves.improved)
+mid.metric(t("fell_back"), moves.fell_back)
+right.metric(t("unchanged"), moves.unchanged)
 title = t("phase_compare_title", indicator=labels[code], year=f.year)
-st.plotly_chart(charts.phase_dumbbell(both, title, units[code]), width="stretch", config={"displaylogo": False})
+show_chart(charts.phase_dumbbell(both, title, units[code]))
 if catalogue.loc[catalogue["code"] == code, "basis"].eq("thads").any():
-    st.caption(
-        t("thads_period_note", coverage=f"Đợt 1: {data.thads_span(version, f.year, 'P1')}; Đợt 2: {data.thads_span(version, f.year, 'P2')}")
-    )
+    coverage = "; ".join(f"{period_short_name(p)}: {data.thads_span(version, f.year, p)}" for p in ("P1", "P2"))
+    st.caption(t("thads_period_note", coverage=coverage))
 table(tables.phase_table(both), f"{code}_dot_{f.year}", key="ph_table")
 
 st.divider()
@@ -41,5 +40,5 @@ trend = charts.quarter_trend(
     phases=data.phases(version, f.year), target=queries.common_target(series),
     reference=None if f.unit else queries.block_medians(series),
 )  # fmt: skip
-st.plotly_chart(trend, width="stretch", config={"displaylogo": False})
+show_chart(trend)
 st.caption(t("quarter_values_note"))

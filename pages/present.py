@@ -7,8 +7,9 @@ from analytics.labels import t
 from analytics.presentation.pack import file_stem
 from analytics.presentation.slides import fit
 from ui import present
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
-from ui.text import plain
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -47,7 +48,7 @@ def show_slide() -> None:
     slide = deck.slides[present.current()]
     meta, badge, counter, controls = st.columns([12.5, 2.2, 0.8, 3.5], vertical_alignment="center")
     with meta.container(key="present_meta"):
-        title, period, as_of = (plain(x) for x in (deck.title, slide.period, slide.as_of))
+        title, period, as_of = (markdown_text(x) for x in (deck.title, slide.period, slide.as_of))
         st.markdown(f"{title} · **{period}**  \n{as_of}")
     if slide.is_demo:
         badge.container(key="present_demo").markdown(t("demo_badge", req.lang).upper())
@@ -64,8 +65,8 @@ def show_slide() -> None:
             st.button("", key=key, icon=icon, type="tertiary", shortcut=shortcut, help=t(label, req.lang), on_click=callback, args=args)
     figure = fit(slide.figure, present.CHART_HEIGHT)
     with st.container(key="present_chart_box"):  # keeps its height while the chart is swapped
-        st.plotly_chart(figure, theme=None, width="stretch", config={"displayModeBar": False}, key="present_chart")
-    st.container(key="present_caption").markdown(plain(slide.caption))
+        show_chart(figure, key="present_chart", projector=True)
+    st.container(key="present_caption").markdown(markdown_text(slide.caption))
 
 
 show_slide()

@@ -6,6 +6,7 @@ from analytics import measures
 from analytics.labels import period_name, t
 from analytics.presentation import charts, tables
 from ui import data, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
 
@@ -15,12 +16,11 @@ f, version = page.start("page_rural")
 values = data.period_values(version, f.year, f.period, f.block)
 page.one_unit_note(values["unit_code"].nunique())
 period = period_name(f.year, f.period)
+units = data.indicator_units(version, f.year)
 ntm = measures.indicator_slice(values, "xa_ntm")
-st.plotly_chart(charts.unit_bars(ntm, t("ntm_chart_title", period=period), "xã"), width="stretch", config={"displaylogo": False})
+show_chart(charts.unit_bars(ntm, t("ntm_chart_title", period=period), units["xa_ntm"]))
 activities = measures.indicator_slice(values, "hoat_dong_ntm")
-st.plotly_chart(
-    charts.unit_bars(activities, t("ntm_activity_title", period=period), "hoạt động"), width="stretch", config={"displaylogo": False}
-)
+show_chart(charts.unit_bars(activities, t("ntm_activity_title", period=period), units["hoat_dong_ntm"]))
 table(tables.wide_table(values, ["xa_ntm", "hoat_dong_ntm"]), f"nong_thon_moi_{f.year}_{f.period}", key="ntm_table")
 
 st.subheader(t("communes_list"))

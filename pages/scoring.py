@@ -7,9 +7,10 @@ from analytics import scoring
 from analytics.labels import block_name, fmt_number, period_name, t
 from analytics.presentation import charts, tables
 from ui import data, filters, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import downloads, table
-from ui.text import plain
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -34,13 +35,14 @@ if flagged.empty:
     st.info(t("scoring_flag_none"))
 else:
     items = [t("scoring_flag_item", unit=r.short_name, block=block_name(r.block), rank=r.rank) for r in flagged.itertuples()]
-    st.success(plain(" · ".join(items)), icon=":material/military_tech:")
+    st.success(markdown_text(" · ".join(items)), icon=":material/military_tech:")
 
 grades = data.rubric_grades(f.year)
 for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
     frame = scoring.score_frame_for_chart(summary[summary["block"] == block])
     title = t("scoring_chart_title", block=block_name(block), year=f.year)
-    column.plotly_chart(charts.score_bars(frame, title, grades), width="stretch", config={"displaylogo": False})
+    with column:
+        show_chart(charts.score_bars(frame, title, grades))
 table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.year}", key="sc_summary")
 
 st.subheader(t("scoring_drill"))
@@ -52,12 +54,11 @@ names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
 default = f.unit if f.unit in codes else codes[0]
 unit = filters.url_choice(t("filter_unit"), codes, "sc_unit", "drill", format_func=names.get, default=default)
 mine = detail[detail["unit_code"] == unit]
-st.plotly_chart(charts.points_breakdown(mine, f"{t('scoring_drill')} — {names[unit]}"), width="stretch", config={"displaylogo": False})
+show_chart(charts.points_breakdown(mine, f"{t('scoring_drill')} — {names[unit]}"))
 table(tables.drill_table(mine), f"chi_tiet_diem_{unit}_{f.year}", key="sc_drill")
 with st.expander(t("scoring_rubric"), expanded=False):
-    catalogue = data.catalogue(version, f.year)
-    table(tables.rubric_table(rubric, dict(zip(catalogue["code"], catalogue["unit"], strict=True))), f"bang_diem_{f.year}", key="sc_rubric")
-    table(tables.grades_table(rubric, dict(zip(catalogue["code"], catalogue["label"], strict=True))), f"xep_loai_{f.year}", key="sc_grades")
+    table(tables.rubric_table(rubric, data.indicator_units(version, f.year)), f"bang_diem_{f.year}", key="sc_rubric")
+    table(tables.grades_table(rubric, data.indicator_labels(version, f.year)), f"xep_loai_{f.year}", key="sc_grades")
     # Every criterion of every unit is a file to open in Excel, not a table to scroll (30,000 rows
     # at national scale took ~250 ms to format on every rerun).
     st.caption(t("scoring_drill_all", units=fmt_number(detail["unit_code"].nunique()), rows=fmt_number(len(detail))))

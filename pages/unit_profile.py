@@ -7,9 +7,10 @@ from analytics import queries
 from analytics.labels import block_name, fmt_number, t
 from analytics.presentation import charts, tables
 from ui import data, page
+from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
-from ui.text import plain
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -24,7 +25,7 @@ if status is None or not status.active:
     st.warning(t("unit_merged", unit=name, year=f.year, successor=successor))
     st.stop()
 
-st.subheader(plain(status.name))
+st.subheader(markdown_text(status.name))
 scores = data.scores(version, f.year)
 if scores is not None:
     mine = scores.summary[scores.summary["unit_code"] == f.unit]
@@ -37,9 +38,9 @@ if scores is not None:
             t("profile_rank", block=block_name(status.block), rank=rank, count=count, points=points, grade=row["grade"]), f"{rank}/{count}"
         )
         if row["rank_note"]:
-            st.caption(plain(row["rank_note"]))
+            st.caption(markdown_text(row["rank_note"]))
         detail = scores.detail[scores.detail["unit_code"] == f.unit]
-        st.plotly_chart(charts.points_breakdown(detail, f"{t('scoring_drill')} — {status.short_name}"), width="stretch")
+        show_chart(charts.points_breakdown(detail, f"{t('scoring_drill')} — {status.short_name}"))
 
 st.subheader(t("profile_scorecard"))
 card = queries.unit_scorecard(

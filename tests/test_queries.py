@@ -120,6 +120,16 @@ def test_narrative_names_laggards_and_missing_reports(mini_store: Store) -> None
     assert not any("THADS" in line and "nông thôn mới" in line for line in lines)  # no THADS value: nothing claimed
 
 
+def test_narrative_speaks_english_too(mini_store: Store) -> None:
+    cur = mini_store.cursor()
+    spec = measures.period_spec(cur, 2016, "year")
+    lines = narrative.narrative(measures.period_values(cur, spec), measures.reporting(cur, spec), "Q4/2016", lang="en")
+    assert "Civil Judgment Enforcement Depts.: 1/2 units have not reported Q4/2016: THADS Bảo Lạc." in lines
+    ntm = "Departments of Justice: 1/2 units meet the target “Số xã được chọn hỗ trợ xây dựng nông thôn mới”; below target: STP Bảo Lạc."
+    assert ntm in lines
+    assert not any("đơn vị" in line for line in lines)
+
+
 def test_overview_kpis_compare_with_cluster_targets(demo_store: Store) -> None:
     cur = demo_store.cursor()
     spec = measures.period_spec(cur, 2016, "year")

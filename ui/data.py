@@ -52,12 +52,24 @@ def catalogue(data_version: int, year: int) -> pd.DataFrame:
     return measures.catalogue(store().cursor(), year)
 
 
+def indicator_labels(data_version: int, year: int) -> dict[str, str]:
+    """The year's indicator names by code, for choosers and chart titles."""
+    found = catalogue(data_version, year)
+    return dict(zip(found["code"], found["label"], strict=True))
+
+
+def indicator_units(data_version: int, year: int) -> dict[str, str]:
+    """The year's units of measure ('xã', '%') by indicator code, for chart axes."""
+    found = catalogue(data_version, year)
+    return dict(zip(found["code"], found["unit"], strict=True))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def freshness(data_version: int, year: int) -> measures.Freshness:
     return measures.freshness(store().cursor(), year)
 
 
-# --- leadership dashboard (issue 4) ---
+# --- leadership dashboard ---
 @st.cache_data(show_spinner=False, max_entries=64)
 def registry(data_version: int, block: str | None) -> pd.DataFrame:
     return queries.registry(store().cursor(), block)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from analytics.labels import block_name, period_name, t
+from analytics.labels import block_name, period_short_name, t
 from analytics.measures import PERIODS
 from ui import data
 
@@ -20,12 +20,6 @@ class Filters:
     period: str
     block: str | None
     unit: str | None = None  # a unit code, or None for all units
-
-
-def _period_label(period: str) -> str:
-    if period == "year":
-        return t("year_whole")
-    return period_name(0, period).split("/")[0]
 
 
 def _adopt_query_params(years: list[int]) -> None:
@@ -56,7 +50,7 @@ def sidebar() -> Filters | None:
         st.session_state["f_year"] = years[0]
     with st.sidebar:
         year = st.selectbox(t("filter_year"), years, key="f_year")
-        period = st.selectbox(t("filter_period"), PERIODS, key="f_period", format_func=_period_label)
+        period = st.selectbox(t("filter_period"), PERIODS, key="f_period", format_func=period_short_name)
         block = st.radio(
             t("filter_block"),
             BLOCK_CHOICES,

@@ -1,23 +1,19 @@
-"""One-line Vietnamese talking points generated from the data: who leads, who lags, who has not
+"""One-line talking points (Vietnamese or English) generated from the data: who leads, who lags, who has not
 reported, and how the cluster moved since phase 1. Built from period_values() frames only."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import pandas as pd
 
-from analytics.labels import block_name, fmt_number, t
+from analytics.labels import block_name, fmt_number, names_list, t
+from analytics.queries import phase_moves
 
+# A caption is read from the back of a meeting room in one or two lines under the chart: it names
+# at most three units and counts the rest.
 MAX_NAMES = 3
 SEPARATOR = " · "
-
-
-def _names(names: Sequence[str], lang: str) -> str:
-    shown = ", ".join(names[:MAX_NAMES])
-    rest = len(names) - MAX_NAMES
-    return shown + (t("caption_more", lang, count=rest) if rest > 0 else "")
 
 
 def _decimals(unit: str, values: pd.Series) -> int:
@@ -63,23 +59,23 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
         elif len(leaders) > MAX_NAMES:
             parts.append(t("caption_leaders_many", lang, count=len(leaders), value=shown))
         else:
-            parts.append(t("caption_leader", lang, units=_names(leaders, lang), value=shown))
+            parts.append(t("caption_leader", lang, units=names_list(leaders, lang, MAX_NAMES), value=shown))
         worst_first = have.iloc[::-1]
         if "meets_target" in have and have["meets_target"].notna().any():
             below = worst_first.loc[worst_first["meets_target"].eq(False), "short_name"].tolist()
             if below and len(below) == int(have["meets_target"].notna().sum()):
                 parts.append(t("caption_none_meet", lang))
             elif below:
-                parts.append(t("caption_below", lang, count=len(below), units=_names(below, lang)))
+                parts.append(t("caption_below", lang, count=len(below), units=names_list(below, lang, MAX_NAMES)))
             else:
                 parts.append(t("caption_all_meet", lang))
         elif 0 < len(leaders) < len(have):
             worst = have["value"].min() if higher else have["value"].max()
             lowest = worst_first.loc[worst_first["value"] == worst, "short_name"].tolist()
-            parts.append(t("caption_lowest", lang, units=_names(lowest, lang), value=_with_unit(worst, unit, decimals)))
+            parts.append(t("caption_lowest", lang, units=names_list(lowest, lang, MAX_NAMES), value=_with_unit(worst, unit, decimals)))
     missing = ranked.loc[ranked["value"].isna() & ranked["status"].eq("missing"), "short_name"].tolist()
     if missing:
-        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+        parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
     if change is not None:
         parts.append(change_text(change[0], change[1], unit, lang))
     return SEPARATOR.join(parts) if parts else t("no_data", lang)
@@ -103,13 +99,13 @@ def kpi_caption(reporting: pd.DataFrame, values: pd.DataFrame, lang: str = "vi")
     parts = [t("caption_reported", lang, done=done, total=len(reporting))]
     missing = reporting.loc[~reporting["reported"], "short_name"].tolist()
     if missing:
-        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+        parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
     ntm = values[values["indicator"] == "xa_ntm"]
     below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
     if below and len(below) == int(ntm["meets_target"].notna().sum()):
         parts.append(t("caption_ntm_none", lang))
     elif below:
-        parts.append(t("caption_ntm_below", lang, units=_names(below, lang)))
+        parts.append(t("caption_ntm_below", lang, units=names_list(below, lang, MAX_NAMES)))
     return SEPARATOR.join(parts)
 
 
@@ -124,14 +120,14 @@ def attainment_caption(grid: pd.DataFrame, lang: str = "vi") -> str:
     lowest = share[share == share.min()].sort_index().index.tolist()
     if share.min() < 1:
         worst = per_unit.loc[lowest[0]]
-        parts.append(t("caption_fewest", lang, units=_names(lowest, lang), met=int(worst["met"]), total=int(worst["total"])))
+        parts.append(t("caption_fewest", lang, units=names_list(lowest, lang, MAX_NAMES), met=int(worst["met"]), total=int(worst["total"])))
     return SEPARATOR.join(parts)
 
 
 def phase_caption(both: pd.DataFrame, unit: str, lang: str = "vi") -> str:
     """Units that improved, fell back or held from phase 1 to phase 2, and the biggest improvement."""
-    signs = both["change_sign"].dropna()
-    parts = [t("caption_phase_moves", lang, up=int((signs > 0).sum()), down=int((signs < 0).sum()), same=int((signs == 0).sum()))]
+    moves = phase_moves(both)
+    parts = [t("caption_phase_moves", lang, up=moves.improved, down=moves.fell_back, same=moves.unchanged)]
     improved = both[both["change_sign"] > 0]
     if not improved.empty:
         higher = bool(both["higher_is_better"].iloc[0])
@@ -141,7 +137,7 @@ def phase_caption(both: pd.DataFrame, unit: str, lang: str = "vi") -> str:
         parts.append(t("caption_phase_best", lang, unit=best["short_name"], delta=size))
     missing = both.loc[both["value_p1"].isna() | both["value_p2"].isna(), "short_name"].tolist()
     if missing:
-        parts.append(t("caption_missing", lang, units=_names(missing, lang)))
+        parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
     return SEPARATOR.join(parts)
 
 
@@ -161,5 +157,5 @@ def score_caption(summary: pd.DataFrame, lang: str = "vi") -> str:
             )
         )
     flagged = summary.loc[summary["flag_eligible"].astype(bool), "short_name"].tolist()
-    parts.append(t("caption_flag", lang, units=_names(flagged, lang)) if flagged else t("caption_flag_none", lang))
+    parts.append(t("caption_flag", lang, units=names_list(flagged, lang, MAX_NAMES)) if flagged else t("caption_flag_none", lang))
     return SEPARATOR.join(parts)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.labels import STATUS, block_name, fmt_number, t
+from analytics.labels import STATUS, block_name, fmt_number, period_short_name, t
 
 BLOCK_COLOURS = {"STP": "#0072B2", "THADS": "#E69F00"}
 MISSING_COLOUR = "#9E9E9E"
@@ -170,7 +170,7 @@ def _unit_bar_parts(
                 "x": [0] * len(missing),
                 "y": missing["short_name"],
                 "mode": "markers+text",
-                "name": t("kpi_missing_units", lang, units="").rstrip(": "),
+                "name": t("chart_not_reported", lang),
                 "marker": {"symbol": "line-ns-open", "size": 14, "color": MISSING_COLOUR},
                 "text": [_status_text(s, lang) for s in missing["status"]],
                 "textposition": "middle right",
@@ -204,7 +204,7 @@ def _status_text(status: str, lang: str) -> str:
     return en if lang == "en" else vi
 
 
-# --- leadership dashboard charts (issue 4) ---------------------------------------------------------
+# --- leadership dashboard charts -------------------------------------------------------------------
 # Every function: frame(s) in, figure out, `theme` "screen" | "projector"; text from data is escaped
 # because Plotly renders some HTML tags in labels and hover text.
 ATTAINMENT_SCALE = [[0.0, "#D55E00"], [0.5, "#F0E442"], [1.0, "#009E73"]]  # Okabe–Ito: vermillion, yellow, green
@@ -306,6 +306,7 @@ def phase_dumbbell(
     ys, names = _esc(data["short_name"]), _esc(data["name"])
     decimals = _decimals(pd.concat([data["value_p1"], data["value_p2"]]), unit)
     fmt = ",." + str(decimals) + "f"
+    first, second = period_short_name("P1", lang), period_short_name("P2", lang)
     line_x: list[float | None] = []
     line_y: list[str | None] = []
     for y, a, b in zip(ys, data["value_p1"], data["value_p2"], strict=True):
@@ -320,10 +321,10 @@ def phase_dumbbell(
     traces.append(
         {
             "type": "scatter", "x": data.loc[p1, "value_p1"], "y": [y for y, k in zip(ys, p1, strict=True) if k], "mode": "markers",
-            "name": period_label("P1", lang),
+            "name": first,
             "marker": {"symbol": "circle-open", "size": sizes["row"] * 0.5, "color": INK, "line": {"width": 2}},
             "customdata": [n for n, k in zip(names, p1, strict=True) if k],
-            "hovertemplate": "<b>%{customdata}</b><br>" + period_label("P1", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+            "hovertemplate": "<b>%{customdata}</b><br>" + first + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
         }
     )  # fmt: skip
     for block, colour in BLOCK_COLOURS.items():
@@ -333,10 +334,10 @@ def phase_dumbbell(
         traces.append(
             {
                 "type": "scatter", "x": data.loc[mask, "value_p2"], "y": [y for y, k in zip(ys, mask, strict=True) if k],
-                "mode": "markers", "name": f"{period_label('P2', lang)} — {block_name(block, lang)}",
+                "mode": "markers", "name": f"{second} — {block_name(block, lang)}",
                 "marker": {"symbol": "circle", "size": sizes["row"] * 0.55, "color": colour, "line": {"color": INK, "width": 1}},
                 "customdata": [n for n, k in zip(names, mask, strict=True) if k],
-                "hovertemplate": "<b>%{customdata}</b><br>" + period_label("P2", lang) + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
+                "hovertemplate": "<b>%{customdata}</b><br>" + second + ": %{x:" + fmt + "} " + unit + "<extra></extra>",
             }
         )  # fmt: skip
     gaps = data["value_p1"].isna() | data["value_p2"].isna()
@@ -355,15 +356,11 @@ def phase_dumbbell(
     return _figure(traces, title, theme, height, xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys})
 
 
-def period_label(period: str, lang: str = "vi") -> str:
-    return {"P1": ("Đợt 1", "Phase 1"), "P2": ("Đợt 2", "Phase 2")}[period][1 if lang == "en" else 0]
-
-
 def _gap_text(p1: float, p2: float, lang: str) -> str:
     missing = _status_text("missing", lang)
     if pd.isna(p1) and pd.isna(p2):
         return missing
-    return f"{period_label('P1' if pd.isna(p1) else 'P2', lang)}: {missing}"
+    return f"{period_short_name('P1' if pd.isna(p1) else 'P2', lang)}: {missing}"
 
 
 def _trend_selection(ordered: pd.DataFrame, highlight: str | None, max_lines: int) -> list[str]:
@@ -401,7 +398,7 @@ def quarter_trend(
     decimals = _decimals(frame["value"], unit)
     shapes, notes = [], []
     for number, (q_from, q_to) in enumerate(_phase_spans(phases)):
-        label = period_label(f"P{number + 1}", lang) if number < 2 else f"{number + 1}"
+        label = period_short_name(f"P{number + 1}", lang) if number < 2 else f"{number + 1}"
         shape, note = _band(q_from - 0.5, q_to + 0.5, PHASE_FILL[number % 2], label, sizes["label"])
         shapes.append(shape)
         notes.append(note)
@@ -458,7 +455,7 @@ def quarter_trend(
         )
         shapes.append(shape)
         notes.append(note)
-    xaxis = {"tickvals": [1, 2, 3, 4], "ticktext": [f"{t('quarter', lang)} {q}" for q in (1, 2, 3, 4)], "range": [0.5, 4.5]}
+    xaxis = {"tickvals": [1, 2, 3, 4], "ticktext": [period_short_name(f"Q{q}", lang) for q in (1, 2, 3, 4)], "range": [0.5, 4.5]}
     yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
     height = 460 if theme == "screen" else 620
     return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)
@@ -470,10 +467,14 @@ def _phase_spans(phases: pd.DataFrame | None) -> list[tuple[int, int]]:
     return [(min(q), max(q)) for q in phases["quarters"]]
 
 
-def milestone_timeline(
+def today_on_timeline(
     milestones: pd.DataFrame, title: str, today: object, *, phases: pd.DataFrame | None = None, theme: str = "screen", lang: str = "vi"
 ) -> go.Figure:
-    """The year's milestones (date, name, place) on a line, phases shaded, today marked."""
+    """Where today falls in the campaign: the year's milestones (date, name, place) on a line, phases
+    shaded, today marked; the place shows on hover, so the chart stays one row high on a page.
+
+    The meeting-room timeline (slide_charts.meeting_timeline) draws something else: the phases a
+    meeting reviews, every milestone written out in full, and no today."""
     sizes = THEMES[theme]
     shapes, notes = [], []
     if phases is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.labels import fmt_number, fmt_percent, t
+from analytics.labels import fmt_number, fmt_percent, names_list, t
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class _ByIndicator:
 
     def __getitem__(self, indicator: str) -> pd.DataFrame:
         if indicator not in _USED:  # a new figure must name its indicator above, not read an empty frame
-            raise KeyError(f"{indicator} is not in overview._USED")
+            raise KeyError(f"{indicator} is not in kpis._USED")
         return self._parts.get(indicator, self._empty)
 
 
@@ -44,13 +44,6 @@ def _sum(by: _ByIndicator, indicator: str) -> float | None:
 MAX_NAMES = 10
 
 
-def unit_names(names: list[str], lang: str = "vi") -> str:
-    """'A, B, C' — or the first MAX_NAMES and 'và N đơn vị khác'."""
-    if len(names) <= MAX_NAMES:
-        return ", ".join(names)
-    return ", ".join(names[:MAX_NAMES]) + " " + t("and_more_units", lang, n=fmt_number(len(names) - MAX_NAMES))
-
-
 def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list[Kpi]:
     """Units reported, NTM communes vs the cluster target, models, legal-poverty communes, enforcement."""
     out: list[Kpi] = []
@@ -61,7 +54,7 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
             "reported",
             t("kpi_reported", lang),
             f"{done}/{len(reporting)}",
-            t("kpi_missing_units", lang, units=unit_names(missing, lang)) if missing else "",
+            t("kpi_missing_units", lang, units=names_list(missing, lang, MAX_NAMES)) if missing else "",
         )
     )
     by = _ByIndicator(frame)
@@ -70,9 +63,9 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         goal = ntm["target_min"].fillna(0).sum()
         below = ntm.loc[ntm["meets_target"].eq(False), "short_name"].tolist()
         meeting = int(ntm["meets_target"].eq(True).sum())
-        detail = t("target_cluster", lang, value=fmt_number(goal)) + f" · {meeting}/{len(ntm)} đơn vị đạt"
+        detail = t("target_cluster", lang, value=fmt_number(goal)) + " · " + t("kpi_units_met", lang, met=meeting, total=len(ntm))
         if below:
-            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
+            detail += " · " + t("below_target", lang) + ": " + names_list(below, lang, MAX_NAMES)
         out.append(Kpi("xa_ntm", t("kpi_ntm", lang), fmt_number(_sum(by, "xa_ntm")), detail))
     models = by["dien_hinh"]
     if not models.empty:
@@ -100,6 +93,6 @@ def kpis(frame: pd.DataFrame, reporting: pd.DataFrame, lang: str = "vi") -> list
         )
         below = targeted.loc[targeted["meets_target"].eq(False), "short_name"].tolist()
         if below:
-            detail += " · " + t("below_target", lang) + ": " + unit_names(below, lang)
+            detail += " · " + t("below_target", lang) + ": " + names_list(below, lang, MAX_NAMES)
         out.append(Kpi(key, t(label, lang), fmt_percent(100 * (num_sum or 0) / den_sum), detail))
     return out

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from analytics.config import Campaign, ConfigError, read_toml
+from analytics.labels import t
 from analytics.measures import PERIODS
 
 BLOCKS = ("ALL", "STP", "THADS")
@@ -49,22 +50,23 @@ class Meeting:
         return spec.seconds or self.seconds
 
 
-def _check(file: Path, key: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+def _check(file: Path, key: str, value: Any, kind: type | tuple[type, ...], what_key: str) -> Any:
+    """`value` when it is of `kind`; otherwise the error names what was expected (label `what_key`)."""
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise ConfigError(file, key, f"phải là {what}, đang là {value!r}")
+        raise ConfigError(file, key, t("meeting_wrong_type", what=t(what_key), value=repr(value)))
     return value
 
 
 def _choice(file: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise ConfigError(file, key, f"phải là một trong {', '.join(choices)}; đang là {value!r}")
+        raise ConfigError(file, key, t("meeting_choice", choices=", ".join(choices), value=repr(value)))
     return str(value)
 
 
 def _seconds(file: Path, key: str, value: Any) -> int:
-    _check(file, key, value, int, "số giây (số nguyên)")
+    _check(file, key, value, int, "meeting_type_seconds")
     if not MIN_SECONDS <= value <= MAX_SECONDS:
-        raise ConfigError(file, key, f"số giây phải từ {MIN_SECONDS} đến {MAX_SECONDS}; đang là {value}")
+        raise ConfigError(file, key, t("meeting_seconds_range", low=MIN_SECONDS, high=MAX_SECONDS, value=value))
     return int(value)
 
 
@@ -78,44 +80,44 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
     raw = read_toml(file)
     for key in ("title", "year", "slides"):
         if key not in raw:
-            raise ConfigError(file, key, "thiếu (bắt buộc)")
-    title = _check(file, "title", raw["title"], str, "chuỗi chữ")
-    year = _check(file, "year", raw["year"], int, "năm (số nguyên)")
+            raise ConfigError(file, key, t("meeting_required"))
+    title = _check(file, "title", raw["title"], str, "meeting_type_text")
+    year = _check(file, "year", raw["year"], int, "meeting_type_year")
     period = _choice(file, "period", raw.get("period", "year"), PERIODS)
     block = _choice(file, "block", raw.get("block", "ALL"), BLOCKS)
     seconds = _seconds(file, "seconds", raw.get("seconds", 15))
     variant = _choice(file, "variant", raw.get("variant", "light"), VARIANTS)
     campaign = (campaigns or {}).get(year)
     if campaigns is not None and campaign is None:
-        raise ConfigError(file, "year", f"chưa có cấu hình phong trào năm {year} (data/campaigns/{year}.toml)")
+        raise ConfigError(file, "year", t("meeting_no_campaign", year=year))
     rows = raw["slides"]
     if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
-        raise ConfigError(file, "slides", "cần ít nhất một bảng [[slides]]")
+        raise ConfigError(file, "slides", t("meeting_no_slides"))
     slides = tuple(_slide(file, f"slides[{i + 1}]", row, campaign, kinds) for i, row in enumerate(rows))
     return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file))
 
 
 def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:
     if "kind" not in row:
-        raise ConfigError(file, f"{key}.kind", "thiếu (bắt buộc)")
-    kind = _check(file, f"{key}.kind", row["kind"], str, "chuỗi chữ")
+        raise ConfigError(file, f"{key}.kind", t("meeting_required"))
+    kind = _check(file, f"{key}.kind", row["kind"], str, "meeting_type_text")
     if kinds is not None:
         if kind not in kinds:
-            raise ConfigError(file, f"{key}.kind", f"loại trang “{kind}” chưa có; dùng một trong {', '.join(sorted(kinds))}")
+            raise ConfigError(file, f"{key}.kind", t("meeting_unknown_kind", kind=kind, kinds=", ".join(sorted(kinds))))
         for needed in kinds[kind]:
             if needed not in row:
-                raise ConfigError(file, f"{key}.{needed}", f"trang loại “{kind}” cần khóa này")
+                raise ConfigError(file, f"{key}.{needed}", t("meeting_kind_needs", kind=kind))
     title = row.get("title")
     if title is not None:
-        _check(file, f"{key}.title", title, str, "chuỗi chữ")
+        _check(file, f"{key}.title", title, str, "meeting_type_text")
     seconds = _seconds(file, f"{key}.seconds", row["seconds"]) if "seconds" in row else None
     period = _choice(file, f"{key}.period", row["period"], PERIODS) if "period" in row else None
     block = _choice(file, f"{key}.block", row["block"], BLOCKS) if "block" in row else None
     indicator = row.get("indicator")
     if indicator is not None:
-        _check(file, f"{key}.indicator", indicator, str, "mã chỉ tiêu")
+        _check(file, f"{key}.indicator", indicator, str, "meeting_type_indicator")
         if campaign is not None and indicator not in {i.code for i in campaign.indicators}:
-            raise ConfigError(file, f"{key}.indicator", f"chỉ tiêu “{indicator}” không có trong danh mục năm {campaign.year}")
+            raise ConfigError(file, f"{key}.indicator", t("meeting_unknown_indicator", indicator=indicator, year=campaign.year))
     options = {k: v for k, v in row.items() if k not in _SLIDE_KEYS}
     return SlideSpec(kind, title, seconds, period, block, indicator, options)
 

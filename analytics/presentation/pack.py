@@ -221,7 +221,7 @@ def pdf_from_pngs(images: list[bytes]) -> bytes:
 
     pages = [Image.open(io.BytesIO(data)).convert("RGB") for data in images]
     if not pages:
-        raise ValueError("Không có trang nào để xuất PDF")
+        raise ValueError(t("pack_no_pages"))
     out = io.BytesIO()
     pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=96.0)
     return out.getvalue()
@@ -281,14 +281,14 @@ def cli_pack(args, settings) -> int:  # type: ignore[no-untyped-def]
     campaigns = load_campaigns(settings.campaigns_dir)
     meetings = load_all(settings.meetings_dir, campaigns)
     if args.meeting and args.meeting not in meetings:
-        names = ", ".join(meetings) or "(chưa có tệp nào)"
-        print(f"Không có cuộc họp “{args.meeting}” trong {settings.meetings_dir}; có: {names}", file=sys.stderr)
+        names = ", ".join(meetings) or t("pack_no_meeting_files", args.lang)
+        print(t("pack_unknown_meeting", args.lang, meeting=args.meeting, folder=settings.meetings_dir, names=names), file=sys.stderr)
         return 2
     period = f"P{args.phase}" if args.phase else args.period
     meeting = pick_meeting(meetings, args.meeting, args.year, period)
     if meeting is None:
         if args.year is None:
-            print("Cần --meeting hoặc --year", file=sys.stderr)
+            print(t("pack_meeting_or_year", args.lang), file=sys.stderr)
             return 2
         meeting = default_meeting(args.year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
@@ -307,10 +307,10 @@ def cli_pack(args, settings) -> int:  # type: ignore[no-untyped-def]
     finally:
         store.close()
     if not deck.slides:
-        print("Không có trang nào áp dụng cho bộ lọc này.", file=sys.stderr)
+        print(t("pack_no_slides", args.lang), file=sys.stderr)
         return 2
     written = write_pack(deck, args.output, args.lang)
     for path in written:
         print(path)
-    print(f"{len(deck.slides)} trang, {time.monotonic() - started:.1f} giây", file=sys.stderr)
+    print(t("pack_done", args.lang, count=len(deck.slides), seconds=f"{time.monotonic() - started:.1f}"), file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""Figures that only slides need (a KPI board, the campaign timeline) and the dark projector variant.
+"""Figures that only slides need (a KPI board, the meeting's timeline) and the dark projector variant.
 
 Pure functions like analytics.presentation.charts: data in, Plotly figure out. The dark variant is applied to a
 finished figure, so every chart kind (including ones added later to charts.py) gets it for free.
@@ -79,7 +79,7 @@ def kpi_board(kpis: Sequence[Kpi], title: str, *, theme: str = "projector", vari
     return fig
 
 
-def milestone_timeline(
+def meeting_timeline(
     phases: Sequence[Phase],
     milestones: Sequence[Milestone],
     title: str,
@@ -88,8 +88,11 @@ def milestone_timeline(
     theme: str = "projector",
     variant: str = "light",
 ) -> go.Figure:
-    """The campaign year on one line: phases as bands (the highlighted ones stronger), milestones as
-    diamonds labelled with name, date and place, alternately above and below the line."""
+    """The campaign year as a meeting reviews it: phases as bands (the ones under review stronger),
+    milestones as diamonds labelled with name, date and place, alternately above and below the line.
+
+    Unlike the dashboard's charts.today_on_timeline, everything is written out (nobody hovers over a
+    projected slide) and today is not marked: a pack is shown days after it was exported."""
     sizes, colours = THEMES[theme], palette(variant)
     fig = _base(go.Figure(), title, theme, variant)
     band = {True: "rgba(0,114,178,0.28)", False: "rgba(128,128,128,0.16)"}

@@ -20,7 +20,7 @@ from analytics.config import Campaign, Milestone, Phase, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.presentation import captions, charts, kpis
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
-from analytics.presentation.slide_charts import apply_variant, kpi_board, milestone_timeline
+from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
 from analytics.store import Cursor
 
 THEME = "projector"
@@ -190,7 +190,7 @@ def _milestone_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -
     quarters = set(measures.period_quarters(cur, params.year, params.period))
     highlight = [p.number for p in phases if quarters & set(p.quarters)]
     title = spec.title or t("slide_milestones_title", params.lang, year=params.year)
-    figure = milestone_timeline(phases, milestones, title, highlight=highlight, theme=theme, variant=params.variant)
+    figure = meeting_timeline(phases, milestones, title, highlight=highlight, theme=theme, variant=params.variant)
     # The milestone this meeting is about: the last one inside the highlighted phases.
     spans = [(p.start, p.end) for p in phases if p.number in highlight]
     inside = [m for m in milestones if any(a <= m.date <= b for a, b in spans)] or milestones

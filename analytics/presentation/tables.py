@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import Rubric
-from analytics.labels import STATUS, block_name, fmt_date, fmt_number, t
+from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -50,8 +50,6 @@ def _cell(value: object) -> str:
         return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else fmt_date(value)
     if isinstance(value, date):
         return fmt_date(value)
-    if isinstance(value, list | tuple | np.ndarray):
-        return ", ".join(str(v) for v in value)
     return str(value)
 
 
@@ -89,8 +87,8 @@ def phase_table(both: pd.DataFrame) -> pd.DataFrame:
         lambda s: MISSING_TEXT if pd.isna(s) else t("improved") if s > 0 else t("fell_back") if s < 0 else t("unchanged")
     )
     return pd.DataFrame({
-        t("col_unit"): both["name"], t("col_block"): both["block"].map(block_name), "Đợt 1": both["value_p1"],
-        "Đợt 2": both["value_p2"], t("change"): both["change"], t("col_status"): verdict,
+        t("col_unit"): both["name"], t("col_block"): both["block"].map(block_name), period_short_name("P1"): both["value_p1"],
+        period_short_name("P2"): both["value_p2"], t("change"): both["change"], t("col_status"): verdict,
     })  # fmt: skip
 
 
@@ -125,8 +123,9 @@ def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({t("indicator"): card["label"], t("col_measure"): card["unit"]})
     for q in ("Q1", "Q2", "Q3", "Q4"):
-        out[f"Quý {q[1]}"] = card[q] if q in card else float("nan")
-    out["Đợt 1"], out["Đợt 2"], out["Cả năm"] = card["value_p1"], card["value_p2"], card["year"]
+        out[period_short_name(q)] = card[q] if q in card else float("nan")
+    for period, column in (("P1", "value_p1"), ("P2", "value_p2"), ("year", "year")):
+        out[period_short_name(period)] = card[column]
     out[t("col_target")] = _target(card)
     out[t("col_meets")] = _met(card["meets_target"])
     out[t("col_status")] = _status(card["status"])
@@ -137,7 +136,7 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): sources["created_by"],
         t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"], t("col_values_in_use"): sources["n_values"],
-        "Số xã trong danh sách": sources["n_communes"], t("col_quarters"): sources["quarters"], t("demo_badge"): sources["is_demo"],
+        t("col_communes_listed"): sources["n_communes"], t("col_quarters"): sources["quarters"], t("demo_badge"): sources["is_demo"],
     })  # fmt: skip
 
 
@@ -153,7 +152,7 @@ def score_table(summary: pd.DataFrame) -> pd.DataFrame:
 def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
     kinds = {"criterion": t("col_criterion"), "bonus": t("col_bonus"), "penalty": t("col_penalty")}
     return pd.DataFrame({
-        t("col_unit"): detail["short_name"], t("col_kind"): detail["kind"].map(kinds), "Mã": detail["code"],
+        t("col_unit"): detail["short_name"], t("col_kind"): detail["kind"].map(kinds), t("col_code"): detail["code"],
         t("col_content"): detail["content"], t("col_criterion"): detail["label"], t("col_figure"): detail["value"],
         t("col_rule"): detail["rule"], t("col_how"): detail["how"], t("col_points"): detail["points"], t("col_max"): detail["max_points"],
     })  # fmt: skip
@@ -161,11 +160,11 @@ def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
 
 def rubric_table(rubric: Rubric, units_of: dict[str, str]) -> pd.DataFrame:
     rows = [
-        {"Mã": c.code, t("col_content"): c.content, t("col_criterion"): c.label, t("col_block"): _scope(c.block),
+        {t("col_code"): c.code, t("col_content"): c.content, t("col_criterion"): c.label, t("col_block"): _scope(c.block),
          t("indicator"): c.indicator, t("col_rule"): rule_text(c, unit=units_of.get(c.indicator, "")), t("col_max"): c.max_points}
         for c in rubric.criteria
     ] + [
-        {"Mã": a.code, t("col_content"): "", t("col_criterion"): a.label, t("col_block"): _scope(a.block),
+        {t("col_code"): a.code, t("col_content"): "", t("col_criterion"): a.label, t("col_block"): _scope(a.block),
          t("indicator"): a.indicator, t("col_rule"): f"{adjustment_text(a)} → {'+' if a.kind == 'bonus' else '−'}{fmt_number(a.points, 0)}",
          t("col_max"): float("nan")}
         for a in rubric.adjustments
@@ -176,8 +175,8 @@ def rubric_table(rubric: Rubric, units_of: dict[str, str]) -> pd.DataFrame:
 def grades_table(rubric: Rubric, labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_grade"): [f"{g.code} — {g.label}" for g in rubric.grades],
-        "Từ điểm": [g.min_points for g in rubric.grades],
-        "Phải đạt chỉ tiêu": [", ".join(labels.get(c, c) for c in g.require_targets) or "—" for g in rubric.grades],
+        t("col_from_points"): [g.min_points for g in rubric.grades],
+        t("col_required_targets"): [", ".join(labels.get(c, c) for c in g.require_targets) or "—" for g in rubric.grades],
     })  # fmt: skip
 
 
@@ -185,7 +184,7 @@ def enforcement_table(values: pd.DataFrame) -> pd.DataFrame:
     """Per Cục: the counts each rate comes from, the rates, and the Cục's own targets."""
     codes = ["viec_co_dk", "viec_xong", "ty_le_viec", "tien_co_dk", "tien_xong", "ty_le_tien", "ty_le_qd_dung_han"]
     out = wide_table(values, codes)
-    for code, header, position in (("ty_le_viec", "Chỉ tiêu về việc (%)", 5), ("ty_le_tien", "Chỉ tiêu về tiền (%)", 9)):
+    for code, header, position in (("ty_le_viec", t("col_target_cases"), 5), ("ty_le_tien", t("col_target_money"), 9)):
         target = values[values["indicator"] == code].set_index("name")["target_min"]
         out.insert(position, header, out[t("col_unit")].map(target))
     return out

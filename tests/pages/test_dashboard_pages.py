@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,8 @@ def test_every_page_renders_on_demo_data_with_demo_label_and_downloads(app_env: 
     at = open_page(page, unit="THADS_HN")
     assert "Dữ liệu minh họa" in at.warning[0].value
     assert figures(at), f"{page} shows no chart"
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert all(config == {"displaylogo": False} for config in configs), f"{page}: a chart not drawn by ui.charts.show_chart"
     if page != "overview":
         assert len(at.get("download_button")) >= 2  # every table: CSV and Excel
 

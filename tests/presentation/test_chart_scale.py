@@ -51,13 +51,14 @@ def test_a_cluster_sized_chart_shows_every_unit_and_keeps_its_title() -> None:
 
 
 def test_kpi_captions_name_ten_units_and_count_the_rest() -> None:
-    from analytics.presentation.kpis import unit_names
+    from analytics.labels import names_list
+    from analytics.presentation.kpis import MAX_NAMES
 
-    names = [f"Đơn vị {i}" for i in range(500)]
-    text = unit_names(names)
-    assert text.startswith("Đơn vị 0, Đơn vị 1,") and "Đơn vị 9 và 490 đơn vị khác" in text and "Đơn vị 10" not in text
-    assert unit_names(names[:3]) == "Đơn vị 0, Đơn vị 1, Đơn vị 2"
-    assert unit_names(names, "en").endswith("and 490 more units")
+    names = [f"Đơn vị {i}" for i in range(5000)]
+    text = names_list(names, "vi", MAX_NAMES)
+    assert text.startswith("Đơn vị 0, Đơn vị 1,") and "Đơn vị 9 và 4.990 đơn vị khác" in text and "Đơn vị 10" not in text
+    assert names_list(names[:3], "vi", MAX_NAMES) == "Đơn vị 0, Đơn vị 1, Đơn vị 2"
+    assert names_list(names, "en", MAX_NAMES).endswith("and 4.990 more units")
 
 
 def _phase_frame(n: int) -> pd.DataFrame:
@@ -135,8 +136,8 @@ def test_every_chart_serialises_like_a_validated_rebuild(demo_store) -> None:  #
             charts.phase_dumbbell(_phase_frame(100), "t", theme=theme, lang="en"),
             charts.quarter_trend(series, "t", "xã", phases=ph, target=2, reference=queries.block_medians(series), theme=theme),
             charts.quarter_trend(_quarters(100), "t", highlight="U0007", theme=theme),
-            charts.milestone_timeline(ms, "t", date(2016, 6, 1), phases=ph, theme=theme),
-            charts.milestone_timeline(ms, "t", date(2026, 11, 26), theme=theme),
+            charts.today_on_timeline(ms, "t", date(2016, 6, 1), phases=ph, theme=theme),
+            charts.today_on_timeline(ms, "t", date(2026, 11, 26), theme=theme),
             charts.grouped_unit_bars(pairs, "t", [("a", "A"), ("b", "B")], "xã", target=2, theme=theme),
             charts.score_bars(scoring.score_frame_for_chart(scores.summary), "t", grades, theme=theme),
             charts.points_breakdown(scores.detail[scores.detail["unit_code"] == "STP_HN"], "t", theme=theme),

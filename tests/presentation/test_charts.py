@@ -69,11 +69,11 @@ def test_trend_shades_two_phases_and_draws_target(demo) -> None:  # type: ignore
 def test_timeline_marks_today_inside_the_year_and_says_when_outside(demo) -> None:  # type: ignore[no-untyped-def]
     cur, _ = demo
     ms, ph = queries.milestones(cur, 2016), queries.phases(cur, 2016)
-    inside = charts.milestone_timeline(ms, "Các mốc", date(2016, 7, 1), phases=ph)
+    inside = charts.today_on_timeline(ms, "Các mốc", date(2016, 7, 1), phases=ph)
     assert len(inside.data[0].x) == 3
     assert any(s.type == "line" for s in inside.layout.shapes)
     assert any("Hôm nay 01/07/2016" in a.text for a in inside.layout.annotations)
-    after = charts.milestone_timeline(ms, "Các mốc", date(2026, 11, 26), phases=ph)
+    after = charts.today_on_timeline(ms, "Các mốc", date(2026, 11, 26), phases=ph)
     assert not any(s.type == "line" for s in after.layout.shapes)
     assert any(a.text == "Hôm nay 26/11/2026 →" for a in after.layout.annotations)
     assert pd.Timestamp(after.layout.xaxis.range[1]).year == 2017  # the axis stays on the campaign year
@@ -137,7 +137,7 @@ def test_every_dashboard_chart_has_a_projector_variant(demo) -> None:  # type: i
         charts.attainment_heatmap(queries.content_attainment(values, queries.contents(cur, 2016)), "t", theme="projector"),
         charts.phase_dumbbell(both, "t", "xã", theme="projector"),
         charts.quarter_trend(series, "t", "xã", reference=queries.block_medians(series), theme="projector"),
-        charts.milestone_timeline(queries.milestones(cur, 2016), "t", date(2016, 6, 1), theme="projector"),
+        charts.today_on_timeline(queries.milestones(cur, 2016), "t", date(2016, 6, 1), theme="projector"),
         charts.grouped_unit_bars(pairs, "t", [("a", "A"), ("b", "B")], theme="projector"),
         charts.points_breakdown(detail[detail["unit_code"] == "STP_HN"], "t", theme="projector"),
     ]
