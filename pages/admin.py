@@ -80,7 +80,7 @@ with backups_tab:
     if auth_ui.scheduler().last_error:
         st.error(markdown_escape(t("admin_scheduler_error", error=auth_ui.scheduler().last_error), 2000))
     with st.form("schedule"):
-        hours = st.number_input(t("admin_backup_every"), 0, 744, backup.schedule_hours(store), key="backup_hours")
+        hours = st.number_input(t("admin_backup_every"), 0, backup.MAX_SCHEDULE_HOURS, backup.schedule_hours(store), key="backup_hours")
         if st.form_submit_button(t("admin_backup_schedule_save")):
             attempt(lambda: backup.set_schedule(store, user, int(hours)), t("admin_backup_schedule_saved"))
     backups = backup.backups_frame(settings.backups_root)
@@ -89,7 +89,7 @@ with backups_tab:
     else:
         st.dataframe(backups, hide_index=True, width="stretch")
         with st.form("restore"):
-            chosen = st.selectbox(t("admin_restore_pick"), backups["Thư mục"].tolist(), key="restore_pick")
+            chosen = st.selectbox(t("admin_restore_pick"), backups[t("backups_col_folder")].tolist(), key="restore_pick")
             sure = st.checkbox(t("admin_confirm"), key="restore_sure")
             if st.form_submit_button(t("admin_restore")) and sure:
                 attempt(
