@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics import measures
+from analytics.config import Milestone, Phase
 from analytics.labels import t
 from analytics.store import Cursor
 
@@ -199,3 +200,20 @@ def block_medians(series: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     med = series.dropna(subset=["value"]).groupby(["block", "quarter"], as_index=False)["value"].median()
     med["label"] = med["block"].map(lambda block: t(f"chart_median_{block}", lang))
     return med
+
+
+def campaign_dates(cur: Cursor, year: int) -> tuple[list[Phase], list[Milestone]]:
+    """The year's phases and milestones as stored from its campaign file."""
+    phases = [
+        Phase(int(n), str(name), start, end, tuple(int(q) for q in quarters))
+        for n, name, start, end, quarters in cur.execute(
+            "SELECT number, name, start_date, end_date, quarters FROM phases WHERE year = ? ORDER BY number", [year]
+        ).fetchall()
+    ]
+    milestones = [
+        Milestone(day, str(name), str(place or ""), str(note or ""))
+        for day, name, place, note in cur.execute(
+            "SELECT date, name, place, note FROM milestones WHERE year = ? ORDER BY date", [year]
+        ).fetchall()
+    ]
+    return phases, milestones

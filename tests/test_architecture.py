@@ -176,6 +176,13 @@ def test_pages_hold_no_sql_figures_or_reshaping() -> None:
     assert page_violations(pages) == []
 
 
+def test_presentation_runs_no_sql() -> None:
+    """Presentation turns query results into figures and words; queries live in the domain."""
+    files = list((PROJECT / "analytics" / "presentation").glob("*.py"))
+    assert files
+    assert [f.name for f in files if PAGE_FORBIDDEN["SQL"].search(f.read_text(encoding="utf-8"))] == []
+
+
 def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
     """Each rule, broken on purpose in a copy, is reported."""
     graph = {"analytics.store": {"analytics.presentation.charts"}, "analytics.presentation.charts": {"analytics.store"}}

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import measures, queries, scoring
-from analytics.config import Campaign, Milestone, Phase, in_scope
+from analytics.config import Campaign, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.presentation import captions, charts, kpis
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
@@ -166,25 +166,8 @@ def _kpi_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> Slid
     return SlideBody(title, figure, captions.kpi_caption(reporting, values, params.lang))
 
 
-def campaign_dates(cur: Cursor, year: int) -> tuple[list[Phase], list[Milestone]]:
-    """The year's phases and milestones as stored from its campaign file."""
-    phases = [
-        Phase(int(n), str(name), start, end, tuple(int(q) for q in quarters))
-        for n, name, start, end, quarters in cur.execute(
-            "SELECT number, name, start_date, end_date, quarters FROM phases WHERE year = ? ORDER BY number", [year]
-        ).fetchall()
-    ]
-    milestones = [
-        Milestone(day, str(name), str(place or ""), str(note or ""))
-        for day, name, place, note in cur.execute(
-            "SELECT date, name, place, note FROM milestones WHERE year = ? ORDER BY date", [year]
-        ).fetchall()
-    ]
-    return phases, milestones
-
-
 def _milestone_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
-    phases, milestones = campaign_dates(cur, params.year)
+    phases, milestones = queries.campaign_dates(cur, params.year)
     if not phases and not milestones:
         return None
     quarters = set(measures.period_quarters(cur, params.year, params.period))
