@@ -15,13 +15,9 @@ Every value is flagged is_demo, so the dashboard labels it "Dữ liệu minh h�
 
 from __future__ import annotations
 
-import argparse
 import csv
-import dataclasses
 import re
 import shutil
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +29,6 @@ from analytics.bootstrap import open_store
 from analytics.communes import replace_register
 from analytics.config import Campaign, load_campaigns
 from analytics.history import apply_values, record_upload
-from analytics.labels import fmt_number
 from analytics.registry import COLUMNS, Unit, load_units
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Cursor, Store
@@ -253,24 +248,3 @@ def _one(cur: Cursor, sql: str) -> int:
     row = cur.execute(sql).fetchone()
     assert row is not None
     return int(row[0])
-
-
-def cli_build(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """`python -m analytics scale-sample`: build the store and print how to open it."""
-    spec = PRESETS[args.scale]
-    overrides = {k: getattr(args, k) for k in ("units", "years", "indicators", "communes") if getattr(args, k) is not None}
-    spec = dataclasses.replace(spec, **overrides)
-    if spec.units < 1 or spec.years < 1:
-        print("Số đơn vị và số năm phải ít nhất là 1.", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    try:
-        built = build(args.dir, spec, replace=args.replace)
-    except FileExistsError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    elapsed = time.perf_counter() - started
-    print(f"Đã tạo {fmt_number(built.facts)} giá trị, {fmt_number(built.communes)} xã trong {fmt_number(elapsed, 1)} s tại {built.folder}")
-    print("Mở dashboard trên kho này:")
-    print(" ".join(f"{k}={v}" for k, v in built.env().items()) + " python -m streamlit run app.py")
-    return 0
