@@ -584,12 +584,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "note_scale_commune": ("Mẫu hiệu năng", "Performance sample"),
     "scale_indicator": ("Chỉ tiêu mẫu hiệu năng {number:02d}", "Synthetic indicator {number:02d}"),
     "scale_exists": ("{path} đã tồn tại (dùng --replace để tạo lại)", "{path} already exists (use --replace to rebuild it)"),
-    "scale_at_least_one": ("Số đơn vị và số năm phải ít nhất là 1.", "Units and years must be at least 1."),
-    "scale_built": (
-        "Đã tạo {values} giá trị, {communes} xã trong {seconds} s tại {folder}",
-        "Built {values} values and {communes} communes in {seconds} s in {folder}",
-    ),
-    "scale_open": ("Mở dashboard trên kho này:", "Open the dashboard on this store:"),
     # accounts and permissions
     "auth_login_to": ("Cần đăng nhập để {action}.", "Log in to {action}."),
     "auth_own_unit_only": (
@@ -793,6 +787,230 @@ TEXT: dict[str, tuple[str, str]] = {
     "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
     "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
     # --- command line ---
+    "cli_description": (
+        "Công cụ dòng lệnh của dashboard thi đua Khu vực Đồng bằng Bắc Bộ "
+        "(Command line of the Northern Delta justice emulation dashboard). Kho dữ liệu: biến THIDUA_DB.",
+        "Command line of the Northern Delta justice emulation dashboard. Data store: the THIDUA_DB variable.",
+    ),
+    "cli_metavar_command": ("LỆNH", "COMMAND"),
+    "cli_metavar_operation": ("THAO_TÁC", "OPERATION"),
+    "cli_metavar_name": ("TÊN", "NAME"),
+    "cli_metavar_seconds": ("GIÂY", "SECONDS"),
+    "cli_metavar_hours": ("GIỜ", "HOURS"),
+    "cli_help_year": ("năm (year)", "year"),
+    "cli_help_quarter": ("quý (quarter)", "quarter"),
+    "cli_help_output": ("ghi ra tệp thay vì màn hình", "write to this file instead of the screen"),
+    "cli_help_by": ("người thực hiện (mặc định: tài khoản hệ điều hành)", "who acts (default: the operating-system account)"),
+    "cli_help_as_user": (
+        "chỉ dùng quyền của tài khoản này (mặc định: quyền quản trị của máy chủ)",
+        "act with this account's rights only (default: the server's administrator rights)",
+    ),
+    "cli_help_as_user_upload": (
+        "chỉ dùng quyền của tài khoản này (đầu mối: chỉ đơn vị của mình)",
+        "act with this account's rights only (a focal point: its own unit only)",
+    ),
+    "cli_help_wait": (
+        "chờ tối đa bấy nhiêu giây khi dashboard đang giữ kho",
+        "wait at most this many seconds while the dashboard holds the store",
+    ),
+    "cli_help_units": ("Danh sách đơn vị dạng CSV (list units as CSV)", "List the units as CSV"),
+    "cli_help_units_year": ("chỉ các đơn vị còn hoạt động trong năm này", "only the units active in this year"),
+    "cli_help_template": (
+        "Mẫu báo cáo quý, cột chỉ tiêu để trống (empty quarterly template)",
+        "Quarterly template with empty indicator columns",
+    ),
+    "cli_help_sample": (
+        "Mẫu báo cáo quý điền số minh họa để tập huấn (filled training sample)",
+        "Quarterly template filled with demo figures, for training",
+    ),
+    "cli_help_template_output": (
+        "tệp .csv (UTF-8 có BOM) hoặc .xlsx; mặc định: CSV ra màn hình",
+        "a .csv (UTF-8 with BOM) or .xlsx file; default: CSV on the screen",
+    ),
+    "cli_help_export": (
+        "Xuất mọi giá trị dạng CSV dài (unit_code,year,quarter,indicator,value)",
+        "Export every value as long CSV (unit_code,year,quarter,indicator,value)",
+    ),
+    "cli_help_only_year": ("chỉ năm này", "only this year"),
+    "cli_help_demo": ("Nạp hoặc xóa dữ liệu minh họa (load or remove demo data)", "Load or remove the demo data"),
+    "cli_help_demo_remove": ("xóa toàn bộ dữ liệu minh họa", "remove all demo data"),
+    "cli_help_check_config": ("Kiểm tra danh sách đơn vị và cấu hình phong trào", "Check the unit list and the campaign files"),
+    "cli_help_import": (
+        "Nhập tệp số liệu quý hoặc danh sách xã (import quarterly results or commune registers)",
+        "Import quarterly results or commune registers",
+    ),
+    "cli_description_import": (
+        "Kiểm tra toàn bộ các tệp rồi lưu trong một giao dịch; có lỗi thì không lưu gì. "
+        "Mã thoát: 0 đã lưu, 1 bị từ chối (không lưu gì), 2 sai cách dùng.",
+        "Checks every file, then stores them in one transaction; any error stores nothing. "
+        "Exit codes: 0 stored, 1 refused (nothing stored), 2 usage error.",
+    ),
+    "cli_help_import_files": ("tệp .csv, .txt hoặc .xlsx", ".csv, .txt or .xlsx files"),
+    "cli_help_import_by": ("người tải lên (mặc định: tài khoản hệ điều hành)", "who uploads (default: the operating-system account)"),
+    "cli_help_message_lang": ("ngôn ngữ thông báo (vi, en)", "language of the messages (vi, en)"),
+    "cli_help_replace_demo": (
+        "xóa dữ liệu minh họa trong cùng giao dịch rồi lưu số liệu thật",
+        "remove the demo data in the same transaction, then store the real figures",
+    ),
+    "cli_help_import_year": ("chỉ nhận số liệu của năm này", "accept figures of this year only"),
+    "cli_help_import_quarter": ("chỉ nhận số liệu của quý này", "accept figures of this quarter only"),
+    "cli_help_dry_run": (
+        "chỉ kiểm tra và cho biết sẽ thay đổi gì, không lưu",
+        "only check and tell what would change; store nothing",
+    ),
+    "cli_help_history": ("Lịch sử các lần tải lên (upload history)", "Upload history"),
+    "cli_help_history_limit": ("số dòng mới nhất (mặc định 50)", "how many of the newest rows (default 50)"),
+    "cli_help_revert": ("Hoàn tác một lần tải lên (revert an upload)", "Revert an upload"),
+    "cli_help_pack": (
+        "Gói trình chiếu hội nghị: HTML chạy không cần mạng, ảnh PNG 1920×1080, PDF (meeting pack)",
+        "Meeting pack: offline HTML slideshow, 1920×1080 PNG images, PDF",
+    ),
+    "cli_description_pack": (
+        "Xuất gói trình chiếu. -o X.html: chỉ bản HTML; X.pdf: chỉ PDF; X.zip: tất cả; thư mục: HTML, PDF và từng ảnh PNG.",
+        "Writes the meeting pack. -o X.html: the HTML only; X.pdf: the PDF only; X.zip: everything; "
+        "a folder: HTML, PDF and every PNG image.",
+    ),
+    "cli_help_meeting": (
+        "tên tệp cuộc họp trong data/meetings (không có .toml), ví dụ so-ket-2016",
+        "the meeting file's name in data/meetings (without .toml), e.g. so-ket-2016",
+    ),
+    "cli_help_phase": ("đợt thi đua (phase): 1 = sơ kết, 2", "emulation phase: 1 = mid-year review, 2"),
+    "cli_help_period": ("kỳ (thay cho --phase)", "period (instead of --phase)"),
+    "cli_help_block": ("khối", "block"),
+    "cli_help_variant": ("nền sáng hoặc nền tối", "light or dark background"),
+    "cli_help_lang": ("ngôn ngữ (vi mặc định)", "language (vi by default)"),
+    "cli_help_pack_output": ("tệp .html / .pdf / .zip, hoặc thư mục", "an .html / .pdf / .zip file, or a folder"),
+    "cli_help_user": ("Quản lý tài khoản: add, list, remove, passwd (manage users)", "Manage users: add, list, remove, passwd"),
+    "cli_help_user_add": (
+        "Tạo tài khoản; mật khẩu đọc từ stdin hoặc hỏi khi gõ (không bao giờ từ dòng lệnh)",
+        "Create an account; the password is read from stdin or asked at the terminal (never from the command line)",
+    ),
+    "cli_help_user_name": (
+        "tên đăng nhập: chữ thường không dấu, số, . _ - @",
+        "login name: lowercase letters without accents, digits, . _ - @",
+    ),
+    "cli_help_role": (
+        "viewer (xem), unit (đầu mối đơn vị), admin (thư ký cụm)",
+        "viewer (views), unit (a unit's focal point), admin (cluster secretariat)",
+    ),
+    "cli_help_unit": ("mã đơn vị của tài khoản vai trò unit, ví dụ STP_QN", "the unit code of a 'unit' account, e.g. STP_QN"),
+    "cli_help_full_name": ("họ tên hiển thị", "full name shown"),
+    "cli_help_email": ("e-mail dùng khi đăng nhập một lần (SSO, st.login)", "e-mail used for single sign-on (SSO, st.login)"),
+    "cli_help_sso_only": (
+        "không đặt mật khẩu: chỉ đăng nhập qua SSO (cần --email)",
+        "no password: log in through SSO only (needs --email)",
+    ),
+    "cli_help_user_list": ("Danh sách tài khoản (CSV, không có mật khẩu)", "List the accounts (CSV, without passwords)"),
+    "cli_help_user_remove": ("Xóa tài khoản", "Remove an account"),
+    "cli_help_user_passwd": ("Đổi mật khẩu (đọc từ stdin hoặc hỏi khi gõ)", "Change a password (read from stdin or asked at the terminal)"),
+    "cli_help_backup": ("Sao lưu kho dữ liệu (Parquet) vào thư mục mới (backup)", "Back the store up (Parquet) into a new folder"),
+    "cli_help_backup_output": (
+        "thư mục đích (mới hoặc trống); mặc định: data/backups/thidua-<thời điểm>",
+        "target folder (new or empty); default: data/backups/thidua-<time>",
+    ),
+    "cli_help_backup_list": ("liệt kê các bản sao lưu", "list the backups"),
+    "cli_help_backup_every": (
+        "đặt lịch: dashboard tự sao lưu mỗi GIỜ giờ (0 = tắt)",
+        "schedule: the dashboard backs up every HOURS hours (0 = off)",
+    ),
+    "cli_help_restore": (
+        "Khôi phục dữ liệu từ một bản sao lưu (sao lưu trạng thái hiện tại trước)",
+        "Restore the data from a backup (the current state is backed up first)",
+    ),
+    "cli_help_restore_folder": ("thư mục sao lưu", "backup folder"),
+    "cli_help_include_users": (
+        "khôi phục cả danh sách tài khoản (khi dựng lại máy chủ)",
+        "restore the accounts too (when rebuilding a server)",
+    ),
+    "cli_help_audit": ("Nhật ký thay đổi (CSV, mới nhất trước)", "The audit trail (CSV, newest first)"),
+    "cli_help_audit_output": ("ghi ra tệp CSV (UTF-8 có BOM)", "write to a CSV file (UTF-8 with BOM)"),
+    "cli_help_scale_sample": (
+        "Tạo kho dữ liệu mẫu quy mô cụm hoặc toàn quốc để đo hiệu năng (synthetic scale store)",
+        "Build a synthetic store at cluster or national scale, to measure performance",
+    ),
+    "cli_help_scale": (
+        "cluster: 22 đơn vị × 1 năm; national: 1.000 đơn vị × 10 năm",
+        "cluster: 22 units × 1 year; national: 1,000 units × 10 years",
+    ),
+    "cli_help_scale_dir": ("thư mục ghi units.csv, campaigns/ và thidua.duckdb", "folder for units.csv, campaigns/ and thidua.duckdb"),
+    "cli_help_scale_units": ("số đơn vị (thay cho giá trị của --scale)", "number of units (instead of the --scale value)"),
+    "cli_help_scale_years": ("số năm, từ 2016", "number of years, from 2016"),
+    "cli_help_scale_indicators": (
+        "số chỉ tiêu mỗi đơn vị báo cáo mỗi quý (0: danh mục có sẵn)",
+        "indicators each unit reports each quarter (0: the shipped catalogue)",
+    ),
+    "cli_help_scale_communes": (
+        "số xã trong danh sách đăng ký (0: theo dữ liệu minh họa)",
+        "communes in the registers (0: as the demo data has them)",
+    ),
+    "cli_help_scale_replace": ("tạo lại nếu thư mục đã có kho", "build again if the folder already holds a store"),
+    "cli_refused": ("Từ chối: {reason}", "Refused: {reason}"),
+    "cli_files_missing": ("Không tìm thấy tệp: {files}", "File not found: {files}"),
+    "cli_no_campaign_year": (
+        "Chưa có cấu hình phong trào năm {year} trong {folder}",
+        "No campaign configuration for {year} in {folder}",
+    ),
+    "cli_config_units": ("Danh sách đơn vị: {count} đơn vị ({file})", "Unit list: {count} units ({file})"),
+    "cli_config_year": (
+        "Năm {year}: {indicators} chỉ tiêu, {targets} chỉ tiêu giao, {phases} đợt ({source})",
+        "Year {year}: {indicators} indicators, {targets} targets, {phases} phases ({source})",
+    ),
+    "cli_store_busy_hint": (
+        "Trong khi dashboard chạy, các thao tác này có ở trang Quản trị (/admin); dashboard cũng tự sao lưu theo lịch đã đặt.",
+        "While the dashboard runs, these actions are on the admin page (/admin); the dashboard also backs up on its schedule.",
+    ),
+    "cli_store_waiting": (
+        "Kho dữ liệu đang được dashboard giữ; đang chờ tối đa {seconds} giây…",
+        "The dashboard holds the store; waiting up to {seconds} seconds…",
+    ),
+    "cli_unknown_user": ("Không có tài khoản “{name}” (--as-user).", "No account “{name}” (--as-user)."),
+    "cli_password": ("Mật khẩu: ", "Password: "),
+    "cli_password_new": ("Mật khẩu mới: ", "New password: "),
+    "cli_password_again": ("Nhập lại mật khẩu: ", "Password again: "),
+    "cli_password_mismatch": ("Hai lần nhập mật khẩu không khớp.", "The two passwords differ."),
+    "cli_password_unreadable": (
+        "Không đọc được mật khẩu từ đầu vào chuẩn (stdin).",
+        "No password could be read from standard input (stdin).",
+    ),
+    "cli_user_added": ("Đã tạo tài khoản {name} (vai trò {role}).", "Account {name} created (role {role})."),
+    "cli_user_added_unit": (
+        "Đã tạo tài khoản {name} (vai trò {role}, đơn vị {unit}).",
+        "Account {name} created (role {role}, unit {unit}).",
+    ),
+    "cli_user_removed": ("Đã xóa tài khoản {name}.", "Account {name} removed."),
+    "cli_password_changed": (
+        "Đã đổi mật khẩu của {name}; các phiên đăng nhập cũ đã hết hiệu lực.",
+        "Password of {name} changed; earlier sessions have ended.",
+    ),
+    "cli_backup_row": ("{path}\t{when}\t{reason}\t{by}\t{rows} dòng", "{path}\t{when}\t{reason}\t{by}\t{rows} rows"),
+    "cli_schedule_off": ("Đã tắt sao lưu định kỳ.", "Scheduled backups are off."),
+    "cli_schedule_on": ("Dashboard sẽ tự sao lưu mỗi {hours} giờ.", "The dashboard will back up every {hours} hours."),
+    "cli_backup_done": ("Đã sao lưu {rows} dòng vào {path}", "Backed up {rows} rows into {path}"),
+    "cli_restored": (
+        "Đã khôi phục từ {folder}. Bản sao lưu trạng thái trước khi khôi phục: {safety}",
+        "Restored from {folder}. Backup of the state before the restore: {safety}",
+    ),
+    "cli_demo_removed": (
+        "Đã xóa {count} giá trị minh họa (đã sao lưu trước khi xóa).",
+        "Removed {count} demo values (backed up first).",
+    ),
+    "cli_demo_none": ("Kho không có dữ liệu minh họa.", "The store holds no demo data."),
+    "cli_demo_present": ("Kho đã có dữ liệu minh họa.", "The store already holds demo data."),
+    "cli_demo_loaded": ("Đã nạp dữ liệu minh họa.", "Demo data loaded."),
+    "cli_pack_unknown_meeting": (
+        "Không có cuộc họp “{meeting}” trong {folder}; có: {names}",
+        "No meeting “{meeting}” in {folder}; there are: {names}",
+    ),
+    "cli_pack_no_meetings": ("(chưa có tệp nào)", "(no file yet)"),
+    "cli_pack_needs_meeting": ("Cần --meeting hoặc --year", "--meeting or --year is needed"),
+    "cli_pack_no_slides": ("Không có trang nào áp dụng cho bộ lọc này.", "No slide applies to this selection."),
+    "cli_pack_done": ("{slides} trang, {seconds} giây", "{slides} slides, {seconds} seconds"),
+    "cli_scale_too_small": ("Số đơn vị và số năm phải ít nhất là 1.", "Units and years must be at least 1."),
+    "cli_scale_built": (
+        "Đã tạo {facts} giá trị, {communes} xã trong {seconds} s tại {folder}",
+        "Built {facts} values, {communes} communes in {seconds} s at {folder}",
+    ),
+    "cli_scale_open": ("Mở dashboard trên kho này:", "Open the dashboard on this store:"),
     # --- captions, narrative and KPI texts ---
     "kpi_units_met": ("{met}/{total} đơn vị đạt", "{met}/{total} units on target"),
     "narrative_late": (
@@ -837,14 +1055,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "indicator “{indicator}” is not in the {year} catalogue",
     ),
     "pack_no_pages": ("Không có trang nào để xuất PDF", "No slide to export as PDF"),
-    "pack_unknown_meeting": (
-        "Không có cuộc họp “{meeting}” trong {folder}; có: {names}",
-        "No meeting “{meeting}” in {folder}; found: {names}",
-    ),
-    "pack_no_meeting_files": ("(chưa có tệp nào)", "(no file yet)"),
-    "pack_meeting_or_year": ("Cần --meeting hoặc --year", "Give --meeting or --year"),
-    "pack_no_slides": ("Không có trang nào áp dụng cho bộ lọc này.", "No slide applies to these filters."),
-    "pack_done": ("{count} trang, {seconds} giây", "{count} slides, {seconds} s"),
     # --- pages and sidebar ---
     "bad_period": ("Kỳ không hợp lệ: {period}", "Invalid period: {period}"),
     "bad_program": ("Chương trình không hợp lệ: {program}", "Invalid program: {program}"),

@@ -15,13 +15,9 @@ Every value is flagged is_demo, so the dashboard labels it "Dữ liệu minh h�
 
 from __future__ import annotations
 
-import argparse
 import csv
-import dataclasses
 import re
 import shutil
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +29,7 @@ from analytics.bootstrap import open_store
 from analytics.communes import replace_register
 from analytics.config import Campaign, load_campaigns
 from analytics.history import apply_values, record_upload
-from analytics.labels import fmt_number, t
+from analytics.labels import t
 from analytics.registry import COLUMNS, Unit, load_units
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Cursor, Store
@@ -257,32 +253,3 @@ def _one(cur: Cursor, sql: str) -> int:
     row = cur.execute(sql).fetchone()
     assert row is not None
     return int(row[0])
-
-
-def cli_build(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """`python -m analytics scale-sample`: build the store and print how to open it."""
-    spec = PRESETS[args.scale]
-    overrides = {k: getattr(args, k) for k in ("units", "years", "indicators", "communes") if getattr(args, k) is not None}
-    spec = dataclasses.replace(spec, **overrides)
-    if spec.units < 1 or spec.years < 1:
-        print(t("scale_at_least_one"), file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    try:
-        built = build(args.dir, spec, replace=args.replace)
-    except FileExistsError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    elapsed = time.perf_counter() - started
-    print(
-        t(
-            "scale_built",
-            values=fmt_number(built.facts),
-            communes=fmt_number(built.communes),
-            seconds=fmt_number(elapsed, 1),
-            folder=built.folder,
-        )
-    )
-    print(t("scale_open"))
-    print(" ".join(f"{k}={v}" for k, v in built.env().items()) + " python -m streamlit run app.py")
-    return 0

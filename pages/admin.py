@@ -93,7 +93,7 @@ with backups_tab:
             sure = st.checkbox(t("admin_confirm"), key="restore_sure")
             if st.form_submit_button(t("admin_restore")) and sure:
                 attempt(
-                    lambda: backup.restore(store, settings.backups_root / chosen, actor=user, root=settings.backups_root),
+                    lambda: actions.restore_backup(store, user, settings.backups_root / chosen, backups_root=settings.backups_root),
                     t("admin_restore_done", path="{result.path}"),
                 )
 

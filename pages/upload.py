@@ -73,7 +73,7 @@ if files:
         st.download_button(t("up_download_errors"), review.errors_csv(problems), file_name="loi_tai_len.csv", key="dl_errors")
     if checked.ok:
         st.subheader(t("up_preview"))
-        st.dataframe(actions.preview(checked), hide_index=True, width="stretch")
+        st.dataframe(review.preview_frame(actions.preview(checked)), hide_index=True, width="stretch")
     if st.button(t("up_commit"), type="primary", disabled=not checked.ok or not actions.may_change(), key="up_commit"):
         st.session_state["up_done"] = actions.commit_action(checked, replace_demo)
         st.session_state["up_round"] += 1

@@ -1,8 +1,9 @@
-"""The upload page's actions in one place: checking files, committing and reverting.
+"""The upload page's actions in one place: checking files, previewing, committing, reverting and the
+demo-data questions; the page renders what they return with `analytics.ingest.review`.
 
-Login (issue 6): `allowed_units()` and `may_change()` come from the logged-in user; the page never
-writes to the store except through `commit_action` and `revert_action`, which check the permission
-again in the core (`analytics.trust.actions.commit_upload` / `revert_upload`).
+`allowed_units()` and `may_change()` come from the logged-in user; the page never writes to the
+store except through `commit_action` and `revert_action`, which check the permission again in the
+core (`analytics.trust.actions.commit_upload` / `revert_upload`, the functions the CLI calls too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics import demo
-from analytics.cli.uploads import summary_lines
 from analytics.config import load_campaigns
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, templates, validate
@@ -34,7 +34,7 @@ def allowed_units() -> set[str] | None:
 
 
 def may_change() -> bool:
-    """Whether the current user may upload or revert at all (issue 6: a login, unless first run)."""
+    """Whether the current user may upload or revert at all (a login is needed, except on first run)."""
     return auth.can(_user(), auth.Action.UPLOAD)
 
 
@@ -65,7 +65,8 @@ def check(files: list, year: int | None, quarter: int | None, replace_demo: bool
 
 
 def preview(checked: validate.Checked) -> pd.DataFrame:
-    return review.preview_frame(save.preview(data.store().cursor(), checked))
+    """What storing the batch would change, per file and unit (rendered with `review.preview_frame`)."""
+    return save.preview(data.store().cursor(), checked)
 
 
 def has_demo() -> bool:
@@ -79,7 +80,7 @@ def commit_action(checked: validate.Checked, replace_demo: bool) -> list[str]:
     except auth.PermissionDenied as exc:
         return [str(exc)]
     lines = [t("up_demo_removed", count=result.demo_removed)] if result.demo_removed else []
-    return lines + summary_lines(result)
+    return lines + review.summary_lines(result)
 
 
 def revert_action(upload_id: int) -> tuple[bool, str]:

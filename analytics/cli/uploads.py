@@ -1,45 +1,22 @@
-"""Handlers of `python -m analytics import | history | revert` (issue 3): thin wrappers over ingest/history."""
+"""Handlers of `import`, `history`, `revert` and `demo`: the same checks as the upload page, and the
+same writes (`analytics.trust.actions`), as the system administrator or the `--as-user` account."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from analytics.bootstrap import open_store
-from analytics.history import RevertError, default_user, list_uploads, revert
-from analytics.ingest import save, validate
+from analytics.cli.common import with_actor
+from analytics.config import load_campaigns
+from analytics.history import RevertError, list_uploads
+from analytics.ingest import review, save, validate
 from analytics.ingest.readers import source_from_path
 from analytics.labels import fmt_datetime, t
+from analytics.registry import load_units
 from analytics.settings import Settings
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "import",
-        help="Nhập tệp số liệu quý hoặc danh sách xã (import quarterly results or commune registers)",
-        description="Kiểm tra toàn bộ các tệp rồi lưu trong một giao dịch; có lỗi thì không lưu gì. "
-        "Mã thoát: 0 đã lưu, 1 bị từ chối (không lưu gì), 2 sai cách dùng.",
-    )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="tệp .csv, .txt hoặc .xlsx")
-    p.add_argument("--by", help="người tải lên (mặc định: tài khoản hệ điều hành)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="ngôn ngữ thông báo (vi, en)")
-    p.add_argument("--replace-demo", action="store_true", help="xóa dữ liệu minh họa trong cùng giao dịch rồi lưu số liệu thật")
-    p.add_argument("--year", type=int, help="chỉ nhận số liệu của năm này")
-    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="chỉ nhận số liệu của quý này")
-    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ thay đổi gì, không lưu")
-    p.set_defaults(handler=cmd_import)
-
-    p = sub.add_parser("history", help="Lịch sử các lần tải lên (upload history)")
-    p.add_argument("--limit", type=int, default=50, help="số dòng mới nhất (mặc định 50)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.set_defaults(handler=cmd_history)
-
-    p = sub.add_parser("revert", help="Hoàn tác một lần tải lên (revert an upload)")
-    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", help="người thực hiện (mặc định: tài khoản hệ điều hành)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.set_defaults(handler=cmd_revert)
+from analytics.store import Store
+from analytics.trust import actions, auth
 
 
 def _err(text: str) -> None:
@@ -47,29 +24,29 @@ def _err(text: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Check every file, then store the batch through the upload page's own action (exit 1, nothing
+    stored, when a file or the acting user's rights refuse it)."""
     lang = args.lang
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
-        _err(("File not found: " if lang == "en" else "Không tìm thấy tệp: ") + ", ".join(missing))
+        _err(t("cli_files_missing", lang, files=", ".join(missing)))
         return 2
     sources = [source_from_path(f) for f in args.files]
-    store = open_store(settings, wait_seconds=10)
-    try:
+
+    def work(store: Store, actor: auth.User) -> int:
         cur = store.cursor()
-        allowed = getattr(args, "allowed_units", None)  # set by `--as-user` (issue 6)
-        checked = validate.check(cur, sources, allowed_units=allowed, year=args.year, quarter=args.quarter, replace_demo=args.replace_demo)
+        checked = validate.check(
+            cur,
+            sources,
+            allowed_units=auth.allowed_units(actor),
+            year=args.year,
+            quarter=args.quarter,
+            replace_demo=args.replace_demo,
+        )
         for f in checked.files:
             if f.kind:
-                print(
-                    t(
-                        "up_file_read",
-                        lang,
-                        file=f.name,
-                        kind=t(f"up_kind_{f.kind}", lang),
-                        format=validate.describe(f, lang),
-                        rows=f.n_rows,
-                    )
-                )
+                kind = t(f"up_kind_{f.kind}", lang)
+                print(t("up_file_read", lang, file=f.name, kind=kind, format=validate.describe(f, lang), rows=f.n_rows))
         for problem in checked.problems:
             _err(problem.text(lang))
         if not checked.ok:
@@ -79,35 +56,17 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print(save.preview(cur, checked).to_string(index=False))
             return 0
         try:
-            result = save.commit(store, checked, by=args.by or default_user(), replace_demo=args.replace_demo, allowed_units=allowed)
+            result = actions.commit_upload(store, checked, actor, backups_root=settings.backups_root, replace_demo=args.replace_demo)
         except save.DemoPresentError:
             _err(t("up_demo_present", lang))
             return 1
         if result.demo_removed:
             print(t("up_demo_removed", lang, count=result.demo_removed))
-        for line in summary_lines(result, lang):
+        for line in review.summary_lines(result, lang):
             print(line)
-    finally:
-        store.close()
-    return 0
+        return 0
 
-
-def summary_lines(result: save.CommitResult, lang: str = "vi") -> list[str]:
-    """One sentence per file: what was stored (or that nothing changed)."""
-    lines = []
-    for s in result.stored:
-        applied = s.applied
-        assert applied is not None
-        if s.upload_id is None:
-            line = t("up_unchanged", lang, file=s.file, unchanged=applied.unchanged)
-        else:
-            key = "up_stored" if s.kind == "results" else "up_stored_register"
-            line = t(key, lang, file=s.file, id=s.upload_id, units=s.units, quarters=s.quarters, indicators=s.indicators,
-                     new=applied.new, changed=applied.changed, unchanged=applied.unchanged)  # fmt: skip
-        if s.same_as is not None:
-            line += t("up_same_bytes", lang, id=s.same_as)
-        lines.append(line)
-    return lines
+    return with_actor(args, settings, work)
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
@@ -131,14 +90,31 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_revert(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=10)
-    try:
+    """Revert through the upload page's own action: the same permission check and safety backup."""
+
+    def work(store: Store, actor: auth.User) -> int:
         try:
-            applied = store.write(lambda cur: revert(cur, args.upload_id, args.by or default_user()))
+            applied = actions.revert_upload(store, args.upload_id, actor, backups_root=settings.backups_root)
         except RevertError as exc:
             _err(t(f"up_{exc.code}", args.lang, **exc.params))
             return 1
-    finally:
-        store.close()
-    print(t("up_reverted", args.lang, target=args.upload_id, id=applied.upload_id, count=applied.new + applied.changed))
-    return 0
+        print(t("up_reverted", args.lang, target=args.upload_id, id=applied.upload_id, count=applied.new + applied.changed))
+        return 0
+
+    return with_actor(args, settings, work)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Load or remove the demo data through the admin page's actions (removal is backed up first)."""
+
+    def work(store: Store, actor: auth.User) -> int:
+        if args.remove:
+            count = actions.remove_demo(store, actor, settings.backups_root)
+            print(t("cli_demo_removed", count=count) if count else t("cli_demo_none"))
+        elif actions.load_demo(store, actor, load_units(settings.units_file), load_campaigns(settings.campaigns_dir)):
+            print(t("cli_demo_loaded"))
+        else:
+            print(t("cli_demo_present"))
+        return 0
+
+    return with_actor(args, settings, work)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analytics.communes import commune_list
 from analytics.ingest.headers import PROGRAM_ALIASES, REGISTER_ALIASES, STATUS_ALIASES
+from analytics.ingest.save import CommitResult
 from analytics.ingest.validate import Checked, describe
 from analytics.labels import TEMPLATE_IDENTITY, fmt_date, fmt_datetime, t
 from analytics.store import Cursor
@@ -79,6 +80,24 @@ def preview_frame(preview: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             "unchanged": t("col_unchanged", lang),
         }
     )
+
+
+def summary_lines(result: CommitResult, lang: str = "vi") -> list[str]:
+    """One sentence per stored file: what was stored (or that nothing changed)."""
+    lines = []
+    for s in result.stored:
+        applied = s.applied
+        assert applied is not None
+        if s.upload_id is None:
+            line = t("up_unchanged", lang, file=s.file, unchanged=applied.unchanged)
+        else:
+            key = "up_stored" if s.kind == "results" else "up_stored_register"
+            line = t(key, lang, file=s.file, id=s.upload_id, units=s.units, quarters=s.quarters, indicators=s.indicators,
+                     new=applied.new, changed=applied.changed, unchanged=applied.unchanged)  # fmt: skip
+        if s.same_as is not None:
+            line += t("up_same_bytes", lang, id=s.same_as)
+        lines.append(line)
+    return lines
 
 
 def history_frame(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""Administrative actions shared by the CLI and the admin page: each checks the permission, takes
-a backup first when it destroys something, and leaves its trace in the audit trail."""
+"""Every change the command line and the pages make to the store goes through here, one path each:
+check the permission, take a safety backup first when the change destroys something, commit, and
+leave the trace in the audit trail (in the same transaction as the change)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from pathlib import Path
 
 from analytics import demo
 from analytics.bootstrap import _fingerprint, sync_configuration
-from analytics.config import load_campaigns
+from analytics.config import Campaign, load_campaigns
 from analytics.history import Applied, revert
 from analytics.ingest import save, validate
-from analytics.registry import load_units
+from analytics.registry import Unit, load_units
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit, backup
@@ -23,8 +24,27 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
     assert actor is not None
     if not demo.has_demo(store.cursor()):
         return 0
-    backup.backup(store, None, actor=actor, root=backups_root, reason="before_demo_remove")
+    safety_backup(store, actor, backups_root, "before_demo_remove")
     return demo.remove(store, actor.name)
+
+
+def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: dict[int, Campaign]) -> bool:
+    """Load the demo dataset unless the store already holds it; False when it did.
+
+    The same right as removing it: demo values change what every unit's figures look like."""
+    authorize(actor, Action.REMOVE_DEMO)
+    if demo.has_demo(store.cursor()):
+        return False
+    demo.load(store, units, campaigns)
+    return True
+
+
+def restore_backup(store: Store, actor: User | None, folder: Path, *, backups_root: Path, include_users: bool = False) -> backup.BackupInfo:
+    """Bring the data back to the backup in `folder`; returns the backup of the state before it.
+
+    `backup.restore` itself checks the right, backs the current state up and records the restore;
+    it is offered here with the other destructive actions that the admin page and the CLI share."""
+    return backup.restore(store, folder, actor=actor, root=backups_root, include_users=include_users)
 
 
 def reload_registry(store: Store, settings: Settings, actor: User | None) -> bool:
@@ -60,7 +80,7 @@ def unit_codes(cur: Cursor) -> list[str]:
     return [r[0] for r in cur.execute("SELECT code FROM units ORDER BY block, code").fetchall()]
 
 
-# --- uploads and reverts with permissions (issue 3's ingest, issue 6's rules) ---
+# --- uploads and reverts: a unit account only for its own unit, after a safety backup ---
 
 
 def _automatic(actor: User) -> User:
@@ -96,8 +116,13 @@ def commit_upload(
 
 
 def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_root: Path) -> Applied:
-    """Revert as `actor` (a unit user only its own unit's uploads), after a backup."""
-    authorize_revert(store.cursor(), actor, upload_id)
+    """Revert as `actor` (a unit user only its own unit's uploads), after a backup.
+
+    Raises RevertError when the upload cannot be reverted; an id that names no upload is refused
+    without a backup, since nothing would change."""
+    cur = store.cursor()
+    authorize_revert(cur, actor, upload_id)
     assert actor is not None
-    safety_backup(store, actor, backups_root, "before_revert")
-    return store.write(lambda cur: revert(cur, upload_id, actor.name))
+    if cur.execute("SELECT count(*) FROM uploads WHERE id = ?", [upload_id]).fetchone() != (0,):
+        safety_backup(store, actor, backups_root, "before_revert")
+    return store.write(lambda c: revert(c, upload_id, actor.name))

@@ -44,6 +44,24 @@ def test_sample_xlsx_opens_with_the_same_rows(tmp_path: Path) -> None:
     assert frame["Mã đơn vị"].str.startswith(("STP_", "THADS_")).all() and len(frame) == 22
 
 
+def test_template_on_the_screen_is_the_files_csv_without_the_bom(tmp_path: Path) -> None:
+    out = tmp_path / "template.csv"
+    assert run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2", "-o", str(out)).returncode == 0
+    shown = run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2").stdout
+    assert out.read_bytes() == b"\xef\xbb\xbf" + shown and shown.startswith('"Mã đơn vị"'.encode())
+
+
+def test_user_list_and_audit_are_written_with_formulas_neutralised(tmp_path: Path) -> None:
+    added = run_cli(tmp_path, "user", "add", "lanhdao", "--role", "viewer", "--full-name", "=1+2", "--sso-only", "--email", "ld@stp.vn")
+    assert added.returncode == 0, added.stderr.decode()
+    listed = pd.read_csv(io.BytesIO(run_cli(tmp_path, "user", "list").stdout))
+    assert listed.loc[listed["name"] == "lanhdao", "full_name"].item() == "'=1+2"
+    out = tmp_path / "trail.xlsx"
+    assert run_cli(tmp_path, "audit", "-o", str(out)).returncode == 0
+    trail = pd.read_excel(out)
+    assert trail["action"].iloc[0] == "user_add" and trail["actor"].iloc[0].startswith("cli:")
+
+
 def test_export_prints_the_long_csv(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "export")
     assert result.returncode == 0, result.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from analytics.trust import backup
 from tests.support import APP, UPLOADS, button, shown
 
 
@@ -66,3 +67,5 @@ def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     assert any("Đã hoàn tác #3" in shown(s.value) for s in at.success)
     history = at.dataframe[-1].value
     assert history.loc[history["Lần tải"] == "#3", "Tình trạng"].item() == "đã hoàn tác bởi #5"
+    # the same safety backups as `python -m analytics import --replace-demo` and `revert` (tests/cli)
+    assert [b.reason for b in backup.list_backups(app_env / "backups")] == ["before_revert", "before_demo_remove"]

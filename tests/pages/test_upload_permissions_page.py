@@ -14,7 +14,7 @@ from analytics.bootstrap import open_store
 from analytics.ingest import validate
 from analytics.ingest.readers import source_from_path
 from analytics.settings import from_env
-from analytics.trust import actions, auth
+from analytics.trust import actions, auth, backup
 from tests.support import APP, OTHER, OWN, button, quarter_file, shown
 
 ROOT = auth.system_user("test")
@@ -78,3 +78,5 @@ def test_a_focal_point_uploads_and_reverts_only_its_own_unit(accounts, tmp_path:
 
     actions = audit.trail(data.store().cursor())
     assert actions[actions["actor"] == "tp.qn"]["action"].tolist() == ["revert", "upload"]  # both under its name
+    made = [(b.reason, b.created_by) for b in backup.list_backups(from_env().backups_root)]
+    assert made == [("before_revert", "auto:tp.qn")]  # the safety backup the CLI's revert takes too (tests/cli)

@@ -51,6 +51,8 @@ def test_cli_backup_change_restore_round_trip(tmp_path: Path) -> None:
     assert cli(db, "export").stdout == before
     trail = cli(db, "audit").stdout
     assert "restore" in trail and "demo_remove" in trail and "backup" in trail  # the trail survives the restore
+    listed = cli(db, "backup", "--list").stdout
+    assert "\tbefore_demo_remove\tauto:cli:" in listed and "\tbefore_restore\tcli:" in listed  # each destructive step backed up first
 
 
 def test_restore_keeps_users_and_audit_and_never_reuses_upload_ids(demo_store: Store, tmp_path: Path) -> None:
@@ -155,7 +157,7 @@ def test_cli_explains_when_the_dashboard_holds_the_store_or_waits_politely(tmp_p
     finally:
         holder.kill()
         holder.wait()
-    holder = _hold(db, 2)
+    holder = _hold(db, 6)  # longer than the CLI takes to start on a busy machine, so it finds the store held
     try:
         waited = cli(db, "backup", "--wait", "30")
         assert waited.returncode == 0, waited.stderr

@@ -91,7 +91,7 @@ def _real_actions(store: Store, settings: Settings, first_backup: Path) -> dict[
     return {
         "manage_users": lambda u: auth.add_user(store, u, "new.user", "viewer", "mat khau moi 1"),
         "backup": lambda u: backup.backup(store, None, actor=u, root=settings.backups_root),
-        "restore": lambda u: backup.restore(store, first_backup, actor=u, root=settings.backups_root),
+        "restore": lambda u: actions.restore_backup(store, u, first_backup, backups_root=settings.backups_root),
         "reload_registry": lambda u: (_files_changed(store), actions.reload_registry(store, settings, u)),
         "remove_demo": lambda u: actions.remove_demo(store, u, settings.backups_root),
         "settings": lambda u: actions.set_open_viewing(store, u, False),
@@ -218,7 +218,7 @@ def test_revert_is_scoped_to_the_units_an_upload_touched(empty_store: Store) -> 
         auth.authorize_revert(cur, auth.User("v", "viewer"), own)
 
 
-# --- uploads and reverts through the real ingest (issue 3) ---------------------------------------
+# --- uploads and reverts through the real ingest ---------------------------------------------------
 
 
 UPLOAD_EXPECTED = {

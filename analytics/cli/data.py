@@ -1,0 +1,109 @@
+"""Handlers of `units`, `template`, `sample`, `export`, `check-config` and `scale-sample`: reading the
+configuration and the store, writing files."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+
+import pandas as pd
+
+from analytics import export, scale
+from analytics.bootstrap import open_store
+from analytics.cli.common import write_frame, write_text
+from analytics.config import load_campaigns
+from analytics.ingest import templates
+from analytics.labels import fmt_number, t
+from analytics.registry import load_units
+from analytics.settings import Settings
+
+TEMPLATE_SHEET = "Mau_bao_cao"
+
+
+def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
+    units = load_units(settings.units_file)
+    if args.year is not None:
+        units = [u for u in units if u.active_in(args.year)]
+    frame = pd.DataFrame(
+        [
+            {
+                "code": u.code,
+                "name": u.name,
+                "province": u.province,
+                "block": u.block,
+                "short_name": u.short_name,
+                "valid_from": u.valid_from,
+                "valid_to": u.valid_to,
+                "successor": u.successor,
+            }
+            for u in units
+        ]
+    ).astype({"valid_to": "Int64"})
+    write_frame(frame, args.output)
+    return 0
+
+
+def _template(args: argparse.Namespace, settings: Settings, filled: bool) -> int:
+    campaigns = load_campaigns(settings.campaigns_dir)
+    if args.year not in campaigns:
+        print(t("cli_no_campaign_year", year=args.year, folder=settings.campaigns_dir), file=sys.stderr)
+        return 2
+    frame = templates.template_frame(load_units(settings.units_file), campaigns[args.year], args.quarter, filled=filled)
+    write_frame(frame, args.output, TEMPLATE_SHEET)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
+    return _template(args, settings, filled=False)
+
+
+def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
+    return _template(args, settings, filled=True)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings, wait_seconds=10)
+    try:
+        write_text(args.output, export.export_csv(store.cursor(), args.year))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
+    units = load_units(settings.units_file)
+    campaigns = load_campaigns(settings.campaigns_dir)
+    print(t("cli_config_units", count=len(units), file=settings.units_file))
+    for year, c in sorted(campaigns.items()):
+        print(t("cli_config_year", year=year, indicators=len(c.indicators), targets=len(c.targets), phases=len(c.phases), source=c.source))
+    return 0
+
+
+def cmd_scale_sample(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the synthetic store and print how to open the dashboard on it."""
+    overrides = {k: getattr(args, k) for k in ("units", "years", "indicators", "communes") if getattr(args, k) is not None}
+    spec = dataclasses.replace(scale.PRESETS[args.scale], **overrides)
+    if spec.units < 1 or spec.years < 1:
+        print(t("cli_scale_too_small"), file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        built = scale.build(args.dir, spec, replace=args.replace)
+    except FileExistsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - started
+    print(
+        t(
+            "cli_scale_built",
+            facts=fmt_number(built.facts),
+            communes=fmt_number(built.communes),
+            seconds=fmt_number(elapsed, 1),
+            folder=built.folder,
+        )
+    )
+    print(t("cli_scale_open"))
+    print(" ".join(f"{k}={v}" for k, v in built.env().items()) + " python -m streamlit run app.py")
+    return 0

@@ -1,0 +1,141 @@
+"""Every command of `python -m analytics`, its options and its handler, declared once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analytics import scale
+from analytics.cli import admin, data, pack, uploads
+from analytics.labels import t
+from analytics.trust import auth
+
+LANGS = ("vi", "en")
+
+
+def _as_user(p: argparse.ArgumentParser, help_key: str = "cli_help_as_user") -> None:
+    p.add_argument("--as-user", metavar=t("cli_metavar_name"), help=t(help_key))
+
+
+def _as_user_waiting(p: argparse.ArgumentParser) -> None:
+    """Commands that may find the store held by the running dashboard, and wait for it."""
+    _as_user(p)
+    p.add_argument("--wait", type=float, default=10.0, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description=t("cli_description"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=t("cli_metavar_command"))
+
+    p = sub.add_parser("units", help=t("cli_help_units"))
+    p.add_argument("--year", type=int, help=t("cli_help_units_year"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.set_defaults(handler=data.cmd_units)
+
+    for name, handler, help_key in (
+        ("template", data.cmd_template, "cli_help_template"),
+        ("sample", data.cmd_sample, "cli_help_sample"),
+    ):
+        p = sub.add_parser(name, help=t(help_key), description=t(help_key))
+        p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+        p.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4), help=t("cli_help_quarter"))
+        p.add_argument("-o", "--output", type=Path, help=t("cli_help_template_output"))
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("export", help=t("cli_help_export"))
+    p.add_argument("--year", type=int, help=t("cli_help_only_year"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.set_defaults(handler=data.cmd_export)
+
+    p = sub.add_parser("demo", help=t("cli_help_demo"))
+    p.add_argument("--remove", action="store_true", help=t("cli_help_demo_remove"))
+    p.add_argument("--by", help=t("cli_help_by"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=uploads.cmd_demo)
+
+    p = sub.add_parser("check-config", help=t("cli_help_check_config"))
+    p.set_defaults(handler=data.cmd_check_config)
+
+    p = sub.add_parser("import", help=t("cli_help_import"), description=t("cli_description_import"))
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=t("cli_help_import_files"))
+    p.add_argument("--by", help=t("cli_help_import_by"))
+    p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_message_lang"))
+    p.add_argument("--replace-demo", action="store_true", help=t("cli_help_replace_demo"))
+    p.add_argument("--year", type=int, help=t("cli_help_import_year"))
+    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help=t("cli_help_import_quarter"))
+    p.add_argument("--dry-run", action="store_true", help=t("cli_help_dry_run"))
+    _as_user(p, "cli_help_as_user_upload")
+    p.set_defaults(handler=uploads.cmd_import)
+
+    p = sub.add_parser("history", help=t("cli_help_history"))
+    p.add_argument("--limit", type=int, default=50, help=t("cli_help_history_limit"))
+    p.add_argument("--lang", choices=LANGS, default="vi")
+    p.set_defaults(handler=uploads.cmd_history)
+
+    p = sub.add_parser("revert", help=t("cli_help_revert"))
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    p.add_argument("--by", help=t("cli_help_by"))
+    p.add_argument("--lang", choices=LANGS, default="vi")
+    _as_user(p, "cli_help_as_user_upload")
+    p.set_defaults(handler=uploads.cmd_revert)
+
+    p = sub.add_parser("pack", help=t("cli_help_pack"), description=t("cli_description_pack"))
+    p.add_argument("--meeting", help=t("cli_help_meeting"))
+    p.add_argument("--year", type=int, help=t("cli_help_year"))
+    p.add_argument("--phase", type=int, choices=(1, 2), help=t("cli_help_phase"))
+    p.add_argument("--period", choices=("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4"), help=t("cli_help_period"))
+    p.add_argument("--block", choices=("ALL", "STP", "THADS"), help=t("cli_help_block"))
+    p.add_argument("--variant", choices=("light", "dark"), help=t("cli_help_variant"))
+    p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_lang"))
+    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_pack_output"))
+    p.set_defaults(handler=pack.cmd_pack)
+
+    p = sub.add_parser("user", help=t("cli_help_user"))
+    users = p.add_subparsers(dest="user_command", required=True, metavar=t("cli_metavar_operation"))
+    q = users.add_parser("add", help=t("cli_help_user_add"))
+    q.add_argument("name", help=t("cli_help_user_name"))
+    q.add_argument("--role", required=True, choices=auth.ROLES, help=t("cli_help_role"))
+    q.add_argument("--unit", help=t("cli_help_unit"))
+    q.add_argument("--full-name", help=t("cli_help_full_name"))
+    q.add_argument("--email", help=t("cli_help_email"))
+    q.add_argument("--sso-only", action="store_true", help=t("cli_help_sso_only"))
+    _as_user_waiting(q)
+    q = users.add_parser("list", help=t("cli_help_user_list"))
+    _as_user_waiting(q)
+    q = users.add_parser("remove", help=t("cli_help_user_remove"))
+    q.add_argument("name")
+    _as_user_waiting(q)
+    q = users.add_parser("passwd", help=t("cli_help_user_passwd"))
+    q.add_argument("name")
+    _as_user_waiting(q)
+    p.set_defaults(handler=admin.cmd_user)
+
+    p = sub.add_parser("backup", help=t("cli_help_backup"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_backup_output"))
+    p.add_argument("--list", action="store_true", help=t("cli_help_backup_list"))
+    p.add_argument("--every", type=int, metavar=t("cli_metavar_hours"), help=t("cli_help_backup_every"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=admin.cmd_backup)
+
+    p = sub.add_parser("restore", help=t("cli_help_restore"))
+    p.add_argument("folder", type=Path, help=t("cli_help_restore_folder"))
+    p.add_argument("--include-users", action="store_true", help=t("cli_help_include_users"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=admin.cmd_restore)
+
+    p = sub.add_parser("audit", help=t("cli_help_audit"))
+    p.add_argument("--limit", type=int, default=5000)
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_audit_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=admin.cmd_audit)
+
+    p = sub.add_parser("scale-sample", help=t("cli_help_scale_sample"))
+    p.add_argument("--scale", choices=tuple(scale.PRESETS), default="cluster", help=t("cli_help_scale"))
+    p.add_argument("--dir", type=Path, required=True, help=t("cli_help_scale_dir"))
+    p.add_argument("--units", type=int, help=t("cli_help_scale_units"))
+    p.add_argument("--years", type=int, help=t("cli_help_scale_years"))
+    p.add_argument("--indicators", type=int, help=t("cli_help_scale_indicators"))
+    p.add_argument("--communes", type=int, help=t("cli_help_scale_communes"))
+    p.add_argument("--replace", action="store_true", help=t("cli_help_scale_replace"))
+    p.set_defaults(handler=data.cmd_scale_sample)
+    return parser
