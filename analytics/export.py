@@ -25,4 +25,5 @@ def format_value(value: float) -> str:
 def export_csv(cur: Cursor, year: int | None = None) -> str:
     frame = export_frame(cur, year)
     frame["value"] = frame["value"].map(format_value)
+    # Not analytics.downloads: this file compares two stores byte for byte, so it stays plain (no BOM, LF, no quoting).
     return frame.to_csv(index=False, columns=EXPORT_COLUMNS, lineterminator="\n")

@@ -101,6 +101,7 @@ def synthetic_units(count: int) -> list[Unit]:
 
 
 def write_units(units: list[Unit], file: Path) -> None:
+    # Not analytics.downloads: this is the registry file `load_units` reads for the bench store, not a download.
     with file.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)

@@ -25,6 +25,7 @@ import pandas as pd  # noqa: E402
 from analytics import scale  # noqa: E402
 from analytics.bootstrap import open_store  # noqa: E402
 from analytics.config import load_campaigns  # noqa: E402
+from analytics.downloads import csv_bytes, xlsx_bytes  # noqa: E402
 from analytics.ingest import readers, save, templates, validate  # noqa: E402
 from analytics.labels import TEMPLATE_IDENTITY, indicator_header  # noqa: E402
 from analytics.registry import load_units  # noqa: E402
@@ -46,7 +47,7 @@ def quarterly_file(folder: Path) -> bytes:
     settings = scale.settings_for(folder)
     campaigns = load_campaigns(settings.campaigns_dir)
     frame = templates.template_frame(load_units(settings.units_file), campaigns[min(campaigns)], 2, filled=True)
-    return templates.write_table(frame, None)
+    return csv_bytes(frame)
 
 
 def hundred_thousand_values(store: Store, values: int = 100_000) -> bytes:
@@ -67,13 +68,11 @@ def hundred_thousand_values(store: Store, values: int = 100_000) -> bytes:
     wide = wide[filled.shift(fill_value=0) < values]  # just enough rows to hold `values` values
     headers = {r.code: indicator_header(r.label, r.unit) for r in catalogue.itertuples()}
     wide = wide.rename(columns={**TEMPLATE_IDENTITY, **headers})
-    return templates.write_table(wide, None)
+    return csv_bytes(wide)
 
 
-def xlsx_of(csv_bytes: bytes) -> bytes:
-    buffer = io.BytesIO()
-    pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig").to_excel(buffer, index=False, sheet_name="Mau_bao_cao")
-    return buffer.getvalue()
+def xlsx_of(csv_file: bytes) -> bytes:
+    return xlsx_bytes(pd.read_csv(io.BytesIO(csv_file), encoding="utf-8-sig"), templates.SHEET)
 
 
 def _ingest(store: Store, name: str, data: bytes) -> int:

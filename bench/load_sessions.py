@@ -34,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from analytics.bootstrap import open_store  # noqa: E402
 from analytics.config import load_campaigns  # noqa: E402
+from analytics.downloads import csv_bytes  # noqa: E402
 from analytics.ingest import save, validate  # noqa: E402
 from analytics.ingest.readers import source_from_bytes  # noqa: E402
-from analytics.ingest.templates import template_frame, write_table  # noqa: E402
+from analytics.ingest.templates import template_frame  # noqa: E402
 from analytics.registry import load_units  # noqa: E402
 from analytics.settings import from_env  # noqa: E402
 from analytics.trust import auth  # noqa: E402
@@ -52,7 +53,7 @@ def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
     settings = from_env(env)
     campaign = load_campaigns(settings.campaigns_dir)[2016]
     units = load_units(settings.units_file)
-    sources = [source_from_bytes(f"q{q}.csv", write_table(template_frame(units, campaign, q, filled=True), None)) for q in (1, 2, 3, 4)]
+    sources = [source_from_bytes(f"q{q}.csv", csv_bytes(template_frame(units, campaign, q, filled=True))) for q in (1, 2, 3, 4)]
     checked = validate.check(store.cursor(), sources)
     assert checked.ok, [p.text() for p in checked.problems][:3]
     save.commit(store, checked, by="bench")
@@ -107,7 +108,7 @@ def corrected_file(k: int) -> bytes:
     frame = frame[frame["Mã đơn vị"] == "STP_QN"].copy()
     numbers = frame.columns[5:]
     frame[numbers] = frame[numbers] + k
-    return write_table(frame, None)
+    return csv_bytes(frame)
 
 
 def writer(port: int, clock: dict[str, float], ready: threading.Event, result: dict[str, object]) -> None:

@@ -1,8 +1,11 @@
 """Quản trị: users, the read-only audit trail, backups and restore, demo data and the registry."""
 
+from functools import partial
+
 import streamlit as st
 
 from analytics.config import ConfigError
+from analytics.downloads import CSV_MIME, csv_bytes
 from analytics.labels import t
 from analytics.settings import from_env
 from analytics.trust import actions, audit, auth, backup
@@ -69,7 +72,7 @@ with audit_tab:
     st.caption(t("admin_audit_explain"))
     trail = audit.for_display(audit.trail(store.cursor()))
     st.dataframe(trail, hide_index=True, width="stretch")
-    st.download_button(t("admin_audit_download"), lambda: audit.csv_bytes(trail), file_name="nhat_ky_thay_doi.csv", mime="text/csv")
+    st.download_button(t("admin_audit_download"), partial(csv_bytes, trail), file_name="nhat_ky_thay_doi.csv", mime=CSV_MIME)
 
 with backups_tab:
     if st.button(t("admin_backup_now"), type="primary"):

@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from analytics.downloads import csv_bytes
 from analytics.ingest import review
 from analytics.ingest.readers import MAX_BYTES
 from analytics.labels import t
@@ -70,7 +71,7 @@ if files:
         (st.error if checked.errors else st.warning)(t("up_rejected", errors=len(checked.errors), warnings=len(checked.warnings)))
         wide = {t("col_problem"): st.column_config.TextColumn(width="large"), t("col_column"): st.column_config.TextColumn(width="medium")}
         st.dataframe(problems, hide_index=True, width="stretch", column_config=wide)
-        st.download_button(t("up_download_errors"), review.errors_csv(problems), file_name="loi_tai_len.csv", key="dl_errors")
+        st.download_button(t("up_download_errors"), csv_bytes(problems), file_name="loi_tai_len.csv", key="dl_errors")
     if checked.ok:
         st.subheader(t("up_preview"))
         st.dataframe(review.preview_frame(actions.preview(checked)), hide_index=True, width="stretch")

@@ -4,6 +4,8 @@ files as a focal point sends them, AppTest readers, and a real `streamlit run` s
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import os
 import re
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
 
 from analytics.settings import DATA_DIR, Settings
@@ -68,14 +71,15 @@ def run_cli(tmp_path: Path, *args: str, demo: bool = True) -> subprocess.Complet
 def quarter_file(folder: Path, units: list[str], quarter: int = 2, name: str | None = None) -> Path:
     """A filled quarterly template holding only `units`' rows, as a focal point would send it."""
     from analytics.config import load_campaigns
-    from analytics.ingest.templates import template_frame, write_table
+    from analytics.downloads import write_file
+    from analytics.ingest.templates import template_frame
     from analytics.registry import load_units
     from analytics.settings import DATA_DIR
 
     frame = template_frame(load_units(DATA_DIR / "units.csv"), load_campaigns(DATA_DIR / "campaigns")[2016], quarter, filled=True)
     frame = frame[frame["Mã đơn vị"].isin(units)]
     path = folder / (name or f"q{quarter}_{'_'.join(units)}.csv")
-    write_table(frame, path)
+    write_file(frame, path)
     return path
 
 
@@ -164,3 +168,44 @@ def stop_server(server: Server) -> None:
         server.process.wait(10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+
+
+# --- hostile text: known attack snippets (HTML/JS, Markdown links and images, spreadsheet formulas, SQL,
+# control characters, bidi overrides, very long strings) mixed with random text -----------------------
+
+SNIPPETS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(document.cookie)>",
+    '"><svg onload=alert(1)>',
+    "[bấm vào đây](javascript:alert(1))",
+    "![ảnh](http://example.invalid/track.png)",
+    "<a href='http://example.invalid'>Sở Tư pháp</a>",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.invalid","xem")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "'); DROP TABLE facts; --",
+    "Robert'); DELETE FROM users; --",
+    "\u202eexe.fdp",
+    "\u200fما\u200e Xã Tân Tiến",
+    "\x00\x01\x1b[31m\x7f",
+    "**đậm** _nghiêng_ `mã` # tiêu đề :red[đỏ] $x^2$",
+    "http://example.invalid/a?b=c",
+    "Xã Đông Hưng\r\nHuyện Tiên Lãng",
+    "x" * 5000,
+    "Xa\u0303 Ti\u00ea\u0301n",  # NFD
+]
+hostile = s.one_of(
+    s.sampled_from(SNIPPETS),
+    s.text(min_size=1, max_size=200),
+    s.tuples(s.sampled_from(SNIPPETS), s.text(max_size=40), s.sampled_from(SNIPPETS)).map("".join),
+)
+
+
+def csv_file(rows: list[list[object]]) -> bytes:
+    """Rows as a spreadsheet program saves them to CSV (UTF-8 with BOM, CRLF): a file someone uploads."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

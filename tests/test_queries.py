@@ -1,14 +1,11 @@
-"""Dashboard queries, tables, downloads and the narrative, checked against tests/data/mini by hand."""
+"""Dashboard queries, tables and the narrative, checked against tests/data/mini by hand."""
 
-import io
 from datetime import date
 
-import openpyxl
 import pandas as pd
 import pytest
 
 from analytics import measures, queries
-from analytics.downloads import csv_bytes, neutralise_cell, xlsx_bytes
 from analytics.presentation import kpis, narrative, tables
 from analytics.store import Store
 
@@ -93,21 +90,6 @@ def test_display_formats_vietnamese_and_marks_missing() -> None:
     assert shown["n"].tolist() == ["1.234,50", "chưa báo cáo", "3"]
     assert shown["ok"].tolist() == ["Có", "Không", "Có"]
     assert shown["d"].iloc[0] == "30/06/2016"
-
-
-def test_downloads_neutralise_formulas_and_keep_numbers() -> None:
-    frame = pd.DataFrame({"Đơn vị": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "Sở Tư pháp"], "Giá trị": [1.5, -3, 0, 2, 1234]})
-    csv = csv_bytes(frame)
-    assert csv.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
-    assert back["Đơn vị"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "Sở Tư pháp"]
-    assert back["Giá trị"].tolist() == [1.5, -3, 0, 2, 1234]
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame))).active
-    cells = [sheet.cell(row=r, column=1) for r in range(2, 7)]
-    assert [c.value for c in cells] == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "Sở Tư pháp"]
-    assert all(c.data_type == "s" for c in cells)  # text, never a formula
-    assert sheet.cell(row=3, column=2).value == -3
-    assert neutralise_cell(5) == 5 and neutralise_cell("a=b") == "a=b"
 
 
 def test_narrative_names_laggards_and_missing_reports(mini_store: Store) -> None:

@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from analytics.downloads import csv_bytes, xlsx_bytes
+from analytics.downloads import CSV_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from analytics.labels import t
 from analytics.presentation.tables import display
 
@@ -26,8 +26,5 @@ def downloads(frame: pd.DataFrame, name: str, *, key: str) -> None:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_") or "bang"
     left, right, _ = st.columns([1, 1, 6])
     # Files are built when clicked, not on every run (an .xlsx costs ~20 ms per table per rerun).
-    left.download_button(t("download_csv"), partial(csv_bytes, frame), f"{stem}.csv", "text/csv", key=f"{key}_csv", icon="⬇️")
-    right.download_button(
-        t("download_xlsx"), partial(xlsx_bytes, frame), f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx", icon="⬇️",
-    )  # fmt: skip
+    left.download_button(t("download_csv"), partial(csv_bytes, frame), f"{stem}.csv", CSV_MIME, key=f"{key}_csv", icon="⬇️")
+    right.download_button(t("download_xlsx"), partial(xlsx_bytes, frame), f"{stem}.xlsx", XLSX_MIME, key=f"{key}_xlsx", icon="⬇️")

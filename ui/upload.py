@@ -13,6 +13,7 @@ import streamlit as st
 
 from analytics import demo
 from analytics.config import load_campaigns
+from analytics.downloads import csv_bytes, xlsx_bytes
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, templates, validate
 from analytics.ingest.readers import MAX_BYTES, Source
@@ -103,10 +104,10 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
     """Downloads: empty template (csv/xlsx), filled sample (csv), commune register (csv)."""
     settings = from_env()
     if kind == "register":
-        return templates.write_table(review.register_template(data.store().cursor(), year), None)
+        return csv_bytes(review.register_template(data.store().cursor(), year))
     campaign = load_campaigns(settings.campaigns_dir)[year]
     frame = templates.template_frame(load_units(settings.units_file), campaign, quarter, filled=kind == "sample")
-    return review.xlsx_bytes(frame) if kind == "xlsx" else templates.write_table(frame, None)
+    return xlsx_bytes(frame, templates.SHEET) if kind == "xlsx" else csv_bytes(frame)
 
 
 def revertible_for_user(choices: dict[int, str]) -> dict[int, str]:

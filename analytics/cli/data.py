@@ -19,8 +19,6 @@ from analytics.labels import fmt_number, t
 from analytics.registry import load_units
 from analytics.settings import Settings
 
-TEMPLATE_SHEET = "Mau_bao_cao"
-
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
     units = load_units(settings.units_file)
@@ -51,7 +49,7 @@ def _template(args: argparse.Namespace, settings: Settings, filled: bool) -> int
         print(t("cli_no_campaign_year", year=args.year, folder=settings.campaigns_dir), file=sys.stderr)
         return 2
     frame = templates.template_frame(load_units(settings.units_file), campaigns[args.year], args.quarter, filled=filled)
-    write_frame(frame, args.output, TEMPLATE_SHEET)
+    write_frame(frame, args.output, templates.SHEET)
     return 0
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 
 from analytics.communes import commune_list
@@ -13,16 +10,6 @@ from analytics.ingest.save import CommitResult
 from analytics.ingest.validate import Checked, describe
 from analytics.labels import TEMPLATE_IDENTITY, fmt_date, fmt_datetime, t
 from analytics.store import Cursor
-from analytics.trust.safety import neutralise_cell
-
-
-def neutralise(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
-
-    Issue 6: one rule for every export (analytics.trust.safety): also a formula behind spaces, a tab or CR,
-    and full-width '＝'; the fuzz test found '\t=1' passing the first version.
-    """
-    return neutralise_cell(value)
 
 
 def files_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
@@ -53,20 +40,6 @@ def problems_frame(checked: Checked, lang: str = "vi") -> pd.DataFrame:
         for p in ordered
     ]
     return pd.DataFrame(rows)
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Mau_bao_cao") -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, sheet_name=sheet)
-    return buffer.getvalue()
-
-
-def errors_csv(frame: pd.DataFrame) -> bytes:
-    """The problem table as CSV for Excel (UTF-8 with BOM), with formula-looking cells neutralised."""
-    safe = frame.map(neutralise)
-    safe.columns = [neutralise(c) for c in safe.columns]
-    # Every text cell quoted: pandas leaves a lone CR unquoted, which would split the row (issue 6 fuzz).
-    return safe.to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def preview_frame(preview: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pandas as pd
 
 from analytics import demo
 from analytics.config import Campaign
 from analytics.labels import TEMPLATE_IDENTITY, indicator_header, t
 from analytics.registry import Unit
+
+SHEET = "Mau_bao_cao"  # the worksheet of the .xlsx template and sample ("Mẫu báo cáo")
 
 
 def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, filled: bool = False) -> pd.DataFrame:
@@ -38,16 +37,3 @@ def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, fille
         column = wide[ind.code] if filled and ind.code in wide else pd.Series([None] * len(frame), dtype="Float64")
         values[indicator_header(ind.label, ind.unit)] = column.astype("Float64")
     return pd.concat([frame, values], axis=1)
-
-
-def write_table(frame: pd.DataFrame, target: Path | None) -> bytes:
-    """CSV (UTF-8 with BOM, so Excel shows diacritics) or .xlsx by suffix; returns the bytes written."""
-    if target is not None and target.suffix.lower() == ".xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="Mau_bao_cao")
-        data = buffer.getvalue()
-    else:
-        data = frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-    if target is not None:
-        target.write_bytes(data)
-    return data

@@ -6,7 +6,6 @@ trace cannot commit. The table is append-only: nothing here (or anywhere) update
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,6 @@ import pandas as pd
 
 from analytics.labels import TEXT, t
 from analytics.store import Cursor
-from analytics.trust.safety import neutralise_frame
 
 # The audit action `record_upload` writes for each kind of upload, so the trail names what happened.
 UPLOAD_ACTIONS = {
@@ -84,11 +82,3 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
 
 def fmt_seconds(value: object) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y %H:%M:%S")
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A CSV download of the trail: UTF-8 with BOM for Excel, formulas neutralised (CSV injection).
-
-    Every text cell is quoted: pandas leaves a lone carriage return unquoted, which splits the row.
-    """
-    return neutralise_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n").encode("utf-8-sig")

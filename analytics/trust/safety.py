@@ -3,7 +3,7 @@
 Pages show such text only through widgets that render plain text (st.dataframe, st.text, widget
 labels built with `plain`), never as HTML; Streamlit's Markdown would still turn `![](http://...)`
 into a remote fetch and `[x](javascript:...)` into a link, so Markdown gets `markdown_escape`d.
-Exports prefix cells that a spreadsheet would run as a formula (OWASP "CSV injection").
+Files people download are made safe for spreadsheets in `analytics.downloads`.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ import html
 import re
 import unicodedata
 
-import pandas as pd
-
 # Bidirectional overrides and isolates can make "gpj.exe" read as "exe.jpg"; zero-width characters
 # hide text. Shown names drop them (the stored text keeps everything as uploaded).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and full-width forms
 
 
 def plain(text: object, max_len: int = 300) -> str:
@@ -36,24 +33,3 @@ def markdown_escape(text: object, max_len: int = 300) -> str:
 def plotly_escape(text: object, max_len: int = 300) -> str:
     """Plotly renders a few HTML tags (<a href>, <b>) in labels and hover text: escape them."""
     return html.escape(plain(text, max_len), quote=True)
-
-
-# Spaces and control characters a spreadsheet may skip or drop before it looks for a formula.
-_LEADING_SKIPPABLE = re.compile(r"^[\s\x00-\x1f\x7f\u00a0]+")
-
-
-def neutralise_cell(value: object) -> object:
-    """A text cell a spreadsheet would evaluate ('=cmd|...', '+1', '@SUM') is prefixed with a quote."""
-    if isinstance(value, str) and (value.startswith(FORMULA_START) or _LEADING_SKIPPABLE.sub("", value).startswith(FORMULA_START)):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to write as CSV/Excel: text cells neutralised, numbers untouched."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_cell)
-    out.columns = [neutralise_cell(c) for c in out.columns]
-    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from analytics.bootstrap import open_store
@@ -14,7 +13,6 @@ from analytics.export import export_csv
 from analytics.history import RevertError, list_uploads, revert
 from analytics.ingest import save, validate
 from analytics.ingest.readers import MAX_BYTES, Source, source_from_bytes, source_from_path
-from analytics.ingest.review import errors_csv, problems_frame
 from analytics.store import Store
 from tests.support import TESTS, UPLOADS, make_settings
 
@@ -356,19 +354,6 @@ def test_ambiguous_thousands_in_a_point_file_are_caught_as_not_whole(empty_store
     text = "Mã đơn vị,Năm,Quý,ho_tich,tong_so_xa\r\nSTP_QN,2016,1,1.234,186.5\r\n"
     checked = validate.check(empty_store.cursor(), [source_from_bytes("x.csv", text.encode())])
     assert [(p.code, p.column) for p in checked.errors] == [("not_whole", "ho_tich"), ("not_whole", "tong_so_xa")]
-
-
-def test_errors_csv_neutralises_formulas_and_keeps_vietnamese(empty_store: Store) -> None:
-    text = 'Mã đơn vị,Năm,Quý,dien_hinh\r\n=HYPERLINK("x"),2016,1,@SUM(1)\r\n'
-    checked = validate.check(empty_store.cursor(), [source_from_bytes("=evil.csv", text.encode())])
-    frame = problems_frame(checked)
-    data = errors_csv(frame)
-    assert data.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(pd.io.common.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert (back["Tệp"] == "'=evil.csv").all()
-    assert '\'=HYPERLINK("x")' in set(back["Giá trị"]) and "'@SUM(1)" in set(back["Giá trị"])
-    for column in back.columns:
-        assert not back[column].str.startswith(("=", "+", "-", "@")).any()
 
 
 def test_copy_of_the_store_file_is_not_needed_for_check(tmp_path: Path, empty_store: Store) -> None:

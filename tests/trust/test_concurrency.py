@@ -118,9 +118,10 @@ def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ign
     """Three focal points upload corrected files again and again while four sessions read."""
     from analytics.bootstrap import open_store
     from analytics.config import load_campaigns
+    from analytics.downloads import csv_bytes
     from analytics.ingest import validate
     from analytics.ingest.readers import source_from_bytes
-    from analytics.ingest.templates import template_frame, write_table
+    from analytics.ingest.templates import template_frame
     from analytics.registry import load_units
     from analytics.settings import DATA_DIR
     from analytics.trust import actions, auth
@@ -143,7 +144,7 @@ def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ign
                 k += 1
                 frame = sample[sample["Mã đơn vị"] == unit].copy()
                 frame[numbers] = frame[numbers] + k  # a corrected file: every value changes
-                checked = validate.check(store.cursor(), [source_from_bytes(f"{unit}-{k}.csv", write_table(frame, None))])
+                checked = validate.check(store.cursor(), [source_from_bytes(f"{unit}-{k}.csv", csv_bytes(frame))])
                 assert checked.ok, [p.text() for p in checked.problems][:3]
                 result = actions.commit_upload(store, checked, users[unit], backups_root=tmp_path / "b")
                 stored = result.stored[0]

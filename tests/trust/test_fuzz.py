@@ -1,14 +1,13 @@
-"""Hostile text through the store, the pages and the exports (hypothesis).
+"""Hostile text through the store, the ingest and the pages (hypothesis).
 
 Inputs mix known attack snippets (HTML/JS, Markdown links and images, spreadsheet formulas, SQL,
 control characters, bidi overrides, very long strings) with random text. What must hold: the store
-keeps text as text, pages show it only as plain values (never as HTML/Markdown), exports neutralise
-formulas, and nothing raises.
+keeps text as text, pages show it only as plain values (never as HTML/Markdown), and nothing raises.
+The files people download get the same inputs in tests/test_downloads.py.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ import pandas as pd
 import pytest
 import streamlit as st
 from hypothesis import HealthCheck, Phase, example, given, settings
-from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
 
 from analytics.bootstrap import open_store
@@ -26,52 +24,8 @@ from analytics.communes import replace_register
 from analytics.history import record_upload
 from analytics.settings import from_env
 from analytics.store import Store
-from analytics.trust import audit, auth, safety
-from tests.support import APP, TESTS, make_settings
-
-SNIPPETS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(document.cookie)>",
-    '"><svg onload=alert(1)>',
-    "[bấm vào đây](javascript:alert(1))",
-    "![ảnh](http://example.invalid/track.png)",
-    "<a href='http://example.invalid'>Sở Tư pháp</a>",
-    "=cmd|' /C calc'!A0",
-    '=HYPERLINK("http://example.invalid","xem")',
-    "+1+1",
-    "-2+3",
-    "@SUM(A1:A9)",
-    "\t=1",
-    "'); DROP TABLE facts; --",
-    "Robert'); DELETE FROM users; --",
-    "\u202eexe.fdp",
-    "\u200fما\u200e Xã Tân Tiến",
-    "\x00\x01\x1b[31m\x7f",
-    "**đậm** _nghiêng_ `mã` # tiêu đề :red[đỏ] $x^2$",
-    "http://example.invalid/a?b=c",
-    "Xã Đông Hưng\r\nHuyện Tiên Lãng",
-    "x" * 5000,
-    "Xa\u0303 Ti\u00ea\u0301n",  # NFD
-]
-hostile = s.one_of(
-    s.sampled_from(SNIPPETS),
-    s.text(min_size=1, max_size=200),
-    s.tuples(s.sampled_from(SNIPPETS), s.text(max_size=40), s.sampled_from(SNIPPETS)).map("".join),
-)
-FORMULA = re.compile(r"^[\s\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
-
-
-@given(hostile)
-@settings(max_examples=400)
-def test_exports_never_start_a_cell_with_a_formula(text: str) -> None:
-    frame = pd.DataFrame({"ten": [text], "so": [1.5]})
-    data = audit.csv_bytes(frame)
-    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    cell = back.loc[0, "ten"] if len(back) else ""
-    assert not FORMULA.match(cell)
-    assert back.loc[0, "so"] == "1.5"  # numbers are left alone
-    neutral = safety.neutralise_cell(text)
-    assert neutral == text or neutral == "'" + text
+from analytics.trust import auth, safety
+from tests.support import APP, SNIPPETS, TESTS, csv_file, hostile, make_settings
 
 
 @given(hostile)
@@ -182,17 +136,9 @@ def test_pages_show_hostile_text_only_as_plain_values(
         st.cache_data.clear()
 
 
-# --- through the ingest of issue 3: register files and results files with hostile cells ----------
+# --- register files with hostile cells, through the ingest and the upload page ---------------------
 
 REGISTER_HEADER = ["Mã đơn vị", "Năm", "Chương trình", "Xã", "Huyện", "Trạng thái", "Ngày đạt", "Ghi chú"]
-
-
-def csv_bytes(rows: list[list[object]]) -> bytes:
-    import csv as csv_module
-
-    buffer = io.StringIO()
-    csv_module.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 @given(commune=hostile, district=hostile, note=hostile)
@@ -202,7 +148,7 @@ def test_hostile_register_files_never_crash_the_ingest_and_stay_text(fuzz_store:
     from analytics.ingest import save, validate
     from analytics.ingest.readers import source_from_bytes
 
-    data = csv_bytes([REGISTER_HEADER, ["STP_QN", 2030, "ntm", commune, district, "registered", "", note]])
+    data = csv_file([REGISTER_HEADER, ["STP_QN", 2030, "ntm", commune, district, "registered", "", note]])
     cur = fuzz_store.cursor()
     checked = validate.check(cur, [source_from_bytes("xã <b>độc</b> =1.csv", data)])
     if not checked.ok:
@@ -211,23 +157,6 @@ def test_hostile_register_files_never_crash_the_ingest_and_stay_text(fuzz_store:
     save.commit(fuzz_store, checked, by="fuzz")
     shown = commune_list(fuzz_store.cursor(), 2030, "ntm")
     assert len(shown[shown["unit_code"] == "STP_QN"]) == 1
-
-
-@given(cell=hostile)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_error_report_csv_neutralises_every_hostile_cell(fuzz_store: Store, cell: str) -> None:
-    import csv as csv_module
-
-    from analytics.ingest import validate
-    from analytics.ingest.readers import source_from_bytes
-    from analytics.ingest.review import errors_csv, problems_frame
-
-    data = csv_bytes([["Mã đơn vị", "Năm", "Quý", "xa_ntm"], ["STP_QN", 2016, 1, cell], [cell, 2016, 1, 2]])
-    checked = validate.check(fuzz_store.cursor(), [source_from_bytes(cell[:40] + ".csv", data)])
-    frame = problems_frame(checked)
-    rows = list(csv_module.reader(io.StringIO(errors_csv(frame).decode("utf-8-sig"), newline="")))
-    assert len(rows) == len(frame) + 1  # no cell split a row
-    assert not [c for row in rows for c in row if FORMULA.match(c)]
 
 
 @given(file_name=hostile, commune=hostile)
@@ -250,7 +179,7 @@ def test_upload_page_shows_hostile_file_and_commune_names_inertly(
     try:
         at = AppTest.from_file(APP, default_timeout=60).run()  # first run on the server: setup mode, may upload
         at.switch_page("pages/upload.py").run()
-        data = csv_bytes([REGISTER_HEADER, ["STP_QN", 2016, "ntm", commune, "Huyện A", "registered", "", commune]])
+        data = csv_file([REGISTER_HEADER, ["STP_QN", 2016, "ntm", commune, "Huyện A", "registered", "", commune]])
         # Streamlit itself refuses a file name with a NUL byte before any of our code runs (no browser can send one).
         shown_name = (file_name.replace("/", "_").replace("\x00", "") or "x")[:200] + ".csv"
         at.file_uploader[0].set_value([(shown_name, data, "text/csv")]).run()
@@ -263,21 +192,3 @@ def test_upload_page_shows_hostile_file_and_commune_names_inertly(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
-
-
-@given(hostile)
-@settings(max_examples=200, deadline=None)
-def test_dashboard_downloads_take_any_text(text: str) -> None:
-    import csv as csv_module
-
-    from openpyxl import load_workbook
-
-    from analytics.downloads import csv_bytes, xlsx_bytes
-
-    frame = pd.DataFrame({"Xã": [text], "Số": [2.5]})
-    rows = list(csv_module.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"), newline="")))
-    assert len(rows) == 2 and not FORMULA.match(rows[1][0]) and rows[1][1] == "2.5"
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(frame))).active
-    cell = sheet.cell(2, 1).value
-    assert sheet.cell(2, 2).value == 2.5
-    assert cell is None or not FORMULA.match(str(cell)) or str(cell).startswith("'")
