@@ -17,7 +17,7 @@ class Settings:
     campaigns_dir: Path
     load_demo_when_new: bool
     meetings_dir: Path = DATA_DIR / "meetings"  # slide lists of the meeting-room projection
-    backups_dir: Path | None = None  # default: a 'backups' folder next to the store (issue 6)
+    backups_dir: Path | None = None  # default: a "backups" folder next to the store
 
     @property
     def backups_root(self) -> Path:

@@ -59,7 +59,7 @@ if actions.has_demo():
         st.caption(t("up_demo_admin_first"))
 
 for line in st.session_state.pop("up_done", []):
-    st.success(markdown_escape(line, 2000))  # names uploaded files: never Markdown (issue 6)
+    st.success(markdown_escape(line, 2000))  # names uploaded files, so never Markdown
 
 if files:
     checked = actions.check(files, year if only_period else None, quarter if only_period else None, replace_demo)

@@ -115,7 +115,7 @@ def texts(at: AppTest) -> str:
 
 
 def shown(markdown: str) -> str:
-    """Text as Markdown renders it: messages naming uploaded files are escaped (issue 6)."""
+    """Text as Markdown renders it: messages naming uploaded files are escaped."""
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
