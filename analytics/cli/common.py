@@ -85,13 +85,21 @@ def write_text(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_frame(frame: pd.DataFrame, path: Path | None, sheet: str = "Bang") -> None:
-    """A table through the one CSV/xlsx writer: .xlsx by suffix, otherwise CSV (UTF-8 with BOM);
-    on the screen the CSV text without the BOM, which a terminal or a pipe would show as noise."""
+def write_frame(frame: pd.DataFrame, path: Path | None, sheet: str = "Bang", *, for_excel: bool = False) -> None:
+    """A table through the one CSV/xlsx writer: .xlsx by suffix, otherwise CSV (UTF-8 with BOM).
+
+    On the screen the CSV text goes without the BOM, which a terminal would show as noise — except
+    for files meant for Excel (`for_excel`: templates), which people redirect into a .csv.
+    """
     from analytics import downloads  # openpyxl comes with it: loaded only by the commands that write tables
 
     if path is None:
-        sys.stdout.write(downloads.csv_bytes(frame).decode("utf-8-sig"))
+        data = downloads.csv_bytes(frame)
+        if for_excel:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8-sig"))
         return
     suffix = downloads.XLSX if path.suffix.lower() == downloads.XLSX else downloads.CSV
     path.write_bytes(downloads.file_bytes(frame, suffix, sheet))

@@ -49,7 +49,7 @@ def _template(args: argparse.Namespace, settings: Settings, filled: bool) -> int
         print(t("cli_no_campaign_year", year=args.year, folder=settings.campaigns_dir), file=sys.stderr)
         return 2
     frame = templates.template_frame(load_units(settings.units_file), campaigns[args.year], args.quarter, filled=filled)
-    write_frame(frame, args.output, templates.SHEET)
+    write_frame(frame, args.output, templates.SHEET, for_excel=True)
     return 0
 
 

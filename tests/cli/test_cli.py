@@ -44,11 +44,13 @@ def test_sample_xlsx_opens_with_the_same_rows(tmp_path: Path) -> None:
     assert frame["Mã đơn vị"].str.startswith(("STP_", "THADS_")).all() and len(frame) == 22
 
 
-def test_template_on_the_screen_is_the_files_csv_without_the_bom(tmp_path: Path) -> None:
+def test_template_on_the_screen_is_the_file_bom_included_so_a_redirect_opens_in_excel(tmp_path: Path) -> None:
     out = tmp_path / "template.csv"
     assert run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2", "-o", str(out)).returncode == 0
     shown = run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2").stdout
-    assert out.read_bytes() == b"\xef\xbb\xbf" + shown and shown.startswith('"Mã đơn vị"'.encode())
+    assert out.read_bytes() == shown and shown.startswith(b"\xef\xbb\xbf" + '"Mã đơn vị"'.encode())
+    listed = run_cli(tmp_path, "units").stdout
+    assert listed.startswith(b'"code","name"')  # a listing for the terminal carries no BOM
 
 
 def test_user_list_and_audit_are_written_with_formulas_neutralised(tmp_path: Path) -> None:
