@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
 from analytics.store import Store
+from analytics.trust import auth
 from tests.support import MINI, make_settings
 
 # CI explores the same examples every run, so a landing never depends on luck; locally the search
@@ -21,6 +22,15 @@ from tests.support import MINI, make_settings
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Production scrypt spends about 0.2 s per hash, by design; tests hash hundreds of passwords.
+    Only this process is lowered: the CLI and the browser servers run as subprocesses at production cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "scrypt_cost", auth.ScryptCost(n=2**4, r=8, p=1))
+        yield
 
 
 @pytest.fixture(autouse=True)
