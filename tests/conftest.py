@@ -1,5 +1,5 @@
-"""Shared fixtures: temporary stores copied from templates built once per session, and what the whole
-session can share safely (cheap password hashes, one Streamlit component scan)."""
+"""Shared fixtures: temporary stores copied from templates built once per session, the `slow` marker,
+and what the whole session can share safely (cheap password hashes, one Streamlit component scan)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,24 @@ from tests.support import StoreTemplates, kind_built_by
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+# Files whose every test takes seconds: `python -m pytest -m "not slow"` leaves them out for a quick loop.
+SLOW_FILES = (
+    "browser/",  # a real streamlit server driven by Chromium
+    "trust/test_crash.py",  # SIGKILLs a process mid-import
+    "trust/test_fuzz.py",  # hundreds of hostile examples per test, some each an AppTest run
+    "ingest/test_properties.py",  # hundreds of damaged files per test
+    "cli/",  # the command line as a user runs it: a new interpreter per call
+    "pages/test_pages_after_cli_import.py",  # its store comes from the command line
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        if item.path.relative_to(tests).as_posix().startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
