@@ -18,4 +18,6 @@ fi
 python -m ruff check .
 python -m ruff format --check .
 python -m mypy
-python -m pytest "$@"
+# Two workers, each given whole files: a file's module-scoped fixtures (a browser server, a store
+# imported through the CLI) are built once, and Streamlit's process-wide caches stay per worker.
+python -m pytest -n 2 --dist loadfile "$@"

@@ -1,26 +1,66 @@
-"""Shared fixtures: temporary stores built from the shipped configuration or from tests/data/mini."""
+"""Shared fixtures: temporary stores copied from templates built once per session, the `slow` marker,
+and what the whole session can share safely (cheap password hashes, one Streamlit component scan)."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit as st
 from hypothesis import settings as hypothesis_settings
 
 from analytics.bootstrap import open_store
-from analytics.history import apply_values, record_upload
+from analytics.settings import Settings
 from analytics.store import Store
-from tests.support import MINI, make_settings
+from analytics.trust import auth
+from tests.support import StoreTemplates, kind_built_by
 
 # CI explores the same examples every run, so a landing never depends on luck; locally the search
 # stays random and keeps finding new inputs (failures found are replayed from .hypothesis/).
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+
+# Files whose every test takes seconds: `python -m pytest -m "not slow"` leaves them out for a quick loop.
+SLOW_FILES = (
+    "browser/",  # a real streamlit server driven by Chromium
+    "trust/test_crash.py",  # SIGKILLs a process mid-import
+    "trust/test_fuzz.py",  # hundreds of hostile examples per test, some each an AppTest run
+    "ingest/test_properties.py",  # hundreds of damaged files per test
+    "cli/",  # the command line as a user runs it: a new interpreter per call
+    "pages/test_pages_after_cli_import.py",  # its store comes from the command line
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        if item.path.relative_to(tests).as_posix().startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Production scrypt spends about 0.2 s per hash, by design; tests hash hundreds of passwords.
+    Only this process is lowered: the CLI and the browser servers run as subprocesses at production cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "scrypt_cost", auth.ScryptCost(n=2**4, r=8, p=1))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_component_scan() -> Iterator[None]:
+    """Each new AppTest reads the metadata of every installed distribution, looking for Streamlit
+    components: a tenth of a second or more, hundreds of times. What is installed stays put for a session."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -33,43 +73,51 @@ def _no_warm_up_outlives_its_test() -> Iterator[None]:
     data.wait_for_warming()
 
 
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
+    return StoreTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def demo_store(tmp_path: Path) -> Iterator[Store]:
+def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
     """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
-    store = open_store(make_settings(tmp_path))
+    store = store_templates.open("demo", tmp_path)
     yield store
     store.close()
 
 
 @pytest.fixture
-def empty_store(tmp_path: Path) -> Iterator[Store]:
+def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
     """The shipped registry and campaign, no values."""
-    store = open_store(make_settings(tmp_path, demo=False))
+    store = store_templates.open("empty", tmp_path)
     yield store
     store.close()
 
 
 @pytest.fixture
-def mini_store(tmp_path: Path) -> Iterator[Store]:
+def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
-    store = open_store(make_settings(tmp_path, demo=False, units=MINI / "units.csv"))
-    facts = pd.read_csv(MINI / "facts.csv")
-
-    def work(cur):  # type: ignore[no-untyped-def]
-        upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
-        apply_values(cur, upload_id, facts)
-
-    store.write(work)
+    store = store_templates.open("mini", tmp_path)
     yield store
     store.close()
 
 
 @pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh store for an AppTest; Streamlit's caches are process-wide, so clear them around each test."""
+def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """THIDUA_DB in `tmp_path` for an AppTest. The store is placed when the app first opens it, since a test
+    may still change THIDUA_DEMO or the configuration before: a copy of the template that settings would
+    build, or a fresh build for other settings; a file the test prepared itself is used as it is.
+    Streamlit's caches are process-wide, so they are cleared around each test."""
     from ui import data
 
+    def open_ready_store(settings: Settings) -> Store:
+        kind = kind_built_by(settings)
+        if kind is not None and not settings.db_path.exists():
+            store_templates.place(kind, settings.db_path)
+        return open_store(settings)
+
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
+    monkeypatch.setattr(data, "open_store", open_ready_store)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield tmp_path

@@ -1,5 +1,6 @@
-"""Helpers shared by the tests: paths, settings for temporary stores, the CLI as a subprocess, quarterly
-files as a focal point sends them, AppTest readers, and a real `streamlit run` server for the browser."""
+"""Helpers shared by the tests: paths, settings for temporary stores and the templates they are copied
+from, the CLI as a subprocess, quarterly files as a focal point sends them, AppTest readers, and a real
+`streamlit run` server for the browser."""
 
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
+import pandas as pd
 from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
 
+from analytics.bootstrap import open_store
+from analytics.history import apply_values, record_upload
 from analytics.settings import DATA_DIR, Settings
+from analytics.store import Cursor, Store
 
 TESTS = Path(__file__).resolve().parent
 PROJECT = TESTS.parent
@@ -52,6 +58,56 @@ def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = Non
         campaigns_dir=DATA_DIR / "campaigns",
         load_demo_when_new=demo,
     )
+
+
+StoreKind = Literal["demo", "empty", "mini"]
+
+
+def store_settings(kind: StoreKind, folder: Path) -> Settings:
+    """Settings of a test store: the shipped registry and campaign with the demo dataset ("demo") or
+    without values ("empty"), or the four made-up units of tests/data/mini ("mini")."""
+    if kind == "mini":
+        return make_settings(folder, demo=False, units=MINI / "units.csv")
+    return make_settings(folder, demo=kind == "demo")
+
+
+def kind_built_by(settings: Settings) -> StoreKind | None:
+    """The store kind that opening `settings` on a new file builds, or None when its inputs are not the
+    shipped ones (the mini store is not one: its values come from a later upload)."""
+    if (settings.units_file, settings.campaigns_dir) != (DATA_DIR / "units.csv", DATA_DIR / "campaigns"):
+        return None
+    return "demo" if settings.load_demo_when_new else "empty"
+
+
+class StoreTemplates:
+    """Each kind of store built once in `folder`, then copied for every test that wants one: copying
+    a few megabytes is far cheaper than migrating, syncing the configuration and seeding the demo.
+    A copy opens exactly as the fresh store would have: open_store finds the configuration
+    fingerprint current and the demo already seeded, so it changes nothing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def place(self, kind: StoreKind, db_path: Path) -> None:
+        """A copy of the `kind` store at `db_path`, built first if this session has not yet."""
+        template = store_settings(kind, self.folder / kind).db_path
+        if not template.exists():
+            store = open_store(store_settings(kind, template.parent))
+            if kind == "mini":
+                store.write(_mini_values)
+            store.close()  # checkpoints: the whole store is then in the one file
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, db_path)
+
+    def open(self, kind: StoreKind, folder: Path) -> Store:
+        settings = store_settings(kind, folder)
+        self.place(kind, settings.db_path)
+        return open_store(settings)
+
+
+def _mini_values(cur: Cursor) -> None:
+    upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
+    apply_values(cur, upload_id, pd.read_csv(MINI / "facts.csv"))
 
 
 def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -32,8 +33,18 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # scrypt cost grows with input; a megabyte "password" is an attack, not a password
 
+
+class ScryptCost(NamedTuple):
+    n: int
+    r: int
+    p: int
+
+
 # OWASP's scrypt setting N=2^15, r=8, p=3: about 0.2 s and 32 MiB per hash on this machine.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
+PRODUCTION_SCRYPT = ScryptCost(n=2**15, r=8, p=3)
+# The cost of new hashes; only the test suite lowers it. Every hash records its own parameters and
+# verification reads them from there, so hashes made at any cost keep verifying.
+scrypt_cost = PRODUCTION_SCRYPT
 _MAXMEM = 64 * 1024 * 1024
 
 
@@ -160,9 +171,10 @@ def authorize(user: User | None, action: Action, unit_codes: Iterable[str] = (),
 
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=_MAXMEM, dklen=32)
+    n, r, p = scrypt_cost
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=32)
     b64 = base64.b64encode
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
+    return f"scrypt${n}${r}${p}${b64(salt).decode()}${b64(digest).decode()}"
 
 
 def verify_password(password: str, stored: str | None) -> bool:
@@ -182,8 +194,12 @@ def verify_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(got, expected)
 
 
-# Checked when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+def _unmatched_hash() -> str:
+    """Checked when the name is unknown, so a wrong name costs as long as a wrong password: the current
+    cost with random salt and digest, which no password matches, and no hashing until it is needed."""
+    n, r, p = scrypt_cost
+    b64 = base64.b64encode
+    return f"scrypt${n}${r}${p}${b64(secrets.token_bytes(16)).decode()}${b64(secrets.token_bytes(32)).decode()}"
 
 
 def check_password_policy(name: str, password: str) -> None:
@@ -405,7 +421,7 @@ def authenticate(cur: Cursor, name: str, password: str, limiter: LoginLimiter, c
     keys = (key_name, "client:" + client)
     limiter.check(keys)
     row = cur.execute("SELECT password_hash FROM users WHERE name = ?", [name.strip().lower()]).fetchone()
-    ok = verify_password(password, row[0] if row else _DUMMY_HASH) and row is not None
+    ok = verify_password(password, row[0] if row else _unmatched_hash()) and row is not None
     if not ok:
         limiter.failed(keys)
         raise LoginFailed(t("auth_login_failed"))

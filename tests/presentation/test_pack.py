@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from analytics.presentation import pack, slides
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
@@ -30,6 +32,7 @@ def test_cli_explains_an_unknown_meeting(tmp_path: Path) -> None:
     assert "khong-co" in result.stderr.decode() and "so-ket-2016" in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_cli_html_only(tmp_path: Path) -> None:
     out = tmp_path / "x.html"
     result = run_cli(tmp_path, "pack", "--meeting", "so-ket-2016", "--variant", "dark", "-o", str(out))

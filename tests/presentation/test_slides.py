@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from analytics import measures
 from analytics.config import load_campaigns
@@ -111,6 +112,7 @@ def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
     assert all(not s.is_demo for s in deck.slides)
 
 
+@pytest.mark.slow
 def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
     cur = demo_store.cursor()
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)

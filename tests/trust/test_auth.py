@@ -16,11 +16,29 @@ def test_passwords_are_salted_slow_hashes_never_plain(empty_store: Store) -> Non
     auth.add_user(empty_store, ROOT, "a.admin", "admin", "correct horse 1")
     auth.add_user(empty_store, ROOT, "b.admin", "admin", "correct horse 1")
     hashes = [r[0] for r in empty_store.cursor().execute("SELECT password_hash FROM users ORDER BY name").fetchall()]
-    assert all(h.startswith(f"scrypt${auth.SCRYPT_N}$") for h in hashes)
+    assert all(h.split("$")[:4] == ["scrypt", *map(str, auth.scrypt_cost)] for h in hashes)
     assert hashes[0] != hashes[1]  # salted: same password, different hash
     assert "correct horse" not in " ".join(hashes)
     assert auth.verify_password("correct horse 1", hashes[0]) and not auth.verify_password("correct horse 2", hashes[0])
     assert not auth.verify_password("x", "md5$abc") and not auth.verify_password("x", "garbage")
+
+
+def test_a_hash_carries_its_cost_so_production_hashes_verify_whatever_the_setting() -> None:
+    with pytest.MonkeyPatch.context() as production:
+        production.setattr(auth, "scrypt_cost", auth.PRODUCTION_SCRYPT)
+        stored = auth.hash_password("correct horse 1")
+    assert stored.startswith("scrypt$32768$8$3$")  # OWASP's N=2^15, r=8, p=3
+    assert auth.scrypt_cost != auth.PRODUCTION_SCRYPT  # the suite hashes cheaply: verification reads the hash
+    assert auth.verify_password("correct horse 1", stored) and not auth.verify_password("correct horse 2", stored)
+
+
+def test_an_unknown_name_costs_one_scrypt_at_the_current_cost(empty_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda password, stored: checked.append(stored) or real(password, stored))
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(empty_store.cursor(), "nobody", "mat khau dai 1", auth.LoginLimiter())
+    assert [h.split("$")[:4] for h in checked] == [["scrypt", *map(str, auth.scrypt_cost)]]
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=TESTS.parent, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_backup_change_restore_round_trip(tmp_path: Path) -> None:
     db = tmp_path / "thidua.duckdb"
     before = cli(db, "export").stdout
@@ -146,6 +147,7 @@ def _hold(db: Path, seconds: float) -> subprocess.Popen[str]:
     return holder
 
 
+@pytest.mark.slow
 def test_cli_explains_when_the_dashboard_holds_the_store_or_waits_politely(tmp_path: Path) -> None:
     db = tmp_path / "thidua.duckdb"
     assert cli(db, "export").returncode == 0  # create the store

@@ -7,6 +7,7 @@ import time
 
 import duckdb
 import pandas as pd
+import pytest
 
 from analytics.history import apply_values, record_upload
 from analytics.store import Store
@@ -23,6 +24,7 @@ def batch(marker: float) -> pd.DataFrame:
     return pd.DataFrame([[u, 2099, 1, i, marker] for u in UNITS for i in INDICATORS], columns=COLS)
 
 
+@pytest.mark.slow
 def test_writers_and_readers_at_once(empty_store: Store) -> None:
     store = empty_store
     stop = time.monotonic() + 3.0
@@ -114,6 +116,7 @@ def test_without_retries_the_conflict_surfaces(empty_store: Store) -> None:
         outsider.rollback()
 
 
+@pytest.mark.slow
 def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Three focal points upload corrected files again and again while four sessions read."""
     from analytics.bootstrap import open_store
