@@ -30,8 +30,8 @@ SLOW_FILES = (
     "browser/",  # a real streamlit server driven by Chromium
     "trust/test_crash.py",  # SIGKILLs a process mid-import
     "trust/test_fuzz.py",  # hundreds of hostile examples per test, some each an AppTest run
+    "test_downloads.py",  # hostile examples through every download, each file reopened by its reader
     "ingest/test_properties.py",  # hundreds of damaged files per test
-    "cli/",  # the command line as a user runs it: a new interpreter per call
     "pages/test_pages_after_cli_import.py",  # its store comes from the command line
 )
 

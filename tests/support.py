@@ -1,5 +1,5 @@
 """Helpers shared by the tests: paths, settings for temporary stores and the templates they are copied
-from, the CLI as a subprocess, quarterly files as a focal point sends them, AppTest readers, and a real
+from, the CLI in-process and as a subprocess, quarterly files as a focal point sends them, AppTest readers, and a real
 `streamlit run` server for the browser."""
 
 from __future__ import annotations
@@ -119,7 +119,47 @@ def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:
     return file
 
 
-def run_cli(tmp_path: Path, *args: str, demo: bool = True) -> subprocess.CompletedProcess[bytes]:
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run_cli(tmp_path: Path, *args: str, demo: bool = True, stdin: str = "") -> CliResult:
+    """`python -m analytics ARGS` on the store tmp_path/cli.duckdb, run in this process: the same `main`
+    as the command, without a second of interpreter start-up per call (run_cli_process does that)."""
+    from analytics.cli import main
+
+    env = {"THIDUA_DB": str(tmp_path / "cli.duckdb"), "THIDUA_DEMO": "1" if demo else "0"}
+    saved_env = {key: os.environ.get(key) for key in env}
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    out, err = io.BytesIO(), io.BytesIO()
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    os.environ.update(env)
+    try:
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors and --help
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return CliResult(code, out.getvalue(), err.getvalue())
+    finally:
+        for stream in (sys.stdout, sys.stderr, sys.stdin):
+            stream.detach()
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_cli_process(tmp_path: Path, *args: str, demo: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """The command exactly as a user runs it: its own interpreter, its own exit code."""
     env = dict(os.environ, THIDUA_DB=str(tmp_path / "cli.duckdb"), THIDUA_DEMO="1" if demo else "0")
     return subprocess.run([sys.executable, "-m", "analytics", *args], capture_output=True, env=env, cwd=PROJECT, timeout=120)
 

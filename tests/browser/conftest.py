@@ -36,12 +36,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop_server(srv)
 
 
-@pytest.fixture
-def page(chromium, server: Server):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def browser_context(chromium):  # type: ignore[no-untyped-def]
+    """One context per test module: pages of a module share its HTTP cache, so Streamlit's scripts load
+    once, not once per test; each page is still its own Streamlit session."""
     context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
-    pg = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, server: Server):  # type: ignore[no-untyped-def]
+    pg = browser_context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.js_errors = errors  # type: ignore[attr-defined]
     yield pg
-    context.close()
+    pg.close()

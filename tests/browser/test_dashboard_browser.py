@@ -57,6 +57,12 @@ def test_overview_bookmark_works_on_a_warm_server(page, server) -> None:  # type
     assert "Tóm tắt" in body and "period=P1" in page.url
 
 
+# A fresh server's first request goes through the same routing for every page (app.py and
+# ui/routing.py; tests/test_architecture.py checks each page calls it under its own url_path), so a few
+# pages of different kinds stand for all: overview and present have fresh-server tests of their own.
+FRESH = ("compare", "unit_profile", "scoring")
+
+
 @pytest.fixture(scope="module")
 def fresh_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
     """One never-visited server per page, started in parallel from a copy of a demo-seeded store
@@ -64,7 +70,7 @@ def fresh_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     seeded = tmp_path_factory.mktemp("seeded")
     open_store(make_settings(seeded)).close()
     folders = {}
-    for name in LINKS:
+    for name in FRESH:
         folders[name] = tmp_path_factory.mktemp(f"fresh_{name}")
         shutil.copy(seeded / "thidua.duckdb", folders[name] / "browser.duckdb")
     with ThreadPoolExecutor(max_workers=len(folders)) as pool:
@@ -74,7 +80,7 @@ def fresh_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         stop_server(server)
 
 
-@pytest.mark.parametrize("name", list(LINKS))
+@pytest.mark.parametrize("name", FRESH)
 def test_a_bookmark_opens_as_the_first_request_of_a_fresh_server(chromium, fresh_servers, name: str) -> None:  # type: ignore[no-untyped-def]
     server = fresh_servers[name]
     try:

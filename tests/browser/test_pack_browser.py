@@ -13,7 +13,7 @@ from PIL import Image
 from analytics.presentation import pack, slides
 from analytics.settings import DATA_DIR
 from analytics.store import Store
-from tests.support import run_cli
+from tests.support import run_cli_process as run_cli
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 

@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: a subprocess with THIDUA_DB pointing at a temporary store."""
+"""The command line on a temporary store: `main` in-process for speed, and `python -m analytics` as its own
+process where the interpreter, the exit code and the streams themselves are what is tested."""
 
 import io
 import os
@@ -9,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.support import TESTS, run_cli
+from tests.support import TESTS, run_cli, run_cli_process
 
 
 def test_units_lists_22_units(tmp_path: Path) -> None:
@@ -65,7 +66,7 @@ def test_user_list_and_audit_are_written_with_formulas_neutralised(tmp_path: Pat
 
 
 def test_export_prints_the_long_csv(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "export")
+    result = run_cli_process(tmp_path, "export")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.decode().splitlines()
     assert lines[0] == "unit_code,year,quarter,indicator,value"
@@ -91,5 +92,5 @@ def test_malformed_config_exits_2_with_a_vietnamese_message(tmp_path: Path) -> N
 
 
 def test_help_is_vietnamese(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "template", "--help")
+    result = run_cli_process(tmp_path, "template", "--help")
     assert result.returncode == 0 and "Mẫu báo cáo quý" in result.stdout.decode()

@@ -1,4 +1,4 @@
-"""`python -m analytics import | history | revert` run as a user runs them (subprocesses, temporary store)."""
+"""`python -m analytics import | history | revert` on a temporary store, through the command's own `main`."""
 
 from __future__ import annotations
 
