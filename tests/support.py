@@ -39,17 +39,6 @@ APP = str(PROJECT / "app.py")
 PAGES = ("overview", "compare", "phases", "rural", "legal_access", "enforcement", "unit_profile", "scoring")
 OWN, OTHER = "STP_QN", "THADS_HN"  # a unit account's own unit, and one it may not touch
 
-CHROMIUM = os.environ.get("THIDUA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
     return Settings(

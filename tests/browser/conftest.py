@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, Server, start_server, stop_server
+from bench.browser_time import CHROMIUM, CHROMIUM_ARGS  # one set of Chromium flags for the bench and the tests
+from tests.support import Server, start_server, stop_server
 
 
 @pytest.fixture(scope="session")
