@@ -8,7 +8,6 @@ from analytics.labels import t
 from analytics.store import Cursor
 
 PROGRAMS = ("ntm", "xnpl")
-STATUSES = ("registered", "in_progress", "achieved")
 
 
 def commune_list(cur: Cursor, year: int, program: str, block: str | None = None) -> pd.DataFrame:

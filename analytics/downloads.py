@@ -23,7 +23,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX = ".xlsx"
 CSV = ".csv"
-SUFFIXES = (CSV, XLSX)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 
@@ -81,15 +80,10 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
 
 
 def file_bytes(frame: pd.DataFrame, suffix: str, sheet: str = "Bang") -> bytes:
-    """The file for a name ending in `suffix` (.csv or .xlsx); anything else is a ValueError."""
-    suffix = suffix.lower()
-    if suffix == XLSX:
-        return xlsx_bytes(frame, sheet)
-    if suffix == CSV:
-        return csv_bytes(frame)
-    raise ValueError(suffix)
+    """The file for a name ending in `suffix`: a workbook for .xlsx, CSV for anything else."""
+    return xlsx_bytes(frame, sheet) if suffix.lower() == XLSX else csv_bytes(frame)
 
 
 def write_file(frame: pd.DataFrame, path: Path, sheet: str = "Bang") -> None:
-    """Write `frame` as the file `path` names: .xlsx, or .csv (any other suffix is a ValueError)."""
+    """Write `frame` as the file `path` names: .xlsx, otherwise CSV."""
     path.write_bytes(file_bytes(frame, path.suffix, sheet))

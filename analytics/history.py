@@ -158,12 +158,10 @@ def _undone(cur: Cursor) -> set[int]:
     return out
 
 
-def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
-    """Restore, for every key `upload_id` changed, the value before it, as a new 'revert' upload.
-
-    Refused when the upload does not exist, cannot be reverted, was already reverted, or when a later
-    upload changed one of the same keys (revert that one first): restoring then would silently undo it.
-    """
+def check_revertible(cur: Cursor, upload_id: int) -> None:
+    """Raise RevertError when `upload_id` does not exist, cannot be reverted, was already reverted,
+    or when a later upload changed one of the same keys (revert that one first): restoring then
+    would silently undo it."""
     found = cur.execute("SELECT kind FROM uploads WHERE id = ?", [upload_id]).fetchall()
     if not found:
         raise RevertError("revert_unknown", id=upload_id)
@@ -196,6 +194,11 @@ def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
     if blockers:
         raise RevertError("revert_later", id=upload_id, later=", ".join(f"#{b}" for b in blockers))
 
+
+def revert(cur: Cursor, upload_id: int, by: str) -> Applied:
+    """Restore, for every key `upload_id` changed, the value before it, as a new 'revert' upload
+    (refused as `check_revertible` says)."""
+    check_revertible(cur, upload_id)
     new_id = record_upload(cur, kind="revert", created_by=by, reverts=upload_id, note=t("note_revert", id=upload_id))
     before = cur.execute(
         """

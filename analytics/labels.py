@@ -499,7 +499,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caption_flag": ("Đủ điều kiện đề nghị Cờ thi đua: {units}", "Eligible for the emulation flag: {units}"),
     "caption_flag_none": ("Chưa đơn vị nào đủ điều kiện đề nghị Cờ thi đua", "No unit is eligible for the emulation flag yet"),
-    # --- accounts, audit trail, backups ---
+    # --- campaign files, unit registry, store and generated notes ---
     # campaign files and the unit registry (ConfigError: file, key, problem)
     "cfg_error": ("Tệp cấu hình {file}: khóa “{setting}” — {problem}", "Configuration file {file}: key “{setting}” — {problem}"),
     "cfg_key_syntax": ("(cú pháp)", "(syntax)"),
@@ -584,6 +584,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "note_scale_commune": ("Mẫu hiệu năng", "Performance sample"),
     "scale_indicator": ("Chỉ tiêu mẫu hiệu năng {number:02d}", "Synthetic indicator {number:02d}"),
     "scale_exists": ("{path} đã tồn tại (dùng --replace để tạo lại)", "{path} already exists (use --replace to rebuild it)"),
+    # --- accounts, audit trail, backups ---
     # accounts and permissions
     "auth_login_to": ("Cần đăng nhập để {action}.", "Log in to {action}."),
     "auth_own_unit_only": (
@@ -1035,13 +1036,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_required_targets": ("Phải đạt chỉ tiêu", "Targets required"),
     "col_target_cases": ("Chỉ tiêu về việc (%)", "Target, cases (%)"),
     "col_target_money": ("Chỉ tiêu về tiền (%)", "Target, money (%)"),
-    "meeting_required": ("thiếu (bắt buộc)", "missing (required)"),
     "meeting_wrong_type": ("phải là {what}, đang là {value}", "must be {what}, is {value}"),
     "meeting_type_text": ("chuỗi chữ", "text"),
     "meeting_type_year": ("năm (số nguyên)", "a year (whole number)"),
     "meeting_type_seconds": ("số giây (số nguyên)", "seconds (whole number)"),
     "meeting_type_indicator": ("mã chỉ tiêu", "an indicator code"),
-    "meeting_choice": ("phải là một trong {choices}; đang là {value}", "must be one of {choices}; is {value}"),
     "meeting_seconds_range": ("số giây phải từ {low} đến {high}; đang là {value}", "seconds must be {low} to {high}; is {value}"),
     "meeting_no_campaign": (
         "chưa có cấu hình phong trào năm {year} (data/campaigns/{year}.toml)",
@@ -1056,7 +1055,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "pack_no_pages": ("Không có trang nào để xuất PDF", "No slide to export as PDF"),
     # --- pages and sidebar ---
-    "bad_period": ("Kỳ không hợp lệ: {period}", "Invalid period: {period}"),
     "bad_program": ("Chương trình không hợp lệ: {program}", "Invalid program: {program}"),
     "communes_list_xnpl": ("Danh sách xã — “xóa nghèo” pháp luật ({count})", "Commune list — legal poverty ({count})"),
 }

@@ -64,7 +64,7 @@ def period_quarters(cur: Cursor, year: int, period: str) -> tuple[int, ...]:
             return tuple(int(q) for q in row[0])
         # No campaign for that year: the covenant's standard halves.
         return {1: (1, 2), 2: (3, 4)}.get(int(period[1:]), (1, 2, 3, 4))
-    raise ValueError(t("bad_period", period=period))
+    raise ValueError(t("cfg_bad_period", period=period))
 
 
 def period_spec(cur: Cursor, year: int, period: str) -> PeriodSpec:

@@ -24,11 +24,13 @@ from analytics.settings import Settings
 from analytics.store import Store, StoreBusyError
 from analytics.trust import auth
 
-Handler = Callable[[argparse.Namespace, Settings], int]
-
 
 class CliRefused(Exception):
     """Refused for a reason the user can fix; printed without a traceback, exit 1."""
+
+
+# How long a command waits for a dashboard that holds the store before it gives up (exit 3).
+WAIT_SECONDS = 10.0
 
 
 def open_waiting(settings: Settings, wait: float) -> Store:
@@ -57,7 +59,7 @@ def actor_for(store: Store, as_user: str | None, by: str | None = None) -> auth.
 
 def with_actor(args: argparse.Namespace, settings: Settings, work: Callable[[Store, auth.User], int]) -> int:
     """Run `work` on the store (waiting `--wait` seconds for the dashboard) as the acting user."""
-    store = open_waiting(settings, getattr(args, "wait", 10.0))
+    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
     try:
         return work(store, actor_for(store, getattr(args, "as_user", None), getattr(args, "by", None)))
     finally:
@@ -101,5 +103,4 @@ def write_frame(frame: pd.DataFrame, path: Path | None, sheet: str = "Bang", *, 
         else:
             sys.stdout.write(data.decode("utf-8-sig"))
         return
-    suffix = downloads.XLSX if path.suffix.lower() == downloads.XLSX else downloads.CSV
-    path.write_bytes(downloads.file_bytes(frame, suffix, sheet))
+    downloads.write_file(frame, path, sheet)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analytics import export, scale
 from analytics.bootstrap import open_store
-from analytics.cli.common import write_frame, write_text
+from analytics.cli.common import WAIT_SECONDS, write_frame, write_text
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
@@ -62,7 +62,7 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=10)
+    store = open_store(settings, wait_seconds=WAIT_SECONDS)
     try:
         write_text(args.output, export.export_csv(store.cursor(), args.year))
     finally:

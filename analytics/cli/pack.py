@@ -11,6 +11,7 @@ import sys
 import time
 
 from analytics.bootstrap import open_store
+from analytics.cli.common import WAIT_SECONDS
 from analytics.config import load_campaigns
 from analytics.labels import t
 from analytics.settings import Settings
@@ -35,7 +36,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         meeting = default_meeting(args.year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
-    store = open_store(settings, wait_seconds=10)
+    store = open_store(settings, wait_seconds=WAIT_SECONDS)
     try:
         deck = build_deck(
             store.cursor(),

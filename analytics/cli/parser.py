@@ -7,6 +7,7 @@ from pathlib import Path
 
 from analytics import scale
 from analytics.cli import admin, data, pack, uploads
+from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
 
@@ -20,7 +21,7 @@ def _as_user(p: argparse.ArgumentParser, help_key: str = "cli_help_as_user") -> 
 def _as_user_waiting(p: argparse.ArgumentParser) -> None:
     """Commands that may find the store held by the running dashboard, and wait for it."""
     _as_user(p)
-    p.add_argument("--wait", type=float, default=10.0, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
 
 
 def build_parser() -> argparse.ArgumentParser:

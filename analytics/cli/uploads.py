@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from analytics.bootstrap import open_store
-from analytics.cli.common import with_actor
+from analytics.cli.common import WAIT_SECONDS, with_actor
 from analytics.config import load_campaigns
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, validate
@@ -70,7 +70,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=10)
+    store = open_store(settings, wait_seconds=WAIT_SECONDS)
     try:
         frame = list_uploads(store.cursor(), args.limit)
     finally:

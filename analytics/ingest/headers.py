@@ -43,8 +43,9 @@ class Matcher:
         return None
 
 
-# The alias tables hold what people write in their files (input vocabulary, matched, never shown),
-# so they live here with the matching rather than in labels.
+# The alias tables hold what people write in their files (input vocabulary), so they live here with
+# the matching rather than in labels. The commune-register download writes the canonical entries of
+# REGISTER_ALIASES, PROGRAM_ALIASES and STATUS_ALIASES, so the file we offer is one we read back.
 IDENTITY_ALIASES: dict[str, tuple[str, ...]] = {
     "unit_code": ("Mã đơn vị", "unit_code", "Mã ĐV", "code", "unit code"),
     "unit_name": ("Tên đơn vị", "unit_name", "Đơn vị", "unit", "name"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.communes import commune_list
+from analytics.communes import PROGRAMS, commune_list
 from analytics.ingest.headers import PROGRAM_ALIASES, REGISTER_ALIASES, STATUS_ALIASES
 from analytics.ingest.save import CommitResult
 from analytics.ingest.validate import Checked, describe
@@ -117,7 +117,7 @@ def register_template(cur: Cursor, year: int) -> pd.DataFrame:
         TEMPLATE_IDENTITY["year"],
         *(REGISTER_ALIASES[key][0] for key in ("program", "commune", "district", "status", "achieved_on", "note")),
     ]
-    parts = [commune_list(cur, year, program) for program in PROGRAM_ALIASES]
+    parts = [commune_list(cur, year, program) for program in PROGRAMS]
     current = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else None
     if current is None:
         return pd.DataFrame(columns=columns)

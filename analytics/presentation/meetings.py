@@ -59,7 +59,7 @@ def _check(file: Path, key: str, value: Any, kind: type | tuple[type, ...], what
 
 def _choice(file: Path, key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise ConfigError(file, key, t("meeting_choice", choices=", ".join(choices), value=repr(value)))
+        raise ConfigError(file, key, t("cfg_not_choice", choices=", ".join(choices), value=value))
     return str(value)
 
 
@@ -80,7 +80,7 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
     raw = read_toml(file)
     for key in ("title", "year", "slides"):
         if key not in raw:
-            raise ConfigError(file, key, t("meeting_required"))
+            raise ConfigError(file, key, t("cfg_missing"))
     title = _check(file, "title", raw["title"], str, "meeting_type_text")
     year = _check(file, "year", raw["year"], int, "meeting_type_year")
     period = _choice(file, "period", raw.get("period", "year"), PERIODS)
@@ -99,7 +99,7 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
 
 def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:
     if "kind" not in row:
-        raise ConfigError(file, f"{key}.kind", t("meeting_required"))
+        raise ConfigError(file, f"{key}.kind", t("cfg_missing"))
     kind = _check(file, f"{key}.kind", row["kind"], str, "meeting_type_text")
     if kinds is not None:
         if kind not in kinds:

@@ -9,7 +9,7 @@ from pathlib import Path
 from analytics import demo
 from analytics.bootstrap import _fingerprint, sync_configuration
 from analytics.config import Campaign, load_campaigns
-from analytics.history import Applied, revert
+from analytics.history import Applied, check_revertible, revert
 from analytics.ingest import save, validate
 from analytics.registry import Unit, load_units
 from analytics.settings import Settings
@@ -118,11 +118,10 @@ def commit_upload(
 def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_root: Path) -> Applied:
     """Revert as `actor` (a unit user only its own unit's uploads), after a backup.
 
-    Raises RevertError when the upload cannot be reverted; an id that names no upload is refused
-    without a backup, since nothing would change."""
+    Raises RevertError, before any backup, when the upload cannot be reverted: nothing would change."""
     cur = store.cursor()
     authorize_revert(cur, actor, upload_id)
     assert actor is not None
-    if cur.execute("SELECT count(*) FROM uploads WHERE id = ?", [upload_id]).fetchone() != (0,):
-        safety_backup(store, actor, backups_root, "before_revert")
+    check_revertible(cur, upload_id)
+    safety_backup(store, actor, backups_root, "before_revert")
     return store.write(lambda c: revert(c, upload_id, actor.name))

@@ -218,6 +218,29 @@ def test_revert_is_scoped_to_the_units_an_upload_touched(empty_store: Store) -> 
         auth.authorize_revert(cur, auth.User("v", "viewer"), own)
 
 
+def test_a_revert_that_would_be_refused_takes_no_backup(empty_store: Store, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from analytics.history import RevertError, apply_values, record_upload
+
+    def work(cur):  # type: ignore[no-untyped-def]
+        upload_id = record_upload(cur, kind="results", created_by="t", file_name="f.csv", raw=b"x")
+        apply_values(
+            cur, upload_id, pd.DataFrame([[OWN, 2016, 1, "xa_ntm", 2.0]], columns=["unit_code", "year", "quarter", "indicator", "value"])
+        )
+        return upload_id
+
+    upload_id = empty_store.write(work)
+    admin, root = auth.User("a", "admin"), tmp_path / "backups"
+    actions.revert_upload(empty_store, upload_id, admin, backups_root=root)
+    backups = len(backup.list_backups(root))
+    assert backups == 1  # the revert that happened was backed up first
+    for refused in (upload_id, 999):  # already reverted; no such upload
+        with pytest.raises(RevertError):
+            actions.revert_upload(empty_store, refused, admin, backups_root=root)
+    assert len(backup.list_backups(root)) == backups
+
+
 # --- uploads and reverts through the real ingest ---------------------------------------------------
 
 
