@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from analytics.downloads import csv_bytes
+from analytics.downloads import CSV_MIME, csv_bytes
 from analytics.ingest import review
 from analytics.ingest.readers import MAX_BYTES
 from analytics.labels import t
@@ -71,7 +71,8 @@ if files:
         (st.error if checked.errors else st.warning)(t("up_rejected", errors=len(checked.errors), warnings=len(checked.warnings)))
         wide = {t("col_problem"): st.column_config.TextColumn(width="large"), t("col_column"): st.column_config.TextColumn(width="medium")}
         st.dataframe(problems, hide_index=True, width="stretch", column_config=wide)
-        st.download_button(t("up_download_errors"), csv_bytes(problems), file_name="loi_tai_len.csv", key="dl_errors")
+        errors_csv = partial(csv_bytes, problems)  # built only when the button is clicked, not on every rerun
+        st.download_button(t("up_download_errors"), errors_csv, file_name="loi_tai_len.csv", mime=CSV_MIME, key="dl_errors")
     if checked.ok:
         st.subheader(t("up_preview"))
         st.dataframe(review.preview_frame(actions.preview(checked)), hide_index=True, width="stretch")

@@ -1,5 +1,9 @@
-"""Shared fixtures: temporary stores copied from templates built once per session, the `slow` marker,
-and what the whole session can share safely (cheap password hashes, one Streamlit component scan)."""
+"""Shared fixtures: temporary stores copied from templates built once per session, and what the whole
+session can share safely (cheap password hashes, one Streamlit component scan).
+
+A module whose every test takes seconds says so with `pytestmark = pytest.mark.slow`, a single slow test with
+`@pytest.mark.slow` (pyproject.toml describes the marker): `python -m pytest -m "not slow"` leaves them out
+of the quick loop."""
 
 from __future__ import annotations
 
@@ -25,28 +29,11 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
-# Files whose every test takes seconds: `python -m pytest -m "not slow"` leaves them out for a quick loop.
-SLOW_FILES = (
-    "browser/",  # a real streamlit server driven by Chromium
-    "trust/test_crash.py",  # SIGKILLs a process mid-import
-    "trust/test_fuzz.py",  # hundreds of hostile examples per test, some each an AppTest run
-    "test_downloads.py",  # hostile examples through every download, each file reopened by its reader
-    "ingest/test_properties.py",  # hundreds of damaged files per test
-    "pages/test_pages_after_cli_import.py",  # its store comes from the command line
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    tests = Path(__file__).parent
-    for item in items:
-        if item.path.relative_to(tests).as_posix().startswith(SLOW_FILES):
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashes() -> Iterator[None]:
     """Production scrypt spends about 0.2 s per hash, by design; tests hash hundreds of passwords.
-    Only this process is lowered: the CLI and the browser servers run as subprocesses at production cost."""
+    Only this process is lowered, so run_cli's in-process CLI hashes cheaply too; run_cli_process and the
+    browser servers are separate interpreters and hash at production cost."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "scrypt_cost", auth.ScryptCost(n=2**4, r=8, p=1))
         yield

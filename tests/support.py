@@ -81,12 +81,26 @@ class StoreTemplates:
         """A copy of the `kind` store at `db_path`, built first if this session has not yet."""
         template = store_settings(kind, self.folder / kind).db_path
         if not template.exists():
-            store = open_store(store_settings(kind, template.parent))
-            if kind == "mini":
-                store.write(_mini_values)
-            store.close()  # checkpoints: the whole store is then in the one file
+            self._build(kind, template)
         db_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, db_path)
+
+    def _build(self, kind: StoreKind, template: Path) -> None:
+        """Built in a folder of its own and moved into place only when complete, so a build that fails
+        leaves no half-built template for the next test to copy."""
+        building = self.folder / f"{kind}.building"
+        shutil.rmtree(building, ignore_errors=True)
+        try:
+            store = open_store(store_settings(kind, building))
+            try:
+                if kind == "mini":
+                    store.write(_mini_values)
+            finally:
+                store.close()  # checkpoints: the whole store is then in the one file
+            template.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(store_settings(kind, building).db_path, template)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
 
     def open(self, kind: StoreKind, folder: Path) -> Store:
         settings = store_settings(kind, folder)
@@ -117,7 +131,10 @@ class CliResult:
 
 def run_cli(tmp_path: Path, *args: str, demo: bool = True, stdin: str = "") -> CliResult:
     """`python -m analytics ARGS` on the store tmp_path/cli.duckdb, run in this process: the same `main`
-    as the command, without a second of interpreter start-up per call (run_cli_process does that)."""
+    as the command, without a second of interpreter start-up per call (run_cli_process does that).
+    SystemExit ends it as it ends the interpreter. Any other exception propagates, so the test shows
+    where it was raised, and what the command printed before it goes to the test's own output.
+    An uncaught exception never reaches the captured stderr: a check for "Traceback" needs run_cli_process."""
     from analytics.cli import main
 
     env = {"THIDUA_DB": str(tmp_path / "cli.duckdb"), "THIDUA_DEMO": "1" if demo else "0"}
@@ -128,16 +145,17 @@ def run_cli(tmp_path: Path, *args: str, demo: bool = True, stdin: str = "") -> C
     sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
     sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
     os.environ.update(env)
+    raised = False
     try:
-        try:
-            code = main(list(args))
-        except SystemExit as exit_:  # argparse's usage errors and --help
-            code = exit_.code if isinstance(exit_.code, int) else 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return CliResult(code, out.getvalue(), err.getvalue())
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's usage errors and --help, or a handler's sys.exit
+        code = _exit_status(exit_)
+    except BaseException:
+        raised = True
+        raise
     finally:
         for stream in (sys.stdout, sys.stderr, sys.stdin):
+            stream.flush()
             stream.detach()
         sys.stdin, sys.stdout, sys.stderr = saved_streams
         for key, value in saved_env.items():
@@ -145,6 +163,21 @@ def run_cli(tmp_path: Path, *args: str, demo: bool = True, stdin: str = "") -> C
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+        if raised:
+            sys.stdout.write(out.getvalue().decode("utf-8", "replace"))
+            sys.stderr.write(err.getvalue().decode("utf-8", "replace"))
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def _exit_status(exit_: SystemExit) -> int:
+    """The status the interpreter exits with: None is 0, a number itself, anything else is printed to
+    stderr and is 1."""
+    if exit_.code is None:
+        return 0
+    if isinstance(exit_.code, int):
+        return exit_.code
+    print(exit_.code, file=sys.stderr)
+    return 1
 
 
 def run_cli_process(tmp_path: Path, *args: str, demo: bool = True) -> subprocess.CompletedProcess[bytes]:

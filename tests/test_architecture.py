@@ -23,10 +23,15 @@ from tests.support import PROJECT
 
 Graph = dict[str, set[str]]
 PAGE_FORBIDDEN = {
-    "SQL": re.compile(r"\.execute\(|\bduckdb\b|\bSELECT\b"),
+    "SQL": re.compile(r"\.execute\(|\bduckdb\b|\bSELECT\b", re.IGNORECASE),
     "figure building": re.compile(r"\bgo\.|\bplotly\b"),
     "reshaping": re.compile(r"\.groupby\(|\.merge\(|\.pivot(_table)?\(|\.melt\(|\.agg\("),
 }
+
+
+# One `st.Page("pages/<stem>.py", ...)` call in app.py, its arguments (a call inside them, such as t(...), included).
+PAGE_ROUTE = re.compile(r'st\.Page\(\s*"pages/(\w+)\.py"((?:[^()]|\([^()]*\))*)\)')
+URL_PATH = re.compile(r'url_path="([^"]*)"')
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -144,6 +149,16 @@ def page_violations(pages: list[Path]) -> list[str]:
     return problems
 
 
+def routing_problems(app: str, stems: list[str]) -> list[str]:
+    """Every page routed by exactly one st.Page call, whose url_path is the page file's stem: a link names
+    the page its file does."""
+    routes = [(stem, url.group(1) if (url := URL_PATH.search(arguments)) else None) for stem, arguments in PAGE_ROUTE.findall(app)]
+    problems = [f"pages/{stem}.py: url_path {url!r} must be {stem!r}" for stem, url in routes if url != stem]
+    routed = [stem for stem, _ in routes]
+    problems += [f"pages/{stem}.py: routed {routed.count(stem)} times in app.py" for stem in sorted(stems) if routed.count(stem) != 1]
+    return problems
+
+
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     return import_graph(PROJECT, ("analytics", "ui", "pages"))
@@ -194,6 +209,15 @@ def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
     page = tmp_path / "bad.py"
     page.write_text("frame.groupby('unit').sum()\nfig = go.Figure()\ncur.execute('SELECT 1')\n", encoding="utf-8")
     assert len(page_violations([page])) == 3
+    page.write_text("query = 'select value from facts'\n", encoding="utf-8")
+    assert page_violations([page]) == ["pages/bad.py: SQL ('select') belongs in analytics/ or ui/"]
+    swapped = 'st.Page("pages/a.py", title=t("a"), url_path="b"),\nst.Page("pages/b.py", title=t("b"), url_path="a"),\n'
+    assert routing_problems(swapped, ["a", "b", "c"]) == [
+        "pages/a.py: url_path 'b' must be 'a'",
+        "pages/b.py: url_path 'a' must be 'b'",
+        "pages/c.py: routed 0 times in app.py",
+    ]
+    assert routing_problems('st.Page("pages/a.py", title=t("a"), url_path="a")', ["a"]) == []
     hidden = tmp_path / "analytics" / "a.py"
     hidden.parent.mkdir()
     hidden.write_text("def later():\n    from analytics import b\n", encoding="utf-8")
@@ -202,8 +226,8 @@ def test_the_checks_catch_what_they_forbid(tmp_path: Path) -> None:
 
 
 def test_every_page_leaves_legacy_pages_mode_and_is_routed_by_its_stem() -> None:
-    app = (PROJECT / "app.py").read_text(encoding="utf-8")
-    for page in (PROJECT / "pages").glob("*.py"):
+    pages = list((PROJECT / "pages").glob("*.py"))
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "leave_legacy_pages_mode()" in text, f"{page.name} must call leave_legacy_pages_mode() first (ui/routing.py)"
-        assert f'"pages/{page.name}"' in app and f'url_path="{page.stem}"' in app, f"{page.name}: url_path must be its stem"
+    assert routing_problems((PROJECT / "app.py").read_text(encoding="utf-8"), [page.stem for page in pages]) == []

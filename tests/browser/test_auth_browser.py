@@ -18,6 +18,8 @@ from analytics.settings import from_env
 from analytics.trust import auth
 from tests.support import Server, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
+
 HOSTILE = [
     "<img src=x onerror=alert('img')>",
     "<script>alert('script')</script>",

@@ -11,6 +11,8 @@ import pytest
 from analytics.bootstrap import open_store
 from tests.support import Server, make_settings, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
+
 # page → (link query, a chart title the page must show)
 LINKS = {
     "compare": ("?period=year&block=STP&ind=xa_ntm", "Số xã được chọn hỗ trợ xây dựng nông thôn mới"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from analytics.labels import t
+
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
 
 
 def test_clicking_a_template_download_delivers_the_workbook(page, server) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,11 @@
 
 import unicodedata
 
+import pytest
+
 from tests.support import start_server, stop_server
+
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
 
 
 def test_overview_shows_a_chart_of_22_units(page, server) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,9 @@ from PIL import Image
 
 from analytics.presentation import slides
 from analytics.settings import DATA_DIR
-from tests.support import run_cli_process as run_cli
+from tests.support import run_cli_process
+
+pytestmark = pytest.mark.slow  # the whole pack rendered by Chromium, from a separate interpreter
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 
@@ -25,7 +27,7 @@ def test_cli_writes_the_whole_pack(tmp_path: Path) -> None:
     """Every slide as a 1920×1080 PNG that is not blank, the offline HTML and a PDF of as many pages
     (the slideshow's download builds the same files through the same functions)."""
     out = tmp_path / "hop"
-    result = run_cli(tmp_path, "pack", "--year", "2016", "--phase", "1", "-o", str(out))
+    result = run_cli_process(tmp_path, "pack", "--year", "2016", "--phase", "1", "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"trang-{n:02d}.png" for n in range(1, 10)] + ["trinh-chieu-so-ket-2016.html", "trinh-chieu-so-ket-2016.pdf"]

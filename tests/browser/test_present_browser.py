@@ -12,6 +12,8 @@ from analytics.presentation import pack, slides
 from analytics.store import Store
 from tests.support import start_server, stop_server
 
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
+
 MIN_TITLE_PX, MIN_TICK_PX = 32, 18
 
 # Elements that would show a scrollbar: the document itself or any box that scrolls its overflow.

@@ -12,6 +12,8 @@ import pytest
 
 from tests.support import TESTS, UPLOADS, Server, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
+
 BARS = ".js-plotly-plot .barlayer .point"
 
 

@@ -1,4 +1,5 @@
-"""`python -m analytics import | history | revert` on a temporary store, through the command's own `main`."""
+"""`python -m analytics import | history | revert` on a temporary store, through the command's own `main`;
+where a test checks that no traceback is shown, that one call runs in its own interpreter."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import UPLOADS, run_cli
+from tests.support import UPLOADS, run_cli, run_cli_process
 
 GOOD = UPLOADS / "good"
 BAD = UPLOADS / "bad"
@@ -45,7 +46,7 @@ def test_formats_export_byte_identical_to_the_template(tmp_path: Path, reference
 def test_rejected_batch_exits_1_lists_every_problem_and_stores_nothing(tmp_path: Path) -> None:
     before = run_cli(tmp_path, "export", demo=False).stdout
     files = [BAD / "bad_year.csv", BAD / "negative_count.csv", BAD / "empty.csv", GOOD / "utf8_nobom_lf.csv"]
-    result = run_cli(tmp_path, "import", *map(str, files), demo=False)
+    result = run_cli_process(tmp_path, "import", *map(str, files), demo=False)
     assert result.returncode == 1
     err = result.stderr.decode()
     assert "Traceback" not in err
@@ -64,7 +65,7 @@ def test_english_messages(tmp_path: Path) -> None:
 
 def test_every_bad_file_is_named_and_the_batch_exits_1_without_traceback(tmp_path: Path) -> None:
     bad = sorted(BAD.iterdir())
-    result = run_cli(tmp_path, "import", *map(str, bad), demo=False)
+    result = run_cli_process(tmp_path, "import", *map(str, bad), demo=False)
     assert result.returncode == 1 and "Traceback" not in text(result)
     lines = result.stderr.decode().splitlines()
     for path in bad:
@@ -81,7 +82,7 @@ def test_80_mb_file_is_refused_fast_and_nothing_stored(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import", demo=False).returncode == 2
-    missing = run_cli(tmp_path, "import", str(tmp_path / "khong_co.csv"), demo=False)
+    missing = run_cli_process(tmp_path, "import", str(tmp_path / "khong_co.csv"), demo=False)
     assert missing.returncode == 2 and "Không tìm thấy tệp" in missing.stderr.decode() and "Traceback" not in text(missing)
     assert run_cli(tmp_path, "revert", "abc", demo=False).returncode == 2
 
@@ -112,6 +113,6 @@ def test_history_revert_round_trip(tmp_path: Path) -> None:
     reverted = run_cli(tmp_path, "revert", "2", demo=False)
     assert reverted.returncode == 0, text(reverted)
     assert run_cli(tmp_path, "export", demo=False).stdout == before
-    twice = run_cli(tmp_path, "revert", "2", demo=False)
+    twice = run_cli_process(tmp_path, "revert", "2", demo=False)
     assert twice.returncode == 1 and "đã được hoàn tác" in twice.stderr.decode() and "Traceback" not in text(twice)
     assert "đã hoàn tác bởi #3" in run_cli(tmp_path, "history", demo=False).stdout.decode()

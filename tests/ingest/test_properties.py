@@ -18,6 +18,8 @@ from analytics.ingest.readers import source_from_bytes
 from analytics.store import Store
 from tests.support import TESTS, make_settings
 
+pytestmark = pytest.mark.slow  # hundreds of damaged files per test
+
 GOOD = TESTS / "data" / "upload" / "good"
 SEEDS = {
     "csv": (GOOD / "excel_vn_windows1258_semicolon.csv").read_bytes(),

@@ -38,7 +38,7 @@ def add_users(store: Store) -> None:
     auth.add_user(store, ROOT, "lanhdao", "viewer", PASSWORDS["lanhdao"])
 
 
-def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+def button_labelled(at: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(b for b in at.button if b.label == label)
 
 
@@ -46,21 +46,21 @@ def login(at: AppTest, name: str, password: str) -> AppTest:
     """Submit the real login form of pages/login.py (`at` runs that page)."""
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(password)
-    return button(at, "Đăng nhập").click().run()
+    return button_labelled(at, "Đăng nhập").click().run()
 
 
 def logged_in_as(path: str, name: str) -> AppTest:
     """`path` run in a session that logged in as `name` through the login form."""
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
     login(at, name, PASSWORDS[name])
-    assert f"Đã đăng nhập: {name}" in texts(at)
+    assert f"Đã đăng nhập: {name}" in rendered_texts(at)
     session = at.session_state["_auth_session"]
     other = AppTest.from_file(path, default_timeout=60)
     other.session_state["_auth_session"] = session
     return other.run()
 
 
-def texts(at: AppTest) -> str:
+def rendered_texts(at: AppTest) -> str:
     parts = [e.value for kind in ("error", "warning", "info", "success", "caption", "subheader") for e in getattr(at, kind)]
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))  # as Markdown renders the escapes
 
@@ -72,13 +72,13 @@ def test_first_admin_is_created_in_one_step_on_localhost(app_env: Path, monkeypa
     monkeypatch.setattr(ui.auth, "client_is_local", lambda: True)
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
     assert not at.exception
-    assert "Cài đặt lần đầu" in texts(at)
+    assert "Cài đặt lần đầu" in rendered_texts(at)
     at.text_input(key="setup_name").input("thuky")
     at.text_input(key="setup_password").input("mat khau thu ky")
     at.text_input(key="setup_again").input("mat khau thu ky")
-    button(at, "Tạo tài khoản quản trị và đăng nhập").click().run()
+    button_labelled(at, "Tạo tài khoản quản trị và đăng nhập").click().run()
     assert not at.exception
-    assert "Đã đăng nhập: thuky" in texts(at)
+    assert "Đã đăng nhập: thuky" in rendered_texts(at)
     session = at.session_state["_auth_session"]
     at = AppTest.from_file(ADMIN, default_timeout=60)
     at.session_state["_auth_session"] = session
@@ -97,9 +97,9 @@ def test_a_remote_newcomer_cannot_create_the_first_admin(app_env: Path, monkeypa
 
     monkeypatch.setattr(ui.auth, "client_is_local", lambda: False)
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
-    assert "chỉ tạo được từ chính máy chủ" in texts(at) and not at.text_input
+    assert "chỉ tạo được từ chính máy chủ" in rendered_texts(at) and not at.text_input
     at = AppTest.from_file(ADMIN, default_timeout=60).run()
-    assert "Cần đăng nhập" in texts(at) and not at.tabs
+    assert "Cần đăng nhập" in rendered_texts(at) and not at.tabs
 
 
 def test_wrong_passwords_are_refused_then_throttled(app_env: Path) -> None:
@@ -107,9 +107,9 @@ def test_wrong_passwords_are_refused_then_throttled(app_env: Path) -> None:
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
     for _ in range(5):
         login(at, "thuky", "sai mat khau")
-        assert "Sai tên đăng nhập hoặc mật khẩu" in texts(at)
+        assert "Sai tên đăng nhập hoặc mật khẩu" in rendered_texts(at)
     login(at, "thuky", PASSWORDS["thuky"])
-    assert "quá nhiều lần" in texts(at) and "Đã đăng nhập" not in texts(at)
+    assert "quá nhiều lần" in rendered_texts(at) and "Đã đăng nhập" not in rendered_texts(at)
 
 
 @pytest.mark.parametrize(("name", "allowed"), [("thuky", True), ("tp.qn", False), ("lanhdao", False)])
@@ -119,7 +119,7 @@ def test_only_admins_open_the_admin_page(app_env: Path, name: str, allowed: bool
     assert not at.exception
     assert bool(at.tabs) == allowed
     if not allowed:
-        assert "không có quyền" in texts(at)
+        assert "không có quyền" in rendered_texts(at)
 
 
 def test_closed_viewing_needs_a_login(app_env: Path) -> None:
@@ -130,7 +130,7 @@ def test_closed_viewing_needs_a_login(app_env: Path) -> None:
     with_store(close_viewing)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert "Cần đăng nhập để xem" in texts(at) and not at.get("plotly_chart")
+    assert "Cần đăng nhập để xem" in rendered_texts(at) and not at.get("plotly_chart")
     at = logged_in_as(APP, "lanhdao")
     assert not at.exception and at.get("plotly_chart")
 
@@ -138,19 +138,19 @@ def test_closed_viewing_needs_a_login(app_env: Path) -> None:
 def test_admin_backs_up_removes_demo_and_restores(app_env: Path) -> None:
     with_store(add_users)
     at = logged_in_as(ADMIN, "thuky")
-    button(at, "Sao lưu ngay").click().run()
-    assert not at.exception and "Đã sao lưu" in texts(at)
+    button_labelled(at, "Sao lưu ngay").click().run()
+    assert not at.exception and "Đã sao lưu" in rendered_texts(at)
     at.checkbox(key="demo_sure").check().run()
-    button(at, "Xóa toàn bộ dữ liệu minh họa").click().run()
-    assert "Đã xóa" in texts(at)
+    button_labelled(at, "Xóa toàn bộ dữ liệu minh họa").click().run()
+    assert "Đã xóa" in rendered_texts(at)
     root = from_env().backups_root
     reasons = sorted(b.reason for b in backup.list_backups(root))
     assert reasons == ["before_demo_remove", "manual"]
     manual = next(b.path.name for b in backup.list_backups(root) if b.reason == "manual")
     at.selectbox(key="restore_pick").select(manual)
     at.checkbox(key="restore_sure").check()
-    button(at, "Khôi phục bản sao lưu đã chọn").click().run()
-    assert not at.exception and "Đã khôi phục" in texts(at)
+    button_labelled(at, "Khôi phục bản sao lưu đã chọn").click().run()
+    assert not at.exception and "Đã khôi phục" in rendered_texts(at)
     from ui import data
 
     assert demo.has_demo(data.store().cursor())
@@ -170,6 +170,6 @@ def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app
     assert not at.exception and at.tabs  # mapped to the admin account, no password asked
     monkeypatch.setattr(ui.auth, "sso_email", lambda: "stranger@example.invalid")
     at = AppTest.from_file(ADMIN, default_timeout=60).run()
-    assert not at.tabs and "Cần đăng nhập" in texts(at)
+    assert not at.tabs and "Cần đăng nhập" in rendered_texts(at)
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
-    assert "chưa được cấp quyền" in texts(at)
+    assert "chưa được cấp quyền" in rendered_texts(at)

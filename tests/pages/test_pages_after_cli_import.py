@@ -13,6 +13,8 @@ import streamlit as st
 
 from tests.support import PAGES, TESTS, bar_units, figures, open_page
 
+pytestmark = pytest.mark.slow  # its store comes from the command line
+
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "analytics", *args], capture_output=True, text=True, env=env, cwd=TESTS.parent)

@@ -113,7 +113,7 @@ def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
 
 
 @pytest.mark.slow
-def test_dashboard_chart_kinds_from_issue_4(demo_store: Store) -> None:
+def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: Store) -> None:
     cur = demo_store.cursor()
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
     by_kind = {s.kind: s for s in deck.slides}

@@ -15,6 +15,8 @@ from analytics import export
 from analytics.bootstrap import open_store
 from tests.support import TESTS, make_settings, quarter_file
 
+pytestmark = pytest.mark.slow  # SIGKILLs a process mid-import
+
 # A child that writes 800 000 values as one upload, announcing each stage on stdout.
 CHILD = """
 import sys, time

@@ -27,6 +27,8 @@ from analytics.store import Store
 from analytics.trust import auth, safety
 from tests.support import APP, SNIPPETS, TESTS, csv_file, hostile, make_settings
 
+pytestmark = pytest.mark.slow  # hundreds of hostile examples per test, some each an AppTest run
+
 
 @given(hostile)
 @settings(max_examples=400)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import tomllib
 
-from tests.support import PROJECT as ROOT
+from tests.support import PROJECT
 
-SOURCES = [*ROOT.glob("analytics/**/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+SOURCES = [*PROJECT.glob("analytics/**/*.py"), *PROJECT.glob("ui/*.py"), *PROJECT.glob("pages/*.py"), PROJECT / "app.py"]
 
 
 def test_xsrf_protection_stays_on_and_uploads_are_capped() -> None:
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads((PROJECT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["enableXsrfProtection"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 50
     assert config["client"]["showErrorDetails"] == "none"
@@ -23,15 +23,15 @@ def test_nothing_is_unpickled_evaluated_or_rendered_as_raw_html() -> None:
     # tests/test_present_page.py::test_the_projector_stylesheet_holds_no_data); nothing else may use st.html.
     allowed = {("ui/present.py", "st.html(stylesheet(variant))")}
     offenders = [
-        f"{p.relative_to(ROOT)}:{n}"
+        f"{p.relative_to(PROJECT)}:{n}"
         for p in SOURCES
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-        if banned.search(line) and not any(str(p.relative_to(ROOT)) == f and call in line for f, call in allowed)
+        if banned.search(line) and not any(str(p.relative_to(PROJECT)) == f and call in line for f, call in allowed)
     ]
     assert offenders == []
 
 
 def test_sql_is_never_built_with_f_strings() -> None:
     fstring_sql = re.compile(r"\.execute\(\s*f[\"']")
-    offenders = [str(p.relative_to(ROOT)) for p in SOURCES if fstring_sql.search(p.read_text(encoding="utf-8"))]
+    offenders = [str(p.relative_to(PROJECT)) for p in SOURCES if fstring_sql.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
