@@ -1057,6 +1057,12 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- pages and sidebar ---
     "bad_program": ("Chương trình không hợp lệ: {program}", "Invalid program: {program}"),
     "communes_list_xnpl": ("Danh sách xã — “xóa nghèo” pháp luật ({count})", "Commune list — legal poverty ({count})"),
+    # --- period values, data cut-offs, grades and the results command ---
+    # --- Vietnamese wording and collation ---
+    # --- campaign years, the changing cluster and year-over-year ---
+    # --- reporting calendar, registration and e-mail ---
+    # --- one store for many processes, demo guard, limits and hardening ---
+    # --- click-through, chart notes and the phone layout ---
 }
 
 

@@ -139,4 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--communes", type=int, help=t("cli_help_scale_communes"))
     p.add_argument("--replace", action="store_true", help=t("cli_help_scale_replace"))
     p.set_defaults(handler=data.cmd_scale_sample)
+
+    # results and scores
+
+    # campaign years
+
+    # reporting calendar and e-mail
+
+    # chart notes
+
     return parser
