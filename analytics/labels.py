@@ -1063,6 +1063,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- reporting calendar, registration and e-mail ---
     # --- one store for many processes, demo guard, limits and hardening ---
     # --- click-through, chart notes and the phone layout ---
+    # --- review day: self-assessment, the vote, awards and documents ---
 }
 
 

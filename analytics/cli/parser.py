@@ -148,4 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     # chart notes
 
+    # review day
+
     return parser
