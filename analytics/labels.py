@@ -1061,6 +1061,142 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---
+    "cal_duplicate_quarter": ("quý {quarter} có hai hạn gửi", "quarter {quarter} has two deadlines"),
+    "cal_date_outside_year": ("hạn {date} không thuộc năm {year} hoặc năm sau", "deadline {date} is not in {year} or the next year"),
+    "cal_duplicate_title": ("mã danh hiệu bị trùng", "duplicate title code"),
+    "status_on_time": ("Đúng hạn", "On time"),
+    "status_late": ("Chậm", "Late"),
+    "status_revised": ("Sửa sau hạn", "Revised after the deadline"),
+    "status_missing": ("Chưa gửi (quá hạn)", "Missing (overdue)"),
+    "status_pending": ("Chưa đến hạn", "Not yet due"),
+    "status_reported": ("Đã gửi", "Sent"),
+    "page_status": ("Tình hình báo cáo", "Reporting status"),
+    "status_filter_quarter": ("Quý", "Quarter"),
+    "status_all_quarters": ("Cả năm", "Whole year"),
+    "status_filter_status": ("Tình trạng", "Status"),
+    "status_all_statuses": ("Mọi tình trạng", "Any status"),
+    "status_deadlines": ("Hạn gửi số liệu năm {year}: {deadlines}.", "Reporting deadlines {year}: {deadlines}."),
+    "status_no_deadlines": (
+        "Tệp cấu hình năm {year} chưa có hạn gửi số liệu ([calendar] trong data/campaigns/{year}.toml).",
+        "The {year} campaign file sets no deadlines ([calendar] in data/campaigns/{year}.toml).",
+    ),
+    "status_illustrative": (
+        "Hạn gửi là MINH HỌA, cần xác minh theo kế hoạch của Khu vực — thư ký cụm sửa trong data/campaigns/{year}.toml.",
+        "Deadlines are ILLUSTRATIVE, to be confirmed against the cluster's plan — edit data/campaigns/{year}.toml.",
+    ),
+    "status_demo_note": (
+        "Dữ liệu minh họa không phải là lần gửi báo cáo: bảng này chỉ tính số liệu do đơn vị tải lên.",
+        "Demo values are not submissions: this board counts only figures the units uploaded.",
+    ),
+    "status_summary": (
+        "Quý {quarter}/{year}: {sent}/{total} đơn vị đã gửi — {on_time} đúng hạn, {late} chậm, {revised} sửa sau hạn; {missing} chưa gửi.",
+        "Q{quarter} {year}: {sent}/{total} units sent — {on_time} on time, {late} late, {revised} revised late; {missing} not sent.",
+    ),
+    "status_board_title": ("Tình hình gửi số liệu năm {year}", "Who sent their figures, {year}"),
+    "status_punctuality": ("Mức độ đúng hạn trong năm", "Punctuality over the year"),
+    "status_col_unit": ("Đơn vị", "Unit"),
+    "status_col_code": ("Mã đơn vị", "Unit code"),
+    "status_col_quarter": ("Quý", "Quarter"),
+    "status_col_deadline": ("Hạn gửi", "Deadline"),
+    "status_col_status": ("Tình trạng", "Status"),
+    "status_col_uploaded": ("Gửi lần đầu", "First sent"),
+    "status_col_revised": ("Sửa lần cuối", "Last changed"),
+    "status_col_days_late": ("Số ngày chậm", "Days late"),
+    "status_col_due": ("Số quý đến hạn", "Quarters due"),
+    "status_col_on_time": ("Đúng hạn", "On time"),
+    "status_col_late": ("Chậm", "Late"),
+    "status_col_revised_n": ("Sửa sau hạn", "Revised"),
+    "status_col_missing": ("Chưa gửi", "Missing"),
+    "status_col_total_days": ("Tổng số ngày chậm", "Total days late"),
+    "status_col_share": ("Tỷ lệ đúng hạn (%)", "On time (%)"),
+    "status_none_match": ("Không có đơn vị nào ở tình trạng này.", "No unit has this status."),
+    "status_days_late_text": ("chậm {days} ngày", "{days} days late"),
+    "remind_heading": ("Nhắc đơn vị chưa gửi", "Remind units that have not sent"),
+    "remind_pick_quarter": ("Chọn một quý để gửi thư nhắc.", "Pick a quarter to send reminders."),
+    "remind_button": ("Gửi thư nhắc ({count} đơn vị)", "Send reminders ({count} units)"),
+    "remind_force": ("Gửi lại cả đơn vị đã được nhắc hôm nay", "Also units already reminded today"),
+    "remind_sending": ("Đang gửi thư nhắc… trang vẫn dùng được bình thường.", "Sending reminders… the page stays usable."),
+    "remind_done": (
+        "Đã gửi {sent} thư nhắc; {failed} đơn vị có địa chỉ không nhận được; {skipped} bỏ qua.",
+        "{sent} reminders sent; {failed} units with an address not reached; {skipped} skipped.",
+    ),
+    "remind_nobody": (
+        "Quý {quarter}/{year}: mọi đơn vị đã gửi số liệu, không cần nhắc.",
+        "Q{quarter} {year}: every unit has sent, nobody to remind.",
+    ),
+    "remind_not_configured_page": (
+        "Chưa cấu hình máy chủ thư (THIDUA_SMTP_HOST… hoặc mục [smtp] trong .streamlit/secrets.toml).",
+        "No mail server configured (THIDUA_SMTP_HOST… or [smtp] in .streamlit/secrets.toml).",
+    ),
+    "remind_col_to": ("Gửi tới", "To"),
+    "remind_col_note": ("Ghi chú", "Note"),
+    "remind_skip_reminded_today": ("đã nhắc hôm nay", "already reminded today"),
+    "remind_skip_no_address": ("tài khoản của đơn vị chưa có địa chỉ e-mail", "no account of the unit has an e-mail address"),
+    "remind_line_planned": ("{unit}: sẽ gửi tới {to}", "{unit}: would send to {to}"),
+    "remind_line_sent": ("{unit}: đã gửi tới {to}", "{unit}: sent to {to}"),
+    "remind_line_failed": ("{unit}: đã gửi tới {to}; không gửi được tới {failed}", "{unit}: sent to {to}; not delivered to {failed}"),
+    "remind_line_skipped": ("{unit}: bỏ qua — {reason}", "{unit}: skipped — {reason}"),
+    "remind_summary": (
+        "Đã gửi {sent} thư nhắc; {failed} đơn vị có địa chỉ không nhận được; {skipped} bỏ qua.",
+        "{sent} reminders sent; {failed} units with an address not reached; {skipped} skipped.",
+    ),
+    "remind_failed_exit": ("Có thư không gửi được (xem từng dòng ở trên).", "Some messages were not delivered (see the lines above)."),
+    "remind_subject": ("Nhắc gửi số liệu thi đua quý {quarter}/{year} — {unit}", "Reminder: emulation figures Q{quarter} {year} — {unit}"),
+    "remind_greeting": ("Kính gửi: {unit},", "To: {unit},"),
+    "remind_body": (
+        "Văn phòng {cluster} chưa nhận được số liệu thi đua quý {quarter} năm {year} của đơn vị. {when}",
+        "The {cluster} secretariat has not received the unit's emulation figures for Q{quarter} {year}. {when}",
+    ),
+    "remind_due": ("Hạn gửi: {deadline}.", "Deadline: {deadline}."),
+    "remind_overdue": ("Hạn gửi là {deadline}, đã quá {days} ngày.", "The deadline was {deadline}, {days} days ago."),
+    "remind_no_deadline": ("Đề nghị đơn vị gửi sớm.", "Please send them soon."),
+    "remind_template": (
+        "Gửi kèm thư này là mẫu báo cáo của đơn vị (tệp Excel). Đề nghị đơn vị điền số liệu và tải lên tại trang "
+        "“Tải số liệu lên” của hệ thống.",
+        "The unit's report template (Excel) is attached. Please fill it in and upload it on the “Upload data” page.",
+    ),
+    "mail_signature": (
+        "Trân trọng,\nVăn phòng {cluster}\n(Thư gửi tự động từ hệ thống theo dõi thi đua; xin không trả lời thư này.)",
+        "Regards,\nThe {cluster} secretariat\n(Sent automatically by the emulation dashboard; please do not reply.)",
+    ),
+    "mail_not_configured": (
+        "chưa cấu hình máy chủ thư: đặt THIDUA_SMTP_HOST, THIDUA_SMTP_PORT, THIDUA_SMTP_SECURITY, THIDUA_SMTP_USER, "
+        "THIDUA_SMTP_PASSWORD, THIDUA_SMTP_FROM",
+        "no mail server configured: set THIDUA_SMTP_HOST, THIDUA_SMTP_PORT, THIDUA_SMTP_SECURITY, THIDUA_SMTP_USER, "
+        "THIDUA_SMTP_PASSWORD, THIDUA_SMTP_FROM",
+    ),
+    "mail_bad_security": (
+        "THIDUA_SMTP_SECURITY = “{value}” không hợp lệ (chọn: {choices})",
+        "invalid THIDUA_SMTP_SECURITY “{value}” (choose: {choices})",
+    ),
+    "mail_bad_port": ("THIDUA_SMTP_PORT = “{value}” không phải số cổng", "THIDUA_SMTP_PORT “{value}” is not a port number"),
+    "mail_bad_sender": ("THIDUA_SMTP_FROM = “{value}” không phải địa chỉ e-mail", "THIDUA_SMTP_FROM “{value}” is not an e-mail address"),
+    "mail_server_said": ("máy chủ thư trả lời {code}: {detail}", "the mail server answered {code}: {detail}"),
+    "mail_not_supported": ("máy chủ thư không hỗ trợ: {detail}", "the mail server does not support: {detail}"),
+    "mail_unreachable": (
+        "không kết nối được máy chủ thư {host}:{port} ({detail})",
+        "cannot reach the mail server {host}:{port} ({detail})",
+    ),
+    "action_send_mail": ("gửi thư (nhắc báo cáo, tài liệu họp)", "send mail (reminders, meeting pack)"),
+    "audit_remind": ("Gửi thư nhắc báo cáo", "Reminder sent"),
+    "audit_remind_failed": ("Thư nhắc không gửi được", "Reminder not delivered"),
+    "cli_help_status": ("tình hình gửi số liệu từng quý (CSV)", "who sent each quarter, as CSV"),
+    "cli_description_status": (
+        "In tình hình gửi số liệu: unit_code,unit,quarter,status,uploaded_at,days_late. status: on_time (đúng hạn), "
+        "late (chậm), revised (sửa sau hạn), missing (quá hạn chưa gửi), pending (chưa đến hạn), reported (năm không đặt hạn).",
+        "Print who sent each quarter: unit_code,unit,quarter,status,uploaded_at,days_late. status: on_time, late, "
+        "revised (changed after the deadline), missing (overdue), pending (not yet due), reported (no deadline set).",
+    ),
+    "cli_help_status_quarter": ("chỉ một quý (mặc định: cả năm)", "one quarter only (default: the whole year)"),
+    "cli_help_remind": ("gửi thư nhắc đơn vị chưa gửi số liệu một quý", "e-mail units that have not sent a quarter"),
+    "cli_description_remind": (
+        "Gửi một thư nhắc tới mỗi đơn vị chưa gửi số liệu quý (tới địa chỉ e-mail của các tài khoản của đơn vị), "
+        "kèm mẫu báo cáo. Máy chủ thư: biến môi trường THIDUA_SMTP_*. Đơn vị đã được nhắc hôm nay không bị nhắc lại, trừ khi có --force.",
+        "Send one reminder to each unit that has not sent the quarter (to its accounts' e-mail addresses), with its "
+        "template attached. Mail server: THIDUA_SMTP_* variables. A unit reminded today is skipped unless --force.",
+    ),
+    "cli_help_remind_dry_run": ("chỉ in danh sách sẽ gửi, không gửi", "only list who would be reminded"),
+    "cli_help_remind_force": ("nhắc cả đơn vị đã được nhắc hôm nay", "remind units already reminded today too"),
     # --- one store for many processes, demo guard, limits and hardening ---
     # --- click-through, chart notes and the phone layout ---
 }

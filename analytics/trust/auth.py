@@ -59,6 +59,7 @@ class Action(StrEnum):
     REMOVE_DEMO = "remove_demo"
     VIEW_AUDIT = "view_audit"
     SETTINGS = "settings"
+    SEND_MAIL = "send_mail"  # reminders and the meeting pack: mail goes out in the secretariat's name
 
 
 UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})
