@@ -1279,6 +1279,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_series_registered": ("Đăng ký", "Registered"),
     "reg_series_achieved": ("Đạt được", "Achieved"),
     "slide_registration_title": ("Đăng ký thi đua và kết quả đạt được", "Registered targets and what was achieved"),
+    "reg_caption": (
+        "{approved}/{total} đơn vị đã được duyệt đăng ký; {met}/{registered} đơn vị có đăng ký đã đạt số đăng ký.",
+        "{approved}/{total} units' registrations approved; {met}/{registered} registering units reached what they registered.",
+    ),
     # --- one store for many processes, demo guard, limits and hardening ---
     # --- click-through, chart notes and the phone layout ---
 }
