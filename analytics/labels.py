@@ -1255,6 +1255,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_form_titles": ("Danh hiệu đăng ký", "Titles"),
     "reg_form_count": ("Số lượng", "Number"),
     "reg_form_names": ("Tên (mỗi dòng một tên)", "Names (one per line)"),
+    "reg_target_choice": ("Chỉ tiêu đăng ký", "Registered target"),
     "reg_target_ntm": ("Xã được chọn hỗ trợ xây dựng nông thôn mới", "Communes supported for new rural development"),
     "reg_target_models": ("Điển hình tiên tiến", "Exemplary models"),
     "reg_target_xnpl": ("Xã đăng ký “xóa nghèo” pháp luật", "Communes registered to lift out of legal poverty"),
