@@ -157,7 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4), help=t("cli_help_quarter"))
     p.add_argument("--dry-run", action="store_true", help=t("cli_help_remind_dry_run"))
     p.add_argument("--force", action="store_true", help=t("cli_help_remind_force"))
-    p.add_argument("--by", help=t("cli_help_by"))
     _as_user_waiting(p)
     p.set_defaults(handler=reporting.cmd_remind)
 
