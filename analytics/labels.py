@@ -1280,6 +1280,43 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_series_registered": ("Đăng ký", "Registered"),
     "reg_series_achieved": ("Đạt được", "Achieved"),
     "slide_registration_title": ("Đăng ký thi đua và kết quả đạt được", "Registered targets and what was achieved"),
+    "meeting_mail_to": ('phải là danh sách địa chỉ e-mail, ví dụ ["lanhdao@stp.gov.vn"]', "must be a list of e-mail addresses"),
+    "meeting_mail_address": ("“{value}” không phải địa chỉ e-mail", "“{value}” is not an e-mail address"),
+    "meeting_mail_send_at": (
+        "phải là ngày giờ địa phương, ví dụ 2016-11-01T08:00:00 (không ghi múi giờ), giá trị: {value}",
+        "must be a local date and time such as 2016-11-01T08:00:00 (no time zone), got {value}",
+    ),
+    "pack_mail_subject": ("Tài liệu họp: {title}", "Meeting pack: {title}"),
+    "pack_mail_greeting": ("Kính gửi các đồng chí lãnh đạo,", "Dear leaders,"),
+    "pack_mail_body": (
+        "Văn phòng gửi kèm tài liệu hội nghị “{title}” ({slides} trang, tệp PDF) để các đồng chí nghiên cứu trước.",
+        "Attached is the pack for “{title}” ({slides} slides, PDF) to read before the meeting.",
+    ),
+    "pack_mail_with_html": (
+        "Tệp HTML kèm theo là bản trình chiếu mở được không cần mạng (mở bằng trình duyệt, phím → để chuyển trang).",
+        "The attached HTML is the slideshow, usable offline (open it in a browser, → for the next slide).",
+    ),
+    "pack_mail_without_html": (
+        "Bản trình chiếu HTML ({mb} MB) quá lớn để gửi kèm; xem trên hệ thống, trang “Trình chiếu”.",
+        "The HTML slideshow ({mb} MB) is too large to attach; see the “Present” page of the dashboard.",
+    ),
+    "audit_pack_sent": ("Gửi tài liệu họp qua e-mail", "Meeting pack mailed"),
+    "audit_pack_failed": ("Tài liệu họp không gửi được", "Meeting pack not delivered"),
+    "cli_help_send_pack": ("gửi tài liệu họp (PDF) qua e-mail", "mail the meeting pack (PDF)"),
+    "cli_description_send_pack": (
+        "Gửi tài liệu họp (PDF, kèm bản trình chiếu HTML khi đủ nhỏ) tới người nhận ghi trong mục [mail] của tệp "
+        "data/meetings/TÊN.toml, hoặc tới các địa chỉ --to. Máy chủ thư: biến môi trường THIDUA_SMTP_*.",
+        "Mail the meeting pack (PDF, and the HTML slideshow when small enough) to the [mail] recipients of "
+        "data/meetings/NAME.toml, or to the --to addresses. Mail server: THIDUA_SMTP_* variables.",
+    ),
+    "cli_help_send_pack_to": ("gửi tới các địa chỉ này thay cho danh sách trong tệp", "send to these addresses instead of the file's list"),
+    "cli_send_pack_nobody": (
+        "cuộc họp {meeting} chưa có người nhận: thêm [mail] to = [...] vào tệp, hoặc dùng --to",
+        "meeting {meeting} has no recipients: add [mail] to = [...] to its file, or use --to",
+    ),
+    "cli_send_pack_bad_address": ("“{value}” không phải địa chỉ e-mail", "“{value}” is not an e-mail address"),
+    "cli_send_pack_line": ("{recipient}: {outcome}", "{recipient}: {outcome}"),
+    "cli_send_pack_ok": ("đã gửi", "sent"),
     "reg_caption": (
         "{approved}/{total} đơn vị đã được duyệt đăng ký; {met}/{registered} đơn vị có đăng ký đã đạt số đăng ký.",
         "{approved}/{total} units' registrations approved; {met}/{registered} registering units reached what they registered.",

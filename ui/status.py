@@ -3,7 +3,6 @@ filters in the URL, and reminders sent in the background so the page never waits
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future
 from datetime import date, datetime
 from functools import partial
@@ -14,7 +13,7 @@ import streamlit as st
 from analytics.config import Campaign, load_campaigns
 from analytics.labels import fmt_date, t
 from analytics.mail import deliver
-from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
+from analytics.mail.settings import MailSettingsError
 from analytics.registry import load_units
 from analytics.reporting import reminders
 from analytics.reporting.deadlines import Calendar, calendar_of
@@ -23,7 +22,7 @@ from analytics.settings import from_env
 from analytics.trust import auth
 from analytics.trust.safety import markdown_escape
 from ui import auth as auth_ui
-from ui import data
+from ui import data, mail
 from ui.filters import url_choice
 
 ALL = "all"
@@ -91,15 +90,6 @@ def may_remind() -> bool:
     return auth.can(auth_ui.current_user(), auth.Action.SEND_MAIL)
 
 
-def smtp() -> SmtpSettings | None:
-    """Environment first, then the [smtp] table of .streamlit/secrets.toml; raises MailSettingsError."""
-    try:
-        secrets = dict(st.secrets["smtp"]) if "smtp" in st.secrets else None
-    except FileNotFoundError:  # no secrets file at all
-        secrets = None
-    return smtp_settings(os.environ, secrets)
-
-
 def reminder_plan(year: int, quarter: int) -> pd.DataFrame:
     planned = reminders.plan(data.store().cursor(), campaigns()[year], quarter, datetime.now())
     return pd.DataFrame(
@@ -115,7 +105,7 @@ def reminder_plan(year: int, quarter: int) -> pd.DataFrame:
 def start_reminders(year: int, quarter: int, force: bool) -> str | None:
     """Hand the reminders to the sending thread; returns an error to show, or None."""
     try:
-        settings = smtp()
+        settings = mail.settings()
     except MailSettingsError as exc:
         return str(exc)
     if settings is None:

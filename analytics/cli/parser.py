@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user_waiting(p)
     p.set_defaults(handler=reporting.cmd_remind)
 
+    p = sub.add_parser("send-pack", help=t("cli_help_send_pack"), description=t("cli_description_send_pack"))
+    p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
+    p.add_argument("--to", nargs="+", metavar="ADDR", help=t("cli_help_send_pack_to"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=pack.cmd_send_pack)
+
     # chart notes
 
     return parser

@@ -13,7 +13,7 @@ from email.utils import formatdate, make_msgid
 class Attachment:
     filename: str
     content: bytes
-    mime: str  # "maintype/subtype"
+    mime: str  # "maintype/subtype"; text/* content is UTF-8
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,8 @@ def email_message(mail: Mail, sender: str) -> EmailMessage:
     message.add_alternative(html_body(mail.paragraphs), subtype="html", charset="utf-8")
     for item in mail.attachments:
         maintype, _, subtype = item.mime.partition("/")
-        message.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
+        if maintype == "text":  # text travels with its charset, so the reader's mail program shows Vietnamese
+            message.add_attachment(item.content.decode("utf-8"), subtype=subtype, charset="utf-8", filename=item.filename)
+        else:
+            message.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
     return message
