@@ -28,7 +28,7 @@ names = dict(zip(both["unit_code"], both["unit"], strict=True))
 
 st.subheader(t("reg_overview"))
 target = url_choice(
-    t("status_filter_status"), list(TARGETS), "reg_target", "target", format_func=lambda c: t("reg_target_" + c), widget="radio"
+    t("reg_target_choice"), list(TARGETS), "reg_target", "target", format_func=lambda c: t("reg_target_" + c), widget="radio"
 )
 show_chart(vs.vs_chart(both, target, f.year), key="reg_chart")
 st.caption(vs.vs_caption(both, target))

@@ -23,8 +23,11 @@ if f is None or cal is None:
 today = date.today()
 status.deadlines_caption(cal)
 board = status.board(data.version(), f.year, f.block, today)
-quarter = status.choose_quarter(cal, today)
-wanted = status.choose_status()
+left, right, _ = st.columns([2, 2, 3])
+with left:
+    quarter = status.choose_quarter(cal, today)
+with right:
+    wanted = status.choose_status()
 if data.freshness(data.version(), f.year).has_demo:
     st.info(t("status_demo_note"))
 if quarter != status.ALL:
@@ -45,13 +48,13 @@ if status.may_remind():
     if quarter == status.ALL:
         st.caption(t("remind_pick_quarter"))
     else:
-        plan = status.reminder_plan(f.year, int(quarter))
+        force = st.checkbox(t("remind_force"), key="remind_force")
+        plan, sendable = status.reminder_plan(f.year, int(quarter), force)
         if plan.empty:
             st.success(t("remind_nobody", quarter=quarter, year=f.year))
         else:
             st.dataframe(plan, hide_index=True)
-            force = st.checkbox(t("remind_force"), key="remind_force")
-            if st.button(t("remind_button", count=len(plan)), key="remind_send", type="primary"):
+            if st.button(t("remind_button", count=sendable), key="remind_send", type="primary", disabled=not sendable):
                 problem = status.start_reminders(f.year, int(quarter), force)
                 if problem:
                     st.error(problem)

@@ -90,9 +90,10 @@ def may_remind() -> bool:
     return auth.can(auth_ui.current_user(), auth.Action.SEND_MAIL)
 
 
-def reminder_plan(year: int, quarter: int) -> pd.DataFrame:
-    planned = reminders.plan(data.store().cursor(), campaigns()[year], quarter, datetime.now())
-    return pd.DataFrame(
+def reminder_plan(year: int, quarter: int, force: bool) -> tuple[pd.DataFrame, int]:
+    """Who is not reported and what would happen to each; and how many would be sent a message."""
+    planned = reminders.plan(data.store().cursor(), campaigns()[year], quarter, datetime.now(), force=force)
+    frame = pd.DataFrame(
         {
             t("status_col_code"): [r.unit_code for r in planned],
             t("status_col_unit"): [r.unit_name for r in planned],
@@ -100,6 +101,7 @@ def reminder_plan(year: int, quarter: int) -> pd.DataFrame:
             t("remind_col_note"): [t("remind_skip_" + r.skip) if r.skip else "" for r in planned],
         }
     )
+    return frame, sum(r.skip is None for r in planned)
 
 
 def start_reminders(year: int, quarter: int, force: bool) -> str | None:

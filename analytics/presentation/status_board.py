@@ -77,8 +77,8 @@ def status_heatmap(board: pd.DataFrame, title: str, *, theme: str = "screen", la
         font={"family": FONT, "size": sizes["font"], "color": INK},
         height=150 + sizes["row"] * max(len(units), 1),
         paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 10, "r": 20, "t": 110 + sizes["title"], "b": 20},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 20, "t": 60 + sizes["title"] * 2, "b": 70},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},  # below: the quarters are on top
         xaxis={"side": "top", "showgrid": False, "categoryorder": "array", "categoryarray": xs},
         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
     )  # fmt: skip
@@ -96,7 +96,8 @@ def status_table(board: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             t("status_col_status", lang): board["status"].map(lambda s: status_label(s, lang)),
             t("status_col_uploaded", lang): board["uploaded_at"].map(_when),
             t("status_col_revised", lang): board["revised_at"].map(_when),
-            t("status_col_days_late", lang): board["days_late"],
+            # Blank, not "not reported": only a late quarter has days late.
+            t("status_col_days_late", lang): board["days_late"].map(lambda d: "" if pd.isna(d) else str(int(d))),
         }
     )
 
