@@ -1279,7 +1279,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_chart_title": ("Đăng ký và đạt được năm {year}: {target}", "Registered and achieved {year}: {target}"),
     "reg_series_registered": ("Đăng ký", "Registered"),
     "reg_series_achieved": ("Đạt được", "Achieved"),
-    "slide_registration_title": ("Đăng ký thi đua và kết quả đạt được", "Registered targets and what was achieved"),
     "meeting_mail_to": ('phải là danh sách địa chỉ e-mail, ví dụ ["lanhdao@stp.gov.vn"]', "must be a list of e-mail addresses"),
     "meeting_mail_address": ("“{value}” không phải địa chỉ e-mail", "“{value}” is not an e-mail address"),
     "meeting_mail_send_at": (
