@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,19 +24,27 @@ def cli(tmp_path: Path, *args: str, stdin: str = "") -> tuple[int, str]:
     return result.returncode, result.stdout.decode() + result.stderr.decode()
 
 
-@pytest.fixture
-def reported_21(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def reported_21_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Quarter 2 of 2016 sent by every unit but THADS_HY; unit accounts with addresses for it and for one that sent."""
+    folder = tmp_path_factory.mktemp("reported_21")
     codes = [u.code for u in load_units(DATA_DIR / "units.csv") if u.active_in(2016)]
-    file = quarter_file(tmp_path, [c for c in codes if c != MISSING], quarter=2)
-    assert cli(tmp_path, "import", str(file))[0] == 0
+    file = quarter_file(folder, [c for c in codes if c != MISSING], quarter=2)
+    assert cli(folder, "import", str(file))[0] == 0
     for name, unit, email in (
         ("hy.daumoi", MISSING, "daumoi@thahy.test"),
         ("hy.thuky", MISSING, "ThuKy@thahy.test"),
         ("qn.daumoi", "STP_QN", "daumoi@stpqn.test"),
     ):
-        code, out = cli(tmp_path, "user", "add", name, "--role", "unit", "--unit", unit, "--email", email, stdin=PASSWORD)
+        code, out = cli(folder, "user", "add", name, "--role", "unit", "--unit", unit, "--email", email, stdin=PASSWORD)
         assert code == 0, out
+    return folder / "cli.duckdb"
+
+
+@pytest.fixture
+def reported_21(reported_21_store: Path, tmp_path: Path) -> Path:
+    """A copy of that store for one test (built once per module: the import takes a second or two)."""
+    shutil.copyfile(reported_21_store, tmp_path / "cli.duckdb")
     return tmp_path
 
 
