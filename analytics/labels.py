@@ -1316,6 +1316,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_send_pack_bad_address": ("“{value}” không phải địa chỉ e-mail", "“{value}” is not an e-mail address"),
     "cli_send_pack_line": ("{recipient}: {outcome}", "{recipient}: {outcome}"),
     "cli_send_pack_ok": ("đã gửi", "sent"),
+    "cli_help_registrations": (
+        "đăng ký thi đua và kết quả đạt được của từng đơn vị (CSV)",
+        "each unit's registration and what it achieved (CSV)",
+    ),
+    "cli_description_registrations": (
+        "In đăng ký thi đua của từng đơn vị: trạng thái (draft = chưa gửi, submitted = chờ duyệt, approved = đã duyệt, "
+        "returned = từ chối), danh hiệu, số đăng ký và số đạt được của xã NTM, điển hình, xã “xóa nghèo” pháp luật.",
+        "Print each unit's registration: state (draft, submitted, approved, returned), titles, and registered and "
+        "achieved numbers of new-rural communes, exemplary models and legal-poverty communes.",
+    ),
+    "cli_help_register_import": (
+        "nhập tệp đăng ký thi đua (CSV/Excel) — chờ duyệt",
+        "import a registration file (CSV/Excel), awaiting approval",
+    ),
+    "cli_description_register_import": (
+        "Kiểm tra toàn bộ tệp đăng ký thi đua (mẫu trên trang “Đăng ký thi đua”); chỉ lưu khi mọi dòng hợp lệ, ở trạng thái "
+        "chờ duyệt. Tài khoản đơn vị (--as-user) chỉ nhập được đơn vị của mình.",
+        "Check the whole registration file (template on the Registration page); store it, awaiting approval, only when "
+        "every row is right. A unit account (--as-user) may import its own unit only.",
+    ),
+    "cli_help_register_file": ("tệp đăng ký (CSV hoặc .xlsx)", "registration file (CSV or .xlsx)"),
     "reg_caption": (
         "{approved}/{total} đơn vị đã được duyệt đăng ký; {met}/{registered} đơn vị có đăng ký đã đạt số đăng ký.",
         "{approved}/{total} units' registrations approved; {met}/{registered} registering units reached what they registered.",

@@ -166,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user_waiting(p)
     p.set_defaults(handler=pack.cmd_send_pack)
 
+    p = sub.add_parser("registrations", help=t("cli_help_registrations"), description=t("cli_description_registrations"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.set_defaults(handler=reporting.cmd_registrations)
+
+    p = sub.add_parser("register-import", help=t("cli_help_register_import"), description=t("cli_description_register_import"))
+    p.add_argument("file", type=Path, metavar="FILE", help=t("cli_help_register_file"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=reporting.cmd_register_import)
+
     # chart notes
 
     return parser

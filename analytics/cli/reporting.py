@@ -1,4 +1,5 @@
-"""Handlers of `status` and `remind`: the reporting calendar from the command line (and from cron)."""
+"""Handlers of `status`, `remind`, `registrations` and `register-import`: the campaign's calendar from the
+command line (and from cron)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from functools import partial
 
 from analytics.cli.common import WAIT_SECONDS, CliRefused, open_waiting, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
+from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
 from analytics.registry import load_units
-from analytics.reporting import reminders
+from analytics.reporting import registration, reminders
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.status import status_board, status_csv_frame
 from analytics.settings import Settings
@@ -92,6 +94,41 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
         if failed:
             print(t("remind_failed_exit"), file=sys.stderr)
             return EXIT_UNDELIVERED
+        return 0
+
+    return with_actor(args, settings, work)
+
+
+REGISTRATION_COLUMNS = [
+    "unit_code", "unit", "state", "titles", "ntm_count", "ntm_achieved", "models_count", "models_achieved",
+    "xnpl_count", "xnpl_achieved", "reason",
+]  # fmt: skip
+
+
+def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
+    """Each unit's registration beside what it achieved, as CSV (or .xlsx by the file's suffix)."""
+    _campaign(settings, args.year)
+    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
+    try:
+        both = registration.registered_vs_achieved(store.cursor(), args.year)
+    finally:
+        store.close()
+    both["titles"] = both["titles"].map("; ".join)
+    write_frame(both[REGISTRATION_COLUMNS], args.output)
+    return 0
+
+
+def cmd_register_import(args: argparse.Namespace, settings: Settings) -> int:
+    """A registration file checked as a whole; stored (awaiting approval) only when every row is right."""
+    calendar = calendar_of(_campaign(settings, args.year))
+
+    def work(store: Store, actor: auth.User) -> int:
+        stored, problems = registration.import_file(store, actor, source_from_path(args.file), calendar)
+        for problem in problems:
+            print(problem.text(), file=sys.stderr)
+        if problems:
+            return 1
+        print(t("reg_imported", count=len(stored)))
         return 0
 
     return with_actor(args, settings, work)

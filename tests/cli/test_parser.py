@@ -32,6 +32,8 @@ COMMANDS = (
     "status",
     "remind",
     "send-pack",
+    "registrations",
+    "register-import",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"

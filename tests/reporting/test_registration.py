@@ -3,6 +3,8 @@ returns with a reason, a file is checked like a results file, and every change i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analytics.config import load_campaign
@@ -106,3 +108,23 @@ def test_the_template_reads_back_and_registered_meets_achieved(demo_store: Store
     both = registration.registered_vs_achieved(demo_store.cursor(), 2016).set_index("unit_code")
     assert both.loc[OWN, "ntm_count"] == 2 and both.loc[OWN, "ntm_achieved"] >= 0
     assert both["models_achieved"].notna().all()
+
+
+def test_the_commands_import_a_file_and_print_registered_against_achieved(tmp_path: Path) -> None:
+    from tests.support import run_cli
+
+    bad = tmp_path / "sai.csv"
+    bad.write_bytes(csv_file([HEADER, ["STP_XX", 2016, "", 0, "", 0]]))
+    result = run_cli(tmp_path, "register-import", str(bad), "--year", "2016", demo=False)
+    assert result.returncode == 1 and "tệp sai.csv, dòng 2, cột “Mã đơn vị”" in result.stderr.decode()
+    good = tmp_path / "dang_ky.csv"
+    good.write_bytes(csv_file([HEADER, [OWN, 2016, "Cờ thi đua của Bộ Tư pháp", 2, "Xã A; Xã B", 1]]))
+    result = run_cli(tmp_path, "register-import", str(good), "--year", "2016", demo=False)
+    assert result.returncode == 0 and "Đã nhận đăng ký của 1 đơn vị (chờ duyệt)." in result.stdout.decode()
+    out = run_cli(tmp_path, "registrations", "--year", "2016", demo=False).stdout.decode()
+    lines = out.splitlines()
+    assert (
+        lines[0] == '"unit_code","unit","state","titles","ntm_count","ntm_achieved","models_count","models_achieved",'
+        '"xnpl_count","xnpl_achieved","reason"'
+    )
+    assert f'"{OWN}","STP Quảng Ninh","submitted","co_bo_tu_phap",2,"",1,"",0,"",""' in lines  # nothing reported yet
