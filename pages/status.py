@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.labels import t
 from analytics.presentation import status_board
+from analytics.reporting.status import punctuality
 from ui import data, status
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
@@ -41,7 +42,7 @@ else:
     table(status_board.status_table(rows), f"tinh_hinh_bao_cao_{f.year}", key="status_table")
 
 st.subheader(t("status_punctuality"))
-table(status_board.punctuality_table(status.year_punctuality(board)), f"dung_han_{f.year}", key="punctuality")
+table(status_board.punctuality_table(punctuality(board)), f"dung_han_{f.year}", key="punctuality")
 
 if status.may_remind():
     st.subheader(t("remind_heading"))

@@ -17,7 +17,7 @@ from analytics.mail.settings import MailSettingsError
 from analytics.registry import load_units
 from analytics.reporting import reminders
 from analytics.reporting.deadlines import Calendar, calendar_of
-from analytics.reporting.status import STATUSES, punctuality, status_board
+from analytics.reporting.status import STATUSES, status_board
 from analytics.settings import from_env
 from analytics.trust import auth
 from analytics.trust.safety import markdown_escape
@@ -67,10 +67,6 @@ def shown(frame: pd.DataFrame, quarter: int | str, status: str) -> pd.DataFrame:
     if status != ALL:
         rows = rows[rows["unit_code"].isin(rows.loc[rows["status"] == status, "unit_code"])]
     return rows
-
-
-def year_punctuality(frame: pd.DataFrame) -> pd.DataFrame:
-    return punctuality(frame)
 
 
 def deadlines_caption(cal: Calendar) -> None:

@@ -16,7 +16,7 @@ from analytics import measures
 from analytics.ingest.headers import Matcher, norm
 from analytics.ingest.readers import Cell, ReadError, Source, read_table
 from analytics.ingest.validate import Problem
-from analytics.labels import t
+from analytics.labels import TEMPLATE_IDENTITY, t
 from analytics.reporting.deadlines import Calendar
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -283,7 +283,7 @@ def template_frame(cur: Cursor, calendar: Calendar) -> pd.DataFrame:
     return pd.DataFrame(
         {
             FILE_COLUMNS["unit_code"][0]: current["unit_code"],
-            "Tên đơn vị": current["unit_name"],
+            TEMPLATE_IDENTITY["unit_name"]: current["unit_name"],
             FILE_COLUMNS["year"][0]: calendar.year,
             FILE_COLUMNS["titles"][0]: current["titles"].map(lambda codes: "; ".join(names.get(c, c) for c in codes)),
             **{
