@@ -34,6 +34,8 @@ navigation = st.navigation(
         ],
         t("nav_data"): [
             st.Page("pages/upload.py", title=t("page_upload"), icon=":material/upload_file:", url_path="upload"),
+            st.Page("pages/status.py", title=t("page_status"), icon=":material/event_available:", url_path="status"),
+            st.Page("pages/registration.py", title=t("page_registration"), icon=":material/how_to_reg:", url_path="registration"),
             st.Page("pages/admin.py", title=t("page_admin"), icon=":material/admin_panel_settings:", url_path="admin"),
             st.Page("pages/login.py", title=t("page_login"), icon=":material/login:", url_path="login"),
         ],

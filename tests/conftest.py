@@ -20,7 +20,7 @@ from analytics.bootstrap import open_store
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import auth
-from tests.support import StoreTemplates, kind_built_by
+from tests.support import SmtpServer, StoreTemplates, kind_built_by, smtp_server
 
 # CI explores the same examples every run, so a landing never depends on luck; locally the search
 # stays random and keeps finding new inputs (failures found are replayed from .hypothesis/).
@@ -111,3 +111,12 @@ def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest
     data.wait_for_warming()  # a warm-up finishing later would fill the next test's cache with this store's scores
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1, running (see tests/support.smtp_server for one started late)."""
+    server = smtp_server()
+    server.start()
+    yield server
+    server.stop()

@@ -17,11 +17,15 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from aiosmtpd.controller import Controller
 from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
 
@@ -327,3 +331,59 @@ def csv_file(rows: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- a real SMTP server on 127.0.0.1 (aiosmtpd), for everything that sends mail ------------------
+
+
+class Inbox:
+    """What an aiosmtpd server received: each message's envelope recipients and its parsed content.
+    An envelope recipient containing "refuse" is answered 550 (an unknown address)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if "refuse" in address:
+            return "550 5.1.1 Khong co hop thu nay"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        parsed = BytesParser(policy=email_policy.default).parsebytes(envelope.original_content or envelope.content)
+        self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def recipients(self) -> list[str]:
+        return sorted(r for rcpts, _ in self.received for r in rcpts)
+
+
+@dataclass
+class SmtpServer:
+    """An aiosmtpd controller on a free loopback port; `start()` may be called late (refused until then)."""
+
+    inbox: Inbox
+    port: int
+    controller: Controller
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        if getattr(self.controller, "_thread", None) is not None:
+            self.controller.stop()
+
+    def env(self) -> dict[str, str]:
+        return {
+            "THIDUA_SMTP_HOST": "127.0.0.1",
+            "THIDUA_SMTP_PORT": str(self.port),
+            "THIDUA_SMTP_SECURITY": "none",
+            "THIDUA_SMTP_FROM": "Văn phòng Khu vực <vanphong@thidua.test>",
+        }
+
+
+def smtp_server() -> SmtpServer:
+    """Not started: the caller starts it (at once, or late to test retries)."""
+    inbox = Inbox()
+    port = _free_port()
+    return SmtpServer(inbox, port, Controller(inbox, hostname="127.0.0.1", port=port))

@@ -10,14 +10,17 @@ alone decides the role.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import streamlit as st
 
 from analytics.labels import t
+from analytics.mail.settings import MailSettingsError
+from analytics.presentation import mailing
 from analytics.settings import from_env
 from analytics.trust import actions, auth, backup
 from analytics.trust.safety import markdown_escape
-from ui import data
+from ui import data, mail
 
 _SESSION = "_auth_session"
 _FLASH = "_auth_flash"
@@ -32,8 +35,14 @@ def limiter() -> auth.LoginLimiter:
 
 @st.cache_resource(show_spinner=False)
 def scheduler() -> backup.Scheduler:
-    """Scheduled backups run in the dashboard process, which is the one holding the store."""
-    worker = backup.Scheduler(data.store(), from_env().backups_root)
+    """Scheduled backups and the meeting packs' mail run in the dashboard process, the one holding the store."""
+    settings = from_env()
+    try:
+        smtp = mail.settings()
+    except MailSettingsError:  # the status board shows the problem; backups still run
+        smtp = None
+    send_packs = partial(mailing.send_due_packs, data.store(), settings, smtp)
+    worker = backup.Scheduler(data.store(), settings.backups_root, jobs=[send_packs])
     worker.start()
     return worker
 

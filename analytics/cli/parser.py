@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from analytics import scale
-from analytics.cli import admin, data, pack, uploads
+from analytics.cli import admin, data, pack, reporting, uploads
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -145,6 +145,38 @@ def build_parser() -> argparse.ArgumentParser:
     # campaign years
 
     # reporting calendar and e-mail
+    p = sub.add_parser("status", help=t("cli_help_status"), description=t("cli_description_status"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help=t("cli_help_status_quarter"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.set_defaults(handler=reporting.cmd_status)
+
+    p = sub.add_parser("remind", help=t("cli_help_remind"), description=t("cli_description_remind"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4), help=t("cli_help_quarter"))
+    p.add_argument("--dry-run", action="store_true", help=t("cli_help_remind_dry_run"))
+    p.add_argument("--force", action="store_true", help=t("cli_help_remind_force"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=reporting.cmd_remind)
+
+    p = sub.add_parser("send-pack", help=t("cli_help_send_pack"), description=t("cli_description_send_pack"))
+    p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
+    p.add_argument("--to", nargs="+", metavar="ADDR", help=t("cli_help_send_pack_to"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=pack.cmd_send_pack)
+
+    p = sub.add_parser("registrations", help=t("cli_help_registrations"), description=t("cli_description_registrations"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.set_defaults(handler=reporting.cmd_registrations)
+
+    p = sub.add_parser("register-import", help=t("cli_help_register_import"), description=t("cli_description_register_import"))
+    p.add_argument("file", type=Path, metavar="FILE", help=t("cli_help_register_file"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=reporting.cmd_register_import)
 
     # chart notes
 

@@ -8,11 +8,13 @@ Vietnamese ConfigError naming the file, the key and the problem, like the campai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from analytics.config import Campaign, ConfigError, read_toml
 from analytics.labels import t
+from analytics.mail.settings import is_address
 from analytics.measures import PERIODS
 
 BLOCKS = ("ALL", "STP", "THADS")
@@ -45,6 +47,13 @@ class Meeting:
     variant: str
     slides: tuple[SlideSpec, ...]
     source: str = ""
+    recipients: tuple[str, ...] = ()  # [mail] to: who receives the pack by e-mail
+    send_at: datetime | None = None  # [mail] send_at: when the in-app scheduler sends it (local time), once
+
+    @property
+    def send_key(self) -> str:
+        """What the audit trail records a scheduled sending under: a changed send time is a new sending."""
+        return f"{self.name}@{self.send_at:%Y-%m-%dT%H:%M}" if self.send_at else self.name
 
     def seconds_of(self, spec: SlideSpec) -> int:
         return spec.seconds or self.seconds
@@ -94,7 +103,28 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
     if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
         raise ConfigError(file, "slides", t("meeting_no_slides"))
     slides = tuple(_slide(file, f"slides[{i + 1}]", row, campaign, kinds) for i, row in enumerate(rows))
-    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file))
+    recipients, send_at = _mail(file, raw.get("mail", {}))
+    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file), recipients, send_at)
+
+
+def _mail(file: Path, raw: Any) -> tuple[tuple[str, ...], datetime | None]:
+    """The optional [mail] table: `to` (addresses) and `send_at` (a local date and time, or a date: 07:00)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(file, "mail", t("cfg_not_tables"))
+    to = raw.get("to", [])
+    if not isinstance(to, list) or not all(isinstance(a, str) for a in to):
+        raise ConfigError(file, "mail.to", t("meeting_mail_to"))
+    for i, address in enumerate(to):
+        if not is_address(address):
+            raise ConfigError(file, f"mail.to[{i + 1}]", t("meeting_mail_address", value=address))
+    when = raw.get("send_at")
+    if isinstance(when, date) and not isinstance(when, datetime):
+        when = datetime.combine(when, time(7, 0))
+    if when is not None and (not isinstance(when, datetime) or when.tzinfo is not None):
+        raise ConfigError(file, "mail.send_at", t("meeting_mail_send_at", value=when))
+    if when is not None and not to:
+        raise ConfigError(file, "mail.to", t("meeting_mail_to"))
+    return tuple(a.strip().lower() for a in to), when
 
 
 def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:

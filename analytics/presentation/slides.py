@@ -19,8 +19,10 @@ from analytics import measures, queries, scoring
 from analytics.config import Campaign, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.presentation import captions, charts, kpis
+from analytics.presentation import registration as vs
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
 from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
+from analytics.reporting import registration
 from analytics.store import Cursor
 
 THEME = "projector"
@@ -245,6 +247,17 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     return SlideBody(title, figure, captions.score_caption(summary, params.lang))
 
 
+def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    """Registered at signing vs achieved in the year, per unit, for one target (by its indicator)."""
+    both = registration.registered_vs_achieved(cur, params.year, params.block)
+    if both.empty:
+        return None
+    target = vs.target_for(spec.indicator)
+    figure = vs.vs_chart(both, target, params.year, theme=theme, lang=params.lang)
+    title = spec.title or figure.layout.title.text
+    return SlideBody(title, figure, vs.vs_caption(both, target, params.lang))
+
+
 def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:
     """Scores are for the whole year and rank within a block, so they are computed for every unit."""
     return measures.period_values(cur, measures.period_spec(cur, params.year, "year"))
@@ -257,6 +270,7 @@ register("heatmap", _heatmap_slide)
 register("phases", _phases_slide, needs=("indicator",))
 register("trend", _trend_slide, needs=("indicator",))
 register("scores", _scores_slide)
+register("registration", _registration_slide)
 
 
 # --- meetings and decks ---------------------------------------------------------------------------

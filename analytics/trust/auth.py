@@ -59,9 +59,12 @@ class Action(StrEnum):
     REMOVE_DEMO = "remove_demo"
     VIEW_AUDIT = "view_audit"
     SETTINGS = "settings"
+    REGISTER = "register"  # a unit's registration at signing (its own only)
+    REVIEW_REGISTRATION = "review_registration"  # approve or return a registration: the secretariat
+    SEND_MAIL = "send_mail"  # reminders and the meeting pack: mail goes out in the secretariat's name
 
 
-UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.REGISTER})
 
 
 class PermissionDenied(PermissionError):

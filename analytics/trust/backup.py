@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -285,19 +286,23 @@ def backup_due(store: Store, now: datetime) -> bool:
 
 
 class Scheduler(threading.Thread):
-    """Runs in the dashboard process: every `poll` seconds, backs up when the admin's period has passed."""
+    """Runs in the dashboard process: every `poll` seconds, backs up when the admin's period has passed,
+    then runs each of `jobs` with the same clock (the meeting pack goes out this way)."""
 
-    def __init__(self, store: Store, root: Path, poll: float = 60.0) -> None:
+    def __init__(self, store: Store, root: Path, poll: float = 60.0, jobs: Sequence[Callable[[datetime], object]] = ()) -> None:
         super().__init__(name="thidua-backup-scheduler", daemon=True)
-        self.store, self.root, self.poll = store, root, poll
+        self.store, self.root, self.poll, self.jobs = store, root, poll, tuple(jobs)
         self.stopped = threading.Event()
         self.last_error: str | None = None
 
-    def run_once(self) -> BackupInfo | None:
-        if not backup_due(self.store, datetime.now()):
-            return None
-        info = backup(self.store, None, actor=User("scheduler", "admin", system=True), root=self.root, reason="scheduled")
-        prune(self.root)
+    def run_once(self, now: datetime | None = None) -> BackupInfo | None:
+        now = now or datetime.now()
+        info = None
+        if backup_due(self.store, now):
+            info = backup(self.store, None, actor=User("scheduler", "admin", system=True), root=self.root, reason="scheduled")
+            prune(self.root)
+        for job in self.jobs:
+            job(now)
         return info
 
     def run(self) -> None:
@@ -305,7 +310,7 @@ class Scheduler(threading.Thread):
             try:
                 self.run_once()
                 self.last_error = None
-            except Exception as exc:  # a full disk must not kill the dashboard; the admin page shows it
+            except Exception as exc:  # a full disk or a mail server down must not kill the dashboard; the admin page shows it
                 self.last_error = str(exc)
 
 

@@ -29,6 +29,11 @@ COMMANDS = (
     "restore",
     "audit",
     "scale-sample",
+    "status",
+    "remind",
+    "send-pack",
+    "registrations",
+    "register-import",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"

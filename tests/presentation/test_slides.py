@@ -86,7 +86,7 @@ def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = demo_store.cursor()
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
     assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
-    assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
+    assert len(deck.slides) == 11 and all("Đợt 2/2016" in s.period for s in deck.slides)
     assert all("Khối Sở Tư pháp" in s.period for s in deck.slides)
     dark = slides.build_deck(cur, MEETINGS["so-ket-2016"], variant="dark")
     assert dark.variant == "dark" and dark.slides[1].figure.layout.paper_bgcolor == "#111111"
@@ -135,7 +135,7 @@ def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: 
     import json
 
     deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
-    assert len(deck.slides) == 14
+    assert len(deck.slides) == 15
     for slide in deck.slides:
         before = slide.figure.to_json()
         fitted = slides.fit(slide.figure, 940)
@@ -145,3 +145,20 @@ def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: 
         assert slide.figure.to_json() == before  # the deck's figure is not touched
         image = slides.fit(slide.figure, 900, 1920)
         assert image.layout.width == 1920 and image.layout.autosize is False
+
+
+def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) -> None:
+    from analytics.reporting.deadlines import calendar_of
+    from analytics.reporting.registration import Registration, save
+    from analytics.trust.auth import system_user
+
+    calendar = calendar_of(CAMPAIGNS[2016])
+    save(demo_store, system_user("test"), Registration("STP_QN", 2016, ("co_bo_tu_phap",), 5), calendar, submit=True)
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    [slide] = [s for s in deck.slides if s.kind == "registration"]
+    assert "Xã được chọn hỗ trợ xây dựng nông thôn mới" in slide.title
+    traces = {trace.name: trace for trace in slide.figure.data}
+    registered, achieved = traces["Đăng ký"], traces["Đạt được"]
+    by_unit = dict(zip(registered.y, registered.x, strict=True))
+    assert by_unit["STP Quảng Ninh"] == 5 and by_unit["STP Hà Nội"] == 0 and len(achieved.y) == 22
+    assert slide.caption.startswith("0/22 đơn vị đã được duyệt đăng ký; 0/1 đơn vị có đăng ký đã đạt")

@@ -33,11 +33,15 @@ ACTIONS = (
     "remove_demo",
     "view_audit",
     "settings",
+    "register_own",
+    "register_other",
+    "review_registration",
+    "send_mail",
 )
 EXPECTED = {
     "anonymous": {"view"},
     "viewer": {"view"},
-    "unit": {"view", "upload_own", "revert_own"},
+    "unit": {"view", "upload_own", "revert_own", "register_own"},
     "admin": set(ACTIONS),
     "cli": set(ACTIONS),
 }
@@ -67,6 +71,8 @@ def test_authorize_matrix_matches_the_table() -> None:
         "upload_other": (auth.Action.UPLOAD, [OWN, OTHER]),
         "revert_own": (auth.Action.REVERT, [OWN]),
         "revert_other": (auth.Action.REVERT, [OTHER]),
+        "register_own": (auth.Action.REGISTER, [OWN]),
+        "register_other": (auth.Action.REGISTER, [OTHER]),
     }
     for role, user in principals.items():
         for name in ACTIONS:

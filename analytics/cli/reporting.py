@@ -1,0 +1,134 @@
+"""Handlers of `status`, `remind`, `registrations` and `register-import`: the campaign's calendar from the
+command line (and from cron)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from functools import partial
+
+from analytics.cli.common import WAIT_SECONDS, CliRefused, open_waiting, with_actor, write_frame
+from analytics.config import Campaign, load_campaigns
+from analytics.ingest.readers import source_from_path
+from analytics.labels import t
+from analytics.mail import deliver
+from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
+from analytics.registry import load_units
+from analytics.reporting import registration, reminders
+from analytics.reporting.deadlines import calendar_of
+from analytics.reporting.status import status_board, status_csv_frame
+from analytics.settings import Settings
+from analytics.store import Store
+from analytics.trust import auth
+
+# Exit code when some messages could not be delivered (the others went): cron should notice.
+EXIT_UNDELIVERED = 4
+
+
+def _campaign(settings: Settings, year: int) -> Campaign:
+    campaigns = load_campaigns(settings.campaigns_dir)
+    if year not in campaigns:
+        raise CliRefused(t("cli_no_campaign_year", year=year, folder=settings.campaigns_dir))
+    return campaigns[year]
+
+
+def mail_settings(required: bool) -> SmtpSettings | None:
+    """The SMTP server from THIDUA_SMTP_*; refused when required and missing or malformed."""
+    try:
+        found = smtp_settings(os.environ)
+    except MailSettingsError as exc:
+        raise CliRefused(str(exc)) from exc
+    if found is None and required:
+        raise CliRefused(t("mail_not_configured"))
+    return found
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    calendar = calendar_of(_campaign(settings, args.year))
+    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
+    try:
+        board = status_board(store.cursor(), calendar, datetime.now().date(), quarter=args.quarter)
+    finally:
+        store.close()
+    write_frame(status_csv_frame(board), args.output)
+    return 0
+
+
+def _line(reminder: reminders.Reminder, dry_run: bool) -> str:
+    unit = f"{reminder.unit_code} — {reminder.unit_name}"
+    if reminder.skip:
+        return t("remind_line_skipped", unit=unit, reason=t("remind_skip_" + reminder.skip))
+    if dry_run:
+        return t("remind_line_planned", unit=unit, to=", ".join(reminder.addresses))
+    sent = ", ".join(d.recipient for d in reminder.deliveries if d.sent)
+    failed = "; ".join(f"{d.recipient} ({d.error})" for d in reminder.deliveries if not d.sent)
+    if not failed:
+        return t("remind_line_sent", unit=unit, to=sent)
+    return t("remind_line_failed", unit=unit, to=sent or "—", failed=failed)
+
+
+def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
+    campaign = _campaign(settings, args.year)
+    smtp = mail_settings(required=not args.dry_run)
+
+    def work(store: Store, actor: auth.User) -> int:
+        auth.authorize(actor, auth.Action.SEND_MAIL)
+        now = datetime.now()
+        if args.dry_run:
+            done = reminders.plan(store.cursor(), campaign, args.quarter, now, force=args.force)
+        else:
+            assert smtp is not None
+            send = partial(deliver.send, smtp)
+            done = reminders.send_reminders(
+                store, actor, campaign, load_units(settings.units_file), args.quarter, send, now=now, force=args.force
+            )
+        for reminder in done:
+            print(_line(reminder, args.dry_run))
+        if not done:
+            print(t("remind_nobody", quarter=args.quarter, year=args.year))
+        failed = sum(r.failed for r in done)
+        if not args.dry_run:
+            print(t("remind_summary", sent=sum(r.sent for r in done), failed=failed, skipped=sum(r.skip is not None for r in done)))
+        if failed:
+            print(t("remind_failed_exit"), file=sys.stderr)
+            return EXIT_UNDELIVERED
+        return 0
+
+    return with_actor(args, settings, work)
+
+
+REGISTRATION_COLUMNS = [
+    "unit_code", "unit", "state", "titles", "ntm_count", "ntm_achieved", "models_count", "models_achieved",
+    "xnpl_count", "xnpl_achieved", "reason",
+]  # fmt: skip
+
+
+def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
+    """Each unit's registration beside what it achieved, as CSV (or .xlsx by the file's suffix)."""
+    _campaign(settings, args.year)
+    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
+    try:
+        both = registration.registered_vs_achieved(store.cursor(), args.year)
+    finally:
+        store.close()
+    both["titles"] = both["titles"].map("; ".join)
+    write_frame(both[REGISTRATION_COLUMNS], args.output)
+    return 0
+
+
+def cmd_register_import(args: argparse.Namespace, settings: Settings) -> int:
+    """A registration file checked as a whole; stored (awaiting approval) only when every row is right."""
+    calendar = calendar_of(_campaign(settings, args.year))
+
+    def work(store: Store, actor: auth.User) -> int:
+        stored, problems = registration.import_file(store, actor, source_from_path(args.file), calendar)
+        for problem in problems:
+            print(problem.text(), file=sys.stderr)
+        if problems:
+            return 1
+        print(t("reg_imported", count=len(stored)))
+        return 0
+
+    return with_actor(args, settings, work)

@@ -1,0 +1,53 @@
+"""Registration at signing on screen and on a slide: the registered-vs-achieved bars per unit and the
+registration table. Frames in (analytics.reporting.registration), figures and display frames out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.labels import t
+from analytics.presentation import charts
+from analytics.reporting.registration import ACHIEVED_BY, TARGETS
+
+TARGET_OF = {indicator: target for target, indicator in ACHIEVED_BY.items()}
+
+
+def target_for(indicator: str | None) -> str:
+    """The registered target a slide or chart shows: by its indicator code, new-rural communes by default."""
+    return TARGET_OF.get(indicator or "", "ntm")
+
+
+def vs_chart(both: pd.DataFrame, target: str, year: int, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+    """Per unit, the number registered next to the number the year's figures show achieved."""
+    frame = both.rename(columns={"unit": "short_name", "unit_name": "name"}).assign(
+        registered=both[f"{target}_count"].astype(float), achieved=both[f"{target}_achieved"].astype(float)
+    )
+    title = t("reg_chart_title", lang, year=year, target=t("reg_target_" + target, lang))
+    series = [("registered", t("reg_series_registered", lang)), ("achieved", t("reg_series_achieved", lang))]
+    return charts.grouped_unit_bars(frame, title, series, theme=theme, lang=lang)
+
+
+def vs_caption(both: pd.DataFrame, target: str, lang: str = "vi") -> str:
+    registered = both[both[f"{target}_count"] > 0]
+    met = int((registered[f"{target}_achieved"] >= registered[f"{target}_count"]).sum())
+    approved = int((both["state"] == "approved").sum())
+    return t("reg_caption", lang, approved=approved, total=len(both), met=met, registered=len(registered))
+
+
+def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "vi") -> pd.DataFrame:
+    """One row per unit: state, titles by name, and each target registered beside achieved."""
+    columns: dict[str, object] = {
+        t("status_col_code", lang): both["unit_code"],
+        t("status_col_unit", lang): both["unit_name"],
+        t("reg_col_state", lang): both["state"].map(lambda s: t("reg_state_" + s, lang)),
+        t("reg_col_titles", lang): both["titles"].map(lambda codes: "; ".join(titles.get(c, c) for c in codes)),
+    }
+    for target in TARGETS:
+        columns[t(f"reg_col_{target}", lang)] = both[f"{target}_count"]
+        columns[t(f"reg_col_{target}_done", lang)] = both[f"{target}_achieved"].astype("Float64")
+    columns[t("reg_col_names", lang)] = both.apply(
+        lambda r: " | ".join("; ".join(r[f"{target}_names"]) for target in TARGETS if r[f"{target}_names"]), axis=1
+    )
+    columns[t("reg_col_reason", lang)] = both["reason"].fillna("")
+    return pd.DataFrame(columns)

@@ -1,0 +1,1 @@
+"""The campaign's calendar: reporting deadlines, who reported when, reminders and registration at signing."""
