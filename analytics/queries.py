@@ -14,7 +14,7 @@ from analytics.labels import t
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
-         "higher_is_better", "value", "status", "target_min", "target_max", "meets_target", "is_demo"]  # fmt: skip
+         "higher_is_better", "value", "status", "source_quarter", "target_min", "target_max", "meets_target", "is_demo"]  # fmt: skip
 
 
 def quarter_values(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
@@ -150,6 +150,7 @@ def unit_scorecard(quarters: pd.DataFrame, phases_frame: pd.DataFrame, year_valu
     out = y[["label", "unit", "content"]].join(q).join(p)
     out["year"] = y["value"]
     out["status"] = y["status"]
+    out["source_quarter"] = y["source_quarter"]
     out["target_min"] = y["target_min"]
     out["target_max"] = y["target_max"]
     out["meets_target"] = y["meets_target"]

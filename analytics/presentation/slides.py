@@ -115,8 +115,12 @@ def _change(cur: Cursor, params: Params, row: pd.Series) -> tuple[float, float] 
     if params.period not in ("year", "P2"):
         return None
     parts = (row["numerator"], row["denominator"]) if row["kind"] == "ratio" else None
-    before = captions.cluster_value(params.values(cur, "P1"), row["code"], parts)
-    now = captions.cluster_value(params.values(cur), row["code"], parts)
+    p1, current = params.values(cur, "P1"), params.values(cur)
+    # Only units with a figure in both periods: a unit missing from one would read as a rise or a fall.
+    have = [set(f.loc[(f["indicator"] == row["code"]) & f["value"].notna(), "unit_code"]) for f in (p1, current)]
+    both = have[0] & have[1]
+    before = captions.cluster_value(p1, row["code"], parts, both)
+    now = captions.cluster_value(current, row["code"], parts, both)
     return None if before is None or now is None else (before, now)
 
 

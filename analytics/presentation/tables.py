@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.config import Rubric
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
+from analytics.measures import status_text
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -53,8 +54,10 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _status(status: pd.Series) -> pd.Series:
-    return status.map(lambda s: STATUS.get(s, STATUS["missing"])[0])
+def _status(frame: pd.DataFrame) -> pd.Series:
+    """Each value's status in words; a late one names the quarter its figure comes from."""
+    quarters = frame["source_quarter"] if "source_quarter" in frame else pd.Series([None] * len(frame), index=frame.index)
+    return pd.Series([status_text(s, q) for s, q in zip(frame["status"], quarters, strict=True)], index=frame.index, dtype=object)
 
 
 def _target(frame: pd.DataFrame) -> pd.Series:
@@ -78,7 +81,7 @@ def indicator_table(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_unit"): ranked["name"], t("col_block"): ranked["block"].map(block_name),
         t("col_figure"): ranked["value"], t("col_target"): _target(ranked), t("col_meets"): _met(ranked["meets_target"]),
-        t("col_status"): _status(ranked["status"]),
+        t("col_status"): _status(ranked),
     })  # fmt: skip
 
 
@@ -128,7 +131,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
         out[period_short_name(period)] = card[column]
     out[t("col_target")] = _target(card)
     out[t("col_meets")] = _met(card["meets_target"])
-    out[t("col_status")] = _status(card["status"])
+    out[t("col_status")] = _status(card)
     return out
 
 
@@ -146,6 +149,7 @@ def score_table(summary: pd.DataFrame) -> pd.DataFrame:
         t("col_points"): summary["criteria_points"], t("col_bonus"): summary["bonus"], t("col_penalty"): summary["penalty"],
         t("col_total"): summary["total"], t("col_grade"): summary["grade"] + " — " + summary["grade_label"],
         t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"], t("col_flag"): summary["flag_note"],
+        t("col_data"): summary["data_note"],
     })  # fmt: skip
 
 

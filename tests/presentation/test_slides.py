@@ -78,7 +78,8 @@ def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
     p1 = measures.period_values(cur, measures.period_spec(cur, 2016, "P1"))
     now, before = year.loc[year["indicator"] == "xa_ntm", "value"].sum(), p1.loc[p1["indicator"] == "xa_ntm", "value"].sum()
     assert f"Toàn cụm: {now:.0f} xã (đợt 1: {before:.0f} xã" in ntm.caption
-    assert "Chưa báo cáo: THADS Thái Bình" in ntm.caption  # the demo's unit without Q4
+    assert "Nộp muộn / chưa đủ kỳ: THADS Thái Bình (số liệu quý 3)" in ntm.caption  # the demo's unit without Q4
+    assert "(đợt 1: 48 xã, không đổi)" in ntm.caption  # its Q3 level counts: no fall the data does not show
     assert "STP Hải Dương" in ntm.caption  # a demo laggard
 
 
