@@ -1075,6 +1075,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "late / period incomplete: {count} criteria scored on figures from Q{quarter}",
     ),
     "col_data": ("Số liệu", "Data"),
+    "as_of_bad": ("Thời điểm chốt số liệu “{value}” không đúng dạng NĂM-THÁNG-NGÀY GIỜ:PHÚT (ví dụ 2016-06-15 17:00)",
+                  "Cut-off “{value}” is not YEAR-MONTH-DAY HOUR:MINUTE (e.g. 2016-06-15 17:00)"),
+    "cli_help_results": (
+        "Số liệu từng đơn vị × chỉ tiêu của một kỳ, như các trang tính (CSV UTF-8 có BOM, hoặc .xlsx theo đuôi tệp)",
+        "Every unit × indicator figure of a period, as the pages compute it (CSV UTF-8 with BOM, or .xlsx by suffix)",
+    ),
+    "cli_help_scores": (
+        "Điểm, xếp loại, thứ tự trong khối và danh sách đưa vào bình xét của năm, như trang Chấm điểm tính",
+        "The year's points, grade, place in the block and vote shortlist, as the scoring page computes them",
+    ),
+    "cli_help_results_period": ("kỳ: year (cả năm), P1/P2 (đợt), Q1..Q4 (quý)", "period: year, P1/P2 (phases), Q1..Q4 (quarters)"),
+    "cli_help_as_of": (
+        "Số liệu như tại thời điểm chốt này (giờ máy chủ); mặc định: số liệu hiện hành",
+        "Values as they stood at this cut-off (server time); default: current values",
+    ),
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---
