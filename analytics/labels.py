@@ -1075,8 +1075,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "late / period incomplete: {count} criteria scored on figures from Q{quarter}",
     ),
     "col_data": ("Số liệu", "Data"),
-    "as_of_bad": ("Thời điểm chốt số liệu “{value}” không đúng dạng NĂM-THÁNG-NGÀY GIỜ:PHÚT (ví dụ 2016-06-15 17:00)",
-                  "Cut-off “{value}” is not YEAR-MONTH-DAY HOUR:MINUTE (e.g. 2016-06-15 17:00)"),
+    "as_of_bad": (
+        "Thời điểm chốt số liệu “{value}” không đúng dạng NĂM-THÁNG-NGÀY GIỜ:PHÚT (ví dụ 2016-06-15 17:00)",
+        "Cut-off “{value}” is not YEAR-MONTH-DAY HOUR:MINUTE (e.g. 2016-06-15 17:00)",
+    ),
     "cli_help_results": (
         "Số liệu từng đơn vị × chỉ tiêu của một kỳ, như các trang tính (CSV UTF-8 có BOM, hoặc .xlsx theo đuôi tệp)",
         "Every unit × indicator figure of a period, as the pages compute it (CSV UTF-8 with BOM, or .xlsx by suffix)",
@@ -1084,6 +1086,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_help_scores": (
         "Điểm, xếp loại, thứ tự trong khối và danh sách đưa vào bình xét của năm, như trang Chấm điểm tính",
         "The year's points, grade, place in the block and vote shortlist, as the scoring page computes them",
+    ),
+    "present_as_of_cutoff": ("Số liệu đến hết {period} (chốt lúc {cutoff})", "Data up to {period} (cut-off {cutoff})"),
+    "cli_help_pack_as_of": (
+        "số liệu như tại thời điểm chốt này (mặc định: thời điểm chốt ghi trong tệp cuộc họp, nếu có)",
+        "values as they stood at this cut-off (default: the meeting file's cut-off, if any)",
     ),
     "cli_help_results_period": ("kỳ: year (cả năm), P1/P2 (đợt), Q1..Q4 (quý)", "period: year, P1/P2 (phases), Q1..Q4 (quarters)"),
     "cli_help_as_of": (

@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", choices=("light", "dark"), help=t("cli_help_variant"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_lang"))
     p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_pack_output"))
+    p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_pack_as_of"))
     p.set_defaults(handler=pack.cmd_pack)
 
     p = sub.add_parser("user", help=t("cli_help_user"))

@@ -8,6 +8,7 @@ Vietnamese ConfigError naming the file, the key and the problem, like the campai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class Meeting:
     variant: str
     slides: tuple[SlideSpec, ...]
     source: str = ""
+    cutoff: datetime | None = None  # data cut-off: the deck shows the values as they stood then
 
     def seconds_of(self, spec: SlideSpec) -> int:
         return spec.seconds or self.seconds
@@ -94,7 +96,22 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
     if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
         raise ConfigError(file, "slides", t("meeting_no_slides"))
     slides = tuple(_slide(file, f"slides[{i + 1}]", row, campaign, kinds) for i, row in enumerate(rows))
-    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file))
+    cutoff = _cutoff(file, raw["cutoff"]) if "cutoff" in raw else None
+    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file), cutoff)
+
+
+def _cutoff(file: Path, value: Any) -> datetime:
+    """`cutoff = 2016-06-15T17:00:00` (a TOML date-time) or "2016-06-15 17:00"; a date alone means its end."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, 23, 59, 59)
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            pass
+    raise ConfigError(file, "cutoff", t("as_of_bad", value=value))
 
 
 def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:

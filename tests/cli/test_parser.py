@@ -29,6 +29,8 @@ COMMANDS = (
     "restore",
     "audit",
     "scale-sample",
+    "results",
+    "scores",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"
