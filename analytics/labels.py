@@ -1092,6 +1092,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "số liệu như tại thời điểm chốt này (mặc định: thời điểm chốt ghi trong tệp cuộc họp, nếu có)",
         "values as they stood at this cut-off (default: the meeting file's cut-off, if any)",
     ),
+    "filter_as_of": ("Số liệu", "Data"),
+    "filter_as_of_help": (
+        "Xem mọi trang với số liệu như tại thời điểm chốt của một cuộc họp (số liệu sửa sau giờ chốt không được tính)",
+        "Show every page with the values as they stood at a meeting's cut-off (later corrections left out)",
+    ),
+    "as_of_current": ("Hiện hành (mới nhất)", "Current (latest)"),
+    "as_of_meeting": ("Chốt lúc {when} — {meeting}", "Cut-off {when} — {meeting}"),
+    "as_of_other": ("Chốt lúc {when}", "Cut-off {when}"),
     "cli_help_results_period": ("kỳ: year (cả năm), P1/P2 (đợt), Q1..Q4 (quý)", "period: year, P1/P2 (phases), Q1..Q4 (quarters)"),
     "cli_help_as_of": (
         "Số liệu như tại thời điểm chốt này (giờ máy chủ); mặc định: số liệu hiện hành",

@@ -16,13 +16,13 @@ leave_legacy_pages_mode()
 
 f, version = page.start("page_scoring", needs_period_data=False)
 rubric = data.rubric(f.year)
-scores = data.scores(version, f.year)
+scores = data.scores(version, f.year, at=f.at)
 if rubric is None or scores is None:
     st.info(t("scoring_none", year=f.year))
     st.stop()
 if rubric.illustrative:
     st.warning(t("scoring_illustrative", file=f"data/campaigns/{f.year}.toml"), icon="⚠️")
-spec = data.period_spec(version, f.year, "year")
+spec = data.period_spec(version, f.year, "year", at=f.at)
 st.caption(t("scoring_basis", year=f.year, quarter=period_name(f.year, f"Q{spec.as_of}")))
 
 summary, detail = scores.summary, scores.detail
