@@ -35,6 +35,7 @@ MISSING_Q4 = "THADS_TB"
 _THADS_CASES_SHARE = {1: 0.62, 2: 0.83, 3: 1.0, 4: 0.55}
 _THADS_CASE_RATE = {1: 0.38, 2: 0.55, 3: 0.74, 4: 0.18}
 _THADS_MONEY_RATE = {1: 0.14, 2: 0.22, 3: 0.34, 4: 0.06}
+_CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quarter end (Q4: of Q3's)
 
 
 def sent_at(year: int, quarter: int) -> datetime:
@@ -103,6 +104,13 @@ def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]
         decisions = [float(int(x * size)) for x in rng.integers(500, 1100, size=4)]
         v["qd_ban_hanh"] = decisions
         v["qd_dung_han"] = [d - int(rng.integers(0, 3)) for d in decisions]
+        # Cases carried over: what the statistical year began with, and the running estimate of what it
+        # will hand on (below the start = reduced). Q4 opens the next statistical year.
+        carried_in = round(year_cases * 0.5)
+        backlog_skill = float(rng.uniform(-0.06, 0.06))
+        carried_out = [round(carried_in * (f + backlog_skill)) for f in _CARRIED_OUT_SHARE[:3]]
+        v["viec_chuyen_ky_truoc"] = [float(carried_in)] * 3 + [float(carried_out[2])]
+        v["viec_chuyen_ky_sau"] = [float(x) for x in (*carried_out, round(carried_out[2] * _CARRIED_OUT_SHARE[3]))]
     return v
 
 

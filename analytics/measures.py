@@ -8,6 +8,7 @@ Rules (from the indicator catalogue, never guessed from names):
   a unit that has not sent the reference quarter keeps its last level, flagged "late" with the
   quarter it comes from — a late report is never read as zero nor as complete;
 - ratios are numerator ÷ denominator × 100 of those period values — a percentage is never summed;
+- annual-only indicators (the catalogue's `annual`) have a figure for the year only, no phase or quarter;
 - THADS statistics are cumulative over the statistical year 1 Oct – 30 Sep, so for a year or phase 2
   their level is read at 30 Sep (Q3), the end of the statistical year the year-end review judges.
 Status per value: "ok", "late" (a quarter up to the reference quarter is missing: the stock comes
@@ -152,7 +153,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         cat AS (
             SELECT code, label, unit, kind, basis, content, numerator, denominator, block AS scope,
                    higher_is_better, position
-            FROM indicators WHERE year = $year
+            FROM indicators WHERE year = $year AND (NOT coalesce(annual, false) OR $is_year)
         ),
         base AS (
             SELECT u.unit_code, c.code AS indicator, c.kind,
@@ -245,8 +246,8 @@ def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
     """The year's indicators in configuration order."""
     return cur.execute(
-        "SELECT code, label, label_en, unit, block, kind, content, numerator, denominator, basis, higher_is_better"
-        " FROM indicators WHERE year = ? ORDER BY position",
+        "SELECT code, label, label_en, unit, block, kind, content, numerator, denominator, basis, higher_is_better,"
+        " coalesce(annual, false) AS annual FROM indicators WHERE year = ? ORDER BY position",
         [year],
     ).df()
 

@@ -17,7 +17,9 @@ f, version = page.start("page_compare")
 values = data.period_values(version, f.year, f.period, f.block, at=f.at)
 labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
 scores = data.scores(version, f.year, at=f.at)
-options = list(labels) + ([SCORE] if scores is not None else [])
+# Annual-only indicators have no phase or quarter figure: offered for the year only.
+present = set(values["indicator"])
+options = [c for c in labels if c in present] + ([SCORE] if scores is not None else [])
 choice = filters.url_choice(
     t("indicator"), options, "cmp_indicator", "ind", format_func=lambda c: t("score_total") if c == SCORE else labels[c], default="xa_ntm"
 )

@@ -15,7 +15,9 @@ leave_legacy_pages_mode()
 f, version = page.start("page_phases", needs_period_data=False)
 catalogue = data.catalogue(version, f.year)
 labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
-code = filters.url_choice(t("indicator"), list(labels), "ph_indicator", "ind", format_func=labels.get, default="xa_ntm")
+# Annual-only indicators are compared for the whole year, never phase against phase.
+phased_codes = catalogue.loc[~catalogue["annual"].astype(bool), "code"].tolist()
+code = filters.url_choice(t("indicator"), phased_codes, "ph_indicator", "ind", format_func=labels.get, default="xa_ntm")
 
 both = queries.rank_phases(data.phase_values(version, f.year, f.block, at=f.at), code)
 page.one_unit_note(len(both))

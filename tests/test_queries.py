@@ -41,7 +41,7 @@ def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store
     assert grid.loc[("STP_B", "ND3"), "share"] == 0
     assert grid.loc[("THADS_A", "ND3"), "status"] == "missing" and pd.isna(grid.loc[("THADS_A", "ND3"), "share"])
     assert grid.loc[("THADS_B", "ND3"), "text"] == "1/1"  # its late Q3 level is a value, not a gap
-    assert grid.loc[("THADS_A", "ND7"), "text"] == "1/2"
+    assert grid.loc[("THADS_A", "ND7"), "text"] == "1/3"  # cases met; money and carried-over reduction not
     assert grid.loc[("STP_A", "ND7"), "status"] == "none"
 
 

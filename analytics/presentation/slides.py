@@ -146,6 +146,8 @@ def indicator_chart(chart: Callable[..., go.Figure]) -> Builder:
             return None
         label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
         ranked = measures.indicator_slice(params.values(cur), spec.indicator)
+        if ranked.empty:
+            return None  # an annual-only indicator has no figure for a phase or quarter
         title = spec.title or t(
             "chart_units_title", params.lang, indicator=label, period=period_name(params.year, params.period, params.lang)
         )

@@ -114,7 +114,8 @@ def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = demo_store.cursor()
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
     assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
-    assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
+    # The legal-access rate is annual-only: no phase-2 slide for it.
+    assert len(deck.slides) == 9 and all("Đợt 2/2016" in s.period for s in deck.slides)
     assert all("Khối Sở Tư pháp" in s.period for s in deck.slides)
     dark = slides.build_deck(cur, MEETINGS["so-ket-2016"], variant="dark")
     assert dark.variant == "dark" and dark.slides[1].figure.layout.paper_bgcolor == "#111111"
