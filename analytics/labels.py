@@ -423,7 +423,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag_no": ("Chưa đủ: ", "Not eligible: "),
     "flag_grade": ("xếp loại chưa đạt {grades}", "grade not {grades}"),
     "flag_rank": ("ngoài {rank} hạng đầu của khối", "outside the top {rank}"),
-    "flag_incomplete": ("thiếu số liệu", "data incomplete"),
+    "flag_incomplete": ("số liệu nộp muộn / chưa đủ", "data late or incomplete"),
     "col_rank": ("Hạng", "Rank"),
     "col_block": ("Khối", "Block"),
     "col_points": ("Điểm", "Points"),
@@ -1071,8 +1071,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "caption_late_unit": ("{unit} (số liệu quý {quarter})", "{unit} (Q{quarter} figure)"),
     "narrative_late_values": ("; nộp muộn / chưa đủ kỳ: {units}", "; late / period incomplete: {units}"),
     "score_data_late": (
-        "nộp muộn / chưa đủ kỳ: {count} tiêu chí chấm theo số liệu từ quý {quarter}",
-        "late / period incomplete: {count} criteria scored on figures from Q{quarter}",
+        "nộp muộn / chưa đủ kỳ — {count} tiêu chí chấm theo số liệu quý {quarter}",
+        "late / period incomplete — {count} criteria scored on Q{quarter} figures",
     ),
     "col_data": ("Số liệu", "Data"),
     "as_of_bad": (

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.config import Adjustment, Criterion, Rubric
 from analytics.labels import fmt_number, t
+from analytics.measures import status_text
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -160,7 +161,7 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[
             "criteria_points": _round(base, rubric.decimals), "bonus": bonus, "penalty": penalty, "total": total,
             "max_points": rubric.max_points, "grade": grade.code, "grade_label": grade.label, "grade_note": grade_note,
             "complete": complete, "late_quarter": min(late) if late else None,
-            "data_note": t("score_data_late", lang, quarter=min(late), count=len(late)) if late else "",
+            "data_note": t("score_data_late", lang, quarter=min(late), count=len(late)) if late else status_text("ok", lang=lang),
             **{f"tb_{k}": v for k, v in tb.items()},
         })  # fmt: skip
     summary = pd.DataFrame(out)

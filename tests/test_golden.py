@@ -113,7 +113,8 @@ def test_pages_tables_show_the_late_unit_with_its_quarter(golden: Golden) -> Non
         summary = results.year_scores(cur, 2016, rubric).summary.set_index("unit_code")
         expected = {u: (float(p), g, rank) for u, p, g, rank, _ in EXPECTED["scores"][0]["rows"]}
         assert {u: (r["total"], r["grade"], r["rank"]) for u, r in summary.iterrows()} == expected
-        assert summary.loc["THADS_Y", "data_note"] == "nộp muộn / chưa đủ kỳ: 2 tiêu chí chấm theo số liệu từ quý 3"
+        assert summary.loc["THADS_Y", "data_note"] == "nộp muộn / chưa đủ kỳ — 2 tiêu chí chấm theo số liệu quý 3"
+        assert summary.loc["THADS_X", "data_note"] == "đủ số liệu"
     finally:
         store.close()
 

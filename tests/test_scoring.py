@@ -117,7 +117,7 @@ def test_grade_needs_points_and_the_named_targets(scored: scoring.Scores) -> Non
 def test_flag_eligibility_names_the_reason(scored: scoring.Scores) -> None:
     s = scored.summary.set_index("unit_code")
     assert s.loc["D", "flag_eligible"] and s.loc["D", "flag_note"] == "Đủ tiêu chí đưa vào bình xét"
-    assert not s.loc["A", "flag_eligible"] and "thiếu số liệu" in s.loc["A", "flag_note"]
+    assert not s.loc["A", "flag_eligible"] and "số liệu nộp muộn / chưa đủ" in s.loc["A", "flag_note"]
     assert "ngoài 2 hạng đầu" in s.loc["B", "flag_note"] and "xếp loại chưa đạt A, B" in s.loc["B", "flag_note"]
 
 

@@ -571,9 +571,13 @@ def score_bars(
     """Total score per unit (best first) coloured by block, grade thresholds as vertical lines."""
     data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
     traces, title, xaxis, yaxis, height = _unit_bar_parts(data, title, t("col_points", lang).lower(), theme, lang, MAX_BARS)
+    # A score computed from a late report keeps that flag on its bar.
+    quarters = data["source_quarter"] if "source_quarter" in data else pd.Series([None] * len(data), index=data.index)
+    statuses = data["status"] if "status" in data else pd.Series(["ok"] * len(data), index=data.index)
+    late = {y: status_text(s, q, lang, short=True) for y, s, q in zip(data["short_name"], statuses, quarters, strict=True) if s == "late"}
     for trace in traces:  # totals with the rubric's two decimals, as in the drill-down
         if trace["type"] == "bar":
-            trace["text"] = [fmt_number(v, 2) for v in trace["x"]]
+            trace["text"] = [fmt_number(v, 2) + (f" ({late[y]})" if y in late else "") for v, y in zip(trace["x"], trace["y"], strict=True)]
     shapes, notes = [], []
     if grades is not None:
         for g in grades.itertuples(index=False):

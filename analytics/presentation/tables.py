@@ -148,8 +148,8 @@ def score_table(summary: pd.DataFrame) -> pd.DataFrame:
         t("col_block"): summary["block"].map(block_name), t("col_rank"): summary["rank"], t("col_unit"): summary["short_name"],
         t("col_points"): summary["criteria_points"], t("col_bonus"): summary["bonus"], t("col_penalty"): summary["penalty"],
         t("col_total"): summary["total"], t("col_grade"): summary["grade"] + " — " + summary["grade_label"],
-        t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"], t("col_flag"): summary["flag_note"],
-        t("col_data"): summary["data_note"],
+        t("col_data"): summary["data_note"], t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"],
+        t("col_flag"): summary["flag_note"],
     })  # fmt: skip
 
 
