@@ -41,8 +41,8 @@ def phase_values(cur: Cursor, year: int, block: str | None = None, at: datetime 
     p1 = measures.period_values(cur, measures.period_spec(cur, year, "P1", at), block)
     p2 = measures.period_values(cur, measures.period_spec(cur, year, "P2", at), block)
     key = ["unit_code", "indicator"]
-    left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status"]]
-    right = p2[[*key, "value", "status"]]
+    left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status", "source_quarter"]]
+    right = p2[[*key, "value", "status", "source_quarter"]]
     both = left.merge(right, on=key, how="outer", suffixes=("_p1", "_p2"))
     both["change"] = both["value_p2"] - both["value_p1"]
     direction = both["higher_is_better"].map(lambda h: 1 if h else -1)

@@ -89,9 +89,14 @@ def phase_table(both: pd.DataFrame) -> pd.DataFrame:
     verdict = both["change_sign"].map(
         lambda s: MISSING_TEXT if pd.isna(s) else t("improved") if s > 0 else t("fell_back") if s < 0 else t("unchanged")
     )
+    # A phase figure from a late report says so, like every other table.
+    data = [
+        "; ".join(f"{period_short_name(p)}: {status_text(st, q)}" for p, st, q in (("P1", s1, q1), ("P2", s2, q2)) if st == "late")
+        for s1, q1, s2, q2 in zip(both["status_p1"], both["source_quarter_p1"], both["status_p2"], both["source_quarter_p2"], strict=True)
+    ]
     return pd.DataFrame({
         t("col_unit"): both["name"], t("col_block"): both["block"].map(block_name), period_short_name("P1"): both["value_p1"],
-        period_short_name("P2"): both["value_p2"], t("change"): both["change"], t("col_status"): verdict,
+        period_short_name("P2"): both["value_p2"], t("change"): both["change"], t("col_status"): verdict, t("col_data"): data,
     })  # fmt: skip
 
 
