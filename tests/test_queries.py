@@ -31,6 +31,13 @@ def test_phase_values_show_who_improved(mini_store: Store) -> None:
     assert ranked["unit_code"].tolist()[:3] == ["STP_A", "THADS_B", "STP_B"]  # THADS_B's late Q3 level ranks
 
 
+def test_phase_table_names_a_late_phase_figure(mini_store: Store) -> None:
+    both = queries.rank_phases(queries.phase_values(mini_store.cursor(), 2016), "xa_ntm")
+    table = tables.phase_table(both).set_index("Đơn vị")
+    assert table.loc["Cục Thi hành án dân sự tỉnh Bảo Lạc", "Số liệu"] == "Đợt 2: nộp muộn / chưa đủ kỳ — số liệu quý 3"
+    assert table.loc["Sở Tư pháp tỉnh An Bình", "Số liệu"] == ""
+
+
 def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store: Store) -> None:
     cur = mini_store.cursor()
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
