@@ -106,12 +106,14 @@ def _insert_campaign(cur: Cursor, c: Campaign) -> None:
                 "denominator": i.denominator,
                 "basis": i.basis,
                 "higher_is_better": i.higher_is_better,
+                "annual": i.annual,
+                "share": i.share,
             }
             for pos, i in enumerate(c.indicators)
         ]
     )
     cur.register("indicator_rows", indicators)
-    cur.execute("INSERT INTO indicators SELECT * FROM indicator_rows")
+    cur.execute("INSERT INTO indicators BY NAME SELECT * FROM indicator_rows")
     cur.unregister("indicator_rows")
     if c.targets:
         cur.executemany(

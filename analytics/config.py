@@ -71,6 +71,8 @@ class Indicator:
     denominator: str | None = None
     basis: str = "calendar"
     higher_is_better: bool = True
+    annual: bool = False  # compared for the whole year only, never per phase or quarter
+    share: bool = True  # a ratio whose numerator is part of its denominator (False: a comparison, may pass 100%)
 
     def applies_to(self, block: str) -> bool:
         return in_scope(self.block, block)
@@ -234,6 +236,8 @@ def _indicator(r: _Reader) -> Indicator:
         denominator=r.get("denominator", str, None),
         basis=r.get("basis", str, "calendar", choices=BASES),
         higher_is_better=r.get("higher_is_better", bool, True),
+        annual=r.get("annual", bool, False),
+        share=r.get("share", bool, True),
     )
     if not ind.code.isascii() or not ind.code.replace("_", "").isalnum() or not ind.code[0].isalpha():
         raise ConfigError(r.file, r._key("code"), t("cfg_bad_code", code=ind.code))

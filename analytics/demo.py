@@ -7,6 +7,7 @@ command removes it. The generator is seeded, so the demo is the same on every ma
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,13 @@ MISSING_Q4 = "THADS_TB"
 _THADS_CASES_SHARE = {1: 0.62, 2: 0.83, 3: 1.0, 4: 0.55}
 _THADS_CASE_RATE = {1: 0.38, 2: 0.55, 3: 0.74, 4: 0.18}
 _THADS_MONEY_RATE = {1: 0.14, 2: 0.22, 3: 0.34, 4: 0.06}
+_CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quarter end (Q4: of Q3's)
+
+
+def sent_at(year: int, quarter: int) -> datetime:
+    """When the demo's reports for a quarter are recorded: the 12th of the month after it, 10:00 —
+    so the 6-month review (mid-June) has Q1 only and the year-end review (early November) Q1–Q3."""
+    return datetime(year + 1, 1, 12, 10) if quarter == 4 else datetime(year, 3 * quarter + 1, 12, 10)
 
 
 def generate(units: list[Unit], campaign: Campaign) -> pd.DataFrame:
@@ -96,6 +104,13 @@ def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]
         decisions = [float(int(x * size)) for x in rng.integers(500, 1100, size=4)]
         v["qd_ban_hanh"] = decisions
         v["qd_dung_han"] = [d - int(rng.integers(0, 3)) for d in decisions]
+        # Cases carried over: what the statistical year began with, and the running estimate of what it
+        # will hand on (below the start = reduced). Q4 opens the next statistical year.
+        carried_in = round(year_cases * 0.5)
+        backlog_skill = float(rng.uniform(-0.06, 0.06))
+        carried_out = [round(carried_in * (f + backlog_skill)) for f in _CARRIED_OUT_SHARE[:3]]
+        v["viec_chuyen_ky_truoc"] = [float(carried_in)] * 3 + [float(carried_out[2])]
+        v["viec_chuyen_ky_sau"] = [float(x) for x in (*carried_out, round(carried_out[2] * _CARRIED_OUT_SHARE[3]))]
     return v
 
 
@@ -132,20 +147,27 @@ def generate_communes(facts: pd.DataFrame, units: list[Unit], year: int) -> pd.D
 
 
 def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
-    """Write the demo dataset for every configured year as one upload; marks the store as seeded."""
+    """Write the demo dataset for every configured year, one upload per quarter dated when it would
+    have been sent (the commune registers with the year's last one); marks the store as seeded.
+    Returns the last upload's id."""
     frames = [generate(units, c) for c in campaigns.values()]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def work(cur: Cursor) -> int | None:
         Store.set_meta(cur, "demo_seeded", "1")
+        upload_id = None
         if frame.empty:
-            return None
-        upload_id = record_upload(cur, kind="demo", created_by="demo", n_rows=len(frame), is_demo=True, note=t("note_demo"))
-        apply_values(cur, upload_id, frame, is_demo=True)
-        for year in campaigns:
-            communes = generate_communes(frame, units, year)
-            if not communes.empty:
-                replace_register(cur, upload_id, communes, is_demo=True)
+            return upload_id
+        for (year, quarter), part in frame.groupby(["year", "quarter"], sort=True):
+            upload_id = record_upload(
+                cur, kind="demo", created_by="demo", n_rows=len(part), is_demo=True, note=t("note_demo"),
+                created_at=sent_at(int(year), int(quarter)),
+            )  # fmt: skip
+            apply_values(cur, upload_id, part, is_demo=True)
+            if quarter == frame.loc[frame["year"] == year, "quarter"].max():
+                communes = generate_communes(frame, units, int(year))
+                if not communes.empty:
+                    replace_register(cur, upload_id, communes, is_demo=True)
         return upload_id
 
     return store.write(work)

@@ -47,8 +47,11 @@ def record_upload(
     is_demo: bool = False,
     reverts: int | None = None,
     note: str | None = None,
+    created_at: datetime | None = None,
 ) -> int:
-    """Insert an uploads row and return its id (call inside a transaction)."""
+    """Insert an uploads row and return its id (call inside a transaction). `created_at` is now,
+    except for the demo, whose quarters are dated when a unit would have sent them so that a
+    meeting's data cut-off has something to cut."""
     row = cur.execute("SELECT nextval('upload_ids')").fetchone()
     assert row is not None
     upload_id = int(row[0])
@@ -56,7 +59,7 @@ def record_upload(
     cur.execute(
         "INSERT INTO uploads (id, kind, created_at, created_by, file_name, sha256, n_rows, n_values, is_demo, reverts, raw, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-        [upload_id, kind, datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
+        [upload_id, kind, created_at or datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
     # Every change to values passes here, so auditing here covers every upload, revert and demo change.
     detail = {"kind": kind, "reverts": reverts, "note": note}

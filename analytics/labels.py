@@ -23,7 +23,7 @@ KINDS: dict[str, tuple[str, str]] = {
 
 STATUS: dict[str, tuple[str, str]] = {
     "ok": ("đủ số liệu", "complete"),
-    "partial": ("thiếu quý", "quarters missing"),
+    "late": ("nộp muộn / chưa đủ kỳ", "late / period incomplete"),
     "missing": ("chưa báo cáo", "not reported"),
     "na": ("không tính được (mẫu số 0)", "cannot compute (zero denominator)"),
 }
@@ -377,8 +377,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "scoring_rubric": ("Bảng điểm (quy tắc chấm)", "Rubric (scoring rules)"),
     "scoring_grades": ("Xếp loại", "Grades"),
-    "scoring_flag": ("Đơn vị đủ điều kiện đề nghị Cờ thi đua", "Units eligible for the sector flag"),
-    "scoring_flag_none": ("Chưa có đơn vị nào đủ điều kiện theo quy tắc hiện hành.", "No unit is eligible under the current rule."),
+    "scoring_flag": (
+        "Đơn vị đủ tiêu chí đưa vào bình xét (danh sách để cụm bình xét, suy tôn — không phải kết quả đề nghị khen thưởng)",
+        "Units shortlisted for the vote (the cluster votes titles; this is not a proposal for an award)",
+    ),
+    "scoring_flag_none": (
+        "Chưa có đơn vị nào đủ tiêu chí đưa vào bình xét theo quy tắc hiện hành.",
+        "No unit is shortlisted under the current rule.",
+    ),
     "scoring_flag_rule": (
         "Quy tắc: xếp loại {grades}, trong {rank} hạng đầu của khối{complete}.",
         "Rule: grade {grades}, within the top {rank} of the block{complete}.",
@@ -400,7 +406,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "score_clipped": ("{value} → {points}", "{value} → {points}"),
     "score_below_steps": ("{value} < {first} → 0", "{value} < {first} → 0"),
     "adj_missing": ("chưa báo cáo", "not reported"),
-    "adj_incomplete": ("báo cáo thiếu quý", "quarters missing"),
+    "adj_incomplete": ("nộp muộn / thiếu quý", "late or quarters missing"),
     "adj_applied": ("áp dụng", "applied"),
     "adj_not_applied": ("không áp dụng", "not applied"),
     "grade_blocked": ("đủ điểm loại {grade} nhưng chưa đạt: {targets}", "enough points for {grade} but missed: {targets}"),
@@ -413,11 +419,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "bằng tổng điểm với {unit}, xếp dưới do tiêu chí {code} ({mine} so với {theirs})",
         "same total as {unit}, ranked below on {code} ({mine} vs {theirs})",
     ),
-    "flag_yes": ("Đủ điều kiện", "Eligible"),
+    "flag_yes": ("Đủ tiêu chí đưa vào bình xét", "Shortlisted for the vote"),
     "flag_no": ("Chưa đủ: ", "Not eligible: "),
     "flag_grade": ("xếp loại chưa đạt {grades}", "grade not {grades}"),
     "flag_rank": ("ngoài {rank} hạng đầu của khối", "outside the top {rank}"),
-    "flag_incomplete": ("thiếu số liệu", "data incomplete"),
+    "flag_incomplete": ("số liệu nộp muộn / chưa đủ", "data late or incomplete"),
     "col_rank": ("Hạng", "Rank"),
     "col_block": ("Khối", "Block"),
     "col_points": ("Điểm", "Points"),
@@ -427,7 +433,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_total": ("Tổng điểm", "Total"),
     "col_grade": ("Xếp loại", "Grade"),
     "col_rank_note": ("Ghi chú xếp hạng", "Rank note"),
-    "col_flag": ("Cờ thi đua", "Sector flag"),
+    "col_flag": ("Đưa vào bình xét", "Shortlist"),
     "col_criterion": ("Tiêu chí", "Criterion"),
     "col_content": ("Nội dung", "Content"),
     "col_figure": ("Số liệu", "Value"),
@@ -497,8 +503,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Dẫn đầu {block}: {unit} ({points} điểm, loại {grade})",
         "First in {block}: {unit} ({points} points, grade {grade})",
     ),
-    "caption_flag": ("Đủ điều kiện đề nghị Cờ thi đua: {units}", "Eligible for the emulation flag: {units}"),
-    "caption_flag_none": ("Chưa đơn vị nào đủ điều kiện đề nghị Cờ thi đua", "No unit is eligible for the emulation flag yet"),
+    "caption_flag": ("Đủ tiêu chí đưa vào bình xét: {units}", "Shortlisted for the vote: {units}"),
+    "caption_flag_none": ("Chưa đơn vị nào đủ tiêu chí đưa vào bình xét", "No unit is shortlisted for the vote yet"),
     # --- campaign files, unit registry, store and generated notes ---
     # campaign files and the unit registry (ConfigError: file, key, problem)
     "cfg_error": ("Tệp cấu hình {file}: khóa “{setting}” — {problem}", "Configuration file {file}: key “{setting}” — {problem}"),
@@ -1058,6 +1064,47 @@ TEXT: dict[str, tuple[str, str]] = {
     "bad_program": ("Chương trình không hợp lệ: {program}", "Invalid program: {program}"),
     "communes_list_xnpl": ("Danh sách xã — “xóa nghèo” pháp luật ({count})", "Commune list — legal poverty ({count})"),
     # --- period values, data cut-offs, grades and the results command ---
+    "status_late_from": ("nộp muộn / chưa đủ kỳ — số liệu quý {quarter}", "late / period incomplete — Q{quarter} figure"),
+    "status_late_short": ("nộp muộn, quý {quarter}", "late, Q{quarter}"),
+    "score_late": (" (nộp muộn / chưa đủ kỳ — số liệu quý {quarter})", " (late / period incomplete — Q{quarter} figure)"),
+    "caption_late": ("Nộp muộn / chưa đủ kỳ: {units}", "Late / period incomplete: {units}"),
+    "caption_late_unit": ("{unit} (số liệu quý {quarter})", "{unit} (Q{quarter} figure)"),
+    "narrative_late_values": ("; nộp muộn / chưa đủ kỳ: {units}", "; late / period incomplete: {units}"),
+    "score_data_late": (
+        "nộp muộn / chưa đủ kỳ — {count} tiêu chí chấm theo số liệu quý {quarter}",
+        "late / period incomplete — {count} criteria scored on Q{quarter} figures",
+    ),
+    "col_data": ("Số liệu", "Data"),
+    "as_of_bad": (
+        "Thời điểm chốt số liệu “{value}” không đúng dạng NĂM-THÁNG-NGÀY GIỜ:PHÚT (ví dụ 2016-06-15 17:00)",
+        "Cut-off “{value}” is not YEAR-MONTH-DAY HOUR:MINUTE (e.g. 2016-06-15 17:00)",
+    ),
+    "cli_help_results": (
+        "Số liệu từng đơn vị × chỉ tiêu của một kỳ, như các trang tính (CSV UTF-8 có BOM, hoặc .xlsx theo đuôi tệp)",
+        "Every unit × indicator figure of a period, as the pages compute it (CSV UTF-8 with BOM, or .xlsx by suffix)",
+    ),
+    "cli_help_scores": (
+        "Điểm, xếp loại, thứ tự trong khối và danh sách đưa vào bình xét của năm, như trang Chấm điểm tính",
+        "The year's points, grade, place in the block and vote shortlist, as the scoring page computes them",
+    ),
+    "present_as_of_cutoff": ("Số liệu đến hết {period} (chốt lúc {cutoff})", "Data up to {period} (cut-off {cutoff})"),
+    "cli_help_pack_as_of": (
+        "số liệu như tại thời điểm chốt này (mặc định: thời điểm chốt ghi trong tệp cuộc họp, nếu có)",
+        "values as they stood at this cut-off (default: the meeting file's cut-off, if any)",
+    ),
+    "filter_as_of": ("Số liệu", "Data"),
+    "filter_as_of_help": (
+        "Xem mọi trang với số liệu như tại thời điểm chốt của một cuộc họp (số liệu sửa sau giờ chốt không được tính)",
+        "Show every page with the values as they stood at a meeting's cut-off (later corrections left out)",
+    ),
+    "as_of_current": ("Hiện hành (mới nhất)", "Current (latest)"),
+    "as_of_meeting": ("Chốt lúc {when} — {meeting}", "Cut-off {when} — {meeting}"),
+    "as_of_other": ("Chốt lúc {when}", "Cut-off {when}"),
+    "cli_help_results_period": ("kỳ: year (cả năm), P1/P2 (đợt), Q1..Q4 (quý)", "period: year, P1/P2 (phases), Q1..Q4 (quarters)"),
+    "cli_help_as_of": (
+        "Số liệu như tại thời điểm chốt này (giờ máy chủ); mặc định: số liệu hiện hành",
+        "Values as they stood at this cut-off (server time); default: current values",
+    ),
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---

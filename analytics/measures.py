@@ -1,12 +1,19 @@
 """Period figures per unit, computed in DuckDB from the stored quarterly values.
 
 Rules (from the indicator catalogue, never guessed from names):
-- flow indicators are summed over the period's quarters up to the latest quarter reported;
-- stock indicators take the value at the period's last reported quarter;
+- the period's reference quarter is the latest quarter of the period that any unit has reported
+  (as the values stood at the cut-off, when one is given);
+- flow indicators are summed over the period's quarters up to the reference quarter;
+- stock indicators take each unit's value at ITS OWN latest reported quarter inside the period:
+  a unit that has not sent the reference quarter keeps its last level, flagged "late" with the
+  quarter it comes from — a late report is never read as zero nor as complete;
 - ratios are numerator ÷ denominator × 100 of those period values — a percentage is never summed;
+- annual-only indicators (the catalogue's `annual`) have a figure for the year only, no phase or quarter;
 - THADS statistics are cumulative over the statistical year 1 Oct – 30 Sep, so for a year or phase 2
   their level is read at 30 Sep (Q3), the end of the statistical year the year-end review judges.
-Missing data stays missing (status "missing"/"partial"), never zero.
+Status per value: "ok", "late" (a quarter up to the reference quarter is missing: the stock comes
+from an earlier quarter, or the flow's sum lacks a quarter), "missing" (nothing in the period) or
+"na" (a rate with a zero denominator). Missing data stays missing, never zero.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from analytics.labels import t
+from analytics.labels import STATUS, t
 from analytics.store import Cursor
 
 PERIODS = ("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4")
@@ -30,7 +37,8 @@ class PeriodSpec:
     year: int
     period: str
     quarters: tuple[int, ...]
-    as_of: int | None  # latest quarter in the period for which anything is stored
+    as_of: int | None  # reference quarter: the latest in the period for which anything is stored
+    at: datetime | None = None  # data cut-off: values as they stood then (None: current values)
 
     @property
     def end_quarter(self) -> int:
@@ -67,11 +75,37 @@ def period_quarters(cur: Cursor, year: int, period: str) -> tuple[int, ...]:
     raise ValueError(t("cfg_bad_period", period=period))
 
 
-def period_spec(cur: Cursor, year: int, period: str) -> PeriodSpec:
+def facts_source(at: datetime | None) -> str:
+    """SQL for the year's stored values ($year) as they stood at the cut-off $at.
+
+    Without a cut-off: the facts table. With one: every key's newest change in fact_history made by
+    an upload recorded at or before $at (the history holds every insert, change and deletion, in
+    upload order), so a correction uploaded after a meeting's cut-off leaves that meeting's figures
+    as they were. Only these two constant texts are ever returned; values are bound parameters.
+    """
+    if at is None:
+        return "SELECT unit_code, quarter, indicator, value, upload_id, is_demo FROM facts WHERE year = $year"
+    return """
+        SELECT unit_code, quarter, indicator, new_value AS value, upload_id, is_demo FROM (
+            SELECT h.unit_code, h.quarter, h.indicator, h.new_value, h.upload_id, u.is_demo,
+                   row_number() OVER (PARTITION BY h.unit_code, h.quarter, h.indicator ORDER BY h.upload_id DESC) AS newest
+            FROM fact_history h JOIN uploads u ON u.id = h.upload_id
+            WHERE h.year = $year AND u.created_at <= $at
+        ) WHERE newest = 1 AND new_value IS NOT NULL
+    """
+
+
+def _params(year: int, at: datetime | None, **more: object) -> dict[str, object]:
+    return {"year": year, **({"at": at} if at is not None else {}), **more}
+
+
+def period_spec(cur: Cursor, year: int, period: str, at: datetime | None = None) -> PeriodSpec:
+    """The period's quarters and reference quarter, from the values stored at `at` (None: now)."""
     quarters = period_quarters(cur, year, period)
-    row = cur.execute("SELECT max(quarter) FROM facts WHERE year = ? AND list_contains(?, quarter)", [year, list(quarters)]).fetchone()
-    as_of = int(row[0]) if row and row[0] is not None else None
-    return PeriodSpec(year, period, quarters, as_of)
+    sql = f"SELECT max(quarter) FROM ({facts_source(at)}) WHERE list_contains($quarters, quarter)"
+    frame = _arrow_frame(cur, sql, _params(year, at, quarters=list(quarters)))
+    found = frame.iloc[0, 0]
+    return PeriodSpec(year, period, quarters, None if pd.isna(found) else int(found), at)
 
 
 def thads_coverage(year: int, quarter: int) -> tuple[date, date]:
@@ -93,20 +127,23 @@ def _arrow_frame(cur: Cursor, sql: str, params: dict[str, object]) -> pd.DataFra
 
 
 def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.DataFrame:
-    """One row per (active unit, applicable indicator) with the period value, status and target."""
-    flow_quarters = [q for q in spec.quarters if q <= spec.end_quarter]
-    params = {
-        "year": spec.year,
-        "quarters": flow_quarters,
-        "n_flow": len(flow_quarters),
-        "end_q": spec.end_quarter,
-        "thads_end_q": spec.thads_end_quarter,
-        "block": block,
-        "is_year": spec.is_year,
-    }
+    """One row per (active unit, applicable indicator) with the period value, its status, the quarter
+    it comes from (source_quarter; for a flow the last quarter summed) and the target."""
+    end_q, thads_end_q = spec.end_quarter, spec.thads_end_quarter
+    params = _params(
+        spec.year,
+        spec.at,
+        quarters=list(spec.quarters),
+        end_q=end_q,
+        thads_end_q=thads_end_q,
+        n_flow=sum(1 for q in spec.quarters if q <= end_q),
+        n_flow_thads=sum(1 for q in spec.quarters if q <= thads_end_q),
+        block=block,
+        is_year=spec.is_year,
+    )
     return _arrow_frame(
         cur,
-        """
+        f"""
         WITH u AS (
             SELECT code AS unit_code, name, short_name, block, province
             FROM units
@@ -116,34 +153,37 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         cat AS (
             SELECT code, label, unit, kind, basis, content, numerator, denominator, block AS scope,
                    higher_is_better, position
-            FROM indicators WHERE year = $year
+            FROM indicators WHERE year = $year AND (NOT coalesce(annual, false) OR $is_year)
         ),
         base AS (
             SELECT u.unit_code, c.code AS indicator, c.kind,
-                   CASE WHEN c.basis = 'thads' THEN $thads_end_q ELSE $end_q END AS end_q
+                   CASE WHEN c.basis = 'thads' THEN $thads_end_q ELSE $end_q END AS end_q,
+                   CASE WHEN c.kind = 'flow' THEN (CASE WHEN c.basis = 'thads' THEN $n_flow_thads ELSE $n_flow END)
+                        ELSE 1 END AS n_expected
             FROM u JOIN cat c ON c.kind <> 'ratio' AND c.scope IN ('ALL', u.block)
         ),
         f AS (
-            SELECT unit_code, indicator, quarter, value, is_demo
-            FROM facts WHERE year = $year AND list_contains($quarters, quarter)
+            SELECT * FROM ({facts_source(spec.at)}) WHERE list_contains($quarters, quarter)
         ),
         agg AS (
-            SELECT b.unit_code, b.indicator,
-                   CASE WHEN b.kind = 'flow' THEN sum(f.value)
-                        ELSE max(f.value) FILTER (WHERE f.quarter = b.end_q) END AS value,
-                   CASE WHEN b.kind = 'flow' THEN count(f.quarter)
-                        ELSE count(f.quarter) FILTER (WHERE f.quarter = b.end_q) END AS n_have,
-                   CASE WHEN b.kind = 'flow' THEN $n_flow ELSE 1 END AS n_expected,
+            SELECT b.unit_code, b.indicator, b.kind, b.end_q, b.n_expected,
+                   CASE WHEN b.kind = 'flow' THEN sum(f.value) ELSE arg_max(f.value, f.quarter) END AS value,
+                   max(f.quarter) AS source_quarter,
+                   CASE WHEN b.kind = 'flow' THEN count(f.quarter) ELSE least(count(f.quarter), 1) END AS n_have,
                    coalesce(bool_or(f.is_demo), false) AS is_demo
-            FROM base b LEFT JOIN f ON f.unit_code = b.unit_code AND f.indicator = b.indicator
-            GROUP BY b.unit_code, b.indicator, b.kind, b.end_q
+            FROM base b LEFT JOIN f ON f.unit_code = b.unit_code AND f.indicator = b.indicator AND f.quarter <= b.end_q
+            GROUP BY b.unit_code, b.indicator, b.kind, b.end_q, b.n_expected
         ),
         graded AS (
-            SELECT *, CASE WHEN n_have = 0 THEN 2 WHEN n_have < n_expected THEN 1 ELSE 0 END AS rank FROM agg
+            SELECT *, CASE WHEN n_have = 0 THEN 2
+                           WHEN n_have < n_expected OR source_quarter < end_q THEN 1
+                           ELSE 0 END AS rank
+            FROM agg
         ),
         ratios AS (
             SELECT u.unit_code, c.code AS indicator,
                    CASE WHEN d.value > 0 THEN 100.0 * n.value / d.value END AS value,
+                   least(n.source_quarter, d.source_quarter) AS source_quarter,
                    least(n.n_have, d.n_have) AS n_have, greatest(n.n_expected, d.n_expected) AS n_expected,
                    CASE WHEN greatest(n.rank, d.rank) = 0 AND NOT d.value > 0 THEN 3
                         ELSE greatest(n.rank, d.rank) END AS rank,
@@ -153,9 +193,9 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
             LEFT JOIN graded d ON d.unit_code = u.unit_code AND d.indicator = c.denominator
         ),
         allv AS (
-            SELECT unit_code, indicator, value, n_have, n_expected, rank, is_demo FROM graded
+            SELECT unit_code, indicator, value, source_quarter, n_have, n_expected, rank, is_demo FROM graded
             UNION ALL
-            SELECT unit_code, indicator, value, n_have, n_expected, rank, is_demo FROM ratios
+            SELECT unit_code, indicator, value, source_quarter, n_have, n_expected, rank, is_demo FROM ratios
         ),
         tg AS (
             SELECT * EXCLUDE (pick) FROM (
@@ -171,8 +211,8 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         SELECT u.unit_code, u.name, u.short_name, u.block, u.province,
                a.indicator, c.label, c.unit, c.kind, c.content, c.basis, c.higher_is_better, c.position,
                a.value,
-               CASE a.rank WHEN 0 THEN 'ok' WHEN 1 THEN 'partial' WHEN 2 THEN 'missing' ELSE 'na' END AS status,
-               a.n_have, a.n_expected, a.is_demo,
+               CASE a.rank WHEN 0 THEN 'ok' WHEN 1 THEN 'late' WHEN 2 THEN 'missing' ELSE 'na' END AS status,
+               a.source_quarter::INTEGER AS source_quarter, a.n_have, a.n_expected, a.is_demo,
                tg.min_value AS target_min, tg.max_value AS target_max,
                coalesce(tg.illustrative, false) AS target_illustrative,
                CASE WHEN a.value IS NULL OR (tg.min_value IS NULL AND tg.max_value IS NULL) THEN NULL
@@ -185,7 +225,15 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         ORDER BY c.position, u.block, u.unit_code
         """,
         params,
-    ).astype({"meets_target": "boolean"})
+    ).astype({"meets_target": "boolean", "source_quarter": "Int64"})
+
+
+def status_text(status: str, source_quarter: object = None, lang: str = "vi", *, short: bool = False) -> str:
+    """A value's status in words; a late value names the quarter its figure comes from."""
+    if status == "late" and source_quarter is not None and not pd.isna(source_quarter):
+        return t("status_late_short" if short else "status_late_from", lang, quarter=int(source_quarter))  # type: ignore[call-overload]
+    vi, en = STATUS.get(status, STATUS["missing"])
+    return en if lang == "en" else vi
 
 
 def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -198,8 +246,8 @@ def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
     """The year's indicators in configuration order."""
     return cur.execute(
-        "SELECT code, label, label_en, unit, block, kind, content, numerator, denominator, basis, higher_is_better"
-        " FROM indicators WHERE year = ? ORDER BY position",
+        "SELECT code, label, label_en, unit, block, kind, content, numerator, denominator, basis, higher_is_better,"
+        " coalesce(annual, false) AS annual FROM indicators WHERE year = ? ORDER BY position",
         [year],
     ).df()
 
@@ -213,18 +261,21 @@ def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFra
 
 
 def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.DataFrame:
-    """Per active unit: whether it has reported the period's latest quarter (spec.as_of)."""
-    return cur.execute(
-        """
+    """Per active unit: whether it has reported the period's reference quarter (spec.as_of), and the
+    latest quarter of the period it has reported (last_quarter), as the values stood at spec.at."""
+    return _arrow_frame(
+        cur,
+        f"""
         SELECT u.code AS unit_code, u.short_name, u.name, u.block,
-               count(DISTINCT f.quarter) FILTER (WHERE f.quarter = ?) > 0 AS reported
+               coalesce(bool_or(f.quarter = $as_of), false) AS reported,
+               max(f.quarter)::INTEGER AS last_quarter
         FROM units u
-        LEFT JOIN facts f ON f.unit_code = u.code AND f.year = ?
-        WHERE u.valid_from <= ? AND coalesce(u.valid_to, 9999) >= ? AND (? IS NULL OR u.block = ?)
+        LEFT JOIN ({facts_source(spec.at)}) f ON f.unit_code = u.code AND list_contains($quarters, f.quarter)
+        WHERE u.valid_from <= $year AND coalesce(u.valid_to, 9999) >= $year AND ($block IS NULL OR u.block = $block)
         GROUP BY ALL ORDER BY u.block, u.code
         """,
-        [spec.as_of, spec.year, spec.year, spec.year, block, block],
-    ).df()
+        _params(spec.year, spec.at, as_of=spec.as_of, quarters=list(spec.quarters), block=block),
+    ).astype({"last_quarter": "Int64"})
 
 
 @dataclass(frozen=True)
@@ -233,16 +284,19 @@ class Freshness:
     quarter: int | None
     updated_at: datetime | None
     has_demo: bool
+    at: datetime | None = None  # the cut-off these facts are as of (None: current values)
 
 
-def freshness(cur: Cursor, year: int) -> Freshness:
-    """Latest quarter with data in `year`, when values last changed, and whether any are demo."""
-    row = cur.execute(
-        """
-        SELECT max(f.quarter), max(u.created_at), coalesce(bool_or(f.is_demo), false)
-        FROM facts f JOIN uploads u ON u.id = f.upload_id WHERE f.year = ?
+def freshness(cur: Cursor, year: int, at: datetime | None = None) -> Freshness:
+    """Latest quarter with data in `year`, when values last changed, and whether any are demo — as
+    the values stood at the cut-off `at` when one is given."""
+    row = _arrow_frame(
+        cur,
+        f"""
+        SELECT max(f.quarter) AS quarter, max(u.created_at) AS updated_at, coalesce(bool_or(f.is_demo), false) AS has_demo
+        FROM ({facts_source(at)}) f JOIN uploads u ON u.id = f.upload_id
         """,
-        [year],
-    ).fetchone()
-    assert row is not None
-    return Freshness(year, None if row[0] is None else int(row[0]), row[1], bool(row[2]))
+        _params(year, at),
+    ).iloc[0]
+    updated = None if pd.isna(row["updated_at"]) else pd.Timestamp(row["updated_at"]).to_pydatetime()
+    return Freshness(year, None if pd.isna(row["quarter"]) else int(row["quarter"]), updated, bool(row["has_demo"]), at)

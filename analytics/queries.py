@@ -5,6 +5,7 @@ so the flow/stock/ratio and THADS statistical-year rules live in one place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 
@@ -14,15 +15,15 @@ from analytics.labels import t
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
-         "higher_is_better", "value", "status", "target_min", "target_max", "meets_target", "is_demo"]  # fmt: skip
+         "higher_is_better", "value", "status", "source_quarter", "target_min", "target_max", "meets_target", "is_demo"]  # fmt: skip
 
 
-def quarter_values(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
+def quarter_values(cur: Cursor, year: int, block: str | None = None, at: datetime | None = None) -> pd.DataFrame:
     """Every quarter's own figure per unit and indicator (flows: that quarter; stocks and THADS: the
-    level at quarter end; ratios from that quarter's counts), for quarters anyone has reported."""
+    level at quarter end; ratios from that quarter's counts), for quarters anyone has reported by `at`."""
     frames = []
     for q in (1, 2, 3, 4):
-        spec = measures.period_spec(cur, year, f"Q{q}")
+        spec = measures.period_spec(cur, year, f"Q{q}", at)
         if spec.as_of is None:
             continue
         frames.append(measures.period_values(cur, spec, block)[_KEEP].assign(quarter=q))
@@ -31,17 +32,17 @@ def quarter_values(cur: Cursor, year: int, block: str | None = None) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
-def phase_values(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
+def phase_values(cur: Cursor, year: int, block: str | None = None, at: datetime | None = None) -> pd.DataFrame:
     """Phase 1 and phase 2 figures side by side per unit and indicator, with the change between them.
 
     change_sign: +1 improved, -1 fell back, 0 unchanged (direction-aware: lower is better for some
     indicators), NaN when either phase is missing.
     """
-    p1 = measures.period_values(cur, measures.period_spec(cur, year, "P1"), block)
-    p2 = measures.period_values(cur, measures.period_spec(cur, year, "P2"), block)
+    p1 = measures.period_values(cur, measures.period_spec(cur, year, "P1", at), block)
+    p2 = measures.period_values(cur, measures.period_spec(cur, year, "P2", at), block)
     key = ["unit_code", "indicator"]
-    left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status"]]
-    right = p2[[*key, "value", "status"]]
+    left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status", "source_quarter"]]
+    right = p2[[*key, "value", "status", "source_quarter"]]
     both = left.merge(right, on=key, how="outer", suffixes=("_p1", "_p2"))
     both["change"] = both["value_p2"] - both["value_p1"]
     direction = both["higher_is_better"].map(lambda h: 1 if h else -1)
@@ -150,6 +151,7 @@ def unit_scorecard(quarters: pd.DataFrame, phases_frame: pd.DataFrame, year_valu
     out = y[["label", "unit", "content"]].join(q).join(p)
     out["year"] = y["value"]
     out["status"] = y["status"]
+    out["source_quarter"] = y["source_quarter"]
     out["target_min"] = y["target_min"]
     out["target_max"] = y["target_max"]
     out["meets_target"] = y["meets_target"]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.config import Adjustment, Criterion, Rubric
 from analytics.labels import fmt_number, t
+from analytics.measures import status_text
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -80,7 +81,7 @@ def _adjustment_fires(a: Adjustment, row: pd.Series | None) -> bool:
     if a.op == "missing":
         return status == "missing"
     if a.op == "incomplete":
-        return status in ("missing", "partial")
+        return status in ("missing", "late")
     if row is None or pd.isna(row["value"]):
         return False
     value, th = float(row["value"]), float(a.threshold or 0)
@@ -107,6 +108,8 @@ def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
         for c in rubric.criteria_for(str(unit.block)):
             row = lookup.get((unit.unit_code, c.indicator))
             points, how = _criterion_points(c, row, rubric.decimals, lang)
+            if row is not None and row["status"] == "late" and pd.notna(row.get("source_quarter")):
+                how += t("score_late", lang, quarter=int(row["source_quarter"]))
             rule = rule_text(c, lang, units_of.get(c.indicator, ""))
             rows.append(_detail(unit, "criterion", c.code, c.content, c.label, c.indicator, row, rule, how, points, c.max_points))
         for a in rubric.adjustments:
@@ -120,7 +123,7 @@ def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
             rule = f"{adjustment_text(a, lang)} → {'+' if sign > 0 else '−'}{fmt_number(a.points, 0)}"
             rows.append(_detail(unit, a.kind, a.code, "", a.label, a.indicator, row, rule, how, points, None))
     columns = ["unit_code", "short_name", "name", "block", "kind", "code", "content", "label", "indicator", "value", "unit",
-               "status", "rule", "how", "points", "max_points"]  # fmt: skip
+               "status", "source_quarter", "rule", "how", "points", "max_points"]  # fmt: skip
     detail = pd.DataFrame(rows, columns=columns)
     return Scores(detail, _summary(units, detail, by_unit, rubric, lang))
 
@@ -130,7 +133,8 @@ def _detail(unit, kind, code, content, label, indicator, row, rule, how, points,
         "unit_code": unit.unit_code, "short_name": unit.short_name, "name": unit.name, "block": unit.block,
         "kind": kind, "code": code, "content": content, "label": label, "indicator": indicator,
         "value": None if row is None else row["value"], "unit": "" if row is None else row["unit"],
-        "status": "missing" if row is None else row["status"], "rule": rule, "how": how,
+        "status": "missing" if row is None else row["status"],
+        "source_quarter": None if row is None else row.get("source_quarter"), "rule": rule, "how": how,
         "points": float(points), "max_points": max_points,
     }  # fmt: skip
 
@@ -149,17 +153,20 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[
         penalty = float(sum(x["points"] for x in mine if x["kind"] == "penalty"))
         total = _round(base + bonus + penalty, rubric.decimals)
         complete = all(x["status"] == "ok" for x in crit)
+        late = [int(x["source_quarter"]) for x in crit if x["status"] == "late" and pd.notna(x["source_quarter"])]
         grade, grade_note = _grade(total, by_unit.get(unit.unit_code, {}), rubric, lang)
         tb = {code: float(sum(x["points"] for x in crit if x["code"] == code)) for code in rubric.tie_break}
         out.append({
             "unit_code": unit.unit_code, "short_name": unit.short_name, "name": unit.name, "block": unit.block,
             "criteria_points": _round(base, rubric.decimals), "bonus": bonus, "penalty": penalty, "total": total,
             "max_points": rubric.max_points, "grade": grade.code, "grade_label": grade.label, "grade_note": grade_note,
-            "complete": complete, **{f"tb_{k}": v for k, v in tb.items()},
+            "complete": complete, "late_quarter": min(late) if late else None,
+            "data_note": t("score_data_late", lang, quarter=min(late), count=len(late)) if late else status_text("ok", lang=lang),
+            **{f"tb_{k}": v for k, v in tb.items()},
         })  # fmt: skip
     summary = pd.DataFrame(out)
     if summary.empty:
-        return summary.assign(rank=[], rank_note=[], flag_eligible=[], flag_note=[])
+        return summary.assign(rank=[], rank_note=[], flag_eligible=[], flag_note=[], late_quarter=[], data_note=[])
     keys = ["total"] + [f"tb_{k}" for k in rubric.tie_break]
     ranks, notes = {}, {}
     for _, block in summary.groupby("block"):
@@ -251,7 +258,9 @@ def grades_frame(rubric: Rubric) -> pd.DataFrame:
 def score_frame_for_chart(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary in the shape unit_bars() draws: value = total, best first within the order given."""
     frame = summary.rename(columns={"total": "value"}).copy()
-    frame["status"] = "ok"
+    # A score computed from a late report carries the flag onto its bar, like the value it came from.
+    frame["source_quarter"] = frame["late_quarter"]
+    frame["status"] = frame["late_quarter"].map(lambda q: "ok" if pd.isna(q) else "late")
     return frame.sort_values(["value", "short_name"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -259,7 +268,7 @@ def content_points(detail: pd.DataFrame, contents: pd.DataFrame) -> pd.DataFrame
     """Units × covenant contents: criterion points earned ÷ points available (bonuses left out),
     in the shape charts.attainment_heatmap draws."""
     crit = detail[detail["kind"] == "criterion"].copy()
-    crit["reported"] = crit["status"].isin(["ok", "partial"])
+    crit["reported"] = crit["status"].isin(["ok", "late"])
     grouped = crit.groupby(["unit_code", "content"], as_index=False).agg(
         points=("points", "sum"), max_points=("max_points", "sum"), reported=("reported", "any")
     )

@@ -14,10 +14,12 @@ leave_legacy_pages_mode()
 
 SCORE = "diem_cham"
 f, version = page.start("page_compare")
-values = data.period_values(version, f.year, f.period, f.block)
+values = data.period_values(version, f.year, f.period, f.block, at=f.at)
 labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
-scores = data.scores(version, f.year)
-options = list(labels) + ([SCORE] if scores is not None else [])
+scores = data.scores(version, f.year, at=f.at)
+# Annual-only indicators have no phase or quarter figure: offered for the year only.
+present = set(values["indicator"])
+options = [c for c in labels if c in present] + ([SCORE] if scores is not None else [])
 choice = filters.url_choice(
     t("indicator"), options, "cmp_indicator", "ind", format_func=lambda c: t("score_total") if c == SCORE else labels[c], default="xa_ntm"
 )
@@ -35,7 +37,7 @@ else:
     title = t("chart_units_title", indicator=labels[choice], period=period_name(f.year, f.period))
     show_chart(charts.unit_bars(ranked, title, units[choice]))
     if ranked["basis"].eq("thads").any():
-        st.caption(t("thads_period_note", coverage=data.thads_span(version, f.year, f.period)))
+        st.caption(t("thads_period_note", coverage=data.thads_span(version, f.year, f.period, at=f.at)))
     table(tables.indicator_table(ranked), f"{choice}_{f.year}_{f.period}", key="cmp_table")
 
 st.divider()
@@ -48,7 +50,7 @@ if view == "points" and scores is not None:
     grid = scoring.content_points(detail, data.contents(version, f.year))
     heat_title, scale, note = t("heatmap_points_title", year=f.year), t("points_share"), t("heatmap_points_note")
 else:
-    grid = data.attainment(version, f.year, f.period, f.block)
+    grid = data.attainment(version, f.year, f.period, f.block, at=f.at)
     heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
 show_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale))
 st.caption(note)

@@ -17,9 +17,9 @@ f, version = page.start("page_enforcement")
 if f.block == "STP":
     st.info(t("enforcement_stp_only"))
     st.stop()
-start, end = data.thads_span(version, f.year, f.period).split(" – ")
+start, end = data.thads_span(version, f.year, f.period, at=f.at).split(" – ")
 st.info(t("enforcement_period", start=start, end=end), icon=":material/event:")
-values = data.period_values(version, f.year, f.period, "THADS")
+values = data.period_values(version, f.year, f.period, "THADS", at=f.at)
 if values.empty:
     st.info(t("no_units", year=f.year))
     st.stop()

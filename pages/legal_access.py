@@ -14,7 +14,7 @@ from ui.tables import table
 leave_legacy_pages_mode()
 
 f, version = page.start("page_legal_access")
-values = data.period_values(version, f.year, f.period, f.block)
+values = data.period_values(version, f.year, f.period, f.block, at=f.at)
 page.one_unit_note(values["unit_code"].nunique())
 period = period_name(f.year, f.period)
 units = data.indicator_units(version, f.year)
@@ -34,7 +34,7 @@ with st.expander(t("communes_list_xnpl", count=len(communes))):
         table(tables.commune_table(communes), f"xa_xoa_ngheo_{f.year}", key="xnpl_communes")
 
 st.divider()
-phased = data.phase_values(version, f.year, f.block)
+phased = data.phase_values(version, f.year, f.block, at=f.at)
 for code, key in (("buoi_pbgdpl", "pbgdpl_sessions_title"), ("luot_pbgdpl", "pbgdpl_people_title")):
     both = queries.rank_phases(phased, code)
     series = [("value_p1", period_short_name("P1")), ("value_p2", period_short_name("P2"))]

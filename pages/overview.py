@@ -15,16 +15,16 @@ from ui.text import markdown_text
 leave_legacy_pages_mode()
 
 f, version = page.start("page_overview")
-values = data.period_values(version, f.year, f.period, f.block)
-reporting = data.reporting(version, f.year, f.period, f.block)
-spec = data.period_spec(version, f.year, f.period)
+values = data.period_values(version, f.year, f.period, f.block, at=f.at)
+reporting = data.reporting(version, f.year, f.period, f.block, at=f.at)
+spec = data.period_spec(version, f.year, f.period, at=f.at)
 cards = kpis.kpis(values, reporting)
 for column, kpi in zip(st.columns(len(cards)), cards, strict=True):
     column.metric(kpi.label, kpi.value, help=kpi.detail or None)
     if kpi.detail:
         column.caption(kpi.detail)
 
-scores = data.scores(version, f.year)
+scores = data.scores(version, f.year, at=f.at)
 summary = scores.summary if scores is not None and f.period == "year" else None
 lines = narrative.narrative(values, reporting, period_name(f.year, f"Q{spec.as_of}"), summary)
 if lines:

@@ -13,7 +13,7 @@ from ui.tables import table
 leave_legacy_pages_mode()
 
 f, version = page.start("page_rural")
-values = data.period_values(version, f.year, f.period, f.block)
+values = data.period_values(version, f.year, f.period, f.block, at=f.at)
 page.one_unit_note(values["unit_code"].nunique())
 period = period_name(f.year, f.period)
 units = data.indicator_units(version, f.year)

@@ -16,13 +16,15 @@ leave_legacy_pages_mode()
 
 f, version = page.start("page_scoring", needs_period_data=False)
 rubric = data.rubric(f.year)
-scores = data.scores(version, f.year)
+scores = data.scores(version, f.year, at=f.at)
 if rubric is None or scores is None:
     st.info(t("scoring_none", year=f.year))
     st.stop()
 if rubric.illustrative:
     st.warning(t("scoring_illustrative", file=f"data/campaigns/{f.year}.toml"), icon="⚠️")
-spec = data.period_spec(version, f.year, "year")
+if rubric.note:
+    st.caption(markdown_text(rubric.note))  # what in the rubric is sourced and what still needs checking
+spec = data.period_spec(version, f.year, "year", at=f.at)
 st.caption(t("scoring_basis", year=f.year, quarter=period_name(f.year, f"Q{spec.as_of}")))
 
 summary, detail = scores.summary, scores.detail
@@ -43,7 +45,7 @@ for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
     title = t("scoring_chart_title", block=block_name(block), year=f.year)
     with column:
         show_chart(charts.score_bars(frame, title, grades))
-table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.year}", key="sc_summary")
+table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.year}", key="sc_summary", wide=(t("col_data"),))
 
 st.subheader(t("scoring_drill"))
 codes = summary.loc[summary["block"].isin(blocks), "unit_code"].tolist()

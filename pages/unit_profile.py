@@ -26,7 +26,7 @@ if status is None or not status.active:
     st.stop()
 
 st.subheader(markdown_text(status.name))
-scores = data.scores(version, f.year)
+scores = data.scores(version, f.year, at=f.at)
 if scores is not None:
     mine = scores.summary[scores.summary["unit_code"] == f.unit]
     if not mine.empty:
@@ -44,8 +44,8 @@ if scores is not None:
 
 st.subheader(t("profile_scorecard"))
 card = queries.unit_scorecard(
-    data.quarter_values(version, f.year, status.block), data.phase_values(version, f.year, status.block),
-    data.period_values(version, f.year, "year", status.block), f.unit,
+    data.quarter_values(version, f.year, status.block, at=f.at), data.phase_values(version, f.year, status.block, at=f.at),
+    data.period_values(version, f.year, "year", status.block, at=f.at), f.unit,
 )  # fmt: skip
 table(tables.scorecard_table(card), f"ho_so_{f.unit}_{f.year}", key="profile_card", height=35 * (len(card) + 1) + 3)
 

@@ -19,28 +19,32 @@ def test_flows_are_summed_and_gaps_flagged(mini_store: Store) -> None:
     assert year.loc[("STP_A", "buoi_pbgdpl"), "value"] == 100
     assert year.loc[("STP_A", "buoi_pbgdpl"), "status"] == "ok"
     assert year.loc[("STP_B", "buoi_pbgdpl"), "value"] == 21
-    assert year.loc[("STP_B", "buoi_pbgdpl"), "status"] == "partial"
+    assert year.loc[("STP_B", "buoi_pbgdpl"), "status"] == "late"
     assert values(mini_store, "P1").loc[("STP_A", "buoi_pbgdpl"), "value"] == 30
     assert values(mini_store, "P2").loc[("STP_A", "buoi_pbgdpl"), "value"] == 70
 
 
-def test_stocks_are_read_at_period_end_and_missing_is_not_zero(mini_store: Store) -> None:
+def test_stocks_are_read_at_each_units_own_last_quarter_and_flagged_late(mini_store: Store) -> None:
     year = values(mini_store, "year")
     assert year.loc[("STP_A", "xa_ntm"), "value"] == 3
+    assert year.loc[("STP_A", "xa_ntm"), ["status", "source_quarter"]].tolist() == ["ok", 4]
     assert year.loc[("STP_B", "xa_ntm"), "value"] == 1
     assert not bool(year.loc[("STP_B", "xa_ntm"), "meets_target"])
-    assert year.loc[("THADS_B", "xa_ntm"), "status"] == "missing"  # reported Q3 only, the year ends at Q4
-    assert math.isnan(year.loc[("THADS_B", "xa_ntm"), "value"])
+    # THADS_B reported Q3 only while the others reached Q4: its Q3 level, flagged late — never blank.
+    assert year.loc[("THADS_B", "xa_ntm"), ["value", "status", "source_quarter"]].tolist() == [2, "late", 3]
     assert values(mini_store, "P1").loc[("STP_A", "xa_ntm"), "value"] == 2
+    # Nothing in the period at all stays missing, not zero.
+    p1 = values(mini_store, "P1")
+    assert p1.loc[("THADS_B", "xa_ntm"), "status"] == "missing" and math.isnan(p1.loc[("THADS_B", "xa_ntm"), "value"])
 
 
 def test_ratios_come_from_counts_never_from_summed_percentages(mini_store: Store) -> None:
     year = values(mini_store, "year")
     assert year.loc[("STP_A", "ty_le_tap_the_ht"), "value"] == pytest.approx(100.0)
     assert bool(year.loc[("STP_A", "ty_le_tap_the_ht"), "meets_target"])
-    p1 = values(mini_store, "P1")
-    assert p1.loc[("STP_A", "ty_le_tap_the_ht"), "value"] == pytest.approx(90.0)
-    assert not bool(p1.loc[("STP_A", "ty_le_tap_the_ht"), "meets_target"])
+    # Task-completion ratings are annual: the year has them, a phase or quarter does not.
+    p1 = values(mini_store, "P1").reset_index()
+    assert not p1["indicator"].isin(["ty_le_tap_the_ht", "tap_the_ht", "ty_le_xa_tcpl"]).any()
     assert year.loc[("STP_A", "ty_le_xnpl"), "value"] == pytest.approx(75.0)
     assert values(mini_store, "Q1").loc[("STP_A", "ty_le_xnpl"), "value"] == pytest.approx(0.0)
 
@@ -73,8 +77,8 @@ def test_slice_ranks_best_first_missing_last(mini_store: Store) -> None:
     cur = mini_store.cursor()
     frame = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     ranked = measures.indicator_slice(frame, "xa_ntm")
-    assert list(ranked["unit_code"])[:2] == ["STP_A", "STP_B"]
-    assert ranked["value"].isna().tolist()[-2:] == [True, True]
+    assert list(ranked["unit_code"]) == ["STP_A", "THADS_B", "STP_B", "THADS_A"]  # THADS_B's late Q3 level counts
+    assert ranked["value"].isna().tolist() == [False, False, False, True]
 
 
 def test_reporting_and_freshness(mini_store: Store) -> None:

@@ -28,7 +28,14 @@ def test_phase_values_show_who_improved(mini_store: Store) -> None:
     assert both.loc[("THADS_A", "ty_le_viec"), "value_p2"] == pytest.approx(72)
     assert pd.isna(both.loc[("THADS_B", "xa_ntm"), "change_sign"])
     ranked = queries.rank_phases(queries.phase_values(mini_store.cursor(), 2016), "xa_ntm")
-    assert ranked["unit_code"].tolist()[:2] == ["STP_A", "STP_B"]
+    assert ranked["unit_code"].tolist()[:3] == ["STP_A", "THADS_B", "STP_B"]  # THADS_B's late Q3 level ranks
+
+
+def test_phase_table_names_a_late_phase_figure(mini_store: Store) -> None:
+    both = queries.rank_phases(queries.phase_values(mini_store.cursor(), 2016), "xa_ntm")
+    table = tables.phase_table(both).set_index("Đơn vị")
+    assert table.loc["Cục Thi hành án dân sự tỉnh Bảo Lạc", "Số liệu"] == "Đợt 2: nộp muộn / chưa đủ kỳ — số liệu quý 3"
+    assert table.loc["Sở Tư pháp tỉnh An Bình", "Số liệu"] == ""
 
 
 def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store: Store) -> None:
@@ -39,8 +46,9 @@ def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store
     assert grid.loc[("STP_A", "ND3"), "text"] == "1/1" and grid.loc[("STP_A", "ND3"), "share"] == 1
     assert grid.loc[("STP_A", "ND2"), "text"] == "1/2"  # staff share has a target but no value
     assert grid.loc[("STP_B", "ND3"), "share"] == 0
-    assert grid.loc[("THADS_B", "ND3"), "status"] == "missing" and pd.isna(grid.loc[("THADS_B", "ND3"), "share"])
-    assert grid.loc[("THADS_A", "ND7"), "text"] == "1/2"
+    assert grid.loc[("THADS_A", "ND3"), "status"] == "missing" and pd.isna(grid.loc[("THADS_A", "ND3"), "share"])
+    assert grid.loc[("THADS_B", "ND3"), "text"] == "1/1"  # its late Q3 level is a value, not a gap
+    assert grid.loc[("THADS_A", "ND7"), "text"] == "1/3"  # cases met; money and carried-over reduction not
     assert grid.loc[("STP_A", "ND7"), "status"] == "none"
 
 
@@ -99,7 +107,9 @@ def test_narrative_names_laggards_and_missing_reports(mini_store: Store) -> None
     assert "Khối Cục THADS: 1/2 đơn vị chưa báo cáo Quý 4/2016: THADS Bảo Lạc." in lines
     assert "Khối Sở Tư pháp: 1/2 đơn vị đạt chỉ tiêu “Số xã được chọn hỗ trợ xây dựng nông thôn mới”; chưa đạt: STP Bảo Lạc." in lines
     assert "Khối Cục THADS: 2/2 đơn vị đạt chỉ tiêu “Tỷ lệ thi hành xong về việc”." in lines
-    assert not any("THADS" in line and "nông thôn mới" in line for line in lines)  # no THADS value: nothing claimed
+    # THADS_B sent Q3 only: its Q3 level counts, said to be late; THADS_A never reported it: named, not counted as below.
+    thads_ntm = "Khối Cục THADS: 1/2 đơn vị đạt chỉ tiêu “Số xã được chọn hỗ trợ xây dựng nông thôn mới”; chưa báo cáo: THADS An Bình"
+    assert any(line.startswith(thads_ntm) and line.endswith("nộp muộn / chưa đủ kỳ: THADS Bảo Lạc (số liệu quý 3).") for line in lines)
 
 
 def test_narrative_speaks_english_too(mini_store: Store) -> None:

@@ -32,7 +32,7 @@ def test_small_national_like_store_has_the_requested_shape(tmp_path: Path) -> No
         assert built.communes == 50 == cur.execute("SELECT count(DISTINCT commune) FROM communes").fetchone()[0]
         assert cur.execute("SELECT bool_and(is_demo) FROM facts").fetchone() == (True,)
         extra = cur.execute("SELECT count(*) FROM indicators WHERE year = 2017 AND code LIKE 'mau_%'").fetchone()[0]
-        assert extra == 20 - 16  # the shipped catalogue has 15 STP and 17 THADS reported indicators
+        assert extra == 20 - 17  # the shipped catalogue has 15 STP and 19 THADS reported indicators
         frame = measures.period_values(cur, measures.period_spec(cur, 2017, "P1"), "STP")
         assert frame["unit_code"].nunique() == 15 and frame["value"].notna().all()
     finally:

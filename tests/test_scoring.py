@@ -30,7 +30,7 @@ RUBRIC = Rubric(
 
 # unit: block, {indicator: (value, status, meets_target)}; r has target ≥ 70, s target ≥ 80, n none.
 UNITS = {
-    "A": ("STP", {"r": (80, "ok", True), "s": (75, "partial", False), "n": (2, "ok", None)}),
+    "A": ("STP", {"r": (80, "ok", True), "s": (75, "late", False), "n": (2, "ok", None)}),
     "B": ("STP", {"r": (60, "ok", False), "s": (100, "ok", True), "n": (1, "ok", None)}),
     "C": ("STP", {"r": (None, "missing", None), "s": (90, "ok", True), "n": (3, "ok", None)}),
     "E": ("STP", {"r": (75, "ok", True), "s": (None, "missing", None), "n": (0, "ok", None)}),
@@ -48,6 +48,7 @@ def hand_frame() -> pd.DataFrame:
                 "unit_code": code, "short_name": f"U {code}", "name": f"Unit {code}", "block": block, "indicator": ind,
                 "label": f"label {ind}", "unit": "%" if ind != "n" else "xã", "value": value, "status": status,
                 "target_min": TARGETS[ind], "target_max": None, "meets_target": meets,
+                "source_quarter": None if value is None else (3 if status == "late" else 4),
             })  # fmt: skip
     frame = pd.DataFrame(rows)
     frame["value"] = frame["value"].astype(float)
@@ -69,7 +70,7 @@ def test_points_follow_the_rubric_worked_by_hand(scored: scoring.Scores) -> None
     # K3 steps ≥1 → 2, ≥2 → 4
     assert (pts["A", "K3"], pts["B", "K3"], pts["C", "K3"], pts["D", "K3"]) == (4, 2, 4, 0)
     assert pts["C", "B1"] == pytest.approx(1.2) and pts["A", "B1"] == 0  # bonus n ≥ 3
-    assert pts["A", "P1"] == -2 and pts["E", "P1"] == -2 and pts["B", "P1"] == 0  # penalty: s partial or missing
+    assert pts["A", "P1"] == -2 and pts["E", "P1"] == -2 and pts["B", "P1"] == 0  # penalty: s late or missing
     totals = scored.summary.set_index("unit_code")["total"].to_dict()
     assert totals == {"A": 15.0, "B": 8.0, "C": 10.0, "E": 8.0, "F": 8.0, "D": 10.0}
 
@@ -87,7 +88,7 @@ def test_drill_down_says_how_each_point_was_earned(scored: scoring.Scores) -> No
     assert how["B", "K3"] == "1 xã ≥ 1 → 2"
     rules = scored.detail.set_index(["unit_code", "code"])["rule"]
     assert rules["A", "K2"] == "0 điểm tại 50%, 6 điểm tại 100%, ở giữa tỷ lệ thuận"
-    assert rules["A", "P1"] == "báo cáo thiếu quý → −2"
+    assert rules["A", "P1"] == "nộp muộn / thiếu quý → −2"
 
 
 def test_rank_within_block_with_ties_explained(scored: scoring.Scores) -> None:
@@ -115,8 +116,8 @@ def test_grade_needs_points_and_the_named_targets(scored: scoring.Scores) -> Non
 
 def test_flag_eligibility_names_the_reason(scored: scoring.Scores) -> None:
     s = scored.summary.set_index("unit_code")
-    assert s.loc["D", "flag_eligible"] and s.loc["D", "flag_note"] == "Đủ điều kiện"
-    assert not s.loc["A", "flag_eligible"] and "thiếu số liệu" in s.loc["A", "flag_note"]
+    assert s.loc["D", "flag_eligible"] and s.loc["D", "flag_note"] == "Đủ tiêu chí đưa vào bình xét"
+    assert not s.loc["A", "flag_eligible"] and "số liệu nộp muộn / chưa đủ" in s.loc["A", "flag_note"]
     assert "ngoài 2 hạng đầu" in s.loc["B", "flag_note"] and "xếp loại chưa đạt A, B" in s.loc["B", "flag_note"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -32,19 +33,20 @@ def years(data_version: int) -> list[int]:
     return measures.years(store().cursor())
 
 
+# `at` in the functions below is the data cut-off chosen in the sidebar (None: current values).
 @st.cache_data(show_spinner=False, max_entries=256)
-def period_spec(data_version: int, year: int, period: str) -> measures.PeriodSpec:
-    return measures.period_spec(store().cursor(), year, period)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def period_values(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    return measures.period_values(store().cursor(), period_spec(data_version, year, period), block)
+def period_spec(data_version: int, year: int, period: str, at: datetime | None = None) -> measures.PeriodSpec:
+    return measures.period_spec(store().cursor(), year, period, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def reporting(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    return measures.reporting(store().cursor(), period_spec(data_version, year, period), block)
+def period_values(data_version: int, year: int, period: str, block: str | None, at: datetime | None = None) -> pd.DataFrame:
+    return measures.period_values(store().cursor(), period_spec(data_version, year, period, at), block)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def reporting(data_version: int, year: int, period: str, block: str | None, at: datetime | None = None) -> pd.DataFrame:
+    return measures.reporting(store().cursor(), period_spec(data_version, year, period, at), block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -65,8 +67,8 @@ def indicator_units(data_version: int, year: int) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def freshness(data_version: int, year: int) -> measures.Freshness:
-    return measures.freshness(store().cursor(), year)
+def freshness(data_version: int, year: int, at: datetime | None = None) -> measures.Freshness:
+    return measures.freshness(store().cursor(), year, at)
 
 
 # --- leadership dashboard ---
@@ -76,13 +78,13 @@ def registry(data_version: int, block: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def quarter_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
-    return queries.quarter_values(store().cursor(), year, block)
+def quarter_values(data_version: int, year: int, block: str | None, at: datetime | None = None) -> pd.DataFrame:
+    return queries.quarter_values(store().cursor(), year, block, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def phase_values(data_version: int, year: int, block: str | None) -> pd.DataFrame:
-    return queries.phase_values(store().cursor(), year, block)
+def phase_values(data_version: int, year: int, block: str | None, at: datetime | None = None) -> pd.DataFrame:
+    return queries.phase_values(store().cursor(), year, block, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -126,12 +128,12 @@ def rubric(year: int) -> Rubric | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def scores(data_version: int, year: int) -> scoring.Scores | None:
+def scores(data_version: int, year: int, at: datetime | None = None) -> scoring.Scores | None:
     """The year's scores for both blocks (ranks are within block, so the block filter only hides rows)."""
     found = rubric(year)
     if found is None:
         return None
-    return scoring.score(period_values(data_version, year, "year", None), found)
+    return scoring.score(period_values(data_version, year, "year", None, at), found)
 
 
 _warmed: set[tuple[str, int]] = set()
@@ -176,8 +178,8 @@ def wait_for_warming(timeout: float = 60) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def attainment(data_version: int, year: int, period: str, block: str | None) -> pd.DataFrame:
-    return queries.content_attainment(period_values(data_version, year, period, block), contents(data_version, year))
+def attainment(data_version: int, year: int, period: str, block: str | None, at: datetime | None = None) -> pd.DataFrame:
+    return queries.content_attainment(period_values(data_version, year, period, block, at), contents(data_version, year))
 
 
 def rubric_grades(year: int) -> pd.DataFrame | None:
@@ -188,9 +190,9 @@ def rubric_grades(year: int) -> pd.DataFrame | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def thads_span(data_version: int, year: int, period: str) -> str:
+def thads_span(data_version: int, year: int, period: str, at: datetime | None = None) -> str:
     """'01/10/2015 – 30/09/2016': the statistical-year span THADS figures of this view cover."""
-    spec = period_spec(data_version, year, period)
+    spec = period_spec(data_version, year, period, at)
     start, end = measures.thads_coverage(year, spec.thads_end_quarter)
     return f"{fmt_date(start)} – {fmt_date(end)}"
 

@@ -4,12 +4,15 @@ link reproduces the view. URL values are checked against allow-lists, never trus
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import streamlit as st
 
-from analytics.labels import block_name, period_short_name, t
+from analytics import results
+from analytics.config import ConfigError
+from analytics.labels import block_name, fmt_datetime, period_short_name, t
 from analytics.measures import PERIODS
-from ui import data
+from ui import data, present
 
 BLOCK_CHOICES = ("ALL", "STP", "THADS")
 
@@ -20,6 +23,7 @@ class Filters:
     period: str
     block: str | None
     unit: str | None = None  # a unit code, or None for all units
+    at: datetime | None = None  # data cut-off: values as they stood then (None: current values)
 
 
 def _adopt_query_params(years: list[int]) -> None:
@@ -37,6 +41,34 @@ def _adopt_query_params(years: list[int]) -> None:
         st.session_state["f_block"] = params["block"]
     if params.get("unit"):
         st.session_state["f_unit"] = params["unit"]  # checked against the registry in sidebar()
+    if params.get("as_of"):
+        st.session_state["f_as_of"] = params["as_of"]  # checked in _as_of_choice()
+
+
+def _as_of_choice(year: int) -> str:
+    """Current values, or the data cut-off of one of the year's meetings (or a valid one from the URL):
+    whoever prepares a meeting sees every page as the meeting will."""
+    try:
+        cutoffs = {m.cutoff: m.title for m in present.meetings().values() if m.year == year and m.cutoff is not None}
+    except ConfigError:
+        cutoffs = {}  # the presentation page shows the file's error
+    options = ["", *(c.strftime(results.AS_OF_FORMAT) for c in sorted(cutoffs))]
+    titles = {c.strftime(results.AS_OF_FORMAT): title for c, title in cutoffs.items()}
+    wanted = st.session_state.get("f_as_of", "")
+    if wanted not in options:
+        try:
+            options.append(results.parse_as_of(wanted).strftime(results.AS_OF_FORMAT))
+            st.session_state["f_as_of"] = options[-1]
+        except ValueError:
+            st.session_state["f_as_of"] = ""
+
+    def label(value: str) -> str:
+        if not value:
+            return t("as_of_current")
+        when = fmt_datetime(results.parse_as_of(value))
+        return t("as_of_meeting", when=when, meeting=titles[value]) if value in titles else t("as_of_other", when=when)
+
+    return str(st.selectbox(t("filter_as_of"), options, key="f_as_of", format_func=label, help=t("filter_as_of_help")))
 
 
 def sidebar() -> Filters | None:
@@ -69,8 +101,14 @@ def sidebar() -> Filters | None:
         unit = st.selectbox(
             t("filter_unit"), options, key="f_unit", format_func=lambda c: t("all_units") if c == "ALL" else names.get(c, c)
         )
+        as_of = _as_of_choice(int(year))
     st.query_params.update({"year": str(year), "period": period, "block": block, "unit": unit})
-    return Filters(int(year), period, None if block == "ALL" else block, None if unit == "ALL" else unit)
+    if as_of:
+        st.query_params["as_of"] = as_of
+    else:
+        st.query_params.pop("as_of", None)
+    at = results.parse_as_of(as_of) if as_of else None
+    return Filters(int(year), period, None if block == "ALL" else block, None if unit == "ALL" else unit, at)
 
 
 def url_choice(label: str, options: list, key: str, param: str, *, format_func=str, widget: str = "selectbox", default=None):  # type: ignore[no-untyped-def]

@@ -18,17 +18,21 @@ def start(title_key: str, *, needs_period_data: bool = True) -> tuple[Filters, i
         st.info(t("no_data"))
         st.stop()
     version = data.version()
-    fresh = data.freshness(version, f.year)
+    fresh = data.freshness(version, f.year, f.at)
     if fresh.has_demo:
         st.warning(f"**{t('demo_badge')}** — {t('demo_explain')}", icon="⚠️")
     if fresh.quarter is None:
         st.info(t("no_values_year", year=f.year))
         st.stop()
-    st.caption(t("freshness", period=period_name(f.year, f"Q{fresh.quarter}"), when=fmt_datetime(fresh.updated_at)))
-    if data.registry(version, f.block).empty or data.reporting(version, f.year, f.period, f.block).empty:
+    period = period_name(f.year, f"Q{fresh.quarter}")
+    if f.at is not None:
+        st.caption(t("present_as_of_cutoff", period=period, cutoff=fmt_datetime(f.at)))
+    else:
+        st.caption(t("freshness", period=period, when=fmt_datetime(fresh.updated_at)))
+    if data.registry(version, f.block).empty or data.reporting(version, f.year, f.period, f.block, f.at).empty:
         st.info(t("no_units", year=f.year))
         st.stop()
-    if needs_period_data and data.period_spec(version, f.year, f.period).as_of is None:
+    if needs_period_data and data.period_spec(version, f.year, f.period, f.at).as_of is None:
         st.info(f"{t('no_data')} ({period_name(f.year, f.period)})")
         st.stop()
     return f, version

@@ -72,13 +72,17 @@ def _meetings(meetings_dir: Path, campaigns_dir: Path, files: tuple[tuple[str, i
     return load_all(meetings_dir, load_campaigns(campaigns_dir))
 
 
+def meetings() -> dict[str, Meeting]:
+    """The meeting files, read again when one is edited; a malformed file raises ConfigError."""
+    settings = from_env()
+    return _meetings(settings.meetings_dir, settings.campaigns_dir, _files(settings.meetings_dir, settings.campaigns_dir))
+
+
 def meeting_for(req: Request) -> Meeting | None:
     """The meeting file the URL names or the one for its year and period; the built-in default
     slides when there is none; None when no year is configured at all. A malformed file raises
     ConfigError for the page to show."""
-    settings = from_env()
-    meetings = _meetings(settings.meetings_dir, settings.campaigns_dir, _files(settings.meetings_dir, settings.campaigns_dir))
-    chosen = pick_meeting(meetings, req.meeting, req.year, req.period)
+    chosen = pick_meeting(meetings(), req.meeting, req.year, req.period)
     if chosen is not None:
         return chosen
     years = data.years(data.version())

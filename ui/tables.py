@@ -14,9 +14,11 @@ from analytics.labels import t
 from analytics.presentation.tables import display
 
 
-def table(frame: pd.DataFrame, name: str, *, key: str, height: int | None = None) -> None:
-    """Show `frame` and offer it as CSV (UTF-8 with BOM) and Excel, formulas neutralised."""
-    st.dataframe(display(frame), hide_index=True, width="stretch", height=height or "auto")
+def table(frame: pd.DataFrame, name: str, *, key: str, height: int | None = None, wide: tuple[str, ...] = ()) -> None:
+    """Show `frame` and offer it as CSV (UTF-8 with BOM) and Excel, formulas neutralised. Columns
+    named in `wide` get room for a sentence (a flag that only some rows carry would be cut short)."""
+    config = {column: st.column_config.TextColumn(width="large") for column in wide}
+    st.dataframe(display(frame), hide_index=True, width="stretch", height=height or "auto", column_config=config)
     downloads(frame, name, key=key)
 
 

@@ -1,5 +1,5 @@
-"""Handlers of `units`, `template`, `sample`, `export`, `check-config` and `scale-sample`: reading the
-configuration and the store, writing files."""
+"""Handlers of `units`, `template`, `sample`, `export`, `results`, `scores`, `check-config` and
+`scale-sample`: reading the configuration and the store, writing files."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import time
 
 import pandas as pd
 
-from analytics import export, scale
+from analytics import export, results, scale
 from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, write_frame, write_text
+from analytics.cli.common import WAIT_SECONDS, CliRefused, write_frame, write_text
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
@@ -67,6 +67,31 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         write_text(args.output, export.export_csv(store.cursor(), args.year))
     finally:
         store.close()
+    return 0
+
+
+def cmd_results(args: argparse.Namespace, settings: Settings) -> int:
+    """The period's figure for every unit and indicator, as the pages compute it, as CSV (or .xlsx)."""
+    store = open_store(settings, wait_seconds=WAIT_SECONDS)
+    try:
+        frame = results.results(store.cursor(), args.year, args.period, args.as_of)
+    finally:
+        store.close()
+    write_frame(frame, args.output, for_excel=True)
+    return 0
+
+
+def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
+    """The year's points, grade, rank within the block and shortlist, as the scoring page computes them."""
+    campaign = load_campaigns(settings.campaigns_dir).get(args.year)
+    if campaign is None or campaign.rubric is None:
+        raise CliRefused(t("scoring_none", year=args.year))
+    store = open_store(settings, wait_seconds=WAIT_SECONDS)
+    try:
+        frame = results.scores(store.cursor(), args.year, campaign.rubric, args.as_of)
+    finally:
+        store.close()
+    write_frame(frame, args.output, for_excel=True)
     return 0
 
 

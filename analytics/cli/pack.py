@@ -51,6 +51,7 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             lang=args.lang,
             variant=args.variant,
             campaigns=campaigns,
+            at=args.as_of,
         )
     finally:
         store.close()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
-from analytics import scale
+from analytics import measures, results, scale
 from analytics.cli import admin, data, pack, reporting, uploads
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
@@ -22,6 +23,13 @@ def _as_user_waiting(p: argparse.ArgumentParser) -> None:
     """Commands that may find the store held by the running dashboard, and wait for it."""
     _as_user(p)
     p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+
+
+def _as_of(text: str) -> datetime:
+    try:
+        return results.parse_as_of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", choices=("light", "dark"), help=t("cli_help_variant"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_lang"))
     p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_pack_output"))
+    p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_pack_as_of"))
     p.set_defaults(handler=pack.cmd_pack)
 
     p = sub.add_parser("user", help=t("cli_help_user"))
@@ -141,6 +150,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=data.cmd_scale_sample)
 
     # results and scores
+    p = sub.add_parser("results", help=t("cli_help_results"), description=t("cli_help_results"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--period", required=True, choices=measures.PERIODS, help=t("cli_help_results_period"))
+    p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_as_of"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.set_defaults(handler=data.cmd_results)
+
+    p = sub.add_parser("scores", help=t("cli_help_scores"), description=t("cli_help_scores"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_as_of"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.set_defaults(handler=data.cmd_scores)
 
     # campaign years
 

@@ -135,6 +135,7 @@ class IndicatorRow:
     kind: str
     numerator: str | None
     denominator: str | None
+    share: bool = True  # a ratio's numerator is part of its denominator, so never larger
 
     @property
     def whole_numbers(self) -> bool:
@@ -152,11 +153,14 @@ class Context:
             for r in cur.execute("SELECT code, name, short_name, block, valid_from, valid_to FROM units").fetchall()
         }
         rows = cur.execute(
-            "SELECT year, code, label, unit, block, kind, numerator, denominator FROM indicators ORDER BY year, position"
+            "SELECT year, code, label, unit, block, kind, numerator, denominator, coalesce(share, true)"
+            " FROM indicators ORDER BY year, position"
         ).fetchall()
         self.indicators: dict[int, dict[str, IndicatorRow]] = {}
         for r in rows:
-            self.indicators.setdefault(int(r[0]), {})[r[1]] = IndicatorRow(int(r[0]), r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7])
+            self.indicators.setdefault(int(r[0]), {})[r[1]] = IndicatorRow(
+                int(r[0]), r[1], r[2], r[3] or "", r[4], r[5], r[6], r[7], bool(r[8])
+            )
         pairs: list[tuple[str, str]] = []
         for by_code in self.indicators.values():
             for ind in by_code.values():
@@ -526,7 +530,7 @@ def _check_results(
                 continue
             row_values[code] = value
         for ind in catalogue.values():
-            if ind.kind == "ratio" and ind.numerator in row_values and ind.denominator in row_values:
+            if ind.kind == "ratio" and ind.share and ind.numerator in row_values and ind.denominator in row_values:
                 part, whole = row_values[ind.numerator], row_values[ind.denominator]
                 if part > whole:
                     column = next(columns[j] for j, c in indicators.items() if c == ind.numerator)

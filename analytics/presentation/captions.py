@@ -25,10 +25,13 @@ def _with_unit(value: float, unit: str, decimals: int) -> str:
     return f"{text}%" if unit == "%" else f"{text} {unit}".rstrip()
 
 
-def cluster_value(frame: pd.DataFrame, indicator: str, parts: tuple[str, str] | None = None) -> float | None:
-    """The cluster's figure for one indicator: the sum over reporting units, or for a rate (whose
-    numerator and denominator codes are `parts`) the summed numerator over the summed denominator of
-    the units that have the rate — never an average of percentages."""
+def cluster_value(frame: pd.DataFrame, indicator: str, parts: tuple[str, str] | None = None, units: set[str] | None = None) -> float | None:
+    """The cluster's figure for one indicator: the sum over reporting units (only `units` when given,
+    so two periods are compared over the same units), or for a rate (whose numerator and denominator
+    codes are `parts`) the summed numerator over the summed denominator of the units that have the
+    rate — never an average of percentages."""
+    if units is not None:
+        frame = frame[frame["unit_code"].isin(units)]
     part = frame[frame["indicator"] == indicator]
     if part.empty:
         return None
@@ -76,6 +79,10 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
     missing = ranked.loc[ranked["value"].isna() & ranked["status"].eq("missing"), "short_name"].tolist()
     if missing:
         parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
+    late = ranked[ranked["value"].notna() & ranked["status"].eq("late")]
+    if not late.empty:
+        named = [t("caption_late_unit", lang, unit=r.short_name, quarter=int(r.source_quarter)) for r in late.itertuples(index=False)]
+        parts.append(t("caption_late", lang, units=names_list(named, lang, MAX_NAMES)))
     if change is not None:
         parts.append(change_text(change[0], change[1], unit, lang))
     return SEPARATOR.join(parts) if parts else t("no_data", lang)

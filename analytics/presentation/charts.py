@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.labels import STATUS, block_name, fmt_number, period_short_name, t
+from analytics.measures import status_text
 
 BLOCK_COLOURS = {"STP": "#0072B2", "THADS": "#E69F00"}
 MISSING_COLOUR = "#9E9E9E"
@@ -141,11 +142,14 @@ def _unit_bar_parts(
         if part.empty:
             continue
         meets = part["meets_target"] if "meets_target" in part else pd.Series([None] * len(part))
-        partial = part["status"].eq("partial") if "status" in part else pd.Series([False] * len(part), index=part.index)
+        statuses = part["status"] if "status" in part else pd.Series(["ok"] * len(part), index=part.index)
+        quarters = part["source_quarter"] if "source_quarter" in part else pd.Series([None] * len(part), index=part.index)
+        late = [status_text(s, q, lang, short=True) if s == "late" else "" for s, q in zip(statuses, quarters, strict=True)]
         texts = [
-            fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") + (f" ({_status_text('partial', lang)})" if p else "")
-            for v, m, p in zip(part["value"], meets, partial, strict=True)
+            fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") + (f" ({note})" if note else "")
+            for v, m, note in zip(part["value"], meets, late, strict=True)
         ]
+        hover_status = [status_text(s, q, lang) for s, q in zip(statuses, quarters, strict=True)]
         traces.append(
             {
                 "type": "bar",
@@ -158,8 +162,8 @@ def _unit_bar_parts(
                 "textposition": "outside",
                 "textfont": {"size": sizes["label"], "color": INK},
                 "cliponaxis": False,
-                "customdata": part[["name"]],
-                "hovertemplate": "<b>%{customdata[0]}</b><br>%{x:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+                "customdata": list(zip(_esc(part["name"]), hover_status, strict=True)),
+                "hovertemplate": "<b>%{customdata[0]}</b><br>%{x:,." + str(decimals) + "f} " + unit + "<br>%{customdata[1]}<extra></extra>",
             }
         )
     missing = data[data["value"].isna()]
@@ -567,9 +571,13 @@ def score_bars(
     """Total score per unit (best first) coloured by block, grade thresholds as vertical lines."""
     data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
     traces, title, xaxis, yaxis, height = _unit_bar_parts(data, title, t("col_points", lang).lower(), theme, lang, MAX_BARS)
+    # A score computed from a late report keeps that flag on its bar.
+    quarters = data["source_quarter"] if "source_quarter" in data else pd.Series([None] * len(data), index=data.index)
+    statuses = data["status"] if "status" in data else pd.Series(["ok"] * len(data), index=data.index)
+    late = {y: status_text(s, q, lang, short=True) for y, s, q in zip(data["short_name"], statuses, quarters, strict=True) if s == "late"}
     for trace in traces:  # totals with the rubric's two decimals, as in the drill-down
         if trace["type"] == "bar":
-            trace["text"] = [fmt_number(v, 2) for v in trace["x"]]
+            trace["text"] = [fmt_number(v, 2) + (f" ({late[y]})" if y in late else "") for v, y in zip(trace["x"], trace["y"], strict=True)]
     shapes, notes = [], []
     if grades is not None:
         for g in grades.itertuples(index=False):

@@ -47,6 +47,7 @@ class Meeting:
     variant: str
     slides: tuple[SlideSpec, ...]
     source: str = ""
+    cutoff: datetime | None = None  # data cut-off: the deck shows the values as they stood then
     recipients: tuple[str, ...] = ()  # [mail] to: who receives the pack by e-mail
     send_at: datetime | None = None  # [mail] send_at: when the in-app scheduler sends it (local time), once
 
@@ -104,7 +105,21 @@ def load_meeting(file: Path, campaigns: dict[int, Campaign] | None = None, kinds
         raise ConfigError(file, "slides", t("meeting_no_slides"))
     slides = tuple(_slide(file, f"slides[{i + 1}]", row, campaign, kinds) for i, row in enumerate(rows))
     recipients, send_at = _mail(file, raw.get("mail", {}))
-    return Meeting(file.stem, title, year, period, block, seconds, variant, slides, str(file), recipients, send_at)
+    cutoff = _cutoff(file, raw["cutoff"]) if "cutoff" in raw else None
+    return Meeting(
+        file.stem,
+        title,
+        year,
+        period,
+        block,
+        seconds,
+        variant,
+        slides,
+        str(file),
+        cutoff=cutoff,
+        recipients=recipients,
+        send_at=send_at,
+    )
 
 
 def _mail(file: Path, raw: Any) -> tuple[tuple[str, ...], datetime | None]:
@@ -125,6 +140,20 @@ def _mail(file: Path, raw: Any) -> tuple[tuple[str, ...], datetime | None]:
     if when is not None and not to:
         raise ConfigError(file, "mail.to", t("meeting_mail_to"))
     return tuple(a.strip().lower() for a in to), when
+
+
+def _cutoff(file: Path, value: Any) -> datetime:
+    """`cutoff = 2016-06-15T17:00:00` (a TOML date-time) or "2016-06-15 17:00"; a date alone means its end."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, 23, 59, 59)
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            pass
+    raise ConfigError(file, "cutoff", t("as_of_bad", value=value))
 
 
 def _slide(file: Path, key: str, row: dict[str, Any], campaign: Campaign | None, kinds: dict[str, tuple[str, ...]] | None) -> SlideSpec:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -39,12 +40,16 @@ class Params:
     variant: str = "light"
     campaign: Campaign | None = field(default=None, compare=False, repr=False)
     memo: dict[tuple[str, str | None], pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+    at: datetime | None = None  # the meeting's data cut-off (None: current values)
+
+    def spec(self, cur: Cursor, period: str | None = None) -> measures.PeriodSpec:
+        return measures.period_spec(cur, self.year, period or self.period, self.at)
 
     def values(self, cur: Cursor, period: str | None = None) -> pd.DataFrame:
         """period_values() for this year and block, computed once per deck."""
         key = (period or self.period, self.block)
         if key not in self.memo:
-            self.memo[key] = measures.period_values(cur, measures.period_spec(cur, self.year, key[0]), self.block)
+            self.memo[key] = measures.period_values(cur, self.spec(cur, key[0]), self.block)
         return self.memo[key]
 
 
@@ -117,16 +122,19 @@ def _change(cur: Cursor, params: Params, row: pd.Series) -> tuple[float, float] 
     if params.period not in ("year", "P2"):
         return None
     parts = (row["numerator"], row["denominator"]) if row["kind"] == "ratio" else None
-    before = captions.cluster_value(params.values(cur, "P1"), row["code"], parts)
-    now = captions.cluster_value(params.values(cur), row["code"], parts)
+    p1, current = params.values(cur, "P1"), params.values(cur)
+    # Only units with a figure in both periods: a unit missing from one would read as a rise or a fall.
+    have = [set(f.loc[(f["indicator"] == row["code"]) & f["value"].notna(), "unit_code"]) for f in (p1, current)]
+    both = have[0] & have[1]
+    before = captions.cluster_value(p1, row["code"], parts, both)
+    now = captions.cluster_value(current, row["code"], parts, both)
     return None if before is None or now is None else (before, now)
 
 
 def _thads_note(cur: Cursor, params: Params, row: pd.Series) -> str:
     if row["basis"] != "thads":
         return ""
-    spec = measures.period_spec(cur, params.year, params.period)
-    start, end = measures.thads_coverage(params.year, spec.thads_end_quarter)
+    start, end = measures.thads_coverage(params.year, params.spec(cur).thads_end_quarter)
     return t("present_thads_span", params.lang, start=fmt_date(start), end=fmt_date(end))
 
 
@@ -140,6 +148,8 @@ def indicator_chart(chart: Callable[..., go.Figure]) -> Builder:
             return None
         label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
         ranked = measures.indicator_slice(params.values(cur), spec.indicator)
+        if ranked.empty:
+            return None  # an annual-only indicator has no figure for a phase or quarter
         title = spec.title or t(
             "chart_units_title", params.lang, indicator=label, period=period_name(params.year, params.period, params.lang)
         )
@@ -162,7 +172,7 @@ def frame_chart(chart: Callable[..., go.Figure], default_title: str = "slide_kpi
 
 def _kpi_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody:
     values = params.values(cur)
-    reporting = measures.reporting(cur, measures.period_spec(cur, params.year, params.period), params.block)
+    reporting = measures.reporting(cur, params.spec(cur), params.block)
     title = spec.title or t("slide_kpi_title", params.lang, period=period_name(params.year, params.period, params.lang))
     figure = kpi_board(kpis.kpis(values, reporting, params.lang), title, theme=theme, variant=params.variant)
     return SlideBody(title, figure, captions.kpi_caption(reporting, values, params.lang))
@@ -201,7 +211,7 @@ def _phases_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     row = _catalogue_row(cur, params.year, spec.indicator)
     if row is None or not _applies(row["block"], params.block):
         return None
-    both = queries.rank_phases(queries.phase_values(cur, params.year, params.block), spec.indicator)
+    both = queries.rank_phases(queries.phase_values(cur, params.year, params.block, params.at), spec.indicator)
     label = row["label_en"] if params.lang == "en" and row["label_en"] else row["label"]
     title = spec.title or t("phase_compare_title", params.lang, indicator=label, year=params.year)
     figure = charts.phase_dumbbell(both, title, row["unit"], theme=theme, lang=params.lang)
@@ -213,7 +223,7 @@ def _trend_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> Sl
     row = _catalogue_row(cur, params.year, spec.indicator)
     if row is None or not _applies(row["block"], params.block):
         return None
-    quarters = queries.quarter_values(cur, params.year, params.block)
+    quarters = queries.quarter_values(cur, params.year, params.block, params.at)
     series = quarters[quarters["indicator"] == spec.indicator]
     if series.empty:
         return None
@@ -260,7 +270,7 @@ def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str
 
 def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:
     """Scores are for the whole year and rank within a block, so they are computed for every unit."""
-    return measures.period_values(cur, measures.period_spec(cur, params.year, "year"))
+    return measures.period_values(cur, params.spec(cur, "year"))
 
 
 register("kpi", _kpi_slide)
@@ -300,13 +310,16 @@ def build_deck(
     lang: str = "vi",
     variant: str | None = None,
     campaigns: dict[int, Campaign] | None = None,
+    at: datetime | None = None,
 ) -> Deck:
     """The meeting's slides computed for the filters. A filter given here (from the URL or the CLI)
     replaces the meeting's default; a slide's own period or block wins over both, but a slide for
-    the other block than an explicitly chosen one is left out, and so is a slide with nothing to show."""
+    the other block than an explicitly chosen one is left out, and so is a slide with nothing to show.
+    The values are those stored at the cut-off `at`, else at the meeting's own cut-off, else now."""
     year = year or meeting.year
     variant = variant or meeting.variant
-    fresh = measures.freshness(cur, year)
+    at = at or meeting.cutoff
+    fresh = measures.freshness(cur, year, at)
     known = set(measures.catalogue(cur, year)["code"])
     memos: dict[tuple[str, str | None], dict[tuple[str, str | None], pd.DataFrame]] = {}
     built: list[tuple[SlideSpec, SlideBody, Params]] = []
@@ -320,18 +333,13 @@ def build_deck(
         effective_block = None if slide_block == "ALL" else slide_block
         effective_period = spec.period or period or meeting.period
         memo = memos.setdefault((effective_period, effective_block), {})
-        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo)
+        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo, at)
         body = KINDS[spec.kind].build(cur, spec, params, THEME)
         if body is not None:
             built.append((spec, body, params))
     slides = []
     for number, (spec, body, params) in enumerate(built, start=1):
-        pspec = measures.period_spec(cur, year, params.period)
-        as_of = (
-            t("present_as_of", lang, period=period_name(year, f"Q{pspec.as_of}", lang), when=fmt_datetime(fresh.updated_at))
-            if pspec.as_of is not None
-            else t("present_no_data", lang)
-        )
+        as_of = as_of_text(params.spec(cur), fresh, lang)
         label = period_name(year, params.period, lang)
         if params.block is not None:
             label += " · " + block_name(params.block, lang)
@@ -343,6 +351,17 @@ def build_deck(
         )
     title = meeting.title if year == meeting.year else meeting.title.replace(str(meeting.year), str(year))
     return Deck(title, meeting.name, variant, tuple(slides))
+
+
+def as_of_text(spec: measures.PeriodSpec, fresh: measures.Freshness, lang: str = "vi") -> str:
+    """'Số liệu đến hết Quý 1/2016 (chốt lúc 17:00 15/06/2016)' at a cut-off, otherwise when the
+    values last changed; a period with nothing reported says so."""
+    if spec.as_of is None:
+        return t("present_no_data", lang)
+    period = period_name(spec.year, f"Q{spec.as_of}", lang)
+    if spec.at is not None:
+        return t("present_as_of_cutoff", lang, period=period, cutoff=fmt_datetime(spec.at))
+    return t("present_as_of", lang, period=period, when=fmt_datetime(fresh.updated_at))
 
 
 def fit(figure: go.Figure, height: int, width: int | None = None) -> go.Figure:

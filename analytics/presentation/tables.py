@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.config import Rubric
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
+from analytics.measures import status_text
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -53,8 +54,10 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _status(status: pd.Series) -> pd.Series:
-    return status.map(lambda s: STATUS.get(s, STATUS["missing"])[0])
+def _status(frame: pd.DataFrame) -> pd.Series:
+    """Each value's status in words; a late one names the quarter its figure comes from."""
+    quarters = frame["source_quarter"] if "source_quarter" in frame else pd.Series([None] * len(frame), index=frame.index)
+    return pd.Series([status_text(s, q) for s, q in zip(frame["status"], quarters, strict=True)], index=frame.index, dtype=object)
 
 
 def _target(frame: pd.DataFrame) -> pd.Series:
@@ -78,7 +81,7 @@ def indicator_table(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_unit"): ranked["name"], t("col_block"): ranked["block"].map(block_name),
         t("col_figure"): ranked["value"], t("col_target"): _target(ranked), t("col_meets"): _met(ranked["meets_target"]),
-        t("col_status"): _status(ranked["status"]),
+        t("col_status"): _status(ranked),
     })  # fmt: skip
 
 
@@ -86,9 +89,14 @@ def phase_table(both: pd.DataFrame) -> pd.DataFrame:
     verdict = both["change_sign"].map(
         lambda s: MISSING_TEXT if pd.isna(s) else t("improved") if s > 0 else t("fell_back") if s < 0 else t("unchanged")
     )
+    # A phase figure from a late report says so, like every other table.
+    data = [
+        "; ".join(f"{period_short_name(p)}: {status_text(st, q)}" for p, st, q in (("P1", s1, q1), ("P2", s2, q2)) if st == "late")
+        for s1, q1, s2, q2 in zip(both["status_p1"], both["source_quarter_p1"], both["status_p2"], both["source_quarter_p2"], strict=True)
+    ]
     return pd.DataFrame({
         t("col_unit"): both["name"], t("col_block"): both["block"].map(block_name), period_short_name("P1"): both["value_p1"],
-        period_short_name("P2"): both["value_p2"], t("change"): both["change"], t("col_status"): verdict,
+        period_short_name("P2"): both["value_p2"], t("change"): both["change"], t("col_status"): verdict, t("col_data"): data,
     })  # fmt: skip
 
 
@@ -128,7 +136,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
         out[period_short_name(period)] = card[column]
     out[t("col_target")] = _target(card)
     out[t("col_meets")] = _met(card["meets_target"])
-    out[t("col_status")] = _status(card["status"])
+    out[t("col_status")] = _status(card)
     return out
 
 
@@ -145,7 +153,8 @@ def score_table(summary: pd.DataFrame) -> pd.DataFrame:
         t("col_block"): summary["block"].map(block_name), t("col_rank"): summary["rank"], t("col_unit"): summary["short_name"],
         t("col_points"): summary["criteria_points"], t("col_bonus"): summary["bonus"], t("col_penalty"): summary["penalty"],
         t("col_total"): summary["total"], t("col_grade"): summary["grade"] + " — " + summary["grade_label"],
-        t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"], t("col_flag"): summary["flag_note"],
+        t("col_data"): summary["data_note"], t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"],
+        t("col_flag"): summary["flag_note"],
     })  # fmt: skip
 
 

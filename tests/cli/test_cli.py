@@ -94,3 +94,17 @@ def test_malformed_config_exits_2_with_a_vietnamese_message(tmp_path: Path) -> N
 def test_help_is_vietnamese(tmp_path: Path) -> None:
     result = run_cli_process(tmp_path, "template", "--help")
     assert result.returncode == 0 and "Mẫu báo cáo quý" in result.stdout.decode()
+
+
+def test_results_and_scores_on_the_demo_keep_the_late_unit(tmp_path: Path) -> None:
+    """THADS Thái Bình sent no Q4: its year reads its Q3 levels, flagged late, and it is scored on them."""
+    results = run_cli(tmp_path, "results", "--year", "2016", "--period", "year")
+    assert results.returncode == 0 and results.stdout.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(results.stdout), encoding="utf-8-sig", dtype={"met": str}).set_index(["unit_code", "indicator"])
+    assert frame.loc[("THADS_TB", "xa_ntm"), ["status", "source_quarter"]].tolist() == ["late", 3]
+    assert frame.loc[("THADS_TB", "ty_le_viec"), "status"] == "ok"  # THADS figures stop at 30/9 anyway
+    assert set(frame["status"]) <= {"ok", "late", "missing", "na"} and set(frame["met"].dropna()) <= {"true", "false"}
+    scores = pd.read_csv(io.BytesIO(run_cli(tmp_path, "scores", "--year", "2016").stdout), encoding="utf-8-sig")
+    tb = scores.set_index("unit_code").loc["THADS_TB"]
+    assert tb["points"] > 60 and tb["grade"] != "D"  # not the zeros the old rule gave (33,78, D)
+    assert list(scores.columns) == ["unit_code", "unit", "block", "points", "grade", "rank_in_block", "shortlisted"]

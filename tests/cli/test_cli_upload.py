@@ -93,7 +93,7 @@ def test_demo_store_needs_replace_demo(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "--replace-demo" in refused.stderr.decode()
     assert run_cli(tmp_path, "export").stdout == before
     done = run_cli(tmp_path, "import", "--replace-demo", "--by", "Thư ký cụm", str(GOOD / "utf8_nobom_lf.csv"))
-    assert done.returncode == 0 and "Đã xóa 1391 giá trị minh họa" in done.stdout.decode()
+    assert done.returncode == 0 and "Đã xóa 1477 giá trị minh họa" in done.stdout.decode()
     history = run_cli(tmp_path, "history").stdout.decode()
     assert "Thư ký cụm" in history and "demo_remove" in history
 

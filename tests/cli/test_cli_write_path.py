@@ -73,7 +73,7 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
     assert stored(settings) == before and backups(settings) == [] and committed == []  # nothing stored, nothing backed up
 
     assert run(monkeypatch, settings, "import", "--replace-demo", "--by", "thu-ky", str(mixed)) == 0
-    assert "Đã xóa 1391 giá trị minh họa" in capsys.readouterr().out
+    assert "Đã xóa 1477 giá trị minh họa" in capsys.readouterr().out
     assert [u.name for u in committed] == ["cli:thu-ky"] and committed[0].system
     assert backups(settings) == [("before_demo_remove", "auto:cli:thu-ky")]
     assert trail(settings)[:3] == [("cli:thu-ky", "upload"), ("cli:thu-ky", "demo_remove"), ("auto:cli:thu-ky", "backup")]

@@ -34,6 +34,8 @@ COMMANDS = (
     "send-pack",
     "registrations",
     "register-import",
+    "results",
+    "scores",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"

@@ -150,7 +150,7 @@ def test_demo_data_is_never_mixed_with_real_data(demo_store: Store, reference: s
     assert cur.execute("SELECT count(*) FROM facts WHERE is_demo").fetchall()[0][0] == 0
     assert cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchall()[0][0] == 0
     kinds = [r[0] for r in cur.execute("SELECT kind FROM uploads ORDER BY id").fetchall()]
-    assert kinds == ["demo", "demo_remove", "results"]
+    assert kinds == ["demo"] * 4 + ["demo_remove", "results"]  # the demo is one upload per quarter
 
 
 def test_reimporting_an_identical_file_changes_nothing_and_says_so(empty_store: Store) -> None:
@@ -226,10 +226,11 @@ def test_replacing_demo_then_reverting_both_brings_the_demo_back(demo_store: Sto
     before = export_csv(demo_store.cursor())
     demo_communes = len(commune_list(demo_store.cursor(), 2016, "ntm"))
     assert load(demo_store, GOOD / "utf8_nobom_lf.csv", replace_demo=True).ok
+    # Uploads 1–4 are the demo's quarters, 5 removes the demo, 6 stores the file.
     with pytest.raises(RevertError):
-        demo_store.write(lambda cur: revert(cur, 2, "x"))  # demo back while real values exist: refused
-    demo_store.write(lambda cur: revert(cur, 3, "x"))
-    demo_store.write(lambda cur: revert(cur, 2, "x"))
+        demo_store.write(lambda cur: revert(cur, 5, "x"))  # demo back while real values exist: refused
+    demo_store.write(lambda cur: revert(cur, 6, "x"))
+    demo_store.write(lambda cur: revert(cur, 5, "x"))
     assert export_csv(demo_store.cursor()) == before
     assert len(commune_list(demo_store.cursor(), 2016, "ntm")) == demo_communes
     assert demo_store.cursor().execute("SELECT bool_and(is_demo) FROM facts").fetchall()[0][0] is True

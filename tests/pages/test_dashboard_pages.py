@@ -49,7 +49,7 @@ def test_phases_shows_improvement_and_trend_for_the_chosen_unit(app_env: Path) -
     at = open_page("phases", unit="STP_HN", ind="xa_ntm")
     metrics = {m.label: m.value for m in at.metric}
     assert set(metrics) == {"Tiến bộ", "Giảm", "Không đổi"}
-    assert sum(int(v) for v in metrics.values()) == 21  # THADS Thái Bình has no phase-2 level
+    assert sum(int(v) for v in metrics.values()) == 22  # THADS Thái Bình keeps its Q3 level for phase 2 (flagged late)
     dumbbell, trend = figures(at)
     assert len(bar_units(dumbbell)) == 22
     assert "STP Hà Nội" in trend["layout"]["title"]["text"]
@@ -90,7 +90,7 @@ def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
     assert "Hạng trong Khối Sở Tư pháp" in at.metric[0].label
     frames = [df.value for df in at.dataframe]
     assert "Quý 1" in frames[0].columns and "Đợt 2" in frames[0].columns
-    assert frames[1]["Người tải"].tolist() == ["demo"]
+    assert frames[1]["Người tải"].tolist() == ["demo"] * 4  # the demo sends each quarter as its own upload
     assert open_page("unit_profile").info[-1].value.startswith("Chọn một đơn vị")
 
 
@@ -102,10 +102,20 @@ def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> No
     frames = [df.value for df in at.dataframe]
     drill = next(f for f in frames if "Cách tính" in f.columns)
     assert set(drill["Đơn vị"]) == {"THADS Thái Bình"} and "−5" in " ".join(drill["Quy tắc"])
+    # Its stocks come from Q3 (no Q4): scored, and said to be late — never a silent zero.
+    assert "nộp muộn / chưa đủ kỳ — số liệu quý 3" in " ".join(drill["Cách tính"])
     # Every unit's detail is a file to download, not a table to scroll (30,000 rows nationally).
     assert all(set(f.get("Đơn vị", [])) <= {"THADS Thái Bình"} for f in frames if "Cách tính" in f.columns)
     assert any(c.value.startswith("Chi tiết điểm của tất cả 22 đơn vị") for c in at.caption)
     assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")} >= {"sc_drill_all_csv", "sc_drill_all_xlsx"}
+
+
+def test_scoring_page_at_a_meeting_cut_off_from_the_url(app_env: Path) -> None:
+    at = open_page("scoring", drill="THADS_TB", as_of="2016-11-03 17:00")
+    assert "Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)" in [c.value for c in at.caption]
+    assert at.selectbox(key="f_as_of").value == "2016-11-03 17:00" and at.query_params["as_of"] == "2016-11-03 17:00"
+    drill = next(df.value for df in at.dataframe if "Cách tính" in df.value.columns)
+    assert "nộp muộn" not in " ".join(drill["Cách tính"])  # nobody had Q4 on 3/11
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -56,16 +56,16 @@ def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     button(at, "up_commit").click().run()
     assert not at.exception
     done = [shown(s.value) for s in at.success]
-    assert any("Đã xóa 1391 giá trị minh họa" in s for s in done)
-    assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in s for s in done)
+    assert any("Đã xóa 1477 giá trị minh họa" in s for s in done)
+    assert any("excel_vn_windows1258_semicolon.csv (lần tải #6)" in s for s in done)
     assert not at.warning  # no demo data any more
     history = at.dataframe[-1].value
-    assert list(history["Lần tải"]) == ["#4", "#3", "#2", "#1"]
-    at.selectbox(key="up_revert_pick").set_value(3).run()
+    assert list(history["Lần tải"]) == [f"#{n}" for n in range(7, 0, -1)]  # the demo's four quarters are #1–#4
+    at.selectbox(key="up_revert_pick").set_value(6).run()
     button(at, "up_revert").click().run()
     assert not at.exception
-    assert any("Đã hoàn tác #3" in shown(s.value) for s in at.success)
+    assert any("Đã hoàn tác #6" in shown(s.value) for s in at.success)
     history = at.dataframe[-1].value
-    assert history.loc[history["Lần tải"] == "#3", "Tình trạng"].item() == "đã hoàn tác bởi #5"
+    assert history.loc[history["Lần tải"] == "#6", "Tình trạng"].item() == "đã hoàn tác bởi #8"
     # the same safety backups as `python -m analytics import --replace-demo` and `revert` (tests/cli)
     assert [b.reason for b in backup.list_backups(app_env / "backups")] == ["before_revert", "before_demo_remove"]

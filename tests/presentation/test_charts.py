@@ -24,13 +24,18 @@ def _categories(fig) -> set[str]:  # type: ignore[no-untyped-def]
 
 def test_heatmap_has_22_units_by_9_contents_and_grey_missing(demo) -> None:  # type: ignore[no-untyped-def]
     cur, values = demo
+    values = values.copy()
+    gone = values["unit_code"] == "THADS_TB"  # as if it had reported nothing at all
+    values.loc[gone, "value"] = float("nan")
+    values.loc[gone, "meets_target"] = pd.NA
+    values.loc[gone, "status"] = "missing"
     grid = queries.content_attainment(values, queries.contents(cur, 2016))
     fig = charts.attainment_heatmap(grid, "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016")
     main = fig.data[0]
     assert len(main.y) == 22 and list(main.x) == [f"ND{i}" for i in range(1, 10)]
     assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
     grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
-    assert grey, "THADS Thái Bình's missing Q4 stocks must show as grey cells"
+    assert grey, "a unit without any report must show as grey cells"
     texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
     assert "chưa báo cáo" in texts
 
@@ -50,8 +55,10 @@ def test_dumbbell_shows_every_unit_and_missing_phase(demo) -> None:  # type: ign
     both = queries.rank_phases(queries.phase_values(cur, 2016), "xa_ntm")
     fig = charts.phase_dumbbell(both, "Số xã: Đợt 1 và Đợt 2 năm 2016", "xã")
     assert len(_categories(fig)) == 22
-    gap = next(tr for tr in fig.data if tr.mode == "markers+text")
-    assert list(gap.y) == ["THADS Thái Bình"] and gap.text[0] == "Đợt 2: chưa báo cáo"
+    # THADS Thái Bình, without Q4, keeps its Q3 level for phase 2: no unit is shown as a gap.
+    assert not [tr for tr in fig.data if tr.mode == "markers+text"]
+    tb = both[both["unit_code"] == "THADS_TB"].iloc[0]
+    assert (tb["status_p2"], tb["value_p2"]) == ("late", tb["value_p1"])
     assert fig.layout.title.text.startswith("Số xã")
 
 
@@ -110,8 +117,8 @@ def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "P2"))
     fig = charts.unit_bars(measures.indicator_slice(values, "hoat_dong_ntm"), "Hoạt động — Đợt 2/2016", "hoạt động")
     labels = {y: text for tr in fig.data if tr.type == "bar" for y, text in zip(tr.y, tr.text, strict=True)}
-    assert labels["THADS Thái Bình"].endswith("(thiếu quý)")  # Q4 not reported: a partial sum, said so
-    assert not labels["STP Hà Nội"].endswith("(thiếu quý)")
+    assert labels["THADS Thái Bình"].endswith("(nộp muộn, quý 3)")  # Q4 not reported: a sum to Q3, said so
+    assert not labels["STP Hà Nội"].endswith(")")
 
 
 def test_block_trend_draws_each_block_median(mini_store: Store) -> None:

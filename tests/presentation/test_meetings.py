@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,23 @@ def test_shipped_meetings_are_valid_and_cover_both_reviews() -> None:
     assert pick_meeting(meetings, None, 2016, "year").name == "tong-ket-2016"
     assert pick_meeting(meetings, "tong-ket-2016", None, "P1").name == "tong-ket-2016"
     assert pick_meeting(meetings, None, 2015, "P1") is None
+    # Each review's data cut-off is the afternoon before it (16/6 and 4/11/2016).
+    assert meetings["so-ket-2016"].cutoff == datetime(2016, 6, 15, 17, 0)
+    assert meetings["tong-ket-2016"].cutoff == datetime(2016, 11, 3, 17, 0)
+
+
+@pytest.mark.parametrize(
+    ("line", "cutoff"),
+    [
+        ("cutoff = 2016-06-15T17:00:00", datetime(2016, 6, 15, 17, 0)),
+        ('cutoff = "2016-06-15 17:00"', datetime(2016, 6, 15, 17, 0)),
+        ("cutoff = 2016-06-15", datetime(2016, 6, 15, 23, 59, 59)),  # a date alone: the end of that day
+    ],
+)
+def test_a_meeting_cut_off_is_a_date_and_time(tmp_path: Path, line: str, cutoff: datetime) -> None:
+    file = tmp_path / "hop.toml"
+    file.write_text(GOOD.replace('period = "P1"', f'period = "P1"\n{line}'), encoding="utf-8")
+    assert load_meeting(file, CAMPAIGNS, kind_needs()).cutoff == cutoff
 
 
 def test_slide_seconds_default_to_the_meetings(tmp_path: Path) -> None:
@@ -48,6 +66,7 @@ def test_slide_seconds_default_to_the_meetings(tmp_path: Path) -> None:
         (GOOD.replace('title = "Họp"\n', ""), "title", "thiếu"),
         (GOOD + "[[slides]]\nkind = 3\n", "slides[2].kind", "phải là chuỗi chữ"),
         ('title = "Họp"\nyear = 2016\nslides = [', "(cú pháp)", "không đọc được TOML"),
+        (GOOD.replace('period = "P1"', 'period = "P1"\ncutoff = "15/6/2016"'), "cutoff", "không đúng dạng"),
     ],
 )
 def test_broken_meeting_files_say_where(tmp_path: Path, text: str, key: str, problem: str) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from analytics import measures
 from analytics.config import load_campaigns
+from analytics.history import apply_values, record_upload
 from analytics.presentation import captions, slides
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
@@ -61,32 +64,58 @@ def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
     deck = slides.build_deck(demo_store.cursor(), MEETINGS["so-ket-2016"])
     assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "heatmap", "milestones"]
     assert [s.number for s in deck.slides] == list(range(1, 10)) and {s.total for s in deck.slides} == {9}
-    assert all(s.is_demo and "Quý 2/2016" in s.as_of for s in deck.slides)
+    # Its cut-off is the afternoon before the 16/6 meeting: phase 1 holds what was reported by then, Q1.
+    assert all(s.is_demo and s.as_of == "Số liệu đến hết Quý 1/2016 (chốt lúc 17:00 15/06/2016)" for s in deck.slides)
     enforcement = deck.slides[5]
-    assert "THADS: 01/10/2015–30/06/2016" in enforcement.period
+    assert "THADS: 01/10/2015–31/03/2016" in enforcement.period
     ys = {y for trace in enforcement.figure.data for y in (() if trace.y is None else list(trace.y))}
     assert ys and all(str(y).startswith("THADS ") for y in ys)
     assert "Toàn cụm" not in enforcement.caption  # phase 1 has nothing earlier to compare with
     assert "Sơ kết 6 tháng đầu năm: 16/06/2016" in deck.slides[-1].caption
 
 
-def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
+def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_store: Store) -> None:
+    meeting = MEETINGS["so-ket-2016"]
+    before = slides.build_deck(demo_store.cursor(), meeting)
+    correction = pd.DataFrame({"unit_code": ["STP_HD"], "year": [2016], "quarter": [1], "indicator": ["xa_ntm"], "value": [5.0]})
+
+    def upload(cur):  # type: ignore[no-untyped-def]
+        apply_values(cur, record_upload(cur, kind="results", created_by="t"), correction)
+
+    demo_store.write(upload)
+    after = slides.build_deck(demo_store.cursor(), meeting)
+    assert [(s.caption, s.as_of, s.figure.to_json()) for s in after.slides] == [
+        (s.caption, s.as_of, s.figure.to_json()) for s in before.slides
+    ]
+    now = slides.build_deck(demo_store.cursor(), dataclasses.replace(meeting, cutoff=None), period="Q1")
+    assert now.slides[1].caption.startswith("Dẫn đầu: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
+
+
+def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> None:
     cur = demo_store.cursor()
-    deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"])
+    deck = slides.build_deck(cur, dataclasses.replace(MEETINGS["tong-ket-2016"], cutoff=None))
     ntm = deck.slides[1]
     year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     p1 = measures.period_values(cur, measures.period_spec(cur, 2016, "P1"))
     now, before = year.loc[year["indicator"] == "xa_ntm", "value"].sum(), p1.loc[p1["indicator"] == "xa_ntm", "value"].sum()
     assert f"Toàn cụm: {now:.0f} xã (đợt 1: {before:.0f} xã" in ntm.caption
-    assert "Chưa báo cáo: THADS Thái Bình" in ntm.caption  # the demo's unit without Q4
+    assert "Nộp muộn / chưa đủ kỳ: THADS Thái Bình (số liệu quý 3)" in ntm.caption  # the demo's unit without Q4
+    assert "(đợt 1: 48 xã, không đổi)" in ntm.caption  # its Q3 level counts: no fall the data does not show
     assert "STP Hải Dương" in ntm.caption  # a demo laggard
+
+
+def test_year_deck_at_its_cut_off_has_the_third_quarter_and_no_late_unit(demo_store: Store) -> None:
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"])
+    assert {s.as_of for s in deck.slides} == {"Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)"}
+    assert "Nộp muộn" not in deck.slides[1].caption  # nobody had Q4 on 3/11: nobody is late
 
 
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = demo_store.cursor()
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
     assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
-    assert len(deck.slides) == 11 and all("Đợt 2/2016" in s.period for s in deck.slides)
+    # The legal-access rate is annual-only: no phase-2 slide for it; the registration slide is there.
+    assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
     assert all("Khối Sở Tư pháp" in s.period for s in deck.slides)
     dark = slides.build_deck(cur, MEETINGS["so-ket-2016"], variant="dark")
     assert dark.variant == "dark" and dark.slides[1].figure.layout.paper_bgcolor == "#111111"
