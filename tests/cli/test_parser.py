@@ -29,13 +29,13 @@ COMMANDS = (
     "restore",
     "audit",
     "scale-sample",
+    "results",
+    "scores",
     "status",
     "remind",
     "send-pack",
     "registrations",
     "register-import",
-    "results",
-    "scores",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"
