@@ -107,10 +107,16 @@ def commune_table(communes: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """Units as rows, the given indicators as columns (their labels), in the frame's unit order."""
+def wide_table(values: pd.DataFrame, indicators: list[str], order: pd.Series | None = None) -> pd.DataFrame:
+    """Units as rows, the given indicators as columns (their labels), in the frame's unit order or,
+    given `order` (unit codes, e.g. a ranked indicator_slice's), in that order.
+
+    `values` must hold every listed indicator: a table built from one indicator's slice would show
+    "chưa báo cáo" for the others' figures that do exist."""
     part = values[values["indicator"].isin(indicators)]
     units = values.drop_duplicates("unit_code")[["unit_code", "name", "block"]]
+    if order is not None:
+        units = units.set_index("unit_code").reindex(pd.Index(order).unique()).dropna(how="all").reset_index()
     by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=indicators)
     wide = units.merge(by_unit.reset_index(), on="unit_code", how="left")
     labels = dict(zip(part["indicator"], part["label"], strict=False))
@@ -118,6 +124,16 @@ def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     for code in indicators:
         out[labels.get(code, code)] = wide[code]
     return out
+
+
+LEGAL_ACCESS = ["xa_tcpl_dat", "tong_so_xa", "ty_le_xa_tcpl"]
+
+
+def legal_access_table(values: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Communes meeting the legal-access standard, all communes and the rate, per Sở Tư pháp, in the
+    order of the rate's chart (`ranked`, its indicator_slice); the counts come from the whole period
+    frame, since the rate's slice holds only the rate."""
+    return wide_table(values, LEGAL_ACCESS, order=ranked["unit_code"])
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
@@ -132,10 +148,16 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def upload_kind(kind: str) -> str:
+    """An upload's kind in words ('dữ liệu minh họa', 'số liệu quý'), never its stored code."""
+    return t(f"up_kind_{kind}")
+
+
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): sources["created_by"],
-        t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"], t("col_values_in_use"): sources["n_values"],
+        t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"].map(upload_kind),
+        t("col_values_in_use"): sources["n_values"],
         t("col_communes_listed"): sources["n_communes"], t("col_quarters"): sources["quarters"], t("demo_badge"): sources["is_demo"],
     })  # fmt: skip
 
@@ -158,14 +180,17 @@ def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def rubric_table(rubric: Rubric, units_of: dict[str, str]) -> pd.DataFrame:
+def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, str]) -> pd.DataFrame:
+    """The rubric as rules a unit can check; indicators by their names (`labels_of`), not their codes."""
     rows = [
         {t("col_code"): c.code, t("col_content"): c.content, t("col_criterion"): c.label, t("col_block"): _scope(c.block),
-         t("indicator"): c.indicator, t("col_rule"): rule_text(c, unit=units_of.get(c.indicator, "")), t("col_max"): c.max_points}
+         t("indicator"): labels_of.get(c.indicator, c.indicator), t("col_rule"): rule_text(c, unit=units_of.get(c.indicator, "")),
+         t("col_max"): c.max_points}
         for c in rubric.criteria
     ] + [
         {t("col_code"): a.code, t("col_content"): "", t("col_criterion"): a.label, t("col_block"): _scope(a.block),
-         t("indicator"): a.indicator, t("col_rule"): f"{adjustment_text(a)} → {'+' if a.kind == 'bonus' else '−'}{fmt_number(a.points, 0)}",
+         t("indicator"): labels_of.get(a.indicator, a.indicator),
+         t("col_rule"): f"{adjustment_text(a)} → {'+' if a.kind == 'bonus' else '−'}{fmt_number(a.points, 0)}",
          t("col_max"): float("nan")}
         for a in rubric.adjustments
     ]  # fmt: skip

@@ -87,7 +87,7 @@ def test_legal_access_phases_and_stp_only_access_standard(app_env: Path) -> None
 def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
     at = open_page("unit_profile", unit="STP_QN")
     assert at.subheader[0].value == "Sở Tư pháp tỉnh Quảng Ninh"
-    assert "Hạng trong Khối Sở Tư pháp" in at.metric[0].label
+    assert "trong Khối Sở Tư pháp" in at.metric[0].label and at.metric[0].label.startswith("Xếp thứ ")
     frames = [df.value for df in at.dataframe]
     assert "Quý 1" in frames[0].columns and "Đợt 2" in frames[0].columns
     assert frames[1]["Người tải"].tolist() == ["demo"]
@@ -97,7 +97,7 @@ def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
 def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> None:
     at = open_page("scoring", drill="THADS_TB")
     assert "Bảng điểm minh họa" in texts(at)
-    assert at.success and "hạng 1" in at.success[0].value
+    assert at.success and "xếp thứ 1" in at.success[0].value
     assert at.selectbox(key="sc_unit").value == "THADS_TB"
     frames = [df.value for df in at.dataframe]
     drill = next(f for f in frames if "Cách tính" in f.columns)
