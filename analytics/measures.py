@@ -17,6 +17,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from analytics.labels import t
+from analytics.registry import UNIT_ORDER
 from analytics.store import Cursor
 
 PERIODS = ("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4")
@@ -106,7 +107,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
     }
     return _arrow_frame(
         cur,
-        """
+        f"""
         WITH u AS (
             SELECT code AS unit_code, name, short_name, block, province
             FROM units
@@ -182,7 +183,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         JOIN u USING (unit_code)
         JOIN cat c ON c.code = a.indicator
         LEFT JOIN tg ON tg.unit_code = a.unit_code AND tg.indicator = a.indicator
-        ORDER BY c.position, u.block, u.unit_code
+        ORDER BY c.position, {UNIT_ORDER}
         """,
         params,
     ).astype({"meets_target": "boolean"})
@@ -192,7 +193,8 @@ def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator out of a period_values() frame, best first and missing last."""
     part = frame[frame["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    return part.sort_values(["value", "short_name"], ascending=[ascending, True], na_position="last").reset_index(drop=True)
+    # Stable on the value alone: equal values keep the frame's unit order (registry.UNIT_ORDER).
+    return part.sort_values("value", ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
@@ -207,7 +209,7 @@ def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
 def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
     return cur.execute(
         "SELECT code, name, short_name, province, block FROM units"
-        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY block, code",
+        f" WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY {UNIT_ORDER}",
         [year, year, block, block],
     ).df()
 
@@ -215,13 +217,13 @@ def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFra
 def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.DataFrame:
     """Per active unit: whether it has reported the period's latest quarter (spec.as_of)."""
     return cur.execute(
-        """
+        f"""
         SELECT u.code AS unit_code, u.short_name, u.name, u.block,
                count(DISTINCT f.quarter) FILTER (WHERE f.quarter = ?) > 0 AS reported
         FROM units u
         LEFT JOIN facts f ON f.unit_code = u.code AND f.year = ?
         WHERE u.valid_from <= ? AND coalesce(u.valid_to, 9999) >= ? AND (? IS NULL OR u.block = ?)
-        GROUP BY ALL ORDER BY u.block, u.code
+        GROUP BY ALL ORDER BY {UNIT_ORDER}
         """,
         [spec.as_of, spec.year, spec.year, spec.year, block, block],
     ).df()

@@ -11,6 +11,7 @@ import pandas as pd
 from analytics import measures
 from analytics.config import Milestone, Phase
 from analytics.labels import t
+from analytics.registry import UNIT_ORDER
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
@@ -42,7 +43,9 @@ def phase_values(cur: Cursor, year: int, block: str | None = None) -> pd.DataFra
     key = ["unit_code", "indicator"]
     left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status"]]
     right = p2[[*key, "value", "status"]]
-    both = left.merge(right, on=key, how="outer", suffixes=("_p1", "_p2"))
+    # Both phases hold the same rows (the year's active units × its catalogue), so a left merge loses
+    # nothing and keeps phase 1's unit order, where an outer merge would sort the rows by unit code.
+    both = left.merge(right, on=key, how="left", suffixes=("_p1", "_p2"))
     both["change"] = both["value_p2"] - both["value_p1"]
     direction = both["higher_is_better"].map(lambda h: 1 if h else -1)
     sign = (both["change"] * direction).apply(lambda x: x if pd.isna(x) else (x > 0) - (x < 0))
@@ -92,7 +95,7 @@ def registry(cur: Cursor, block: str | None = None) -> pd.DataFrame:
     """All units ever registered (active or not), for the unit filter and merged-unit messages."""
     return cur.execute(
         "SELECT code, short_name, name, block, valid_from, valid_to, successor FROM units"
-        " WHERE (? IS NULL OR block = ?) ORDER BY block, code",
+        f" WHERE (? IS NULL OR block = ?) ORDER BY {UNIT_ORDER}",
         [block, block],
     ).df()
 
@@ -161,9 +164,8 @@ def rank_phases(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator's phase comparison, best phase-2 value first and missing last."""
     part = both[both["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    return part.sort_values(["value_p2", "value_p1", "short_name"], ascending=[ascending, ascending, True], na_position="last").reset_index(
-        drop=True
-    )
+    # Equal values keep the frame's unit order (registry.UNIT_ORDER): a multi-column sort is stable.
+    return part.sort_values(["value_p2", "value_p1"], ascending=[ascending, ascending], na_position="last").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,7 @@ def side_by_side(values: pd.DataFrame, columns: dict[str, str], sort_by: str) ->
     by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=list(columns))
     wide = units.merge(by_unit.rename(columns=columns).reset_index(), on="unit_code", how="left")
     wide.columns.name = None
-    return wide.sort_values([sort_by, "short_name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    return wide.sort_values(sort_by, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def block_medians(series: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

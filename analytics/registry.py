@@ -7,10 +7,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from analytics.config import ConfigError
 from analytics.labels import t
+
+# Units are listed block by block in the Vietnamese collation of their names (Hà Nội before Hải
+# Dương, Nam Định before Ninh Bình), never by code. DuckDB's ICU extension does the collating
+# ("COLLATE vi"); it is built into the duckdb wheel, so it works offline. Every query that lists
+# units orders by this clause (a constant: nothing from a user reaches it).
+UNIT_ORDER = "block, short_name COLLATE vi"
 
 COLUMNS = ["code", "name", "short_name", "province", "province_kind", "block", "valid_from", "valid_to", "successor", "note"]
 BLOCK_CODES = ("STP", "THADS")
@@ -83,3 +90,11 @@ def load_units(file: Path) -> list[Unit]:
         if unit.successor and unit.successor not in seen:
             raise ConfigError(file, t("reg_where_successor", unit=unit.code), t("reg_unknown_successor", successor=unit.successor))
     return units
+
+
+def in_unit_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with `block` and `short_name` columns in UNIT_ORDER, for listings made from the registry
+    file without a store (the CLI's `units`)."""
+    with duckdb.connect() as con:
+        con.register("listed", frame)
+        return con.execute(f"SELECT * FROM listed ORDER BY {UNIT_ORDER}").df()

@@ -16,7 +16,7 @@ from analytics.cli.common import WAIT_SECONDS, write_frame, write_text
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
-from analytics.registry import load_units
+from analytics.registry import in_unit_order, load_units
 from analytics.settings import Settings
 
 
@@ -39,7 +39,7 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
             for u in units
         ]
     ).astype({"valid_to": "Int64"})
-    write_frame(frame, args.output)
+    write_frame(in_unit_order(frame), args.output)
     return 0
 
 

@@ -118,10 +118,10 @@ def attainment_caption(grid: pd.DataFrame, lang: str = "vi") -> str:
     rated = grid[grid["status"] == "ok"]
     if rated.empty:
         return t("no_data", lang)
-    per_unit = rated.groupby("short_name").agg(met=("met", "sum"), total=("total", "sum"))
+    per_unit = rated.groupby("short_name", sort=False).agg(met=("met", "sum"), total=("total", "sum"))  # in the grid's unit order
     share = per_unit["met"] / per_unit["total"]
     parts = [t("caption_all_contents", lang, count=int((share == 1).sum()), total=len(share))]
-    lowest = share[share == share.min()].sort_index().index.tolist()
+    lowest = share[share == share.min()].index.tolist()
     if share.min() < 1:
         worst = per_unit.loc[lowest[0]]
         parts.append(t("caption_fewest", lang, units=names_list(lowest, lang, MAX_NAMES), met=int(worst["met"]), total=int(worst["total"])))
