@@ -29,7 +29,7 @@ STATUS: dict[str, tuple[str, str]] = {
 }
 
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("Thi đua Tư pháp — Khu vực Đồng bằng Bắc Bộ", "Justice emulation — Northern Delta cluster"),
+    "app_title": ("Thi đua Tư pháp — {cluster}", "Justice emulation — {cluster}"),
     "page_overview": ("Tổng quan", "Overview"),
     "nav_dashboard": ("Bảng điều khiển", "Dashboard"),
     "nav_data": ("Số liệu", "Data"),
@@ -1067,6 +1067,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "communes_list_xnpl": ("Danh sách xã — “xóa nghèo” pháp luật ({count})", "Commune list — legal poverty ({count})"),
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
+    "app_name": ("Thi đua Tư pháp", "Justice emulation"),
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---
     # --- one store for many processes, demo guard, limits and hardening ---

@@ -83,6 +83,16 @@ def contents(cur: Cursor, year: int) -> pd.DataFrame:
     return cur.execute("SELECT code, title, placeholder FROM contents WHERE year = ? ORDER BY code", [year]).df()
 
 
+def cluster_name(cur: Cursor, year: int | None = None) -> str | None:
+    """The cluster's name as its campaign file gives it (`cluster = ...`), for `year` or the newest
+    configured year; None without a campaign or a name."""
+    row = cur.execute(
+        "SELECT cluster FROM campaigns WHERE (? IS NULL OR year = ?) AND coalesce(cluster, '') <> '' ORDER BY year DESC LIMIT 1",
+        [year, year],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def milestones(cur: Cursor, year: int) -> pd.DataFrame:
     return cur.execute("SELECT date, name, place, note FROM milestones WHERE year = ? ORDER BY date", [year]).df()
 

@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
-from analytics.labels import fmt_date
+from analytics.labels import fmt_date, t
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import actions
@@ -70,6 +70,13 @@ def freshness(data_version: int, year: int) -> measures.Freshness:
 
 
 # --- leadership dashboard ---
+@st.cache_data(show_spinner=False, max_entries=16)
+def app_title(data_version: int) -> str:
+    """The browser tab's title, naming the cluster as the newest campaign file does."""
+    cluster = queries.cluster_name(store().cursor())
+    return t("app_title", cluster=cluster) if cluster else t("app_name")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def registry(data_version: int, block: str | None) -> pd.DataFrame:
     return queries.registry(store().cursor(), block)

@@ -82,6 +82,9 @@ def test_legal_access_phases_and_stp_only_access_standard(app_env: Path) -> None
     stp = open_page("legal_access", block="STP")
     titles = [f["layout"]["title"]["text"] for f in figures(stp)]
     assert any("tiếp cận pháp luật" in title for title in titles) and any("theo đợt" in title for title in titles)
+    access = stp.dataframe[-1].value  # the legal-access table: its counts, not "chưa báo cáo" for figures that exist
+    counts = [c for c in access.columns if c.startswith("Tổng số xã")]
+    assert counts and (access[counts[0]] != "chưa báo cáo").sum() >= 10
 
 
 def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
