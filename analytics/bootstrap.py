@@ -89,7 +89,10 @@ def _insert_campaign(cur: Cursor, c: Campaign) -> None:
     )
     if c.milestones:
         cur.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?)", [[c.year, m.date, m.name, m.place, m.note] for m in c.milestones])
-    cur.executemany("INSERT INTO contents VALUES (?, ?, ?, ?)", [[c.year, k.code, k.title, k.placeholder] for k in c.contents])
+    cur.executemany(
+        "INSERT INTO contents (year, code, title, placeholder, short_title) VALUES (?, ?, ?, ?, ?)",
+        [[c.year, k.code, k.title, k.placeholder, k.short or None] for k in c.contents],
+    )
     indicators = pd.DataFrame(
         [
             {

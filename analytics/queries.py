@@ -80,7 +80,10 @@ def content_attainment(values: pd.DataFrame, contents: pd.DataFrame) -> pd.DataF
 
 
 def contents(cur: Cursor, year: int) -> pd.DataFrame:
-    return cur.execute("SELECT code, title, placeholder FROM contents WHERE year = ? ORDER BY code", [year]).df()
+    """The year's covenant contents: code, title, placeholder and `short` (the short title, else the title)."""
+    return cur.execute(
+        "SELECT code, title, placeholder, coalesce(short_title, title) AS short FROM contents WHERE year = ? ORDER BY code", [year]
+    ).df()
 
 
 def cluster_name(cur: Cursor, year: int | None = None) -> str | None:
