@@ -299,7 +299,7 @@ def attainment_heatmap(
     return _figure(
         traces, title, theme, 170 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2,
         xaxis={"side": "top", "categoryorder": "array", "categoryarray": xs, "showgrid": False, "autorange": False,
-               "range": [-0.5, len(xs) - 0.5], "tickangle": 0},
+               "range": [-0.5, len(xs) - 0.5], "tickangle": 0, "tickfont": {"size": sizes["font"], "color": INK}},
         yaxis={"categoryorder": "array", "categoryarray": ys[::-1], "autorange": False, "range": [-0.5, len(ys) - 0.5],
                "showgrid": False},
         plot_bgcolor="#F7F7F7", margin={"t": 140 + sizes["title"]},
@@ -623,7 +623,9 @@ def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen",
     """One unit's criteria: points earned (block colour) against the points available (light bar)."""
     sizes = THEMES[theme]
     crit = detail[detail["kind"] == "criterion"].iloc[::-1]
-    labels = [f"{c} · {lbl[:38]}" for c, lbl in zip(_esc(crit["code"]), _esc(crit["label"]), strict=True)]
+    # Cut at a word with an ellipsis: a label cut mid-word ("nông thôn m") reads as a typo on a projector.
+    short = [textwrap.shorten(label, 40, placeholder=" …") for label in _esc(crit["label"])]
+    labels = [f"{c} · {lbl}" for c, lbl in zip(_esc(crit["code"]), short, strict=True)]
     colour = BLOCK_COLOURS.get(str(crit["block"].iloc[0]), INK) if len(crit) else INK
     traces = [
         {"type": "bar", "x": crit["max_points"], "y": labels, "orientation": "h", "name": t("col_max", lang),

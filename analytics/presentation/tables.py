@@ -18,13 +18,22 @@ from analytics.scoring import adjustment_text, rule_text
 MISSING_TEXT = STATUS["missing"][0]
 
 
+# frame.attrs key: columns where an empty number means "does not apply" (a bonus has no maximum), shown
+# as "—" rather than "chưa báo cáo", which is said only of a figure a unit has not reported.
+NOT_APPLICABLE = "not_applicable"
+
+
 def display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text for the screen: Vietnamese numbers and dates, Có/Không, missing as 'chưa báo cáo'."""
+    """Text for the screen: Vietnamese numbers and dates, Có/Không, missing as 'chưa báo cáo'
+    (as '—' in the columns frame.attrs[NOT_APPLICABLE] names)."""
     out = pd.DataFrame(index=frame.index)
+    blank = set(frame.attrs.get(NOT_APPLICABLE, ()))
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_bool_dtype(values):
             out[column] = values.map(lambda v: t("yes") if v else t("no"))
+        elif column in blank:
+            out[column] = values.map(lambda v: "—" if pd.isna(v) else _number(v))
         elif pd.api.types.is_numeric_dtype(values):
             out[column] = values.map(_number)
         else:
@@ -177,7 +186,7 @@ def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
         t("col_unit"): detail["short_name"], t("col_kind"): detail["kind"].map(kinds), t("col_code"): detail["code"],
         t("col_content"): detail["content"], t("col_criterion"): detail["label"], t("col_figure"): detail["value"],
         t("col_rule"): detail["rule"], t("col_how"): detail["how"], t("col_points"): detail["points"], t("col_max"): detail["max_points"],
-    })  # fmt: skip
+    }).pipe(_not_applicable, t("col_max"))  # fmt: skip
 
 
 def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, str]) -> pd.DataFrame:
@@ -194,7 +203,7 @@ def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, 
          t("col_max"): float("nan")}
         for a in rubric.adjustments
     ]  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).pipe(_not_applicable, t("col_max"))
 
 
 def grades_table(rubric: Rubric, labels: dict[str, str]) -> pd.DataFrame:
@@ -213,6 +222,11 @@ def enforcement_table(values: pd.DataFrame) -> pd.DataFrame:
         target = values[values["indicator"] == code].set_index("name")["target_min"]
         out.insert(position, header, out[t("col_unit")].map(target))
     return out
+
+
+def _not_applicable(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    frame.attrs[NOT_APPLICABLE] = columns
+    return frame
 
 
 def _scope(block: str) -> str:

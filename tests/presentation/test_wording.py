@@ -6,8 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analytics import measures, queries, scoring
+from analytics.config import load_campaign
 from analytics.labels import KINDS, TEXT, t
-from analytics.presentation import captions, narrative
+from analytics.presentation import captions, charts, narrative, tables
+from analytics.settings import DATA_DIR
+from analytics.store import Store
 
 
 def _ranked(rows: list[tuple[str, float | None]], *, higher: bool = True) -> pd.DataFrame:
@@ -81,3 +85,29 @@ def test_no_vietnamese_text_says_dashboard_kho_leading_or_hang_for_a_place() -> 
     offenders = {key: vi for key, (vi, _) in TEXT.items() if any(w in vi.lower() for w in words)}
     offenders |= {key: vi for key, (vi, _) in TEXT.items() if "hạng" in vi.lower() and "xếp hạng" not in vi.lower()}
     assert offenders == {}
+
+
+def test_tables_show_names_and_words_not_codes_or_a_false_not_reported(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
+    campaign = load_campaign(DATA_DIR / "campaigns" / "2016.toml")
+    assert campaign.rubric is not None
+    catalogue = measures.catalogue(cur, 2016)
+    labels = dict(zip(catalogue["code"], catalogue["label"], strict=True))
+    units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
+    rubric = tables.display(tables.rubric_table(campaign.rubric, units, labels))
+    assert "dien_hinh" not in set(rubric["Chỉ tiêu"]) and labels["dien_hinh"] in set(rubric["Chỉ tiêu"])
+    assert "chưa báo cáo" not in set(rubric["Tối đa"])  # a bonus has no maximum: "—"
+    detail = scoring.score(values, campaign.rubric).detail
+    drill = tables.display(tables.drill_table(detail))
+    bonus = drill[drill["Loại"] == "Cộng"]
+    assert len(bonus) and set(bonus["Tối đa"]) == {"—"}
+    sources = tables.display(tables.sources_table(queries.unit_sources(cur, "STP_QN", 2016)))
+    assert set(sources["Loại"]) == {"dữ liệu minh họa"}  # not the stored code "demo"
+
+
+def test_breakdown_labels_are_cut_at_a_word() -> None:
+    detail = pd.DataFrame({"kind": "criterion", "code": ["TC4"], "label": ["Số xã được hỗ trợ xây dựng nông thôn mới (≥ 2)"],
+                           "block": "STP", "points": [15.0], "max_points": [15.0], "how": [""]})  # fmt: skip
+    label = charts.points_breakdown(detail, "t").data[0].y[0]
+    assert label == "TC4 · Số xã được hỗ trợ xây dựng nông thôn …"
