@@ -52,7 +52,8 @@ def _layout_parts(title: str, theme: str, height: int) -> tuple[dict, dict, dict
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
         "hoverlabel": {"font": {"size": sizes["font"]}},
     }
-    xaxis = {"gridcolor": "#DDDDDD", "zerolinecolor": "#888888", "tickfont": {"size": sizes["font"]}}
+    # automargin: the axis title ("mô hình", "%") gets its own room below the tick labels on a slide too.
+    xaxis = {"gridcolor": "#DDDDDD", "zerolinecolor": "#888888", "tickfont": {"size": sizes["font"]}, "automargin": True}
     yaxis = {"tickfont": {"size": sizes["font"], "color": INK}, "automargin": True}
     return layout, xaxis, yaxis
 
