@@ -15,7 +15,6 @@ from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date, t
 from analytics.settings import from_env
 from analytics.store import Store
-from analytics.trust import actions
 
 
 @st.cache_resource(show_spinner=False)
@@ -205,8 +204,3 @@ def thads_span(data_version: int, year: int, period: str) -> str:
 def unit_label(data_version: int, code: str, year: int) -> str:
     status = unit_status(data_version, code, year)
     return status.short_name if status else code
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def unit_codes(data_version: int) -> list[str]:
-    return actions.unit_codes(store().cursor())

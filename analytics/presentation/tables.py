@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import Rubric
+from analytics.ingest.review import upload_kind, uploader
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
 from analytics.scoring import adjustment_text, rule_text
 
@@ -157,14 +158,9 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def upload_kind(kind: str) -> str:
-    """An upload's kind in words ('dữ liệu minh họa', 'số liệu quý'), never its stored code."""
-    return t(f"up_kind_{kind}")
-
-
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): sources["created_by"],
+        t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): uploader(sources),
         t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"].map(upload_kind),
         t("col_values_in_use"): sources["n_values"],
         t("col_communes_listed"): sources["n_communes"], t("col_quarters"): sources["quarters"], t("demo_badge"): sources["is_demo"],

@@ -93,7 +93,7 @@ def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
     assert "trong Khối Sở Tư pháp" in at.metric[0].label and at.metric[0].label.startswith("Xếp thứ ")
     frames = [df.value for df in at.dataframe]
     assert "Quý 1" in frames[0].columns and "Đợt 2" in frames[0].columns
-    assert frames[1]["Người tải"].tolist() == ["demo"]
+    assert frames[1]["Người tải"].tolist() == ["Dữ liệu minh họa"] and frames[1]["Loại"].tolist() == ["dữ liệu minh họa"]
     assert open_page("unit_profile").info[-1].value.startswith("Chọn một đơn vị")
 
 
