@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.labels import t
-from analytics.registry import UNIT_ORDER
 from analytics.store import Cursor
 
 PROGRAMS = ("ntm", "xnpl")
@@ -20,12 +19,12 @@ def commune_list(cur: Cursor, year: int, program: str, block: str | None = None)
     if program not in PROGRAMS:
         raise ValueError(t("bad_program", program=program))
     return cur.execute(
-        f"""
+        """
         SELECT c.unit_code, u.short_name, u.name, u.block, c.commune, c.district, c.program, c.status,
                c.achieved_on, c.note, c.upload_id, c.is_demo
         FROM communes c JOIN units u ON u.code = c.unit_code
         WHERE c.year = ? AND c.program = ? AND (? IS NULL OR u.block = ?)
-        ORDER BY {UNIT_ORDER}, c.commune COLLATE vi
+        ORDER BY u.listing_order, c.commune COLLATE vi
         """,
         [year, program, block, block],
     ).df()

@@ -17,7 +17,6 @@ from datetime import date, datetime
 import pandas as pd
 
 from analytics.labels import t
-from analytics.registry import UNIT_ORDER
 from analytics.store import Cursor
 
 PERIODS = ("year", "P1", "P2", "Q1", "Q2", "Q3", "Q4")
@@ -107,9 +106,9 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
     }
     return _arrow_frame(
         cur,
-        f"""
+        """
         WITH u AS (
-            SELECT code AS unit_code, name, short_name, block, province
+            SELECT code AS unit_code, name, short_name, block, province, listing_order
             FROM units
             WHERE valid_from <= $year AND coalesce(valid_to, 9999) >= $year
               AND ($block IS NULL OR block = $block)
@@ -183,7 +182,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         JOIN u USING (unit_code)
         JOIN cat c ON c.code = a.indicator
         LEFT JOIN tg ON tg.unit_code = a.unit_code AND tg.indicator = a.indicator
-        ORDER BY c.position, {UNIT_ORDER}
+        ORDER BY c.position, u.listing_order
         """,
         params,
     ).astype({"meets_target": "boolean"})
@@ -193,7 +192,7 @@ def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator out of a period_values() frame, best first and missing last."""
     part = frame[frame["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    # Stable on the value alone: equal values keep the frame's unit order (registry.UNIT_ORDER).
+    # Stable on the value alone: equal values keep the frame's unit order (units.listing_order).
     return part.sort_values("value", ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -209,7 +208,7 @@ def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
 def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
     return cur.execute(
         "SELECT code, name, short_name, province, block FROM units"
-        f" WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY {UNIT_ORDER}",
+        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY listing_order",
         [year, year, block, block],
     ).df()
 
@@ -217,13 +216,13 @@ def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFra
 def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.DataFrame:
     """Per active unit: whether it has reported the period's latest quarter (spec.as_of)."""
     return cur.execute(
-        f"""
+        """
         SELECT u.code AS unit_code, u.short_name, u.name, u.block,
                count(DISTINCT f.quarter) FILTER (WHERE f.quarter = ?) > 0 AS reported
         FROM units u
         LEFT JOIN facts f ON f.unit_code = u.code AND f.year = ?
         WHERE u.valid_from <= ? AND coalesce(u.valid_to, 9999) >= ? AND (? IS NULL OR u.block = ?)
-        GROUP BY ALL ORDER BY {UNIT_ORDER}
+        GROUP BY ALL ORDER BY min(u.listing_order)
         """,
         [spec.as_of, spec.year, spec.year, spec.year, block, block],
     ).df()

@@ -11,7 +11,6 @@ import pandas as pd
 from analytics import measures
 from analytics.config import Milestone, Phase
 from analytics.labels import t
-from analytics.registry import UNIT_ORDER
 from analytics.store import Cursor
 
 _KEEP = ["unit_code", "short_name", "name", "block", "indicator", "label", "unit", "kind", "content", "basis",
@@ -108,7 +107,7 @@ def registry(cur: Cursor, block: str | None = None) -> pd.DataFrame:
     """All units ever registered (active or not), for the unit filter and merged-unit messages."""
     return cur.execute(
         "SELECT code, short_name, name, block, valid_from, valid_to, successor FROM units"
-        f" WHERE (? IS NULL OR block = ?) ORDER BY {UNIT_ORDER}",
+        " WHERE (? IS NULL OR block = ?) ORDER BY listing_order",
         [block, block],
     ).df()
 
@@ -177,7 +176,7 @@ def rank_phases(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator's phase comparison, best phase-2 value first and missing last."""
     part = both[both["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    # Equal values keep the frame's unit order (registry.UNIT_ORDER): a multi-column sort is stable.
+    # Equal values keep the frame's unit order (units.listing_order): a multi-column sort is stable.
     return part.sort_values(["value_p2", "value_p1"], ascending=[ascending, ascending], na_position="last").reset_index(drop=True)
 
 

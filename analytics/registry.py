@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +13,6 @@ import pandas as pd
 
 from analytics.config import ConfigError
 from analytics.labels import t
-
-# Units are listed block by block in the Vietnamese collation of their names (Hà Nội before Hải
-# Dương, Nam Định before Ninh Bình), never by code. DuckDB's ICU extension does the collating
-# ("COLLATE vi"); it is built into the duckdb wheel, so it works offline. Every query that lists
-# units orders by this clause (a constant: nothing from a user reaches it).
-UNIT_ORDER = "block, short_name COLLATE vi"
 
 COLUMNS = ["code", "name", "short_name", "province", "province_kind", "block", "valid_from", "valid_to", "successor", "note"]
 BLOCK_CODES = ("STP", "THADS")
@@ -92,9 +87,15 @@ def load_units(file: Path) -> list[Unit]:
     return units
 
 
-def in_unit_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with `block` and `short_name` columns in UNIT_ORDER, for listings made from the registry
-    file without a store (the CLI's `units`)."""
+def in_listing_order(units: Sequence[Unit]) -> list[Unit]:
+    """The units as every list shows them: block by block, in the Vietnamese collation of their short
+    names (Hà Nam, Hà Nội, Hải Dương; Nam Định before Ninh Bình), never by code.
+
+    The one definition of that order: the store keeps each unit's place (units.listing_order) from
+    it, and the CLI lists the registry file with it. DuckDB's ICU extension collates ("COLLATE vi");
+    it is built into the duckdb wheel, so it works offline."""
     with duckdb.connect() as con:
-        con.register("listed", frame)
-        return con.execute(f"SELECT * FROM listed ORDER BY {UNIT_ORDER}").df()
+        con.execute("CREATE TABLE listed (i INTEGER, block VARCHAR, short_name VARCHAR)")
+        con.executemany("INSERT INTO listed VALUES (?, ?, ?)", [[i, u.block, u.short_name] for i, u in enumerate(units)])
+        order = con.execute("SELECT i FROM listed ORDER BY block, short_name COLLATE vi, i").fetchall()
+    return [units[i] for (i,) in order]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import communes, measures, queries
-from analytics.registry import in_unit_order
+from analytics.bootstrap import open_store
+from analytics.registry import Unit, in_listing_order
 from analytics.store import Store
-from tests.support import run_cli
+from tests.support import make_settings, run_cli
 
 STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Hải Phòng", "STP Hưng Yên",
              "STP Nam Định", "STP Ninh Bình", "STP Quảng Ninh", "STP Thái Bình", "STP Vĩnh Phúc"]  # fmt: skip
@@ -20,7 +21,8 @@ STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dươn
 def test_the_order_is_vietnamese_not_by_code_nor_by_code_point() -> None:
     # By code HD < HN < HNA; by code point "Đ" and "Ư" come after "Z" and "Bình" before "Bắc".
     names = ["STP Hải Dương", "STP Đà Nẵng", "STP Hà Nội", "STP Bình Định", "STP Bắc Ninh", "STP Hà Nam", "STP Zeta"]
-    listed = in_unit_order(pd.DataFrame({"block": "STP", "short_name": names}))
+    units = [Unit(f"U{i}", n, n, n, "tỉnh", "STP", 2016, None, None, "") for i, n in enumerate(names)]
+    listed = pd.DataFrame({"short_name": [u.short_name for u in in_listing_order(units)]})
     expected = ["STP Bắc Ninh", "STP Bình Định", "STP Đà Nẵng", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Zeta"]
     assert list(listed["short_name"]) == expected
 
@@ -51,3 +53,19 @@ def test_cli_units_listing_is_collated(tmp_path: Path) -> None:
     frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "units").stdout))
     assert frame.loc[frame["block"] == "STP", "short_name"].tolist() == STP_ORDER
     assert frame["block"].tolist() == ["STP"] * 11 + ["THADS"] * 11
+
+
+def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, demo=False)
+    store = open_store(settings)
+    store.write(lambda cur: cur.execute("UPDATE units SET listing_order = NULL"))
+    store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 50"))
+    store.write(lambda cur: cur.execute("ALTER TABLE units DROP COLUMN listing_order"))
+    store.write(lambda cur: cur.execute("ALTER TABLE contents DROP COLUMN short_title"))
+    store.close()
+    again = open_store(settings)  # migrates, then re-reads the files
+    try:
+        assert queries.registry(again.cursor(), "STP")["short_name"].tolist() == STP_ORDER
+        assert queries.contents(again.cursor(), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
+    finally:
+        again.close()

@@ -61,7 +61,7 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
             parts.append(t(f"caption_{extreme}_many", lang, count=len(leaders), value=shown))
         else:
             parts.append(t(f"caption_{extreme}", lang, units=names_list(leaders, lang, MAX_NAMES), value=shown))
-        # Worst first; equal values keep the frame's unit order (registry.UNIT_ORDER), not its reverse.
+        # Worst first; equal values keep the frame's unit order (units.listing_order), not its reverse.
         worst_first = have.sort_values("value", ascending=higher, kind="stable")
         if "meets_target" in have and have["meets_target"].notna().any():
             below = worst_first.loc[worst_first["meets_target"].eq(False), "short_name"].tolist()
