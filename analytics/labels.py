@@ -396,7 +396,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule_linear": ("0 điểm tại {zero}, {points} điểm tại {full}, ở giữa tỷ lệ thuận", "0 at {zero}, {points} at {full}, linear between"),
     "score_missing": ("chưa báo cáo → 0", "not reported → 0"),
     "score_na": ("không tính được (mẫu số bằng 0) → 0", "cannot be computed (zero denominator) → 0"),
-    "score_no_target": ("{value} — không có chỉ tiêu giao cho kỳ này → 0", "{value} — no target for this period → 0"),
+    "score_no_target": ("{value} — không giao chỉ tiêu cho kỳ này → 0", "{value} — no target for this period → 0"),
     "score_met": ("đạt chỉ tiêu", "meets target"),
     "score_not_met": ("chưa đạt chỉ tiêu", "below target"),
     "score_clipped": ("{value} → {points}", "{value} → {points}"),
