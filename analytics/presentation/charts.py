@@ -274,7 +274,8 @@ def attainment_heatmap(
         {
             "type": "heatmap", "z": z, "x": xs, "y": ys, "zmin": 0, "zmax": 1, "colorscale": ATTAINMENT_SCALE,
             "xgap": 2, "ygap": 2, "hovertext": hovers, "hoverinfo": "text",
-            "colorbar": {"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
+            # The scale's title runs beside it: on top it sat on the "100%" label.
+            "colorbar": {"title": {"text": scale_title or t("met_share", lang), "side": "right"}, "tickformat": ".0%", "len": 0.6},
         }
     ]  # fmt: skip
     missing = frame[frame["status"] == "missing"]
@@ -300,9 +301,9 @@ def attainment_heatmap(
     return _figure(
         traces, title, theme, 170 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2,
         xaxis={"side": "top", "categoryorder": "array", "categoryarray": xs, "showgrid": False, "autorange": False,
-               "range": [-0.5, len(xs) - 0.5], "tickangle": 0, "tickfont": {"size": sizes["font"], "color": INK}},
+               "range": [-0.5, len(xs) - 0.5], "tickangle": 0, "tickfont": {"size": sizes["font"], "color": INK}, "ticks": ""},
         yaxis={"categoryorder": "array", "categoryarray": ys[::-1], "autorange": False, "range": [-0.5, len(ys) - 0.5],
-               "showgrid": False},
+               "showgrid": False, "ticks": ""},
         plot_bgcolor="#F7F7F7", margin={"t": 140 + sizes["title"]},
     )  # fmt: skip
 
