@@ -69,3 +69,9 @@ def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_pat
         assert queries.contents(again.cursor(), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
     finally:
         again.close()
+
+
+def test_the_upload_template_lists_units_in_the_same_order(tmp_path: Path) -> None:
+    frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2").stdout))
+    names = frame["Tên đơn vị"].tolist()
+    assert names[:3] == ["Sở Tư pháp tỉnh Bắc Ninh", "Sở Tư pháp tỉnh Hà Nam", "Sở Tư pháp thành phố Hà Nội"]
