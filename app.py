@@ -9,13 +9,14 @@ from ui.routing import leave_legacy_pages_mode
 
 leave_legacy_pages_mode(entry_script=True)
 # An emoji favicon: a ":material/...:" one would be fetched from a font CDN (offline meeting rooms, no leaks).
-st.set_page_config(page_title=t("app_title"), page_icon="🏅", layout="wide")
+st.set_page_config(page_title=t("app_name"), page_icon="🏅", layout="wide")
 
 try:
     data.store()
 except ConfigError as exc:
     st.error(f"{t('config_error')}: {exc}")
     st.stop()
+st.set_page_config(page_title=data.app_title(data.version()))  # the cluster's name comes from its campaign file
 data.warm_in_background(data.version())  # after an upload or a restart, not on every run
 
 # url_path must equal the page file's stem (see ui/routing.py).

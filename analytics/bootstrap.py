@@ -10,7 +10,7 @@ import pandas as pd
 
 from analytics import demo
 from analytics.config import Campaign, load_campaigns
-from analytics.registry import Unit, load_units
+from analytics.registry import Unit, in_listing_order, load_units
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -70,10 +70,11 @@ _CLEAR_CAMPAIGNS = (
 def _replace_units(cur: Cursor, units: list[Unit]) -> None:
     cur.execute("DELETE FROM units")
     cur.executemany(
-        "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO units (code, name, short_name, province, province_kind, block, valid_from, valid_to, successor, note, listing_order)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [u.code, u.name, u.short_name, u.province, u.province_kind, u.block, u.valid_from, u.valid_to, u.successor, u.note]
-            for u in units
+            [u.code, u.name, u.short_name, u.province, u.province_kind, u.block, u.valid_from, u.valid_to, u.successor, u.note, place]
+            for place, u in enumerate(in_listing_order(units))
         ],
     )
 
@@ -89,7 +90,10 @@ def _insert_campaign(cur: Cursor, c: Campaign) -> None:
     )
     if c.milestones:
         cur.executemany("INSERT INTO milestones VALUES (?, ?, ?, ?, ?)", [[c.year, m.date, m.name, m.place, m.note] for m in c.milestones])
-    cur.executemany("INSERT INTO contents VALUES (?, ?, ?, ?)", [[c.year, k.code, k.title, k.placeholder] for k in c.contents])
+    cur.executemany(
+        "INSERT INTO contents (year, code, title, placeholder, short_title) VALUES (?, ?, ?, ?, ?)",
+        [[c.year, k.code, k.title, k.placeholder, k.short or None] for k in c.contents],
+    )
     indicators = pd.DataFrame(
         [
             {

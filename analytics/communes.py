@@ -24,7 +24,7 @@ def commune_list(cur: Cursor, year: int, program: str, block: str | None = None)
                c.achieved_on, c.note, c.upload_id, c.is_demo
         FROM communes c JOIN units u ON u.code = c.unit_code
         WHERE c.year = ? AND c.program = ? AND (? IS NULL OR u.block = ?)
-        ORDER BY u.block, c.unit_code, c.commune
+        ORDER BY u.listing_order, c.commune COLLATE vi
         """,
         [year, program, block, block],
     ).df()

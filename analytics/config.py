@@ -56,6 +56,14 @@ class Content:
     code: str
     title: str
     placeholder: bool = False
+    short: str = ""  # a few words for a chart's column; empty: charts use the title
+
+
+def counts_whole(unit: str) -> bool:
+    """Whether figures in `unit` count things (xã, mô hình, buổi) and so are whole numbers; money
+    (triệu đồng) and percentages may have decimals."""
+    # "đồng" matches the catalogue's money units as the campaign files write them.
+    return "đồng" not in unit and unit != "%"
 
 
 @dataclass(frozen=True)
@@ -194,7 +202,10 @@ def load_campaign(file: Path) -> Campaign:
         Milestone(r.get("date", date), r.get("name", str), r.get("place", str, ""), r.get("note", str, ""))
         for r in root.tables("milestones")
     )
-    contents = tuple(Content(r.get("code", str), r.get("title", str), r.get("placeholder", bool, False)) for r in root.tables("contents"))
+    contents = tuple(
+        Content(r.get("code", str), r.get("title", str), r.get("placeholder", bool, False), r.get("short", str, ""))
+        for r in root.tables("contents")
+    )
     indicators = tuple(_indicator(r) for r in root.tables("indicators"))
     _check_catalogue(file, contents, indicators)
     targets = tuple(_target(r) for r in root.tables("targets"))

@@ -16,8 +16,8 @@ BLOCKS: dict[str, tuple[str, str]] = {
 }
 
 KINDS: dict[str, tuple[str, str]] = {
-    "flow": ("cộng dồn các quý", "summed over quarters"),
-    "stock": ("giá trị cuối kỳ", "level at period end"),
+    "flow": ("chỉ tiêu thời kỳ (cộng dồn các quý)", "flow (summed over quarters)"),
+    "stock": ("chỉ tiêu thời điểm (giá trị cuối kỳ)", "stock (level at period end)"),
     "ratio": ("tỷ lệ tính từ số đếm", "rate computed from counts"),
 }
 
@@ -29,7 +29,7 @@ STATUS: dict[str, tuple[str, str]] = {
 }
 
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("Thi đua Tư pháp — Khu vực Đồng bằng Bắc Bộ", "Justice emulation — Northern Delta cluster"),
+    "app_title": ("Thi đua Tư pháp — {cluster}", "Justice emulation — {cluster}"),
     "page_overview": ("Tổng quan", "Overview"),
     "nav_dashboard": ("Bảng điều khiển", "Dashboard"),
     "nav_data": ("Số liệu", "Data"),
@@ -52,7 +52,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_missing_units": ("Chưa báo cáo: {units}", "Not reported: {units}"),
     "kpi_ntm": ("Xã nông thôn mới được hỗ trợ", "New-rural communes supported"),
     "kpi_models": ("Điển hình tiên tiến", "Exemplary models"),
-    "kpi_xnpl": ("Xã “xóa nghèo” pháp luật đạt / đăng ký", "Legal-poverty communes achieved / registered"),
+    "kpi_xnpl": ("Xã “xóa nghèo” pháp luật", "Legal-poverty communes"),
     "kpi_enforcement": ("Tỷ lệ thi hành xong về việc", "Cases completed"),
     "target": ("Chỉ tiêu", "Target"),
     "target_cluster": ("chỉ tiêu cụm {value}", "cluster target {value}"),
@@ -163,7 +163,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "this unit's {program} list is also in {other}",
     ),
     "up_demo_present": (
-        "Kho đang chứa dữ liệu minh họa; số liệu thật không được trộn với số minh họa. "
+        "Cơ sở dữ liệu đang chứa dữ liệu minh họa; số liệu thật không được trộn với số minh họa. "
         "Chọn “Xóa dữ liệu minh họa và thay bằng số liệu thật” (dòng lệnh: thêm --replace-demo), "
         "hoặc chạy trước `python -m analytics demo --remove`.",
         "The store holds demo data; real figures are never mixed with it. Tick “replace demo data” "
@@ -173,7 +173,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_revert_kind": ("Lần tải #{id} (loại {kind}) không hoàn tác được.", "Upload #{id} ({kind}) cannot be reverted."),
     "up_revert_twice": ("Lần tải #{id} đã được hoàn tác (bởi #{by}).", "Upload #{id} was already reverted (by #{by})."),
     "up_revert_demo_mix": (
-        "Không khôi phục dữ liệu minh họa (#{id}) khi kho đã có số liệu thật.",
+        "Không khôi phục dữ liệu minh họa (#{id}) khi cơ sở dữ liệu đã có số liệu thật.",
         "Demo data (#{id}) cannot come back while real figures are stored.",
     ),
     "up_revert_later": (
@@ -222,7 +222,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_files": ("Chọn một hoặc nhiều tệp (tối đa {limit} MB mỗi tệp)", "Choose one or more files (up to {limit} MB each)"),
     "up_check_period": ("Chỉ nhận số liệu của năm và quý đã chọn", "Only accept the chosen year and quarter"),
     "up_demo_explain": (
-        "Kho đang chứa dữ liệu minh họa. Số liệu thật chỉ được lưu khi bạn chọn xóa dữ liệu minh họa (cả hai không trộn lẫn).",
+        "Cơ sở dữ liệu đang chứa dữ liệu minh họa. Số liệu thật chỉ được lưu khi bạn chọn xóa dữ liệu minh họa (cả hai không trộn lẫn).",
         "The store holds demo data. Real figures are stored only if you choose to remove the demo data (never mixed).",
     ),
     "up_replace_demo": (
@@ -232,8 +232,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_detected": ("Tệp đã đọc", "Files read"),
     "up_preview": ("Sẽ thay đổi", "What will change"),
     "up_problems": ("Lỗi và cảnh báo", "Errors and warnings"),
-    "up_download_errors": ("Tải danh sách lỗi (CSV)", "Download errors (CSV)"),
-    "up_commit": ("Lưu vào kho", "Store"),
+    "up_download_errors": ("Tải về danh sách lỗi (CSV)", "Download errors (CSV)"),
+    "up_commit": ("Lưu số liệu", "Save the figures"),
     "up_nothing_to_store": ("Không có thay đổi nào để lưu.", "Nothing to store."),
     "up_history": ("Lịch sử tải lên", "Upload history"),
     "up_revert_button": ("Hoàn tác lần tải #{id}", "Revert upload #{id}"),
@@ -263,21 +263,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_kind_demo_remove": ("xóa dữ liệu minh họa", "demo removal"),
     "up_status_reverted": ("đã hoàn tác bởi #{by}", "reverted by #{by}"),
     # --- leaders' pages and scoring ---
-    "scoring_flag_item": ("{unit} ({block}, hạng {rank})", "{unit} ({block}, rank {rank})"),
+    "scoring_flag_item": ("{unit} ({block}, xếp thứ {rank})", "{unit} ({block}, rank {rank})"),
     "page_compare": ("So sánh đơn vị", "Unit comparison"),
     "page_phases": ("Theo đợt", "By phase"),
     "page_rural": ("Nông thôn mới", "New rural development"),
     "page_legal_access": ("Tiếp cận pháp luật / xóa nghèo pháp luật", "Access to law / legal poverty"),
     "page_enforcement": ("Thi hành án dân sự", "Civil judgment enforcement"),
     "page_unit_profile": ("Hồ sơ đơn vị", "Unit profile"),
-    "page_scoring": ("Chấm điểm & xếp hạng", "Scoring & ranking"),
+    "page_scoring": ("Chấm điểm, xếp loại", "Scoring and grades"),
     "section_dashboard": ("Bảng điều khiển", "Dashboard"),
     "filter_unit": ("Đơn vị", "Unit"),
     "all_units": ("Tất cả đơn vị", "All units"),
     "indicator": ("Chỉ tiêu", "Indicator"),
     "score_total": ("Tổng điểm chấm", "Score"),
-    "download_csv": ("Tải CSV", "Download CSV"),
-    "download_xlsx": ("Tải Excel", "Download Excel"),
+    "download_csv": ("Tải về (CSV)", "Download (CSV)"),
+    "download_xlsx": ("Tải về (Excel)", "Download (Excel)"),
     "no_values_year": ("Chưa có số liệu nào được tải lên cho năm {year}.", "No values uploaded for {year} yet."),
     "no_units": ("Không có đơn vị nào đang hoạt động trong năm {year} với bộ lọc này.", "No active unit in {year} for this filter."),
     "one_unit": ("Chỉ có một đơn vị trong phạm vi lọc — chưa thể so sánh.", "Only one unit in the filter — nothing to compare."),
@@ -286,7 +286,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pick_unit": ("Chọn một đơn vị ở thanh bên (bộ lọc Đơn vị) để xem hồ sơ.", "Pick a unit in the sidebar to see its profile."),
     "kpi_reported_detail": ("Đã báo cáo {quarter}", "Reported {quarter}"),
     "kpi_models_detail": ("{reached}/{total} đơn vị đạt 1–2 mô hình", "{reached}/{total} units with 1–2 models"),
-    "kpi_xnpl_detail": ("{units} đơn vị đăng ký", "{units} units registered"),
+    "kpi_xnpl_detail": ("Số xã đạt / số xã đăng ký · {units} đơn vị đăng ký", "Achieved / registered · {units} units registered"),
     "kpi_enforcement_money": ("Tỷ lệ thi hành xong về tiền", "Money recovered"),
     "kpi_enforcement_detail": ("{met}/{total} Cục đạt chỉ tiêu được giao", "{met}/{total} departments meet their target"),
     "timeline_title": ("Các mốc thi đua năm {year}", "Campaign milestones {year}"),
@@ -294,8 +294,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "narrative_title": ("Tóm tắt", "Summary"),
     "heatmap_title": ("Đạt chỉ tiêu theo nội dung Giao ước — {period}", "Targets met by covenant content — {period}"),
     "heatmap_note": (
-        "Mỗi ô: số chỉ tiêu đạt / số chỉ tiêu có chỉ tiêu giao trong nội dung đó; ô xám: chưa báo cáo hoặc không có chỉ tiêu giao.",
-        "Each cell: targets met / targets set in that content; grey: not reported or no target set.",
+        "Mỗi ô: số chỉ tiêu đạt / số chỉ tiêu được giao trong nội dung đó; ô xám: chưa báo cáo; ô trống: không giao chỉ tiêu; "
+        "chỉ hiện các nội dung có giao chỉ tiêu trong kỳ.",
+        "Each cell: targets met / targets set in that content; grey: not reported; blank: no target set; "
+        "only contents with a target in the period are shown.",
     ),
     "met_share": ("Tỷ lệ chỉ tiêu đạt", "Share of targets met"),
     "heat_view": ("Tô màu bảng nhiệt theo", "Colour the heatmap by"),
@@ -305,7 +307,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Mỗi ô: điểm đạt / điểm tối đa của các tiêu chí thuộc nội dung đó (bảng điểm năm, không tính cộng/trừ); ô xám: chưa báo cáo.",
         "Each cell: points earned / available for the content's criteria (no bonus or penalty); grey: not reported.",
     ),
-    "no_target": ("không có chỉ tiêu giao", "no target set"),
+    "no_target": ("không giao chỉ tiêu", "no target set"),
     "phase_compare_title": ("{indicator}: Đợt 1 và Đợt 2 năm {year}", "{indicator}: phase 1 vs phase 2, {year}"),
     "trend_title": ("{indicator} theo quý — {who}", "{indicator} by quarter — {who}"),
     "improved": ("Tiến bộ", "Improved"),
@@ -314,7 +316,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "change": ("Thay đổi", "Change"),
     "phase": ("Đợt", "Phase"),
     "quarter_values_note": (
-        "Giá trị từng quý: chỉ tiêu cộng dồn lấy số của quý; chỉ tiêu tồn lấy số cuối quý; THADS lũy kế năm thống kê.",
+        "Giá trị từng quý: chỉ tiêu thời kỳ lấy số của quý; chỉ tiêu thời điểm lấy số cuối quý; THADS lũy kế năm thống kê.",
         "Per quarter: flows are the quarter's figure, stocks the level at quarter end; THADS cumulative over the statistical year.",
     ),
     "ntm_chart_title": ("Số xã được hỗ trợ xây dựng nông thôn mới — {period}", "Communes supported for new rural development — {period}"),
@@ -357,8 +359,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "The filter shows enforcement departments — the legal-access standard applies to Departments of Justice.",
     ),
     "profile_rank": (
-        "Hạng trong {block}: {rank}/{count} ({points} điểm, xếp loại {grade})",
-        "Rank in {block}: {rank}/{count} ({points} points, grade {grade})",
+        "Xếp thứ {rank}/{count} trong {block} ({points} điểm, xếp loại {grade})",
+        "Placed {rank} of {count} in {block} ({points} points, grade {grade})",
     ),
     "profile_scorecard": ("Bảng chỉ tiêu theo quý và đợt", "Scorecard by quarter and phase"),
     "profile_sources": ("Nguồn số liệu (các lần tải lên)", "Where the data came from (uploads)"),
@@ -386,7 +388,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No unit is shortlisted under the current rule.",
     ),
     "scoring_flag_rule": (
-        "Quy tắc: xếp loại {grades}, trong {rank} hạng đầu của khối{complete}.",
+        "Quy tắc: xếp loại {grades}, xếp thứ {rank} trở lên trong khối{complete}.",
         "Rule: grade {grades}, within the top {rank} of the block{complete}.",
     ),
     "scoring_flag_complete": (", đủ số liệu mọi quý", ", complete data"),
@@ -400,7 +402,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rule_linear": ("0 điểm tại {zero}, {points} điểm tại {full}, ở giữa tỷ lệ thuận", "0 at {zero}, {points} at {full}, linear between"),
     "score_missing": ("chưa báo cáo → 0", "not reported → 0"),
     "score_na": ("không tính được (mẫu số bằng 0) → 0", "cannot be computed (zero denominator) → 0"),
-    "score_no_target": ("{value} — không có chỉ tiêu giao cho kỳ này → 0", "{value} — no target for this period → 0"),
+    "score_no_target": ("{value} — không giao chỉ tiêu cho kỳ này → 0", "{value} — no target for this period → 0"),
     "score_met": ("đạt chỉ tiêu", "meets target"),
     "score_not_met": ("chưa đạt chỉ tiêu", "below target"),
     "score_clipped": ("{value} → {points}", "{value} → {points}"),
@@ -410,7 +412,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "adj_applied": ("áp dụng", "applied"),
     "adj_not_applied": ("không áp dụng", "not applied"),
     "grade_blocked": ("đủ điểm loại {grade} nhưng chưa đạt: {targets}", "enough points for {grade} but missed: {targets}"),
-    "tie_shared": ("đồng hạng với {unit} (cùng {points} điểm và bằng điểm các tiêu chí phân định)", "tied with {unit}"),
+    "tie_shared": ("cùng xếp thứ với {unit} (cùng {points} điểm và bằng điểm các tiêu chí phân định)", "tied with {unit}"),
     "tie_above": (
         "bằng tổng điểm với {unit}, xếp trên nhờ tiêu chí {code} ({mine} so với {theirs})",
         "same total as {unit}, ranked above on {code} ({mine} vs {theirs})",
@@ -422,9 +424,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag_yes": ("Đủ tiêu chí đưa vào bình xét", "Shortlisted for the vote"),
     "flag_no": ("Chưa đủ: ", "Not eligible: "),
     "flag_grade": ("xếp loại chưa đạt {grades}", "grade not {grades}"),
-    "flag_rank": ("ngoài {rank} hạng đầu của khối", "outside the top {rank}"),
+    "flag_rank": ("xếp sau thứ {rank} trong khối", "outside the top {rank}"),
     "flag_incomplete": ("số liệu nộp muộn / chưa đủ", "data late or incomplete"),
-    "col_rank": ("Hạng", "Rank"),
+    "col_rank": ("Xếp thứ", "Place"),
     "col_block": ("Khối", "Block"),
     "col_points": ("Điểm", "Points"),
     "col_max": ("Tối đa", "Max"),
@@ -432,7 +434,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_penalty": ("Trừ", "Penalty"),
     "col_total": ("Tổng điểm", "Total"),
     "col_grade": ("Xếp loại", "Grade"),
-    "col_rank_note": ("Ghi chú xếp hạng", "Rank note"),
+    "col_rank_note": ("Ghi chú thứ tự", "Place note"),
     "col_flag": ("Đưa vào bình xét", "Shortlist"),
     "col_criterion": ("Tiêu chí", "Criterion"),
     "col_content": ("Nội dung", "Content"),
@@ -470,22 +472,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Không có trang nào áp dụng cho bộ lọc này (năm, kỳ, khối).",
         "No slide applies to these filters (year, period, block).",
     ),
-    "present_pack": ("Tải gói trình chiếu", "Download the meeting pack"),
+    "present_pack": ("Tải về gói trình chiếu", "Download the meeting pack"),
     "present_pack_html": ("Bản trình chiếu HTML (chạy không cần mạng)", "HTML slideshow (works offline)"),
     "present_pack_images": ("Ảnh PNG 1920×1080 và PDF (.zip)", "PNG images 1920×1080 and PDF (.zip)"),
     "slide_kpi_title": ("Kết quả chung — {period}", "Headline results — {period}"),
     "slide_milestones_title": ("Các mốc phong trào thi đua năm {year}", "Campaign milestones {year}"),
-    "caption_leader": ("Dẫn đầu: {units} ({value})", "Leading: {units} ({value})"),
+    "caption_highest": ("Cao nhất: {units} ({value})", "Highest: {units} ({value})"),
     "caption_below": ("Chưa đạt chỉ tiêu ({count}): {units}", "Below target ({count}): {units}"),
     "caption_all_same": ("Cả {count} đơn vị cùng mức {value}", "All {count} units at {value}"),
-    "caption_leaders_many": ("{count} đơn vị cùng dẫn đầu ({value})", "{count} units share the lead ({value})"),
+    "caption_highest_many": ("{count} đơn vị cùng mức cao nhất ({value})", "{count} units share the highest value ({value})"),
+    "caption_lowest_many": ("{count} đơn vị cùng mức thấp nhất ({value})", "{count} units share the lowest value ({value})"),
     "caption_none_meet": ("Chưa đơn vị nào đạt chỉ tiêu", "No unit meets the target yet"),
     "caption_ntm_none": ("Chưa đơn vị nào đạt chỉ tiêu xã nông thôn mới", "No unit meets the new-rural commune target yet"),
     "caption_all_meet": ("Mọi đơn vị có số liệu đều đạt chỉ tiêu", "Every reporting unit meets the target"),
     "caption_lowest": ("Thấp nhất: {units} ({value})", "Lowest: {units} ({value})"),
     "caption_missing": ("Chưa báo cáo: {units}", "Not reported: {units}"),
     "caption_same": ("không đổi", "unchanged"),
-    "caption_points": (" điểm %", " points"),
+    "caption_points": (" điểm phần trăm", " percentage points"),
     "caption_up": ("tăng {delta}", "up {delta}"),
     "caption_down": ("giảm {delta}", "down {delta}"),
     "caption_change": ("Toàn cụm: {now} (đợt 1: {before}, {move})", "Cluster: {now} (phase 1: {before}, {move})"),
@@ -500,8 +503,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "caption_phase_best": ("Tiến bộ nhiều nhất: {unit} (+{delta})", "Most improved: {unit} (+{delta})"),
     "caption_score_top": (
-        "Dẫn đầu {block}: {unit} ({points} điểm, loại {grade})",
-        "First in {block}: {unit} ({points} points, grade {grade})",
+        "{block}: {unit} có điểm chấm cao nhất khối ({points}, xếp loại {grade})",
+        "{block}: {unit} has the highest score of the block ({points}, grade {grade})",
     ),
     "caption_flag": ("Đủ tiêu chí đưa vào bình xét: {units}", "Shortlisted for the vote: {units}"),
     "caption_flag_none": ("Chưa đơn vị nào đủ tiêu chí đưa vào bình xét", "No unit is shortlisted for the vote yet"),
@@ -576,8 +579,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # the store, and the notes the program writes on the uploads it makes itself
     "store_busy": (
-        "Kho dữ liệu {path} đang được một tiến trình khác (thường là dashboard đang chạy) mở để ghi. "
-        "Hãy dùng trang Tải lên của dashboard, hoặc dừng dashboard rồi chạy lại lệnh.",
+        "Cơ sở dữ liệu {path} đang được một tiến trình khác (thường là hệ thống đang chạy) mở để ghi. "
+        "Hãy dùng trang Tải số liệu lên của hệ thống, hoặc dừng hệ thống rồi chạy lại lệnh.",
         "The store {path} is open for writing in another process (usually the running dashboard). "
         "Use the dashboard's upload page, or stop the dashboard and run the command again.",
     ),
@@ -719,12 +722,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "login_anonymous": ("Chưa đăng nhập", "Not logged in"),
     "login_expired": ("Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.", "Your session expired; please log in again."),
     "login_required": (
-        "Cần đăng nhập để xem dashboard. Hãy đăng nhập ở trang Đăng nhập.",
+        "Cần đăng nhập để xem hệ thống. Hãy đăng nhập ở trang Đăng nhập.",
         "Log in to view the dashboard.",
     ),
     "login_sso": ("Đăng nhập bằng tài khoản cơ quan (SSO)", "Log in with single sign-on"),
     "login_sso_unknown": (
-        "Tài khoản SSO {email} chưa được cấp quyền trong dashboard; hãy nhờ thư ký cụm tạo tài khoản với e-mail này.",
+        "Tài khoản SSO {email} chưa được cấp quyền trong hệ thống; hãy nhờ thư ký cụm tạo tài khoản với e-mail này.",
         "The SSO identity {email} has no account here yet; ask the secretariat to add one with this e-mail.",
     ),
     "setup_title": ("Cài đặt lần đầu: tạo tài khoản quản trị", "First run: create the administrator"),
@@ -759,7 +762,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Mọi thay đổi được ghi lại cùng lúc với thay đổi đó; nhật ký chỉ đọc, không sửa được từ giao diện.",
         "Every change is recorded with it; the trail is read-only.",
     ),
-    "admin_audit_download": ("Tải nhật ký (CSV)", "Download the trail (CSV)"),
+    "admin_audit_download": ("Tải về nhật ký (CSV)", "Download the trail (CSV)"),
     "admin_backup_now": ("Sao lưu ngay", "Back up now"),
     "admin_backup_done": ("Đã sao lưu {rows} dòng vào {path}.", "Backed up {rows} rows to {path}."),
     "admin_backup_every": ("Tự sao lưu mỗi (giờ; 0 = tắt)", "Back up every (hours; 0 = off)"),
@@ -775,11 +778,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_scheduler_error": ("Lần sao lưu định kỳ gần nhất lỗi: {error}", "The last scheduled backup failed: {error}"),
     "admin_remove_demo": ("Xóa toàn bộ dữ liệu minh họa", "Remove all demo data"),
     "admin_demo_removed": ("Đã xóa {count} giá trị minh họa (đã sao lưu trước).", "Removed {count} demo values (backed up first)."),
-    "admin_no_demo": ("Kho không có dữ liệu minh họa.", "No demo data in the store."),
+    "admin_no_demo": ("Cơ sở dữ liệu không có dữ liệu minh họa.", "No demo data in the store."),
     "admin_reload": ("Nạp lại danh sách đơn vị và cấu hình phong trào", "Reload the registry and campaign files"),
     "admin_reloaded": ("Đã nạp lại danh sách đơn vị và cấu hình.", "Registry and campaign files reloaded."),
     "admin_reload_same": ("Các tệp cấu hình không đổi; không có gì để nạp lại.", "The files did not change."),
-    "admin_open_viewing": ("Cho xem dashboard không cần đăng nhập", "Allow viewing without logging in"),
+    "admin_open_viewing": ("Cho xem hệ thống không cần đăng nhập", "Allow viewing without logging in"),
     "admin_saved": ("Đã lưu.", "Saved."),
     "up_login_needed": (
         "Cần đăng nhập để tải số liệu lên hoặc hoàn tác. Đầu mối đơn vị chỉ tải được số liệu của đơn vị mình.",
@@ -792,12 +795,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- national-scale selections ---
     "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
-    "chart_best_worst": ("{n} đơn vị dẫn đầu và {n} đơn vị cuối trong {total}", "best {n} and worst {n} of {total} units"),
+    "chart_best_worst": ("{n} đơn vị xếp đầu và {n} đơn vị xếp cuối trong {total}", "best {n} and worst {n} of {total} units"),
     # --- command line ---
     "cli_description": (
-        "Công cụ dòng lệnh của dashboard thi đua Khu vực Đồng bằng Bắc Bộ "
-        "(Command line of the Northern Delta justice emulation dashboard). Kho dữ liệu: biến THIDUA_DB.",
-        "Command line of the Northern Delta justice emulation dashboard. Data store: the THIDUA_DB variable.",
+        "Công cụ dòng lệnh của hệ thống thi đua Tư pháp (command line of the justice emulation system). Cơ sở dữ liệu: biến THIDUA_DB.",
+        "Command line of the justice emulation dashboard. Database: the THIDUA_DB variable.",
     ),
     "cli_metavar_command": ("LỆNH", "COMMAND"),
     "cli_metavar_operation": ("THAO_TÁC", "OPERATION"),
@@ -817,7 +819,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "act with this account's rights only (a focal point: its own unit only)",
     ),
     "cli_help_wait": (
-        "chờ tối đa bấy nhiêu giây khi dashboard đang giữ kho",
+        "chờ tối đa bấy nhiêu giây khi hệ thống đang giữ cơ sở dữ liệu",
         "wait at most this many seconds while the dashboard holds the store",
     ),
     "cli_help_units": ("Danh sách đơn vị dạng CSV (list units as CSV)", "List the units as CSV"),
@@ -910,14 +912,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_help_user_list": ("Danh sách tài khoản (CSV, không có mật khẩu)", "List the accounts (CSV, without passwords)"),
     "cli_help_user_remove": ("Xóa tài khoản", "Remove an account"),
     "cli_help_user_passwd": ("Đổi mật khẩu (đọc từ stdin hoặc hỏi khi gõ)", "Change a password (read from stdin or asked at the terminal)"),
-    "cli_help_backup": ("Sao lưu kho dữ liệu (Parquet) vào thư mục mới (backup)", "Back the store up (Parquet) into a new folder"),
+    "cli_help_backup": ("Sao lưu cơ sở dữ liệu (Parquet) vào thư mục mới (backup)", "Back the store up (Parquet) into a new folder"),
     "cli_help_backup_output": (
         "thư mục đích (mới hoặc trống); mặc định: data/backups/thidua-<thời điểm>",
         "target folder (new or empty); default: data/backups/thidua-<time>",
     ),
     "cli_help_backup_list": ("liệt kê các bản sao lưu", "list the backups"),
     "cli_help_backup_every": (
-        "đặt lịch: dashboard tự sao lưu mỗi GIỜ giờ (0 = tắt)",
+        "đặt lịch: hệ thống tự sao lưu mỗi GIỜ giờ (0 = tắt)",
         "schedule: the dashboard backs up every HOURS hours (0 = off)",
     ),
     "cli_help_restore": (
@@ -932,7 +934,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_help_audit": ("Nhật ký thay đổi (CSV, mới nhất trước)", "The audit trail (CSV, newest first)"),
     "cli_help_audit_output": ("ghi ra tệp CSV (UTF-8 có BOM)", "write to a CSV file (UTF-8 with BOM)"),
     "cli_help_scale_sample": (
-        "Tạo kho dữ liệu mẫu quy mô cụm hoặc toàn quốc để đo hiệu năng (synthetic scale store)",
+        "Tạo cơ sở dữ liệu mẫu quy mô cụm hoặc toàn quốc để đo hiệu năng (synthetic scale store)",
         "Build a synthetic store at cluster or national scale, to measure performance",
     ),
     "cli_help_scale": (
@@ -950,7 +952,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "số xã trong danh sách đăng ký (0: theo dữ liệu minh họa)",
         "communes in the registers (0: as the demo data has them)",
     ),
-    "cli_help_scale_replace": ("tạo lại nếu thư mục đã có kho", "build again if the folder already holds a store"),
+    "cli_help_scale_replace": ("tạo lại nếu thư mục đã có cơ sở dữ liệu", "build again if the folder already holds a store"),
     "cli_refused": ("Từ chối: {reason}", "Refused: {reason}"),
     "cli_files_missing": ("Không tìm thấy tệp: {files}", "File not found: {files}"),
     "cli_no_campaign_year": (
@@ -963,11 +965,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Year {year}: {indicators} indicators, {targets} targets, {phases} phases ({source})",
     ),
     "cli_store_busy_hint": (
-        "Trong khi dashboard chạy, các thao tác này có ở trang Quản trị (/admin); dashboard cũng tự sao lưu theo lịch đã đặt.",
+        "Trong khi hệ thống chạy, các thao tác này có ở trang Quản trị (/admin); hệ thống cũng tự sao lưu theo lịch đã đặt.",
         "While the dashboard runs, these actions are on the admin page (/admin); the dashboard also backs up on its schedule.",
     ),
     "cli_store_waiting": (
-        "Kho dữ liệu đang được dashboard giữ; đang chờ tối đa {seconds} giây…",
+        "Cơ sở dữ liệu đang được hệ thống giữ; đang chờ tối đa {seconds} giây…",
         "The dashboard holds the store; waiting up to {seconds} seconds…",
     ),
     "cli_unknown_user": ("Không có tài khoản “{name}” (--as-user).", "No account “{name}” (--as-user)."),
@@ -991,7 +993,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_backup_row": ("{path}\t{when}\t{reason}\t{by}\t{rows} dòng", "{path}\t{when}\t{reason}\t{by}\t{rows} rows"),
     "cli_schedule_off": ("Đã tắt sao lưu định kỳ.", "Scheduled backups are off."),
-    "cli_schedule_on": ("Dashboard sẽ tự sao lưu mỗi {hours} giờ.", "The dashboard will back up every {hours} hours."),
+    "cli_schedule_on": ("Hệ thống sẽ tự sao lưu mỗi {hours} giờ.", "The dashboard will back up every {hours} hours."),
     "cli_backup_done": ("Đã sao lưu {rows} dòng vào {path}", "Backed up {rows} rows into {path}"),
     "cli_restored": (
         "Đã khôi phục từ {folder}. Bản sao lưu trạng thái trước khi khôi phục: {safety}",
@@ -1001,8 +1003,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Đã xóa {count} giá trị minh họa (đã sao lưu trước khi xóa).",
         "Removed {count} demo values (backed up first).",
     ),
-    "cli_demo_none": ("Kho không có dữ liệu minh họa.", "The store holds no demo data."),
-    "cli_demo_present": ("Kho đã có dữ liệu minh họa.", "The store already holds demo data."),
+    "cli_demo_none": ("Cơ sở dữ liệu không có dữ liệu minh họa.", "The store holds no demo data."),
+    "cli_demo_present": ("Cơ sở dữ liệu đã có dữ liệu minh họa.", "The store already holds demo data."),
     "cli_demo_loaded": ("Đã nạp dữ liệu minh họa.", "Demo data loaded."),
     "cli_pack_unknown_meeting": (
         "Không có cuộc họp “{meeting}” trong {folder}; có: {names}",
@@ -1017,7 +1019,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Đã tạo {facts} giá trị, {communes} xã trong {seconds} s tại {folder}",
         "Built {facts} values, {communes} communes in {seconds} s at {folder}",
     ),
-    "cli_scale_open": ("Mở dashboard trên kho này:", "Open the dashboard on this store:"),
+    "cli_scale_open": ("Mở hệ thống trên cơ sở dữ liệu này:", "Open the dashboard on this store:"),
     # --- captions, narrative and KPI texts ---
     "kpi_units_met": ("{met}/{total} đơn vị đạt", "{met}/{total} units on target"),
     "narrative_late": (
@@ -1030,8 +1032,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "narrative_below": ("; chưa đạt: {units}", "; below target: {units}"),
     "narrative_missing": ("; chưa báo cáo: {units}", "; not reported: {units}"),
-    "narrative_leaders": ("{block}: dẫn đầu bảng điểm — {leaders}.", "{block}: top of the score table — {leaders}."),
-    "narrative_points": ("{unit} ({points} điểm)", "{unit} ({points} points)"),
+    "narrative_top_score": (
+        "{block}: {units} có điểm chấm cao nhất khối ({points}).",
+        "{block}: {units} has the highest score of the block ({points}).",
+    ),
+    "narrative_top_score_shared": (
+        "{block}: {units} cùng có điểm chấm cao nhất khối ({points}).",
+        "{block}: {units} share the highest score of the block ({points}).",
+    ),
     # --- charts, slides and tables ---
     "chart_not_reported": ("Chưa báo cáo", "Not reported"),
     "chart_median_STP": ("Trung vị khối Sở Tư pháp", "Median, Departments of Justice"),
@@ -1106,6 +1114,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Values as they stood at this cut-off (server time); default: current values",
     ),
     # --- Vietnamese wording and collation ---
+    "app_name": ("Thi đua Tư pháp", "Justice emulation"),
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---
     "cal_duplicate_quarter": ("quý {quarter} có hai hạn gửi", "quarter {quarter} has two deadlines"),

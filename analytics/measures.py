@@ -145,7 +145,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         cur,
         f"""
         WITH u AS (
-            SELECT code AS unit_code, name, short_name, block, province
+            SELECT code AS unit_code, name, short_name, block, province, listing_order
             FROM units
             WHERE valid_from <= $year AND coalesce(valid_to, 9999) >= $year
               AND ($block IS NULL OR block = $block)
@@ -222,7 +222,7 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         JOIN u USING (unit_code)
         JOIN cat c ON c.code = a.indicator
         LEFT JOIN tg ON tg.unit_code = a.unit_code AND tg.indicator = a.indicator
-        ORDER BY c.position, u.block, u.unit_code
+        ORDER BY c.position, u.listing_order
         """,
         params,
     ).astype({"meets_target": "boolean", "source_quarter": "Int64"})
@@ -240,7 +240,8 @@ def indicator_slice(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator out of a period_values() frame, best first and missing last."""
     part = frame[frame["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    return part.sort_values(["value", "short_name"], ascending=[ascending, True], na_position="last").reset_index(drop=True)
+    # Stable on the value alone: equal values keep the frame's unit order (units.listing_order).
+    return part.sort_values("value", ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
@@ -255,7 +256,7 @@ def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
 def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
     return cur.execute(
         "SELECT code, name, short_name, province, block FROM units"
-        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY block, code",
+        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY listing_order",
         [year, year, block, block],
     ).df()
 
@@ -272,7 +273,7 @@ def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.Dat
         FROM units u
         LEFT JOIN ({facts_source(spec.at)}) f ON f.unit_code = u.code AND list_contains($quarters, f.quarter)
         WHERE u.valid_from <= $year AND coalesce(u.valid_to, 9999) >= $year AND ($block IS NULL OR u.block = $block)
-        GROUP BY ALL ORDER BY u.block, u.code
+        GROUP BY ALL ORDER BY min(u.listing_order)
         """,
         _params(spec.year, spec.at, as_of=spec.as_of, quarters=list(spec.quarters), block=block),
     ).astype({"last_quarter": "Int64"})

@@ -43,7 +43,9 @@ def phase_values(cur: Cursor, year: int, block: str | None = None, at: datetime 
     key = ["unit_code", "indicator"]
     left = p1[[*key, "short_name", "name", "block", "label", "unit", "higher_is_better", "value", "status", "source_quarter"]]
     right = p2[[*key, "value", "status", "source_quarter"]]
-    both = left.merge(right, on=key, how="outer", suffixes=("_p1", "_p2"))
+    # Both phases hold the same rows (the year's active units × its catalogue), so a left merge loses
+    # nothing and keeps phase 1's unit order, where an outer merge would sort the rows by unit code.
+    both = left.merge(right, on=key, how="left", suffixes=("_p1", "_p2"))
     both["change"] = both["value_p2"] - both["value_p1"]
     direction = both["higher_is_better"].map(lambda h: 1 if h else -1)
     sign = (both["change"] * direction).apply(lambda x: x if pd.isna(x) else (x > 0) - (x < 0))
@@ -78,7 +80,20 @@ def content_attainment(values: pd.DataFrame, contents: pd.DataFrame) -> pd.DataF
 
 
 def contents(cur: Cursor, year: int) -> pd.DataFrame:
-    return cur.execute("SELECT code, title, placeholder FROM contents WHERE year = ? ORDER BY code", [year]).df()
+    """The year's covenant contents: code, title, placeholder and `short` (the short title, else the title)."""
+    return cur.execute(
+        "SELECT code, title, placeholder, coalesce(short_title, title) AS short FROM contents WHERE year = ? ORDER BY code", [year]
+    ).df()
+
+
+def cluster_name(cur: Cursor, year: int | None = None) -> str | None:
+    """The cluster's name as its campaign file gives it (`cluster = ...`), for `year` or the newest
+    configured year; None without a campaign or a name."""
+    row = cur.execute(
+        "SELECT cluster FROM campaigns WHERE (? IS NULL OR year = ?) AND coalesce(cluster, '') <> '' ORDER BY year DESC LIMIT 1",
+        [year, year],
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def milestones(cur: Cursor, year: int) -> pd.DataFrame:
@@ -93,7 +108,7 @@ def registry(cur: Cursor, block: str | None = None) -> pd.DataFrame:
     """All units ever registered (active or not), for the unit filter and merged-unit messages."""
     return cur.execute(
         "SELECT code, short_name, name, block, valid_from, valid_to, successor FROM units"
-        " WHERE (? IS NULL OR block = ?) ORDER BY block, code",
+        " WHERE (? IS NULL OR block = ?) ORDER BY listing_order",
         [block, block],
     ).df()
 
@@ -163,9 +178,8 @@ def rank_phases(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator's phase comparison, best phase-2 value first and missing last."""
     part = both[both["indicator"] == indicator]
     ascending = not bool(part["higher_is_better"].iloc[0]) if len(part) else False
-    return part.sort_values(["value_p2", "value_p1", "short_name"], ascending=[ascending, ascending, True], na_position="last").reset_index(
-        drop=True
-    )
+    # Equal values keep the frame's unit order (units.listing_order): a multi-column sort is stable.
+    return part.sort_values(["value_p2", "value_p1"], ascending=[ascending, ascending], na_position="last").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,7 @@ def side_by_side(values: pd.DataFrame, columns: dict[str, str], sort_by: str) ->
     by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=list(columns))
     wide = units.merge(by_unit.rename(columns=columns).reset_index(), on="unit_code", how="left")
     wide.columns.name = None
-    return wide.sort_values([sort_by, "short_name"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    return wide.sort_values(sort_by, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
 
 
 def block_medians(series: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

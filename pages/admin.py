@@ -44,8 +44,11 @@ with users_tab:
         name = st.text_input(t("login_name"), key="new_name", max_chars=64)
         full_name = st.text_input(t("login_full_name"), key="new_full_name", max_chars=200)
         role = st.selectbox(t("admin_role"), auth.ROLES, key="new_role", format_func=auth_ui.role_label)
-        units = data.unit_codes(data.version())
-        unit = st.selectbox(t("admin_unit"), [None, *units], key="new_unit")
+        registry = data.registry(data.version(), None)
+        names = dict(zip(registry["code"], registry["short_name"], strict=True))
+        unit = st.selectbox(
+            t("admin_unit"), [None, *names], key="new_unit", format_func=lambda c: "—" if c is None else f"{names[c]} ({c})"
+        )
         email = st.text_input(t("admin_email"), key="new_email", max_chars=200)
         password = st.text_input(t("login_password"), type="password", key="new_password", max_chars=auth.MAX_PASSWORD)
         if st.form_submit_button(t("admin_add_user")):

@@ -45,12 +45,13 @@ view = filters.url_choice(
     t("heat_view"), ["targets", "points"], "cmp_heat", "heat", widget="radio",
     format_func=lambda v: t("met_share") if v == "targets" else t("score_total"),
 )  # fmt: skip
+contents = data.contents(version, f.year)
 if view == "points" and scores is not None:
     detail = scores.detail if f.block is None else scores.detail[scores.detail["block"] == f.block]
-    grid = scoring.content_points(detail, data.contents(version, f.year))
+    grid = scoring.content_points(detail, contents)
     heat_title, scale, note = t("heatmap_points_title", year=f.year), t("points_share"), t("heatmap_points_note")
 else:
     grid = data.attainment(version, f.year, f.period, f.block, at=f.at)
     heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
-show_chart(charts.attainment_heatmap(grid, heat_title, scale_title=scale))
+show_chart(charts.attainment_heatmap(grid, heat_title, contents=contents, scale_title=scale))
 st.caption(note)

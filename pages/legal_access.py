@@ -47,4 +47,4 @@ if f.block == "THADS":
 else:
     access = measures.indicator_slice(values, "ty_le_xa_tcpl")
     show_chart(charts.unit_bars(access, t("tcpl_title", period=period), "%"))
-    table(tables.wide_table(access, ["xa_tcpl_dat", "tong_so_xa", "ty_le_xa_tcpl"]), f"tiep_can_phap_luat_{f.year}", key="tcpl_table")
+    table(tables.legal_access_table(values, access), f"tiep_can_phap_luat_{f.year}", key="tcpl_table")

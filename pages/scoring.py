@@ -59,8 +59,9 @@ mine = detail[detail["unit_code"] == unit]
 show_chart(charts.points_breakdown(mine, f"{t('scoring_drill')} — {names[unit]}"))
 table(tables.drill_table(mine), f"chi_tiet_diem_{unit}_{f.year}", key="sc_drill")
 with st.expander(t("scoring_rubric"), expanded=False):
-    table(tables.rubric_table(rubric, data.indicator_units(version, f.year)), f"bang_diem_{f.year}", key="sc_rubric")
-    table(tables.grades_table(rubric, data.indicator_labels(version, f.year)), f"xep_loai_{f.year}", key="sc_grades")
+    labels_of = data.indicator_labels(version, f.year)
+    table(tables.rubric_table(rubric, data.indicator_units(version, f.year), labels_of), f"bang_diem_{f.year}", key="sc_rubric")
+    table(tables.grades_table(rubric, labels_of), f"xep_loai_{f.year}", key="sc_grades")
     # Every criterion of every unit is a file to open in Excel, not a table to scroll (30,000 rows
     # at national scale took ~250 ms to format on every rerun).
     st.caption(t("scoring_drill_all", units=fmt_number(detail["unit_code"].nunique()), rows=fmt_number(len(detail))))

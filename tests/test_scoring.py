@@ -102,7 +102,7 @@ def test_ties_broken_by_the_named_criterion_then_shared(scored: scoring.Scores) 
     s = scored.summary.set_index("unit_code")
     assert s.loc["B", "rank"] == 3 and s.loc["E", "rank"] == 4 and s.loc["F", "rank"] == 4
     assert "xếp trên nhờ tiêu chí K3 (2,00 so với 0,00)" in s.loc["B", "rank_note"]
-    assert "đồng hạng với U F" in s.loc["E", "rank_note"]
+    assert "cùng xếp thứ với U F" in s.loc["E", "rank_note"]
     assert "xếp dưới do tiêu chí K3" in s.loc["E", "rank_note"]
     assert s.loc["A", "rank_note"] == ""
 
@@ -118,7 +118,7 @@ def test_flag_eligibility_names_the_reason(scored: scoring.Scores) -> None:
     s = scored.summary.set_index("unit_code")
     assert s.loc["D", "flag_eligible"] and s.loc["D", "flag_note"] == "Đủ tiêu chí đưa vào bình xét"
     assert not s.loc["A", "flag_eligible"] and "số liệu nộp muộn / chưa đủ" in s.loc["A", "flag_note"]
-    assert "ngoài 2 hạng đầu" in s.loc["B", "flag_note"] and "xếp loại chưa đạt A, B" in s.loc["B", "flag_note"]
+    assert "xếp sau thứ 2 trong khối" in s.loc["B", "flag_note"] and "xếp loại chưa đạt A, B" in s.loc["B", "flag_note"]
 
 
 def test_rounding_is_half_up_as_by_hand() -> None:

@@ -13,10 +13,9 @@ import streamlit as st
 from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
-from analytics.labels import fmt_date
+from analytics.labels import fmt_date, t
 from analytics.settings import from_env
 from analytics.store import Store
-from analytics.trust import actions
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,6 +71,13 @@ def freshness(data_version: int, year: int, at: datetime | None = None) -> measu
 
 
 # --- leadership dashboard ---
+@st.cache_data(show_spinner=False, max_entries=16)
+def app_title(data_version: int) -> str:
+    """The browser tab's title, naming the cluster as the newest campaign file does."""
+    cluster = queries.cluster_name(store().cursor())
+    return t("app_title", cluster=cluster) if cluster else t("app_name")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def registry(data_version: int, block: str | None) -> pd.DataFrame:
     return queries.registry(store().cursor(), block)
@@ -200,8 +206,3 @@ def thads_span(data_version: int, year: int, period: str, at: datetime | None = 
 def unit_label(data_version: int, code: str, year: int) -> str:
     status = unit_status(data_version, code, year)
     return status.short_name if status else code
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def unit_codes(data_version: int) -> list[str]:
-    return actions.unit_codes(store().cursor())

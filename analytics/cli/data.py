@@ -16,12 +16,12 @@ from analytics.cli.common import WAIT_SECONDS, CliRefused, write_frame, write_te
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
-from analytics.registry import load_units
+from analytics.registry import in_listing_order, load_units
 from analytics.settings import Settings
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
-    units = load_units(settings.units_file)
+    units = in_listing_order(load_units(settings.units_file))
     if args.year is not None:
         units = [u for u in units if u.active_in(args.year)]
     frame = pd.DataFrame(

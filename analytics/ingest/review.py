@@ -73,12 +73,21 @@ def summary_lines(result: CommitResult, lang: str = "vi") -> list[str]:
     return lines
 
 
+def upload_kind(kind: str, lang: str = "vi") -> str:
+    """An upload's kind in words ('dữ liệu minh họa', 'số liệu quý'), never its stored code."""
+    return t(f"up_kind_{kind}", lang)
+
+
+def uploader(uploads: pd.DataFrame, lang: str = "vi") -> pd.Series:
+    """Who uploaded: the account, or for the demo data (recorded as by "demo") the words 'Dữ liệu minh họa'."""
+    return uploads["created_by"].where(uploads["kind"] != "demo", t("demo_badge", lang))
+
+
 def history_frame(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The uploads list for people: id, time, who, kind, file, values, status."""
 
     def kind(row: pd.Series) -> str:
-        key = f"up_kind_{row['kind']}"
-        name = t(key, lang)
+        name = upload_kind(row["kind"], lang)
         return f"{name} #{int(row['reverts'])}" if pd.notna(row["reverts"]) else name
 
     def status(row: pd.Series) -> str:
@@ -90,7 +99,7 @@ def history_frame(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         {
             t("col_id", lang): uploads["id"].map(lambda i: f"#{int(i)}"),
             t("col_when", lang): uploads["created_at"].map(lambda d: fmt_datetime(d.to_pydatetime())),
-            t("col_who", lang): uploads["created_by"],
+            t("col_who", lang): uploader(uploads, lang),
             t("col_kind", lang): uploads.apply(kind, axis=1),
             t("col_file", lang): uploads["file_name"].fillna(""),
             t("col_values", lang): uploads["n_values"].fillna(0).astype(int),

@@ -52,7 +52,7 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
                     LEFT JOIN (SELECT * FROM facts WHERE NOT (is_demo AND $replace_demo)) f
                          ON f.unit_code = i.unit_code AND f.year = CAST(i.year AS INTEGER)
                          AND f.quarter = CAST(i.quarter AS INTEGER) AND f.indicator = i.indicator
-                    GROUP BY i.unit_code, u.short_name ORDER BY i.unit_code
+                    GROUP BY i.unit_code, u.short_name ORDER BY min(u.listing_order)
                     """,
                     {"replace_demo": checked.replace_demo},
                 ).fetchall()

@@ -7,7 +7,7 @@ import pandas as pd
 from analytics import demo
 from analytics.config import Campaign
 from analytics.labels import TEMPLATE_IDENTITY, indicator_header, t
-from analytics.registry import Unit
+from analytics.registry import Unit, in_listing_order
 
 SHEET = "Mau_bao_cao"  # the worksheet of the .xlsx template and sample ("Mẫu báo cáo")
 
@@ -16,7 +16,7 @@ def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, fille
     """Identity columns filled, indicator columns empty (or demo values when `filled`)."""
     if quarter not in (1, 2, 3, 4):
         raise ValueError(t("up_bad_quarter").capitalize())
-    active = [u for u in units if u.active_in(campaign.year)]
+    active = [u for u in in_listing_order(units) if u.active_in(campaign.year)]  # rows as every list shows units
     inputs = campaign.input_indicators()
     frame = pd.DataFrame(
         {

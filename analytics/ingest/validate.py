@@ -15,7 +15,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from analytics import demo
-from analytics.config import in_scope
+from analytics.config import counts_whole, in_scope
 from analytics.ingest.headers import (
     BLOCKS_MATCHER,
     IDENTITY_ALIASES,
@@ -139,9 +139,7 @@ class IndicatorRow:
 
     @property
     def whole_numbers(self) -> bool:
-        """Counts are whole numbers; money (triệu đồng) and percentages may have decimals."""
-        # "đồng" matches the catalogue's money units as the campaign files write them: input, not output.
-        return "đồng" not in self.unit and self.unit != "%"
+        return counts_whole(self.unit)
 
 
 class Context:

@@ -3,8 +3,6 @@ reported, and how the cluster moved since phase 1. Built from period_values() fr
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analytics.labels import block_name, fmt_number, names_list, t
@@ -57,13 +55,17 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
         best = have["value"].max() if higher else have["value"].min()
         leaders = have.loc[have["value"] == best, "short_name"].tolist()
         shown = _with_unit(best, unit, decimals)
+        # The best value is named for what it is (highest or lowest), never "dẫn đầu": that is a
+        # title the cluster votes, not something a figure confers.
+        extreme = "highest" if higher else "lowest"
         if len(leaders) == len(have) and len(have) > 1:
             parts.append(t("caption_all_same", lang, count=len(have), value=shown))
         elif len(leaders) > MAX_NAMES:
-            parts.append(t("caption_leaders_many", lang, count=len(leaders), value=shown))
+            parts.append(t(f"caption_{extreme}_many", lang, count=len(leaders), value=shown))
         else:
-            parts.append(t("caption_leader", lang, units=names_list(leaders, lang, MAX_NAMES), value=shown))
-        worst_first = have.iloc[::-1]
+            parts.append(t(f"caption_{extreme}", lang, units=names_list(leaders, lang, MAX_NAMES), value=shown))
+        # Worst first; equal values keep the frame's unit order (units.listing_order), not its reverse.
+        worst_first = have.sort_values("value", ascending=higher, kind="stable")
         if "meets_target" in have and have["meets_target"].notna().any():
             below = worst_first.loc[worst_first["meets_target"].eq(False), "short_name"].tolist()
             if below and len(below) == int(have["meets_target"].notna().sum()):
@@ -74,8 +76,9 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
                 parts.append(t("caption_all_meet", lang))
         elif 0 < len(leaders) < len(have):
             worst = have["value"].min() if higher else have["value"].max()
-            lowest = worst_first.loc[worst_first["value"] == worst, "short_name"].tolist()
-            parts.append(t("caption_lowest", lang, units=names_list(lowest, lang, MAX_NAMES), value=_with_unit(worst, unit, decimals)))
+            last = worst_first.loc[worst_first["value"] == worst, "short_name"].tolist()
+            key = "caption_lowest" if higher else "caption_highest"
+            parts.append(t(key, lang, units=names_list(last, lang, MAX_NAMES), value=_with_unit(worst, unit, decimals)))
     missing = ranked.loc[ranked["value"].isna() & ranked["status"].eq("missing"), "short_name"].tolist()
     if missing:
         parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
@@ -89,10 +92,12 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
 
 
 def change_text(before: float, now: float, unit: str, lang: str = "vi") -> str:
-    """'Toàn cụm: 48 xã (đợt 1: 42 xã, tăng 6)' — a rate's change in percentage points."""
+    """'Toàn cụm: 48 xã (đợt 1: 42 xã, tăng 6)' — a rate's change in percentage points ('điểm
+    phần trăm'); a change that shows as 0 at the printed precision is 'không đổi', never 'giảm 0,0'."""
     decimals = 1 if unit == "%" or not (float(before).is_integer() and float(now).is_integer()) else 0
-    delta = now - before
-    if math.isclose(delta, 0, abs_tol=10 ** -(decimals + 1)):
+    # The change between the figures as printed, so the sentence agrees with the numbers beside it.
+    delta = round(now, decimals) - round(before, decimals)
+    if fmt_number(abs(delta), decimals) == fmt_number(0, decimals):
         move = t("caption_same", lang)
     else:
         size = fmt_number(abs(delta), decimals) + (t("caption_points", lang) if unit == "%" else "")
@@ -121,10 +126,10 @@ def attainment_caption(grid: pd.DataFrame, lang: str = "vi") -> str:
     rated = grid[grid["status"] == "ok"]
     if rated.empty:
         return t("no_data", lang)
-    per_unit = rated.groupby("short_name").agg(met=("met", "sum"), total=("total", "sum"))
+    per_unit = rated.groupby("short_name", sort=False).agg(met=("met", "sum"), total=("total", "sum"))  # in the grid's unit order
     share = per_unit["met"] / per_unit["total"]
     parts = [t("caption_all_contents", lang, count=int((share == 1).sum()), total=len(share))]
-    lowest = share[share == share.min()].sort_index().index.tolist()
+    lowest = share[share == share.min()].index.tolist()
     if share.min() < 1:
         worst = per_unit.loc[lowest[0]]
         parts.append(t("caption_fewest", lang, units=names_list(lowest, lang, MAX_NAMES), met=int(worst["met"]), total=int(worst["total"])))
@@ -140,7 +145,7 @@ def phase_caption(both: pd.DataFrame, unit: str, lang: str = "vi") -> str:
         higher = bool(both["higher_is_better"].iloc[0])
         best = improved.loc[(improved["change"] if higher else -improved["change"]).idxmax()]
         decimals = _decimals(unit, both["change"])
-        size = fmt_number(abs(float(best["change"])), decimals) + ("%" if unit == "%" else f" {unit}".rstrip())
+        size = fmt_number(abs(float(best["change"])), decimals) + (t("caption_points", lang) if unit == "%" else f" {unit}".rstrip())
         parts.append(t("caption_phase_best", lang, unit=best["short_name"], delta=size))
     missing = both.loc[both["value_p1"].isna() | both["value_p2"].isna(), "short_name"].tolist()
     if missing:

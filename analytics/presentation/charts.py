@@ -6,12 +6,15 @@ which also differ in lightness so they survive greyscale and a washed-out projec
 
 from __future__ import annotations
 
+import html
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.config import counts_whole
 from analytics.labels import STATUS, block_name, fmt_number, period_short_name, t
 from analytics.measures import status_text
 
@@ -50,7 +53,8 @@ def _layout_parts(title: str, theme: str, height: int) -> tuple[dict, dict, dict
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
         "hoverlabel": {"font": {"size": sizes["font"]}},
     }
-    xaxis = {"gridcolor": "#DDDDDD", "zerolinecolor": "#888888", "tickfont": {"size": sizes["font"]}}
+    # automargin: the axis title ("mô hình", "%") gets its own room below the tick labels on a slide too.
+    xaxis = {"gridcolor": "#DDDDDD", "zerolinecolor": "#888888", "tickfont": {"size": sizes["font"]}, "automargin": True}
     yaxis = {"tickfont": {"size": sizes["font"], "color": INK}, "automargin": True}
     return layout, xaxis, yaxis
 
@@ -108,6 +112,18 @@ def _hline(y: float, line: dict, label: str) -> tuple[dict, dict]:
         "yanchor": "bottom",
         "showarrow": False,
     }
+
+
+def _count_ticks(unit: str, top: float) -> dict:
+    """Whole-number ticks on an axis of counts (xã, mô hình, buổi): left to itself Plotly steps by
+    0,5 on a short range, and "0,5 mô hình" is not a thing. A step of 1, 2, 5, 10, 20… for at most
+    eight steps; nothing for rates and money, or without a positive top."""
+    if not unit or not counts_whole(unit) or not top > 0:
+        return {}
+    step = 1
+    while top / step > 8:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return {"tick0": 0, "dtick": step, "tickformat": ",d"}
 
 
 def _decimals(values: pd.Series, unit: str) -> int:
@@ -199,6 +215,7 @@ def _unit_bar_parts(
     top = pd.concat([data["value"], data.get("target_min", pd.Series(dtype=float))]).max()
     if top is not None and not (isinstance(top, float) and math.isnan(top)) and top > 0:
         xaxis["range"] = [0, float(top) * 1.18]  # room for the value labels
+        xaxis.update(_count_ticks(unit, float(top)))
     height = 120 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2
     return traces, title, xaxis, {"categoryorder": "array", "categoryarray": list(data["short_name"])}, height
 
@@ -217,22 +234,24 @@ PHASE_FILL = ("rgba(86,180,233,0.12)", "rgba(230,159,0,0.12)")
 
 
 def _esc(values: object) -> list[str]:
-    import html
-
     return [html.escape(str(v)) for v in values]  # type: ignore[attr-defined]
 
 
 def attainment_heatmap(
-    frame: pd.DataFrame, title: str, *, scale_title: str | None = None, theme: str = "screen", lang: str = "vi",
-    max_rows: int | None = MAX_BARS,
+    frame: pd.DataFrame, title: str, *, contents: pd.DataFrame | None = None, scale_title: str | None = None, theme: str = "screen",
+    lang: str = "vi", max_rows: int | None = MAX_BARS,
 ) -> go.Figure:  # fmt: skip
     """Units (rows, in the frame's order) × covenant contents (columns) coloured by share attained.
 
     Needs short_name, name, content, title, share (0–1 or NaN), status ok|missing|none, text.
-    Missing cells are grey with "chưa báo cáo"; cells without a target stay blank. More than
+    Columns are headed by the contents' short titles (`contents`: code, short — queries.contents);
+    a content no unit has a target in, this period, is left out. Missing cells are grey with "chưa
+    báo cáo"; a cell without a target stays blank and says "không giao chỉ tiêu" on hover. More than
     `max_rows` units: the best and worst max_rows/2 by mean share, with a note in the title.
     """
     sizes = THEMES[theme]
+    targeted = set(frame.loc[frame["status"] != "none", "content"])
+    frame = frame[frame["content"].isin(targeted)]
     units = list(dict.fromkeys(frame["short_name"]))
     if max_rows is not None and len(units) > max_rows:
         half = max_rows // 2
@@ -240,25 +259,27 @@ def attainment_heatmap(
         units = list(ranked.index[:half]) + list(ranked.index[-half:])
         title = f"{title} · {t('chart_best_worst', lang, n=half, total=fmt_number(len(ranked)))}"
         frame = frame[frame["short_name"].isin(units)]
-    contents = list(dict.fromkeys(frame["content"]))
-    ys, xs = _esc(units), list(contents)
+    contents_shown = list(dict.fromkeys(frame["content"]))
+    heading = _content_headings(contents_shown, contents, sizes["font"])
+    ys, xs = _esc(units), [heading[c] for c in contents_shown]
     by_key = {(r.short_name, r.content): r for r in frame.itertuples(index=False)}
-    z = [[by_key[(u, c)].share if (u, c) in by_key else None for c in contents] for u in units]
-    hover = [
-        [
-            f"<b>{_esc([by_key[(u, c)].name])[0]}</b><br>{c}: {_esc([by_key[(u, c)].title])[0][:70]}<br>"
-            + (by_key[(u, c)].text or _status_text(by_key[(u, c)].status if by_key[(u, c)].status == "missing" else "none", lang))
-            if (u, c) in by_key
-            else ""
-            for c in contents
-        ]
-        for u in units
-    ]
+    no_target, missing_text = t("no_target", lang), _status_text("missing", lang)
+
+    def hover(u: str, c: str) -> str:
+        cell = by_key.get((u, c))
+        if cell is None:
+            return ""
+        what = cell.text if cell.status == "ok" else (missing_text if cell.status == "missing" else no_target)
+        return f"<b>{_esc([cell.name])[0]}</b><br>{_esc([c])[0]}: {_esc([cell.title])[0][:70]}<br>{what}"
+
+    z = [[by_key[(u, c)].share if (u, c) in by_key else None for c in contents_shown] for u in units]
+    hovers = [[hover(u, c) for c in contents_shown] for u in units]
     traces: list[dict] = [
         {
             "type": "heatmap", "z": z, "x": xs, "y": ys, "zmin": 0, "zmax": 1, "colorscale": ATTAINMENT_SCALE,
-            "xgap": 2, "ygap": 2, "hovertext": hover, "hoverinfo": "text",
-            "colorbar": {"title": {"text": scale_title or t("met_share", lang)}, "tickformat": ".0%", "len": 0.6},
+            "xgap": 2, "ygap": 2, "hovertext": hovers, "hoverinfo": "text",
+            # The scale's title runs beside it: on top it sat on the "100%" label.
+            "colorbar": {"title": {"text": scale_title or t("met_share", lang), "side": "right"}, "tickformat": ".0%", "len": 0.6},
         }
     ]  # fmt: skip
     missing = frame[frame["status"] == "missing"]
@@ -266,25 +287,41 @@ def attainment_heatmap(
         gaps = set(zip(missing["short_name"], missing["content"], strict=True))
         traces.append(
             {
-                "type": "heatmap", "z": [[1 if (u, c) in gaps else None for c in contents] for u in units],
+                "type": "heatmap", "z": [[1 if (u, c) in gaps else None for c in contents_shown] for u in units],
                 "x": xs, "y": ys, "colorscale": [[0, MISSING_COLOUR], [1, MISSING_COLOUR]], "showscale": False,
-                "xgap": 2, "ygap": 2, "hovertext": hover, "hoverinfo": "text", "name": _status_text("missing", lang),
+                "xgap": 2, "ygap": 2, "hovertext": hovers, "hoverinfo": "text", "name": missing_text,
             }
         )  # fmt: skip
     cells = frame[frame["status"] != "none"]
     traces.append(
         {
-            "type": "scatter", "x": list(cells["content"]), "y": _esc(cells["short_name"]), "mode": "text",
-            "text": [r.text if r.status == "ok" else _status_text("missing", lang) for r in cells.itertuples(index=False)],
+            "type": "scatter", "x": [heading[c] for c in cells["content"]], "y": _esc(cells["short_name"]), "mode": "text",
+            "text": [r.text if r.status == "ok" else missing_text for r in cells.itertuples(index=False)],
             "textfont": {"size": sizes["label"] - 2, "color": INK}, "hoverinfo": "skip", "showlegend": False,
         }
     )  # fmt: skip
+    # Categorical axes with explicit ranges: autorange pads a category axis that carries a text
+    # trace, which left an empty band between the column headings and the first row.
     return _figure(
-        traces, title, theme, 140 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2,
-        xaxis={"side": "top", "categoryorder": "array", "categoryarray": xs, "showgrid": False},
-        yaxis={"categoryorder": "array", "categoryarray": ys[::-1], "autorange": True, "showgrid": False},
-        plot_bgcolor="#F7F7F7", margin={"t": 110 + sizes["title"]},
+        traces, title, theme, 170 + sizes["row"] * max(len(units), 1) + sizes["title"] * 2,
+        xaxis={"side": "top", "categoryorder": "array", "categoryarray": xs, "showgrid": False, "autorange": False,
+               "range": [-0.5, len(xs) - 0.5], "tickangle": 0, "tickfont": {"size": sizes["font"], "color": INK}, "ticks": ""},
+        yaxis={"categoryorder": "array", "categoryarray": ys[::-1], "autorange": False, "range": [-0.5, len(ys) - 0.5],
+               "showgrid": False, "ticks": ""},
+        plot_bgcolor="#F7F7F7", margin={"t": 140 + sizes["title"]},
     )  # fmt: skip
+
+
+def _content_headings(codes: list[str], contents: pd.DataFrame | None, font: int) -> dict[str, str]:
+    """Column headings: each content's short title, wrapped to fit its column (at most three lines);
+    the code where no short title is known. Headings must stay distinct: they are the categories."""
+    short = dict(zip(contents["code"], contents["short"], strict=True)) if contents is not None else {}
+    # About 1,400 px of plot shared by the columns; a character is about 0.55 of the font size wide.
+    width = max(10, int(1400 / max(len(codes), 1) / (font * 0.55)))
+    headings = {c: "<br>".join(textwrap.wrap(html.escape(str(short.get(c) or c)), width, max_lines=3, placeholder=" …")) for c in codes}
+    if len(set(headings.values())) < len(headings):
+        return {c: html.escape(c) for c in codes}
+    return headings
 
 
 def _best_and_worst(frame: pd.DataFrame, max_rows: int | None, title: str, lang: str) -> tuple[pd.DataFrame, str]:
@@ -355,7 +392,8 @@ def phase_dumbbell(
                 "textposition": "middle right", "textfont": {"size": sizes["label"], "color": "#555555"}, "hoverinfo": "skip",
             }
         )  # fmt: skip
-    xaxis = {"rangemode": "tozero", **({"title": {"text": unit}} if unit else {})}
+    top = float(pd.concat([data["value_p1"], data["value_p2"]]).max()) if len(data) else math.nan
+    xaxis = {"rangemode": "tozero", **({"title": {"text": unit}} if unit else {}), **_count_ticks(unit, top)}
     height = 140 + sizes["row"] * max(len(data), 1) + sizes["title"] * 2
     return _figure(traces, title, theme, height, xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys})
 
@@ -460,7 +498,8 @@ def quarter_trend(
         shapes.append(shape)
         notes.append(note)
     xaxis = {"tickvals": [1, 2, 3, 4], "ticktext": [period_short_name(f"Q{q}", lang) for q in (1, 2, 3, 4)], "range": [0.5, 4.5]}
-    yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
+    top = max(float(frame["value"].max()) if frame["value"].notna().any() else 0.0, target or 0.0)
+    yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {}), **_count_ticks(unit, top)}
     height = 460 if theme == "screen" else 620
     return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, shapes=shapes, annotations=notes)
 
@@ -558,6 +597,7 @@ def grouped_unit_bars(
     top = max([float(data[c].max()) for c, _ in series if data[c].notna().any()] + [target or 0, 0])
     if top > 0:
         xaxis["range"] = [0, top * 1.2]
+        xaxis.update(_count_ticks(unit, top))
     return _figure(
         traces, title, theme, 140 + int(sizes["row"] * 1.3) * max(len(data), 1) + sizes["title"] * 2,
         xaxis=xaxis, yaxis={"categoryorder": "array", "categoryarray": ys}, shapes=shapes, annotations=notes,
@@ -593,7 +633,9 @@ def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen",
     """One unit's criteria: points earned (block colour) against the points available (light bar)."""
     sizes = THEMES[theme]
     crit = detail[detail["kind"] == "criterion"].iloc[::-1]
-    labels = [f"{c} · {lbl[:38]}" for c, lbl in zip(_esc(crit["code"]), _esc(crit["label"]), strict=True)]
+    # Cut at a word with an ellipsis: a label cut mid-word ("nông thôn m") reads as a typo on a projector.
+    short = [textwrap.shorten(label, 40, placeholder=" …") for label in _esc(crit["label"])]
+    labels = [f"{c} · {lbl}" for c, lbl in zip(_esc(crit["code"]), short, strict=True)]
     colour = BLOCK_COLOURS.get(str(crit["block"].iloc[0]), INK) if len(crit) else INK
     traces = [
         {"type": "bar", "x": crit["max_points"], "y": labels, "orientation": "h", "name": t("col_max", lang),

@@ -54,8 +54,9 @@ def narrative(
         if scores is not None and not scores.empty:
             top = scores[(scores["block"] == block) & (scores["rank"] == 1)]
             if not top.empty:
-                leaders = ", ".join(
-                    t("narrative_points", lang, unit=r.short_name, points=fmt_number(r.total, 2)) for r in top.itertuples(index=False)
-                )
-                lines.append(t("narrative_leaders", lang, block=name, leaders=leaders))
+                # Units placed first share one total (ties on points share the place). "Dẫn đầu" is a
+                # title the cluster votes, so the sentence says only what the score says.
+                key = "narrative_top_score_shared" if len(top) > 1 else "narrative_top_score"
+                units = names_list(top["short_name"].tolist(), lang, MAX_NAMES)
+                lines.append(t(key, lang, block=name, units=units, points=fmt_number(float(top["total"].iloc[0]), 2)))
     return lines

@@ -197,13 +197,13 @@ def _milestone_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -
 
 
 def _heatmap_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
-    grid = queries.content_attainment(params.values(cur), queries.contents(cur, params.year))
+    contents = queries.contents(cur, params.year)
+    grid = queries.content_attainment(params.values(cur), contents)
     if grid.empty:
         return None
     title = spec.title or t("heatmap_title", params.lang, period=period_name(params.year, params.period, params.lang))
-    return SlideBody(
-        title, charts.attainment_heatmap(grid, title, theme=theme, lang=params.lang), captions.attainment_caption(grid, params.lang)
-    )
+    figure = charts.attainment_heatmap(grid, title, contents=contents, theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.attainment_caption(grid, params.lang))
 
 
 def _phases_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:

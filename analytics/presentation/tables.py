@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import Rubric
+from analytics.ingest.review import upload_kind, uploader
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
 from analytics.measures import status_text
 from analytics.scoring import adjustment_text, rule_text
@@ -19,13 +20,22 @@ from analytics.scoring import adjustment_text, rule_text
 MISSING_TEXT = STATUS["missing"][0]
 
 
+# frame.attrs key: columns where an empty number means "does not apply" (a bonus has no maximum), shown
+# as "—" rather than "chưa báo cáo", which is said only of a figure a unit has not reported.
+NOT_APPLICABLE = "not_applicable"
+
+
 def display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text for the screen: Vietnamese numbers and dates, Có/Không, missing as 'chưa báo cáo'."""
+    """Text for the screen: Vietnamese numbers and dates, Có/Không, missing as 'chưa báo cáo'
+    (as '—' in the columns frame.attrs[NOT_APPLICABLE] names)."""
     out = pd.DataFrame(index=frame.index)
+    blank = set(frame.attrs.get(NOT_APPLICABLE, ()))
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_bool_dtype(values):
             out[column] = values.map(lambda v: t("yes") if v else t("no"))
+        elif column in blank:
+            out[column] = values.map(lambda v: "—" if pd.isna(v) else _number(v))
         elif pd.api.types.is_numeric_dtype(values):
             out[column] = values.map(_number)
         else:
@@ -115,10 +125,16 @@ def commune_table(communes: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
-    """Units as rows, the given indicators as columns (their labels), in the frame's unit order."""
+def wide_table(values: pd.DataFrame, indicators: list[str], order: pd.Series | None = None) -> pd.DataFrame:
+    """Units as rows, the given indicators as columns (their labels), in the frame's unit order or,
+    given `order` (unit codes, e.g. a ranked indicator_slice's), in that order.
+
+    `values` must hold every listed indicator: a table built from one indicator's slice would show
+    "chưa báo cáo" for the others' figures that do exist."""
     part = values[values["indicator"].isin(indicators)]
     units = values.drop_duplicates("unit_code")[["unit_code", "name", "block"]]
+    if order is not None:
+        units = units.set_index("unit_code").reindex(pd.Index(order).unique()).dropna(how="all").reset_index()
     by_unit = part.pivot_table(index="unit_code", columns="indicator", values="value", aggfunc="first").reindex(columns=indicators)
     wide = units.merge(by_unit.reset_index(), on="unit_code", how="left")
     labels = dict(zip(part["indicator"], part["label"], strict=False))
@@ -126,6 +142,16 @@ def wide_table(values: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
     for code in indicators:
         out[labels.get(code, code)] = wide[code]
     return out
+
+
+LEGAL_ACCESS = ["xa_tcpl_dat", "tong_so_xa", "ty_le_xa_tcpl"]
+
+
+def legal_access_table(values: pd.DataFrame, ranked: pd.DataFrame) -> pd.DataFrame:
+    """Communes meeting the legal-access standard, all communes and the rate, per Sở Tư pháp, in the
+    order of the rate's chart (`ranked`, its indicator_slice); the counts come from the whole period
+    frame, since the rate's slice holds only the rate."""
+    return wide_table(values, LEGAL_ACCESS, order=ranked["unit_code"])
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +168,9 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
 
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): sources["created_by"],
-        t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"], t("col_values_in_use"): sources["n_values"],
+        t("col_upload"): sources["id"], t("col_time"): sources["created_at"], t("col_who"): uploader(sources),
+        t("col_file"): sources["file_name"].fillna("—"), t("col_kind"): sources["kind"].map(upload_kind),
+        t("col_values_in_use"): sources["n_values"],
         t("col_communes_listed"): sources["n_communes"], t("col_quarters"): sources["quarters"], t("demo_badge"): sources["is_demo"],
     })  # fmt: skip
 
@@ -164,21 +191,24 @@ def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
         t("col_unit"): detail["short_name"], t("col_kind"): detail["kind"].map(kinds), t("col_code"): detail["code"],
         t("col_content"): detail["content"], t("col_criterion"): detail["label"], t("col_figure"): detail["value"],
         t("col_rule"): detail["rule"], t("col_how"): detail["how"], t("col_points"): detail["points"], t("col_max"): detail["max_points"],
-    })  # fmt: skip
+    }).pipe(_not_applicable, t("col_max"))  # fmt: skip
 
 
-def rubric_table(rubric: Rubric, units_of: dict[str, str]) -> pd.DataFrame:
+def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, str]) -> pd.DataFrame:
+    """The rubric as rules a unit can check; indicators by their names (`labels_of`), not their codes."""
     rows = [
         {t("col_code"): c.code, t("col_content"): c.content, t("col_criterion"): c.label, t("col_block"): _scope(c.block),
-         t("indicator"): c.indicator, t("col_rule"): rule_text(c, unit=units_of.get(c.indicator, "")), t("col_max"): c.max_points}
+         t("indicator"): labels_of.get(c.indicator, c.indicator), t("col_rule"): rule_text(c, unit=units_of.get(c.indicator, "")),
+         t("col_max"): c.max_points}
         for c in rubric.criteria
     ] + [
         {t("col_code"): a.code, t("col_content"): "", t("col_criterion"): a.label, t("col_block"): _scope(a.block),
-         t("indicator"): a.indicator, t("col_rule"): f"{adjustment_text(a)} → {'+' if a.kind == 'bonus' else '−'}{fmt_number(a.points, 0)}",
+         t("indicator"): labels_of.get(a.indicator, a.indicator),
+         t("col_rule"): f"{adjustment_text(a)} → {'+' if a.kind == 'bonus' else '−'}{fmt_number(a.points, 0)}",
          t("col_max"): float("nan")}
         for a in rubric.adjustments
     ]  # fmt: skip
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).pipe(_not_applicable, t("col_max"))
 
 
 def grades_table(rubric: Rubric, labels: dict[str, str]) -> pd.DataFrame:
@@ -197,6 +227,11 @@ def enforcement_table(values: pd.DataFrame) -> pd.DataFrame:
         target = values[values["indicator"] == code].set_index("name")["target_min"]
         out.insert(position, header, out[t("col_unit")].map(target))
     return out
+
+
+def _not_applicable(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    frame.attrs[NOT_APPLICABLE] = columns
+    return frame
 
 
 def _scope(block: str) -> str:

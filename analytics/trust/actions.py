@@ -75,11 +75,6 @@ def set_open_viewing(store: Store, actor: User | None, value: bool) -> None:
     store.write(work)
 
 
-def unit_codes(cur: Cursor) -> list[str]:
-    """Codes a 'unit' account can be bound to."""
-    return [r[0] for r in cur.execute("SELECT code FROM units ORDER BY block, code").fetchall()]
-
-
 # --- uploads and reverts: a unit account only for its own unit, after a safety backup ---
 
 

@@ -44,7 +44,7 @@ def test_uploading_a_file_changes_the_overview_chart(chromium, stp_only_server: 
     page.get_by_role("heading", name="Tải số liệu lên").wait_for(timeout=60_000)
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOADS / "good" / "per_block" / "thads.csv"))
     page.get_by_text("Sẽ thay đổi", exact=True).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Lưu vào kho").click()
+    page.get_by_role("button", name="Lưu số liệu").click()
     page.get_by_text("Đã lưu thads.csv (lần tải #2)", exact=False).wait_for(timeout=30_000)
 
     page.get_by_role("link", name="Tổng quan").click()
@@ -62,6 +62,6 @@ def test_a_bad_file_shows_the_error_table_and_stores_nothing(chromium, stp_only_
     page.get_by_role("heading", name="Tải số liệu lên").wait_for(timeout=60_000)
     page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(UPLOADS / "bad" / "negative_count.csv"))
     page.get_by_text("Lỗi và cảnh báo", exact=True).wait_for(timeout=30_000)
-    assert page.get_by_role("button", name="Lưu vào kho").is_disabled()
-    assert page.get_by_role("button", name="Tải danh sách lỗi (CSV)").is_visible()
+    assert page.get_by_role("button", name="Lưu số liệu").is_disabled()
+    assert page.get_by_role("button", name="Tải về danh sách lỗi (CSV)").is_visible()
     page.close()

@@ -118,4 +118,4 @@ def test_cli_demo_and_restore_go_through_the_admin_pages_actions(
     assert ("before_restore", os_user) in backups(settings)
     capsys.readouterr()
     assert run(monkeypatch, settings, "demo") == 0 and len(loaded) == 1
-    assert capsys.readouterr().out == "Kho đã có dữ liệu minh họa.\n"
+    assert capsys.readouterr().out == "Cơ sở dữ liệu đã có dữ liệu minh họa.\n"

@@ -173,3 +173,11 @@ def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app
     assert not at.tabs and "Cần đăng nhập" in rendered_texts(at)
     at = AppTest.from_file(LOGIN, default_timeout=60).run()
     assert "chưa được cấp quyền" in rendered_texts(at)
+
+
+def test_the_unit_of_a_new_account_is_chosen_by_name_in_collation_order(app_env: Path) -> None:
+    with_store(add_users)
+    at = logged_in_as(ADMIN, "thuky")
+    options = at.selectbox(key="new_unit").options
+    assert options[:4] == ["—", "STP Bắc Ninh (STP_BN)", "STP Hà Nam (STP_HNA)", "STP Hà Nội (STP_HN)"]
+    assert "None" not in options

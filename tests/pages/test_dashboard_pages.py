@@ -32,7 +32,9 @@ def test_compare_draws_22_units_target_and_heatmap(app_env: Path) -> None:
     assert len(bar_units(bars)) == 22
     assert any(tr.get("name") == "Chỉ tiêu" for tr in bars["data"])
     assert "Số xã được chọn hỗ trợ xây dựng nông thôn mới — Năm 2016" in bars["layout"]["title"]["text"]
-    assert len(heat["data"][0]["y"]) == 22 and len(heat["data"][0]["x"]) == 9
+    # The contents with a target in 2016, by their short titles from the campaign file.
+    assert len(heat["data"][0]["y"]) == 22 and heat["data"][0]["x"][:3] == ["Điển hình tiên tiến", "Hoàn thành nhiệm vụ", "Nông thôn mới"]
+    assert len(heat["data"][0]["x"]) == 5
 
 
 def test_compare_score_within_a_block_from_the_url(app_env: Path) -> None:
@@ -82,22 +84,26 @@ def test_legal_access_phases_and_stp_only_access_standard(app_env: Path) -> None
     stp = open_page("legal_access", block="STP")
     titles = [f["layout"]["title"]["text"] for f in figures(stp)]
     assert any("tiếp cận pháp luật" in title for title in titles) and any("theo đợt" in title for title in titles)
+    access = stp.dataframe[-1].value  # the legal-access table: its counts, not "chưa báo cáo" for figures that exist
+    counts = [c for c in access.columns if c.startswith("Tổng số xã")]
+    assert counts and (access[counts[0]] != "chưa báo cáo").sum() >= 10
 
 
 def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
     at = open_page("unit_profile", unit="STP_QN")
     assert at.subheader[0].value == "Sở Tư pháp tỉnh Quảng Ninh"
-    assert "Hạng trong Khối Sở Tư pháp" in at.metric[0].label
+    assert "trong Khối Sở Tư pháp" in at.metric[0].label and at.metric[0].label.startswith("Xếp thứ ")
     frames = [df.value for df in at.dataframe]
     assert "Quý 1" in frames[0].columns and "Đợt 2" in frames[0].columns
-    assert frames[1]["Người tải"].tolist() == ["demo"] * 4  # the demo sends each quarter as its own upload
+    # the demo sends each quarter as its own upload
+    assert frames[1]["Người tải"].tolist() == ["Dữ liệu minh họa"] * 4 and frames[1]["Loại"].tolist() == ["dữ liệu minh họa"] * 4
     assert open_page("unit_profile").info[-1].value.startswith("Chọn một đơn vị")
 
 
 def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> None:
     at = open_page("scoring", drill="THADS_TB")
     assert "Bảng điểm minh họa" in texts(at)
-    assert at.success and "hạng 1" in at.success[0].value
+    assert at.success and "xếp thứ 1" in at.success[0].value
     assert at.selectbox(key="sc_unit").value == "THADS_TB"
     frames = [df.value for df in at.dataframe]
     drill = next(f for f in frames if "Cách tính" in f.columns)

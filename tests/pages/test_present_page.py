@@ -125,7 +125,7 @@ def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: P
 def test_english_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", lang="en", slide="2")
     assert "Year 2016" in chart(at)["layout"]["title"]["text"]
-    assert any(m.value.startswith("Leading:") or "share the lead" in m.value for m in at.markdown)
+    assert any(m.value.startswith("Highest:") or "share the highest value" in m.value for m in at.markdown)
 
 
 def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

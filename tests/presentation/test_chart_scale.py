@@ -35,7 +35,7 @@ def test_many_units_show_the_best_and_worst_twenty_and_say_so() -> None:
     fig = charts.unit_bars(frame, "Số xã — Năm 2016", "xã")
     shown = _categories(fig)[::-1]  # top of the chart first
     assert shown == list(frame["short_name"].head(20)) + list(frame["short_name"].tail(20))
-    assert "20 đơn vị dẫn đầu và 20 đơn vị cuối trong 1.000" in fig.layout.title.text
+    assert "20 đơn vị xếp đầu và 20 đơn vị xếp cuối trong 1.000" in fig.layout.title.text
     assert fig.layout.height < 2000  # legible on a projector, not 30,000 px tall
     bars = {y for trace in fig.data if trace.type == "bar" for y in trace.y}
     assert bars == set(shown)
@@ -88,7 +88,7 @@ def test_every_chart_kind_keeps_to_forty_rows_at_national_scale() -> None:
     )  # fmt: skip
     heat = charts.attainment_heatmap(grid, "Đạt chỉ tiêu")
     rows = list(heat.data[0].y)
-    assert len(rows) == 40 and "20 đơn vị dẫn đầu" in heat.layout.title.text
+    assert len(rows) == 40 and "20 đơn vị xếp đầu" in heat.layout.title.text
     shares = grid.groupby("short_name")["share"].mean()
     assert min(shares[rows[:20]]) >= max(shares[rows[20:]])  # the best 20 on top, then the worst 20
 
@@ -100,7 +100,7 @@ def test_a_national_trend_draws_the_best_and_worst_five_and_the_chosen_unit() ->
     best, worst = [f"Đơn vị {i:04d}" for i in range(999, 994, -1)], [f"Đơn vị {i:04d}" for i in range(4, -1, -1)]
     assert sorted(drawn) == sorted(best + worst)
     assert all(tr.showlegend for tr in fig.data)  # ten lines: named in the legend, not only on hover
-    assert "5 đơn vị dẫn đầu và 5 đơn vị cuối trong 1.000" in fig.layout.title.text
+    assert "5 đơn vị xếp đầu và 5 đơn vị xếp cuối trong 1.000" in fig.layout.title.text
     chosen = charts.quarter_trend(frame, "T", highlight="U0500")
     assert chosen.data[-1].name == "Đơn vị 0500" and chosen.data[-1].line.width == 4 and len(chosen.data) == 11
     cluster = charts.quarter_trend(_quarters(22), "T")

@@ -22,17 +22,20 @@ def _categories(fig) -> set[str]:  # type: ignore[no-untyped-def]
     return {y for trace in fig.data if trace.y is not None for y in trace.y if y is not None}
 
 
-def test_heatmap_has_22_units_by_9_contents_and_grey_missing(demo) -> None:  # type: ignore[no-untyped-def]
+def test_heatmap_has_22_units_by_the_targeted_contents_and_grey_missing(demo) -> None:  # type: ignore[no-untyped-def]
     cur, values = demo
     values = values.copy()
     gone = values["unit_code"] == "THADS_TB"  # as if it had reported nothing at all
     values.loc[gone, "value"] = float("nan")
     values.loc[gone, "meets_target"] = pd.NA
     values.loc[gone, "status"] = "missing"
-    grid = queries.content_attainment(values, queries.contents(cur, 2016))
-    fig = charts.attainment_heatmap(grid, "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016")
+    contents = queries.contents(cur, 2016)
+    grid = queries.content_attainment(values, contents)
+    fig = charts.attainment_heatmap(grid, "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016", contents=contents)
     main = fig.data[0]
-    assert len(main.y) == 22 and list(main.x) == [f"ND{i}" for i in range(1, 10)]
+    # Short titles, not ND1…ND9; ND4–ND6 and ND9 have no target in 2016 and are left out.
+    assert len(main.y) == 22 and list(main.x) == ["Điển hình tiên tiến", "Hoàn thành nhiệm vụ", "Nông thôn mới",
+                                                  "Chỉ tiêu thi hành án", "Luật THADS sửa đổi"]  # fmt: skip
     assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
     grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
     assert grey, "a unit without any report must show as grey cells"
@@ -151,3 +154,63 @@ def test_every_dashboard_chart_has_a_projector_variant(demo) -> None:  # type: i
     for fig in figures:
         assert fig.layout.title.font.size == charts.THEMES["projector"]["title"]
         assert fig.layout.separators == ",."
+
+
+def _shown_categories(fig, axis: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(getattr(fig.layout, f"{axis}axis").categoryarray)
+
+
+def test_heatmap_leaves_no_empty_band_or_empty_column(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, _ = demo
+    contents = queries.contents(cur, 2016)
+    for period in ("P1", "year"):
+        values = measures.period_values(cur, measures.period_spec(cur, 2016, period))
+        grid = queries.content_attainment(values, contents)
+        for theme in ("screen", "projector"):
+            fig = charts.attainment_heatmap(grid, "t", contents=contents, theme=theme)
+            xs, ys = _shown_categories(fig, "x"), _shown_categories(fig, "y")
+            # The axes span exactly their categories: no padding band above the first row.
+            assert fig.layout.yaxis.autorange is False and list(fig.layout.yaxis.range) == [-0.5, len(ys) - 0.5]
+            assert fig.layout.xaxis.autorange is False and list(fig.layout.xaxis.range) == [-0.5, len(xs) - 0.5]
+            assert set(fig.data[0].x) == set(xs) and set(fig.data[0].y) == set(ys)
+            for column in range(len(xs)):  # every column shown holds at least one unit's figure or a grey cell
+                assert any(row[column] is not None for trace in fig.data if trace.type == "heatmap" for row in trace.z)
+            assert not any("ND" in x for x in xs)
+
+
+def test_heatmap_hover_says_no_target_where_none_was_set(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    contents = queries.contents(cur, 2016)
+    fig = charts.attainment_heatmap(queries.content_attainment(values, contents), "t", contents=contents)
+    hovers = [h for row in fig.data[0].hovertext for h in row]
+    stp_row = fig.data[0].y.index("STP Bắc Ninh")
+    enforcement = list(fig.data[0].x).index("Chỉ tiêu thi hành án")
+    assert fig.data[0].hovertext[stp_row][enforcement].endswith("không giao chỉ tiêu")
+    assert not any(h.endswith("chưa báo cáo") and "Bắc Ninh" in h and "ND7" in h for h in hovers)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "unit", "integer"),
+    [("dien_hinh", "mô hình", True), ("xa_ntm", "xã", True), ("buoi_pbgdpl", "buổi", True), ("ty_le_viec", "%", False)],
+)
+def test_count_axes_have_whole_number_ticks(demo, indicator: str, unit: str, integer: bool) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    ranked = measures.indicator_slice(values, indicator)
+    bars = charts.unit_bars(ranked, "t", unit)
+    both = queries.rank_phases(queries.phase_values(cur, 2016), indicator)
+    dumbbell = charts.phase_dumbbell(both, "t", unit)
+    grouped = charts.grouped_unit_bars(both, "t", [("value_p1", "Đợt 1"), ("value_p2", "Đợt 2")], unit)
+    series = queries.quarter_values(cur, 2016)
+    trend = charts.quarter_trend(series[series["indicator"] == indicator], "t", unit)
+    for axis in (bars.layout.xaxis, dumbbell.layout.xaxis, grouped.layout.xaxis, trend.layout.yaxis):
+        if integer:
+            assert axis.tick0 == 0 and axis.dtick >= 1 and float(axis.dtick).is_integer() and axis.tickformat == ",d"
+        else:
+            assert axis.dtick is None
+
+
+def test_a_short_count_range_steps_by_one_and_a_long_one_by_a_round_number() -> None:
+    small = pd.DataFrame({"short_name": ["A", "B"], "name": ["A", "B"], "block": "STP", "value": [2.0, 1.0], "status": "ok"})
+    assert charts.unit_bars(small, "t", "mô hình").layout.xaxis.dtick == 1
+    large = small.assign(value=[730.0, 12.0])
+    assert charts.unit_bars(large, "t", "buổi").layout.xaxis.dtick in (100, 200)

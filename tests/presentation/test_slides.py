@@ -36,18 +36,18 @@ def test_caption_names_leader_laggards_missing_and_change() -> None:
     ranked = _frame([("STP A", 3, True), ("STP B", 2, True), ("THADS C", 1, False), ("THADS D", None, None)])
     text = captions.indicator_caption(ranked, "xã", change=(22, 46))
     assert (
-        text == "Dẫn đầu: STP A (3 xã) · Chưa đạt chỉ tiêu (1): THADS C · Chưa báo cáo: THADS D · Toàn cụm: 46 xã (đợt 1: 22 xã, tăng 24)"
+        text == "Cao nhất: STP A (3 xã) · Chưa đạt chỉ tiêu (1): THADS C · Chưa báo cáo: THADS D · Toàn cụm: 46 xã (đợt 1: 22 xã, tăng 24)"
     )
 
 
 def test_caption_without_target_names_the_lowest_worst_first_and_caps_the_list() -> None:
     ranked = _frame([("A", 9.5, None), ("B", 1, None), ("C", 1, None), ("D", 1, None), ("E", 1, None)], "%")
     text = captions.indicator_caption(ranked, "%")
-    assert text == "Dẫn đầu: A (9,5%) · Thấp nhất: E, D, C và 1 đơn vị khác (1,0%)"
+    assert text == "Cao nhất: A (9,5%) · Thấp nhất: B, C, D và 1 đơn vị khác (1,0%)"  # ties in list order
 
 
 def test_change_of_a_rate_is_in_points_and_never_an_average() -> None:
-    assert captions.change_text(48.3, 92.6, "%") == "Toàn cụm: 92,6% (đợt 1: 48,3%, tăng 44,3 điểm %)"
+    assert captions.change_text(48.3, 92.6, "%") == "Toàn cụm: 92,6% (đợt 1: 48,3%, tăng 44,3 điểm phần trăm)"
     assert captions.change_text(10, 7, "buổi") == "Toàn cụm: 7 buổi (đợt 1: 10 buổi, giảm 3)"
     frame = pd.DataFrame(
         {
@@ -130,7 +130,7 @@ def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
         meeting = Meeting("m", "Họp", 2016, "year", "ALL", 15, "light", (SlideSpec("dots", indicator="dien_hinh"),))
         deck = slides.build_deck(demo_store.cursor(), meeting)
         assert deck.slides[0].kind == "dots" and len(deck.slides[0].figure.data[0].y) == 22
-        assert "Dẫn đầu" in deck.slides[0].caption
+        assert "Cao nhất" in deck.slides[0].caption
     finally:
         del slides.KINDS["dots"]
 
@@ -150,14 +150,15 @@ def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: St
     assert "Đợt 2 so với đợt 1:" in by_kind["phases"].caption
     assert "đơn vị đạt mọi chỉ tiêu được giao" in by_kind["heatmap"].caption
     stp, thads = (s for s in deck.slides if s.kind == "scores")
-    assert stp.caption.startswith("Dẫn đầu Khối Sở Tư pháp:") and thads.caption.startswith("Dẫn đầu Khối Cục THADS:")
+    assert stp.caption.startswith("Khối Sở Tư pháp: STP ") and thads.caption.startswith("Khối Cục THADS: THADS ")
+    assert "có điểm chấm cao nhất khối" in stp.caption and "dẫn đầu" not in stp.caption.lower()
     names = [str(y) for trace in stp.figure.data for y in (() if trace.y is None else list(trace.y))]
     assert names and all(name.startswith("STP ") for name in names)
     # Without the campaign's rubric the scoring slides are left out rather than drawn empty.
     assert "scores" not in [s.kind for s in slides.build_deck(cur, MEETINGS["tong-ket-2016"]).slides]
     trend = Meeting("m", "Họp", 2016, "year", "STP", 15, "light", (SlideSpec("trend", indicator="buoi_pbgdpl"),))
     only = slides.build_deck(cur, trend).slides[0]
-    assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Dẫn đầu" in only.caption
+    assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Cao nhất" in only.caption
 
 
 def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:

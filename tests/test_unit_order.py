@@ -1,0 +1,77 @@
+"""Units are listed in the Vietnamese collation of their names (Hà Nội before Hải Dương, Nam Định
+before Ninh Bình), block by block, wherever a list is ordered by name rather than by a figure."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import communes, measures, queries
+from analytics.bootstrap import open_store
+from analytics.registry import Unit, in_listing_order
+from analytics.store import Store
+from tests.support import make_settings, run_cli
+
+STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Hải Phòng", "STP Hưng Yên",
+             "STP Nam Định", "STP Ninh Bình", "STP Quảng Ninh", "STP Thái Bình", "STP Vĩnh Phúc"]  # fmt: skip
+
+
+def test_the_order_is_vietnamese_not_by_code_nor_by_code_point() -> None:
+    # By code HD < HN < HNA; by code point "Đ" and "Ư" come after "Z" and "Bình" before "Bắc".
+    names = ["STP Hải Dương", "STP Đà Nẵng", "STP Hà Nội", "STP Bình Định", "STP Bắc Ninh", "STP Hà Nam", "STP Zeta"]
+    units = [Unit(f"U{i}", n, n, n, "tỉnh", "STP", 2016, None, None, "") for i, n in enumerate(names)]
+    listed = pd.DataFrame({"short_name": [u.short_name for u in in_listing_order(units)]})
+    expected = ["STP Bắc Ninh", "STP Bình Định", "STP Đà Nẵng", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Zeta"]
+    assert list(listed["short_name"]) == expected
+
+
+def test_store_lists_follow_the_collation(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    assert queries.registry(cur, "STP")["short_name"].tolist() == STP_ORDER
+    assert measures.active_units(cur, 2016, "STP")["short_name"].tolist() == STP_ORDER
+    spec = measures.period_spec(cur, 2016, "year")
+    assert measures.reporting(cur, spec, "STP")["short_name"].tolist() == STP_ORDER
+    values = measures.period_values(cur, spec)
+    assert values[values["indicator"] == "xa_ntm"]["short_name"].tolist()[:11] == STP_ORDER
+    listed = communes.commune_list(cur, 2016, "ntm", "STP")
+    assert list(dict.fromkeys(listed["short_name"])) == [n for n in STP_ORDER if n in set(listed["short_name"])]
+
+
+def test_equal_values_keep_the_collation_order(demo_store: Store) -> None:
+    cur = demo_store.cursor()
+    values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"), "STP").assign(value=1.0)
+    assert measures.indicator_slice(values, "xa_ntm")["short_name"].tolist() == STP_ORDER
+    both = queries.phase_values(cur, 2016, "STP").assign(value_p1=1.0, value_p2=1.0)
+    assert queries.rank_phases(both, "xa_ntm")["short_name"].tolist() == STP_ORDER
+    wide = queries.side_by_side(values, {"xa_ntm": "ntm"}, sort_by="ntm")
+    assert wide["short_name"].tolist() == STP_ORDER
+
+
+def test_cli_units_listing_is_collated(tmp_path: Path) -> None:
+    frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "units").stdout))
+    assert frame.loc[frame["block"] == "STP", "short_name"].tolist() == STP_ORDER
+    assert frame["block"].tolist() == ["STP"] * 11 + ["THADS"] * 11
+
+
+def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, demo=False)
+    store = open_store(settings)
+    store.write(lambda cur: cur.execute("UPDATE units SET listing_order = NULL"))
+    store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 50"))
+    store.write(lambda cur: cur.execute("ALTER TABLE units DROP COLUMN listing_order"))
+    store.write(lambda cur: cur.execute("ALTER TABLE contents DROP COLUMN short_title"))
+    store.close()
+    again = open_store(settings)  # migrates, then re-reads the files
+    try:
+        assert queries.registry(again.cursor(), "STP")["short_name"].tolist() == STP_ORDER
+        assert queries.contents(again.cursor(), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
+    finally:
+        again.close()
+
+
+def test_the_upload_template_lists_units_in_the_same_order(tmp_path: Path) -> None:
+    frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2").stdout))
+    names = frame["Tên đơn vị"].tolist()
+    assert names[:3] == ["Sở Tư pháp tỉnh Bắc Ninh", "Sở Tư pháp tỉnh Hà Nam", "Sở Tư pháp thành phố Hà Nội"]
