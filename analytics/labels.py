@@ -1064,6 +1064,78 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- one store for many processes, demo guard, limits and hardening ---
     # --- click-through, chart notes and the phone layout ---
     # --- review day: self-assessment, the vote, awards and documents ---
+    "cfg_title_places": ("số suất phải từ 1 trở lên", "places must be 1 or more"),
+    "cfg_title_share": (
+        "tỷ lệ phiếu phải từ 0 đến dưới 1 (0.5 = quá nửa), không phải {value}",
+        "the vote share must be 0 to below 1 (0.5 = more than half), not {value}",
+    ),
+    "cfg_title_duplicate": ("mã danh hiệu “{code}” bị trùng", "title code “{code}” is duplicated"),
+    "vote_rule": (
+        "Đạt khi số phiếu đồng ý trên {share}% số người bỏ phiếu có mặt; tối đa {places} suất, lấy từ cao xuống",
+        "Passes with more than {share}% of the voters present; at most {places} place(s), best-voted first",
+    ),
+    "vote_to_confirm": ("cần xác minh theo quy chế của Khu vực", "to be confirmed against the cluster's rules"),
+    "vote_needs_earlier": (
+        "chưa có trong lịch sử khen thưởng danh hiệu cần có trước: {titles}",
+        "the award history lacks a required earlier title: {titles}",
+    ),
+    "vote_voters_positive": ("Số người bỏ phiếu phải từ 1 trở lên.", "The number of voters must be 1 or more."),
+    "vote_counted": ("{votes}/{voters} phiếu ({share})", "{votes}/{voters} votes ({share})"),
+    "vote_passed": ("đạt", "passes"),
+    "vote_tie": (
+        "bằng phiếu ở suất cuối — cần bỏ phiếu lại giữa các đơn vị bằng phiếu",
+        "level at the last place — vote again between the tied units",
+    ),
+    "vote_beyond_places": ("đủ tỷ lệ nhưng ngoài số suất ({places})", "share reached but beyond the places ({places})"),
+    "vote_below_share": ("không vượt quá {share}% số người bỏ phiếu", "not above {share}% of the voters"),
+    "vote_nobody": ("không có đơn vị nào", "none"),
+    "vote_summary": (
+        "{title}: {voters} người bỏ phiếu có mặt. Quy tắc: {rule}. Đạt: {passed}.",
+        "{title}: {voters} voters present. Rule: {rule}. Passed: {passed}.",
+    ),
+    "vote_summary_tie": ("Bằng phiếu, cần bỏ phiếu lại: {units}.", "Tied, to vote again: {units}."),
+    "vote_no_problems": ("Không có lỗi.", "No problems."),
+    "up_vote_empty": ("tệp không có dòng nào", "the file has no rows"),
+    "up_vote_columns": (
+        "thiếu cột {missing} (cần hai cột unit_code, votes)",
+        "missing column(s) {missing} (two columns needed: unit_code, votes)",
+    ),
+    "up_vote_unknown_unit": ("mã đơn vị không có trong danh sách đơn vị", "unit code not in the unit registry"),
+    "up_vote_not_candidate": (
+        "{unit} không có tên trong danh sách đủ tiêu chí đưa vào bình xét của danh hiệu này (khối hoặc bảng điểm)",
+        "{unit} is not on this title's shortlist for the vote (block or scores)",
+    ),
+    "up_vote_not_eligible": ("{unit} không được bình xét danh hiệu này: {why}", "{unit} cannot stand for this title: {why}"),
+    "up_vote_duplicate": ("{unit} đã có ở một dòng trước", "{unit} already appears on an earlier row"),
+    "up_vote_not_whole": ("số phiếu phải là số nguyên", "votes must be a whole number"),
+    "up_vote_negative": ("số phiếu không được âm", "votes cannot be negative"),
+    "up_vote_over_voters": ("số phiếu lớn hơn số người bỏ phiếu ({voters})", "more votes than voters ({voters})"),
+    "action_record_vote": ("ghi kết quả bình xét, suy tôn", "record the vote"),
+    "action_edit_awards": ("sửa lịch sử khen thưởng", "edit the award history"),
+    "audit_vote": ("Ghi kết quả bình xét", "Vote recorded"),
+    "cli_help_vote": (
+        "bình xét, suy tôn: danh sách danh hiệu, hoặc kiểm phiếu từ tệp",
+        "the vote: list the titles, or count a ballots file",
+    ),
+    "cli_description_vote": (
+        "--list in danh hiệu (code,title,block,places,rule). Kiểm phiếu: --title MÃ --voters N --ballots TỆP "
+        "(CSV/xlsx hai cột unit_code,votes) → unit_code,unit,votes,share,passed; kết quả được lưu và ghi nhật ký.",
+        "--list prints the titles (code,title,block,places,rule). Counting: --title CODE --voters N --ballots FILE "
+        "(CSV/xlsx with unit_code,votes) → unit_code,unit,votes,share,passed; the result is stored and audited.",
+    ),
+    "cli_help_vote_list": ("in các danh hiệu của năm (CSV)", "print the year's titles (CSV)"),
+    "cli_help_vote_title": ("mã danh hiệu (xem --list)", "title code (see --list)"),
+    "cli_help_vote_voters": ("số người bỏ phiếu có mặt", "voters present"),
+    "cli_help_vote_ballots": ("tệp kết quả kiểm phiếu: unit_code,votes", "the count: unit_code,votes"),
+    "cli_vote_needs": (
+        "Cần --list, hoặc đủ ba tham số --title, --voters và --ballots.",
+        "Give --list, or all of --title, --voters and --ballots.",
+    ),
+    "cli_vote_unknown_title": ("Không có danh hiệu “{code}” năm {year}. Các mã: {codes}.", "No title “{code}” in {year}. Codes: {codes}."),
+    "cli_vote_no_rubric": (
+        "Năm {year} chưa có bảng điểm ([scoring]) nên chưa có danh sách bình xét.",
+        "{year} has no rubric ([scoring]), so no shortlist.",
+    ),
 }
 
 

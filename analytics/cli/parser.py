@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from analytics import scale
-from analytics.cli import admin, data, pack, uploads
+from analytics.cli import admin, data, pack, review, uploads
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -149,5 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     # chart notes
 
     # review day
+    p = sub.add_parser("vote", help=t("cli_help_vote"), description=t("cli_description_vote"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--list", action="store_true", help=t("cli_help_vote_list"))
+    p.add_argument("--title", metavar="CODE", help=t("cli_help_vote_title"))
+    p.add_argument("--voters", type=int, metavar="N", help=t("cli_help_vote_voters"))
+    p.add_argument("--ballots", type=Path, metavar="FILE", help=t("cli_help_vote_ballots"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=review.cmd_vote)
 
     return parser

@@ -4,9 +4,10 @@ leave the trace in the audit trail (in the same transaction as the change)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from analytics import demo
+from analytics import demo, vote
 from analytics.bootstrap import _fingerprint, sync_configuration
 from analytics.config import Campaign, load_campaigns
 from analytics.history import Applied, check_revertible, revert
@@ -125,3 +126,22 @@ def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_r
     check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
     return store.write(lambda c: revert(c, upload_id, actor.name))
+
+
+# --- the year-end vote ---
+
+
+def record_vote(store: Store, actor: User | None, year: int, result: vote.Result, *, source: str | None, raw: bytes | None = None) -> int:
+    """Store a counted vote as `actor` (the secretariat), with its audit row; returns the vote's id."""
+    authorize(actor, Action.RECORD_VOTE)
+    assert actor is not None
+    digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+    def work(cur: Cursor) -> int:
+        vote_id = vote.save(cur, year, result, by=actor.name, source=source, sha256=digest)
+        detail = {"vote": vote_id, "voters": result.voters, "rule": result.rule, "passed": result.winners, "tied": result.tied,
+                  "source": source, "sha256": digest}  # fmt: skip
+        audit.record(cur, actor.name, "vote", f"{year}/{result.title.code}", detail)
+        return vote_id
+
+    return store.write(work)

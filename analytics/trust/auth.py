@@ -59,6 +59,8 @@ class Action(StrEnum):
     REMOVE_DEMO = "remove_demo"
     VIEW_AUDIT = "view_audit"
     SETTINGS = "settings"
+    RECORD_VOTE = "record_vote"
+    EDIT_AWARDS = "edit_awards"
 
 
 UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})

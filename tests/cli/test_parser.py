@@ -29,6 +29,7 @@ COMMANDS = (
     "restore",
     "audit",
     "scale-sample",
+    "vote",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"

@@ -1,0 +1,64 @@
+"""Handlers of `vote` and `report`: the year-end vote from a ballots file, and the meeting's documents."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analytics import vote
+from analytics.cli.common import CliRefused, with_actor, write_frame
+from analytics.config import Campaign, load_campaigns
+from analytics.ingest import ballots
+from analytics.ingest.readers import source_from_path
+from analytics.labels import t
+from analytics.queries import registry
+from analytics.settings import Settings
+from analytics.store import Store
+from analytics.trust import actions
+from analytics.trust.auth import User
+
+
+def _campaign(settings: Settings, year: int) -> Campaign:
+    campaign = load_campaigns(settings.campaigns_dir).get(year)
+    if campaign is None:
+        raise CliRefused(t("cli_no_campaign_year", year=year, folder=settings.campaigns_dir))
+    return campaign
+
+
+def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
+    campaign = _campaign(settings, args.year)
+    if args.list:
+        write_frame(vote.titles_frame(campaign.titles), args.output)
+        return 0
+    if not (args.title and args.voters is not None and args.ballots):
+        print(t("cli_vote_needs"), file=sys.stderr)
+        return 2
+    try:
+        title = campaign.title(args.title)
+    except KeyError:
+        codes = ", ".join(x.code for x in campaign.titles) or "—"
+        print(t("cli_vote_unknown_title", code=args.title, year=args.year, codes=codes), file=sys.stderr)
+        return 2
+    if args.voters < 1:
+        print(t("vote_voters_positive"), file=sys.stderr)
+        return 2
+    if campaign.rubric is None:
+        raise CliRefused(t("cli_vote_no_rubric", year=args.year))
+    rubric = campaign.rubric
+
+    def work(store: Store, actor: User) -> int:
+        cur = store.cursor()
+        summary = vote.year_summary(cur, rubric, args.year)
+        standing = vote.candidates(summary, title, vote.held_titles(cur), args.year)
+        source = source_from_path(args.ballots)
+        counted = ballots.read(source, args.voters, registry(cur), standing)
+        if counted.problems:
+            print(ballots.problems_text(counted.problems), file=sys.stderr)
+            return 1
+        result = vote.tally(title, args.voters, counted.counts, standing)
+        actions.record_vote(store, actor, args.year, result, source=source.name, raw=source.read())
+        write_frame(vote.result_frame(result), args.output)
+        print(vote.summary_text(result), file=sys.stderr)
+        return 0
+
+    return with_actor(args, settings, work)
