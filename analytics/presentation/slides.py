@@ -87,6 +87,7 @@ class Slide:
     is_demo: bool
     seconds: int
     figure: go.Figure
+    indicator: str | None = None  # the indicator a slide shows, so a document can place it by content
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,19 @@ def build_deck(
             label += " · " + body.period_note
         figure = apply_variant(body.figure, variant)
         slides.append(
-            Slide(number, len(built), spec.kind, body.title, label, as_of, body.caption, fresh.has_demo, meeting.seconds_of(spec), figure)
+            Slide(
+                number,
+                len(built),
+                spec.kind,
+                body.title,
+                label,
+                as_of,
+                body.caption,
+                fresh.has_demo,
+                meeting.seconds_of(spec),
+                figure,
+                spec.indicator,
+            )
         )
     title = meeting.title if year == meeting.year else meeting.title.replace(str(meeting.year), str(year))
     return Deck(title, meeting.name, variant, tuple(slides))
