@@ -880,7 +880,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_help_block": ("khối", "block"),
     "cli_help_variant": ("nền sáng hoặc nền tối", "light or dark background"),
     "cli_help_lang": ("ngôn ngữ (vi mặc định)", "language (vi by default)"),
-    "cli_help_pack_output": ("tệp .html / .pdf / .zip, hoặc thư mục", "an .html / .pdf / .zip file, or a folder"),
+    "cli_help_pack_output": ("tệp .html / .pdf / .pptx / .zip, hoặc thư mục", "an .html / .pdf / .pptx / .zip file, or a folder"),
     "cli_help_user": ("Quản lý tài khoản: add, list, remove, passwd (manage users)", "Manage users: add, list, remove, passwd"),
     "cli_help_user_add": (
         "Tạo tài khoản; mật khẩu đọc từ stdin hoặc hỏi khi gõ (không bao giờ từ dòng lệnh)",
@@ -1232,6 +1232,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_help_vote_title": ("mã danh hiệu (xem --list)", "title code (see --list)"),
     "cli_help_vote_voters": ("số người bỏ phiếu có mặt", "voters present"),
     "cli_help_vote_ballots": ("tệp kết quả kiểm phiếu: unit_code,votes", "the count: unit_code,votes"),
+    "cli_help_report": (
+        "văn bản của hội nghị (.docx): báo cáo, biên bản bình xét, tờ trình",
+        "the meeting's documents (.docx): report, minutes, proposal",
+    ),
+    "cli_description_report": (
+        "Báo cáo sơ kết/tổng kết (mặc định), biên bản họp bình xét (--document minutes) hoặc tờ trình đề nghị khen thưởng "
+        "(--document proposal), theo thể thức Nghị định 30/2020/NĐ-CP, sửa được trong Word.",
+        "The interim/year-end report (default), the minutes of the vote (--document minutes) or the proposal for awards "
+        "(--document proposal), in the Decree 30/2020 layout, editable in Word.",
+    ),
+    "cli_help_report_document": ("văn bản nào (mặc định: report)", "which document (default: report)"),
+    "cli_help_report_output": ("tệp .docx ghi ra", "the .docx file to write"),
+    "cli_report_docx_only": (
+        "Văn bản ghi ra tệp .docx (Word), không phải “{file}”.",
+        "Documents are written as .docx (Word), not “{file}”.",
+    ),
+    "present_pack_pptx": ("Tải về bản PowerPoint (.pptx)", "Download PowerPoint (.pptx)"),
+    "present_doc_report": ("Tải về báo cáo (.docx)", "Download the report (.docx)"),
+    "present_doc_minutes": ("Tải về biên bản bình xét (.docx)", "Download the minutes of the vote (.docx)"),
+    "present_doc_proposal": ("Tải về tờ trình đề nghị khen thưởng (.docx)", "Download the proposal for awards (.docx)"),
     "cli_vote_needs": (
         "Cần --list, hoặc đủ ba tham số --title, --voters và --ballots.",
         "Give --list, or all of --title, --voters and --ballots.",

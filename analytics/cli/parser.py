@@ -159,4 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user_waiting(p)
     p.set_defaults(handler=review.cmd_vote)
 
+    p = sub.add_parser("report", help=t("cli_help_report"), description=t("cli_description_report"))
+    p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
+    p.add_argument("--document", choices=("report", "minutes", "proposal"), default="report", help=t("cli_help_report_document"))
+    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_report_output"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.set_defaults(handler=review.cmd_report)
+
     return parser

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from analytics import vote
-from analytics.cli.common import CliRefused, with_actor, write_frame
+from analytics.cli.common import CliRefused, open_waiting, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_path
@@ -62,3 +62,35 @@ def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return with_actor(args, settings, work)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """The meeting's report (default), the minutes of the vote or the proposal, as an editable .docx."""
+    from analytics.presentation import documents
+    from analytics.presentation.slides import load_all
+
+    if args.output.suffix.lower() != ".docx":
+        print(t("cli_report_docx_only", file=args.output), file=sys.stderr)
+        return 2
+    campaigns = load_campaigns(settings.campaigns_dir)
+    meetings = load_all(settings.meetings_dir, campaigns)
+    meeting = meetings.get(args.meeting)
+    if meeting is None:
+        names = ", ".join(meetings) or t("cli_pack_no_meetings")
+        print(t("cli_pack_unknown_meeting", meeting=args.meeting, folder=settings.meetings_dir, names=names), file=sys.stderr)
+        return 2
+    store = open_waiting(settings, args.wait)
+    try:
+        cur = store.cursor()
+        campaign = campaigns[meeting.year]
+        if args.document == "minutes":
+            data = documents.minutes_docx(cur, campaign, meeting.period)
+        elif args.document == "proposal":
+            data = documents.proposal_docx(cur, campaign, meeting.period)
+        else:
+            data = documents.report_docx(cur, meeting, campaigns)
+    finally:
+        store.close()
+    args.output.write_bytes(data)
+    print(args.output)
+    return 0

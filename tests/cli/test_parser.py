@@ -30,6 +30,7 @@ COMMANDS = (
     "audit",
     "scale-sample",
     "vote",
+    "report",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"
