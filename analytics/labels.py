@@ -1252,6 +1252,37 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_doc_report": ("Tải về báo cáo (.docx)", "Download the report (.docx)"),
     "present_doc_minutes": ("Tải về biên bản bình xét (.docx)", "Download the minutes of the vote (.docx)"),
     "present_doc_proposal": ("Tải về tờ trình đề nghị khen thưởng (.docx)", "Download the proposal for awards (.docx)"),
+    "page_vote": ("Bình xét, suy tôn", "The vote"),
+    "vote_page_none": (
+        "Năm {year} chưa có danh hiệu bình xét ([[titles]]) hoặc bảng điểm trong tệp cấu hình.",
+        "{year} has no titles or rubric.",
+    ),
+    "vote_page_sources": (
+        "Danh hiệu theo Luật Thi đua, khen thưởng (năm 2016: Luật 2003, sửa đổi 2013; nay Luật số 06/2022/QH15 và Nghị định "
+        "98/2023/NĐ-CP). Ứng viên là các đơn vị đủ tiêu chí đưa vào bình xét theo bảng điểm; danh hiệu do hội nghị suy tôn.",
+        "Titles under the Law on Emulation and Awards (2016: the 2003 law as amended in 2013; now Law 06/2022/QH15 and "
+        "Decree 98/2023/NĐ-CP). Candidates are the units the rubric shortlists; the meeting votes the titles.",
+    ),
+    "vote_page_title": ("Danh hiệu", "Title"),
+    "vote_page_candidates": ("Ứng viên", "Candidates"),
+    "vote_page_no_candidates": (
+        "Không có đơn vị nào đủ tiêu chí đưa vào bình xét danh hiệu này.",
+        "No unit is shortlisted for this title.",
+    ),
+    "vote_col_may_stand": ("Được bình xét", "May stand"),
+    "vote_page_latest": ("Kết quả đã ghi", "Recorded result"),
+    "vote_page_recorded": (
+        "Ghi bởi {who}; {voters} người bỏ phiếu có mặt; quy tắc: {rule}.",
+        "Recorded by {who}; {voters} voters; rule: {rule}.",
+    ),
+    "vote_page_record": ("Ghi kết quả kiểm phiếu", "Record the count"),
+    "vote_page_voters": ("Số người bỏ phiếu có mặt", "Voters present"),
+    "vote_page_file": (
+        "Hoặc tải lên tệp kiểm phiếu (CSV/xlsx, hai cột unit_code, votes) — tệp được dùng thay cho các ô trên",
+        "Or upload the count (CSV/xlsx with unit_code, votes) — the file replaces the numbers above",
+    ),
+    "vote_form_over": ("{unit}: số phiếu lớn hơn số người bỏ phiếu có mặt ({voters})", "{unit}: more votes than voters present ({voters})"),
+    "vote_page_submit": ("Ghi kết quả", "Record"),
     "cli_vote_needs": (
         "Cần --list, hoặc đủ ba tham số --title, --voters và --ballots.",
         "Give --list, or all of --title, --voters and --ballots.",

@@ -247,21 +247,6 @@ def highest_lowest(part: pd.DataFrame) -> list[str]:
     return lines
 
 
-def vote_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One title's recorded count: STT, đơn vị, số phiếu, tỷ lệ, kết quả."""
-    verdict = [
-        t("doc_vote_tie") if tie else t("doc_vote_passed") if ok else t("doc_vote_failed")
-        for ok, tie in zip(rows["passed"], rows["tie"], strict=True)
-    ]
-    return pd.DataFrame({
-        t("doc_col_no"): [str(i) for i in range(1, len(rows) + 1)],
-        t("col_unit"): rows["name"].tolist(),
-        t("doc_col_votes"): [f"{int(v)}/{int(n)}" for v, n in zip(rows["votes"], rows["voters"], strict=True)],
-        t("doc_col_share"): [fmt_percent(float(s) * 100) for s in rows["share"]],
-        t("doc_col_result"): verdict,
-    })  # fmt: skip
-
-
 def by_title(votes: pd.DataFrame, campaign: Campaign) -> list[pd.DataFrame]:
     """One frame per recorded title, in the campaign file's order of titles."""
     order = {x.code: i for i, x in enumerate(campaign.titles)}
@@ -274,7 +259,7 @@ def _vote_results(doc: DocumentObject, votes: pd.DataFrame, campaign: Campaign) 
         first = rows.iloc[0]
         layout.heading(doc, f"{number}. {first['title']}", level=2)
         layout.paragraph(doc, t("doc_vote_line", voters=int(first["voters"]), rule=first["rule"]))
-        layout.table(doc, vote_table(rows), numeric=[t("doc_col_votes"), t("doc_col_share")])
+        layout.table(doc, tables.vote_table(rows), numeric=[t("doc_col_votes"), t("doc_col_share")])
         passed = rows.loc[rows["passed"].astype(bool), "name"].tolist()
         tied = rows.loc[rows["tie"].astype(bool), "name"].tolist()
         layout.paragraph(doc, t("doc_vote_conclusion", units=", ".join(passed) or t("vote_nobody")))
@@ -342,7 +327,7 @@ def proposal_docx(cur: Cursor, campaign: Campaign, period: str = "year") -> byte
         layout.paragraph(doc, t("doc_proposal_none"), italic=True)
     for number, rows in enumerate(by_title(passed, campaign), start=1):
         layout.heading(doc, f"{number}. {rows['title'].iloc[0]}", level=2)
-        frame = proposal_table(rows, summary) if summary is not None else vote_table(rows)
+        frame = proposal_table(rows, summary) if summary is not None else tables.vote_table(rows)
         layout.table(doc, frame, numeric=[t("col_total"), t("doc_col_votes")])
     layout.paragraph(doc, t("doc_proposal_attached"))
     layout.paragraph(doc, t("doc_proposal_closing", cluster=campaign.cluster))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import Rubric
-from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
+from analytics.labels import STATUS, block_name, fmt_date, fmt_number, fmt_percent, period_short_name, t
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -192,3 +192,27 @@ def enforcement_table(values: pd.DataFrame) -> pd.DataFrame:
 
 def _scope(block: str) -> str:
     return t("all_blocks") if block == "ALL" else block_name(block)
+
+
+def vote_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One title's recorded count: STT, đơn vị, số phiếu, tỷ lệ, kết quả."""
+    verdict = [
+        t("doc_vote_tie") if tie else t("doc_vote_passed") if ok else t("doc_vote_failed")
+        for ok, tie in zip(rows["passed"], rows["tie"], strict=True)
+    ]
+    return pd.DataFrame({
+        t("doc_col_no"): [str(i) for i in range(1, len(rows) + 1)],
+        t("col_unit"): rows["name"].tolist(),
+        t("doc_col_votes"): [f"{int(v)}/{int(n)}" for v, n in zip(rows["votes"], rows["voters"], strict=True)],
+        t("doc_col_share"): [fmt_percent(float(s) * 100) for s in rows["share"]],
+        t("doc_col_result"): verdict,
+    })  # fmt: skip
+
+
+def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
+    """A title's candidates (vote.candidates): the shortlisted units and whether the history lets them stand."""
+    return pd.DataFrame({
+        t("col_unit"): standing["name"], t("col_block"): standing["block"].map(block_name),
+        t("col_total"): standing["total"], t("col_grade"): standing["grade"],
+        t("vote_col_may_stand"): standing["eligible"].astype(bool), t("col_note"): standing["note"],
+    })  # fmt: skip
