@@ -325,14 +325,15 @@ def load_campaigns(directory: Path) -> dict[int, Campaign]:
 
 
 # --- scoring rubric -----------------------------------------------------------------------------
-SCORING_METHODS = ("target", "linear", "steps")
+SCORING_METHODS = ("target", "linear", "steps", "manual")
 ADJUSTMENT_KINDS = ("bonus", "penalty")
 ADJUSTMENT_OPS = (">=", ">", "<=", "<", "missing", "incomplete")
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One line of the points table: an indicator turned into points by an explicit rule."""
+    """One line of the points table: an indicator turned into points by an explicit rule, or (method
+    "manual") a criterion figures cannot score, self-assessed by each unit and agreed by the secretariat."""
 
     code: str
     content: str
@@ -398,6 +399,9 @@ class Rubric:
     def criteria_for(self, block: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to(block)]
 
+    def manual(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.method == "manual"]
+
 
 def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tuple[Indicator, ...]) -> Rubric:
     if not isinstance(raw, dict):
@@ -423,7 +427,7 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
             code=r.get("code", str),
             content=r.get("content", str),
             label=r.get("label", str),
-            indicator=indicator_for(r, block),
+            indicator="" if method == "manual" else indicator_for(r, block),
             block=block,
             max_points=float(r.get("max_points", (int, float))),
             method=method,

@@ -3,9 +3,9 @@ the count of the voters present and the votes per candidate, and who passes unde
 
 import streamlit as st
 
-from analytics import vote
 from analytics.labels import t
 from analytics.presentation import tables
+from analytics.review import vote
 from ui import page
 from ui import vote as ui_vote
 from ui.auth import flash, show_flash

@@ -13,6 +13,7 @@ from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date
+from analytics.review import assessments
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import actions
@@ -131,7 +132,12 @@ def scores(data_version: int, year: int) -> scoring.Scores | None:
     found = rubric(year)
     if found is None:
         return None
-    return scoring.score(period_values(data_version, year, "year", None), found)
+    return scoring.score(period_values(data_version, year, "year", None), found, manual=manual_points(data_version, year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def manual_points(data_version: int, year: int) -> dict[tuple[str, str], tuple[float, str]]:
+    return assessments.manual_points(store().cursor(), year)
 
 
 _warmed: set[tuple[str, int]] = set()

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics import vote
 from analytics.config import Campaign, load_campaigns
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
 from analytics.queries import registry
+from analytics.review import vote
 from analytics.settings import from_env
 from analytics.trust import actions, auth
 from ui import data

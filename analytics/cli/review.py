@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import vote
 from analytics.cli.common import CliRefused, open_waiting, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.queries import registry
+from analytics.review import vote
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import actions

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from docx.document import Document as DocumentObject
 
-from analytics import measures, queries, vote
+from analytics import measures, queries
 from analytics.config import Campaign, Milestone
 from analytics.labels import block_name, fmt_date, fmt_number, fmt_percent, period_name, t
 from analytics.presentation import captions, narrative, tables
@@ -23,6 +23,7 @@ from analytics.presentation import docx_layout as layout
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import figure_pngs
 from analytics.presentation.slides import Deck, Slide, build_deck, fit
+from analytics.review import vote
 from analytics.store import Cursor
 
 CHART_WIDTH, CHART_HEIGHT = 1400, 760  # px: projector-sized text stays readable at 16 cm wide

@@ -21,6 +21,7 @@ from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.presentation import captions, charts, kpis
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
 from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
+from analytics.review import assessments
 from analytics.store import Cursor
 
 THEME = "projector"
@@ -236,7 +237,8 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     rubric = params.campaign.rubric if params.campaign is not None else None
     if rubric is None:
         return None
-    summary = scoring.score(_year_values(cur, params), rubric, params.lang).summary
+    manual = assessments.manual_points(cur, params.year)
+    summary = scoring.score(_year_values(cur, params), rubric, params.lang, manual).summary
     if params.block is not None:
         summary = summary[summary["block"] == params.block]
     grades = scoring.grades_frame(rubric)

@@ -216,3 +216,25 @@ def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
         t("col_total"): standing["total"], t("col_grade"): standing["grade"],
         t("vote_col_may_stand"): standing["eligible"].astype(bool), t("col_note"): standing["note"],
     })  # fmt: skip
+
+
+def assessment_table(current: pd.DataFrame, names: dict[str, str], labels: dict[str, str]) -> pd.DataFrame:
+    """Self-assessed against agreed points per unit and manual criterion (assessments.current)."""
+    status = {"agreed": t("assess_status_agreed"), "self": t("assess_status_self")}
+    return pd.DataFrame({
+        t("col_unit"): current["unit_code"].map(names), t("col_criterion"): current["criterion"].map(labels),
+        t("assess_col_self"): current["self_points"], t("assess_col_note"): current["self_note"],
+        t("assess_col_evidence"): current["evidence"], t("assess_col_agreed"): current["agreed_points"],
+        t("assess_col_reason"): current["review_note"].fillna(""), t("assess_col_by"): current["reviewed_by"].fillna(""),
+        t("col_status"): current["status"].map(status),
+    })  # fmt: skip
+
+
+def assessment_trail(steps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Who changed what: every self-assessment and review, newest first."""
+    kinds = {"self": t("audit_self_assess"), "accepted": t("audit_assessment_accepted"), "adjusted": t("audit_assessment_adjusted")}
+    return pd.DataFrame({
+        t("col_time"): steps["made_at"], t("assess_col_who"): steps["made_by"], t("col_unit"): steps["unit_code"].map(names),
+        t("col_code"): steps["criterion"], t("col_kind"): steps["step"].map(kinds), t("col_points"): steps["points"],
+        t("assess_col_note"): steps["note"], t("assess_col_evidence"): steps["evidence"],
+    })  # fmt: skip

@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from analytics import demo, vote
+from analytics import demo
 from analytics.bootstrap import _fingerprint, sync_configuration
-from analytics.config import Campaign, load_campaigns
+from analytics.config import Campaign, Criterion, load_campaigns
 from analytics.history import Applied, check_revertible, revert
 from analytics.ingest import save, validate
+from analytics.labels import t
 from analytics.registry import Unit, load_units
+from analytics.review import assessments, vote
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit, backup
@@ -145,3 +147,60 @@ def record_vote(store: Store, actor: User | None, year: int, result: vote.Result
         return vote_id
 
     return store.write(work)
+
+
+# --- scoring as a process: self-assessment, review, lock ---
+
+
+def self_assess(
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float, note: str,
+    files: tuple[assessments.Evidence, ...] = (),
+) -> int:  # fmt: skip
+    """A unit's own points on a manual criterion (a unit account: its own unit only), with evidence."""
+    authorize(actor, Action.SELF_ASSESS, [unit])
+    assert actor is not None
+    assessments.check_points(points, criterion.max_points, note)
+    assessments.check_evidence(files)
+
+    def work(cur: Cursor) -> int:
+        step = assessments.add_step(cur, year, unit, criterion.code, "self", points, note, actor.name)
+        assessments.add_evidence(cur, step, files)
+        detail = {"year": year, "points": points, "note": note, "files": [{"name": f.name, "sha256": f.sha256} for f in files]}
+        audit.record(cur, actor.name, "self_assess", f"{unit}/{criterion.code}", detail)
+        return step
+
+    return store.write(work)
+
+
+def review_assessment(
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str
+) -> int:
+    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason."""
+    authorize(actor, Action.REVIEW_SCORES)
+    assert actor is not None
+    found = assessments.current(store.cursor(), year)
+    mine = found[(found["unit_code"] == unit) & (found["criterion"] == criterion.code)]
+    if mine.empty:
+        raise assessments.AssessmentError(t("assess_nothing_to_review"))
+    agreed = float(mine["self_points"].iloc[0]) if points is None else points
+    assessments.check_points(agreed, criterion.max_points, reason or ("-" if points is None else ""))
+    step = "accepted" if points is None else "adjusted"
+
+    def work(cur: Cursor) -> int:
+        step_id = assessments.add_step(cur, year, unit, criterion.code, step, agreed, reason, actor.name)
+        audit.record(cur, actor.name, f"assessment_{step}", f"{unit}/{criterion.code}", {"year": year, "points": agreed, "reason": reason})
+        return step_id
+
+    return store.write(work)
+
+
+def lock_scores(store: Store, actor: User | None, year: int) -> None:
+    """Freeze the year's manual points: no self-assessment or review after this."""
+    authorize(actor, Action.REVIEW_SCORES)
+    assert actor is not None
+
+    def work(cur: Cursor) -> None:
+        assessments.lock(cur, year, actor.name)
+        audit.record(cur, actor.name, "scores_locked", str(year))
+
+    store.write(work)

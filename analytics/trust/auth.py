@@ -60,10 +60,12 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     SETTINGS = "settings"
     RECORD_VOTE = "record_vote"
+    SELF_ASSESS = "self_assess"  # a unit's own points on the rubric's manual criteria
+    REVIEW_SCORES = "review_scores"  # accept or adjust them, lock the year
     EDIT_AWARDS = "edit_awards"
 
 
-UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.SELF_ASSESS})
 
 
 class PermissionDenied(PermissionError):

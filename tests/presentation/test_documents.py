@@ -14,12 +14,13 @@ import pytest
 from docx import Document
 from pptx import Presentation
 
-from analytics import measures, vote
+from analytics import measures
 from analytics.config import load_campaigns
 from analytics.labels import fmt_number
 from analytics.presentation import documents, pack
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.presentation.slides import build_deck, load_all
+from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth

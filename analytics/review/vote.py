@@ -16,6 +16,7 @@ import pandas as pd
 from analytics import measures, scoring
 from analytics.config import Rubric, Title
 from analytics.labels import fmt_number, fmt_percent, t
+from analytics.review import assessments
 from analytics.store import Cursor
 
 RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed"]
@@ -23,7 +24,8 @@ RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed"]
 
 def year_summary(cur: Cursor, rubric: Rubric, year: int, lang: str = "vi") -> pd.DataFrame:
     """The year's scores for every unit, as the scoring page computes them (ranks are within block)."""
-    return scoring.score(measures.period_values(cur, measures.period_spec(cur, year, "year")), rubric, lang).summary
+    values = measures.period_values(cur, measures.period_spec(cur, year, "year"))
+    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year)).summary
 
 
 def shortlist(summary: pd.DataFrame) -> pd.DataFrame:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import vote
 from analytics.config import Title, load_campaigns
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.queries import registry
+from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth
