@@ -166,4 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
     p.set_defaults(handler=review.cmd_report)
 
+    p = sub.add_parser("awards", help=t("cli_help_awards"), description=t("cli_description_awards"))
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help=t("cli_help_awards_import"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=review.cmd_awards)
+
     return parser

@@ -7,7 +7,7 @@ import sys
 
 from analytics.cli.common import CliRefused, open_waiting, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
-from analytics.ingest import ballots
+from analytics.ingest import awards, ballots
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.queries import registry
@@ -94,3 +94,23 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     args.output.write_bytes(data)
     print(args.output)
     return 0
+
+
+def cmd_awards(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the award history (CSV), or replace the history of the units a checked file names."""
+
+    def work(store: Store, actor: User) -> int:
+        cur = store.cursor()
+        if args.import_file is None:
+            write_frame(vote.held_titles(cur), args.output)
+            return 0
+        source = source_from_path(args.import_file)
+        checked = awards.check(source, set(registry(cur)["code"]))
+        if checked.problems:
+            print("\n".join(p.text() for p in checked.problems), file=sys.stderr)
+            return 1
+        count = actions.import_awards(store, actor, checked, source.name)
+        print(t("cli_awards_done", rows=count, units=checked.rows["unit_code"].nunique()), file=sys.stderr)
+        return 0
+
+    return with_actor(args, settings, work)

@@ -238,3 +238,15 @@ def assessment_trail(steps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame
         t("col_code"): steps["criterion"], t("col_kind"): steps["step"].map(kinds), t("col_points"): steps["points"],
         t("assess_col_note"): steps["note"], t("assess_col_evidence"): steps["evidence"],
     })  # fmt: skip
+
+
+def awards_table(held: pd.DataFrame) -> pd.DataFrame:
+    """A unit's titles and awards with the decision that gave them (vote.held_titles)."""
+    return pd.DataFrame({
+        t("col_year"): held["year"].astype(str), t("col_code"): held["title_code"], t("awards_col_title"): held["title"],
+        t("awards_col_decision"): held["decision_no"].fillna(""), t("awards_col_date"): held["decision_date"].map(_date_text),
+    })  # fmt: skip
+
+
+def _date_text(value: object) -> str:
+    return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]

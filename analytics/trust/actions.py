@@ -11,7 +11,7 @@ from analytics import demo
 from analytics.bootstrap import _fingerprint, sync_configuration
 from analytics.config import Campaign, Criterion, load_campaigns
 from analytics.history import Applied, check_revertible, revert
-from analytics.ingest import save, validate
+from analytics.ingest import awards, save, validate
 from analytics.labels import t
 from analytics.registry import Unit, load_units
 from analytics.review import assessments, vote
@@ -204,3 +204,43 @@ def lock_scores(store: Store, actor: User | None, year: int) -> None:
         audit.record(cur, actor.name, "scores_locked", str(year))
 
     store.write(work)
+
+
+# --- award history: the secretariat imports and edits it ---
+
+
+def import_awards(store: Store, actor: User | None, checked: awards.Checked, source: str) -> int:
+    """Replace the history of the units the checked file names; refused while it has problems."""
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None and not checked.problems
+
+    def work(cur: Cursor) -> int:
+        count = awards.replace(cur, checked.rows, actor.name)
+        units = sorted(set(checked.rows["unit_code"]))
+        audit.record(cur, actor.name, "awards_import", source, {"rows": count, "units": units})
+        return count
+
+    return store.write(work)
+
+
+def add_award(store: Store, actor: User | None, row: dict[str, object]) -> None:
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None
+
+    def work(cur: Cursor) -> None:
+        awards.add(cur, row, actor.name)
+        audit.record(cur, actor.name, "award_add", str(row["unit_code"]), row)
+
+    store.write(work)
+
+
+def remove_award(store: Store, actor: User | None, unit: str, year: int, title_code: str) -> int:
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None
+
+    def work(cur: Cursor) -> int:
+        removed = awards.remove(cur, unit, year, title_code)
+        audit.record(cur, actor.name, "award_remove", unit, {"year": year, "title_code": title_code, "removed": removed})
+        return removed
+
+    return store.write(work)

@@ -31,6 +31,7 @@ COMMANDS = (
     "scale-sample",
     "vote",
     "report",
+    "awards",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"
