@@ -32,6 +32,7 @@ from analytics.labels import t
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, SMALL_PT = 14, 12, 11
+DENSE_COLUMNS, DENSE_PT = 6, 10  # a table this wide gets a smaller font, so figures keep to one line
 PAGE_WIDTH_CM = 21.0 - 3.0 - 2.0  # A4 less the left and right margins
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -213,8 +214,9 @@ def table(doc: DocumentObject, frame: pd.DataFrame, *, widths_cm: Sequence[float
     grid = doc.add_table(rows=1, cols=len(frame.columns))
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = DENSE_PT if len(frame.columns) >= DENSE_COLUMNS else TABLE_PT
     for cell, name in zip(grid.rows[0].cells, frame.columns, strict=True):
-        _cell_text(cell, str(name), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(cell, str(name), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
     header = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -223,7 +225,7 @@ def table(doc: DocumentObject, frame: pd.DataFrame, *, widths_cm: Sequence[float
         cells = grid.add_row().cells
         for cell, name, value in zip(cells, frame.columns, values, strict=True):
             align = WD_ALIGN_PARAGRAPH.RIGHT if name in numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _cell_text(cell, str(value), align=align)
+            _cell_text(cell, str(value), align=align, size=size)
     _widths(grid, widths_cm or _default_widths(len(frame.columns)))
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
     return grid
@@ -233,17 +235,20 @@ def _default_widths(columns: int) -> list[float]:
     """STT narrow, the unit's name wide enough for one or two lines, the figures sharing the rest."""
     if columns <= 2:
         return [1.2, PAGE_WIDTH_CM - 1.2][:columns]
-    rest = (PAGE_WIDTH_CM - 1.2 - 5.0) / (columns - 2)
-    return [1.2, 5.0] + [rest] * (columns - 2)
+    number, name = (1.1, 2.8) if columns >= DENSE_COLUMNS else (1.2, 5.0)
+    rest = (PAGE_WIDTH_CM - number - name) / (columns - 2)
+    return [number, name] + [rest] * (columns - 2)
 
 
-def _cell_text(cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT) -> None:
+def _cell_text(
+    cell: _Cell, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT, size: float = TABLE_PT
+) -> None:
     p = cell.paragraphs[0]
     p.alignment = align
     p.paragraph_format.space_after = Pt(0)
     p.paragraph_format.first_line_indent = Cm(0)
     run = p.add_run(text)
-    run.font.size, run.font.bold = Pt(TABLE_PT), bold
+    run.font.size, run.font.bold = Pt(size), bold
 
 
 def picture(doc: DocumentObject, png: bytes, number: int, caption_title: str, caption: str) -> None:
