@@ -1132,7 +1132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "doc_section_shortlist": ("Danh sách đơn vị đủ tiêu chí đưa vào bình xét", "Units shortlisted for the vote"),
     "doc_shortlist_rule": (
-        "Theo bảng điểm của năm: xếp loại {grades}, xếp thứ {rank} trở lên trong khối, báo cáo đủ số liệu.",
+        "Theo bảng điểm của năm: xếp loại {grades}, nằm trong {rank} vị trí đầu của khối, báo cáo đủ số liệu.",
         "From the year's rubric: grade {grades}, placed {rank} or better in the block, complete figures.",
     ),
     "doc_shortlist_none": ("Không có đơn vị nào đủ tiêu chí.", "No unit is shortlisted."),
