@@ -116,9 +116,15 @@ def _numbered_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def sentence(caption: str) -> str:
+    """A slide caption as a sentence of a document: its ' · ' parts joined by semicolons, a full stop."""
+    text = caption.replace(captions.SEPARATOR, "; ").strip()
+    return text if not text or text.endswith(".") else text + "."
+
+
 def _chart(doc: DocumentObject, figures: dict[int, bytes], slide: Slide, counter: list[int]) -> None:
     counter[0] += 1
-    layout.picture(doc, figures[slide.number], counter[0], slide.title, slide.caption)
+    layout.picture(doc, figures[slide.number], counter[0], slide.title, sentence(slide.caption))
 
 
 def chart_images(deck: Deck, progress: Callable[[int, int], None] | None = None) -> dict[int, bytes]:
@@ -165,7 +171,7 @@ def report_docx(
     layout.heading(doc, f"{next(section)}. {t('doc_section_overview')}")
     if deck.slides:
         layout.paragraph(doc, deck.slides[0].as_of + ".", italic=True)
-    layout.paragraph(doc, captions.kpi_caption(reporting, values))
+    layout.paragraph(doc, sentence(captions.kpi_caption(reporting, values)))
     quarter = period_name(ctx.year, f"Q{spec.as_of}") if spec.as_of else period_label
     for line in narrative.narrative(values, reporting, quarter):
         layout.bullet(doc, line)

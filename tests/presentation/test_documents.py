@@ -102,7 +102,8 @@ def test_report_has_the_layout_headings_every_unit_and_the_scoring_numbers(demo_
     deck = build_deck(cur, SMALL, campaigns=CAMPAIGNS)
     for number, slide in enumerate(deck.slides, start=1):
         at = texts.index(f"Hình {number}. {slide.title}")
-        assert texts[at + 1] == slide.caption
+        assert texts[at + 1] == documents.sentence(slide.caption)
+        assert all(part in texts[at + 1] for part in slide.caption.split(" · "))
     assert "Bằng phiếu — bỏ phiếu lại" in whole
 
 
