@@ -1212,6 +1212,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "assess_col_reason": ("Lý do (khi điều chỉnh)", "Reason (when adjusted)"),
     "assess_col_by": ("Người thẩm định", "Reviewed by"),
     "assess_col_who": ("Người thực hiện", "By"),
+    "assess_evidence_item": (
+        "Minh chứng {unit} — {criterion}: {file} (SHA-256 {sha}…)",
+        "Evidence {unit} — {criterion}: {file} (SHA-256 {sha}…)",
+    ),
     "assess_self_form": ("**Tự chấm** (chỉ đơn vị của mình)", "**Self-assessment** (your own unit only)"),
     "assess_files": ("Tệp minh chứng (PDF, PNG, JPEG; tối đa 5 tệp, mỗi tệp 5 MB)", "Evidence (PDF, PNG, JPEG; up to 5 files of 5 MB)"),
     "assess_submit": ("Gửi điểm tự chấm", "Submit"),

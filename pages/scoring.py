@@ -58,6 +58,8 @@ if manual:
     table(tables.assessment_table(now, unit_names, crit_names), f"tu_cham_{f.year}", key="sc_assess")
     with st.expander(t("assess_trail"), expanded=False):
         table(tables.assessment_trail(assess.trail(version, f.year), unit_names), f"lich_su_tu_cham_{f.year}", key="sc_assess_trail")
+        for number, (label, name, kind, raw) in enumerate(assess.evidence(version, f.year)):
+            st.download_button(label, raw, name, kind, key=f"assess_evidence_{number}")
     own = assess.own_units()
     choices = list(unit_names) if own is None else [u for u in own if u in unit_names]
     if not locked and choices:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.config import Criterion, Rubric
+from analytics.labels import t
 from analytics.review import assessments
 from analytics.trust import actions, auth
 from ui import data
@@ -77,3 +78,15 @@ def finish(problem: str | None, message: str) -> None:
 def pair_label(names: dict[str, str]):  # type: ignore[no-untyped-def]
     """'STP Bắc Ninh — TC7' for a 'STP_BN|TC7' choice."""
     return lambda pair: f"{names.get(pair.split('|')[0], pair)} — {pair.split('|')[1]}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def evidence(data_version: int, year: int) -> list[tuple[str, str, str, bytes]]:
+    """(label, file name, content type, bytes) of every current self-assessment's evidence files."""
+    cur = data.store().cursor()
+    found = assessments.current(cur, year)
+    files = []
+    for unit, code, step in zip(found["unit_code"], found["criterion"], found["self_id"], strict=True):
+        for name, kind, digest, raw in assessments.evidence_files(cur, int(step)):
+            files.append((t("assess_evidence_item", unit=unit, criterion=code, file=name, sha=digest[:12]), name, kind, raw))
+    return files
