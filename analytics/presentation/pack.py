@@ -245,13 +245,13 @@ def images_zip(deck: Deck, lang: str = "vi", images: list[bytes] | None = None) 
     return out.getvalue()
 
 
-def pptx_bytes(deck: Deck, lang: str = "vi", images: list[bytes] | None = None) -> bytes:
+def pptx_bytes(deck: Deck, lang: str = "vi") -> bytes:
     """A PowerPoint deck the secretary can add her own slides to: each slide one full-size picture
     (the same image as the PDF's page), its caption as text in the speaker notes."""
     from pptx import Presentation
     from pptx.util import Emu
 
-    images = images if images is not None else render_pngs(deck, lang)
+    images = render_pngs(deck, lang)
     show = Presentation()
     show.slide_width, show.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33,867 × 19,05 cm
     blank = show.slide_layouts[6]
