@@ -149,7 +149,11 @@ def test_pptx_has_one_picture_per_slide_and_the_caption_in_the_notes(demo_store:
         assert slide.caption and slide.caption in page.notes_slide.notes_text_frame.text
 
 
-def test_report_command_refuses_another_suffix(tmp_path: Path) -> None:
+def test_report_command_writes_the_minutes_and_refuses_another_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "bien_ban.docx"
+    done = run_cli(tmp_path, "report", "--meeting", "tong-ket-2016", "--document", "minutes", "-o", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Họp bình xét, suy tôn danh hiệu thi đua năm 2016" in _texts(Document(str(out)))
     result = run_cli(tmp_path, "report", "--meeting", "tong-ket-2016", "-o", str(tmp_path / "bao_cao.pdf"))
     assert result.returncode == 2 and "docx" in result.stderr.decode()
 
