@@ -149,6 +149,7 @@ def test_pptx_has_one_picture_per_slide_and_the_caption_in_the_notes(demo_store:
         assert slide.caption and slide.caption in page.notes_slide.notes_text_frame.text
 
 
+@pytest.mark.slow  # a demo store built through the CLI; the minutes' content is checked above
 def test_report_command_writes_the_minutes_and_refuses_another_suffix(tmp_path: Path) -> None:
     out = tmp_path / "bien_ban.docx"
     done = run_cli(tmp_path, "report", "--meeting", "tong-ket-2016", "--document", "minutes", "-o", str(out))

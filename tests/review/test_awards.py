@@ -54,6 +54,7 @@ def test_imported_history_decides_who_may_stand_for_a_title_that_needs_an_earlie
     assert actions_done == ["awards_import", "award_remove"]
 
 
+@pytest.mark.slow  # a demo store built through the CLI; the import's checks are tested above
 def test_awards_command_imports_and_prints(tmp_path: Path) -> None:
     source = tmp_path / "lich_su.csv"
     source.write_text(HISTORY, encoding="utf-8")
