@@ -3,11 +3,17 @@ with a reason, the year locked; the table shows self-assessed against agreed poi
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from tests.support import open_page, shown
+from analytics.bootstrap import open_store
+from analytics.settings import from_env
+from analytics.trust import auth
+from tests.support import APP, open_page, shown
 
 pytestmark = pytest.mark.slow  # an AppTest run of the whole app
 
@@ -42,3 +48,26 @@ def test_self_assess_adjust_with_a_reason_and_lock(app_env: Path) -> None:
     assert any("Đã khóa điểm năm 2016" in shown(s.value) for s in at.success)
     assert any("Điểm năm đã khóa bởi localhost" in shown(c.value) for c in at.caption)
     assert not [b for b in at.button if b.key == "assess_lock"]
+
+
+def test_a_focal_point_self_assesses_only_its_own_unit_and_cannot_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    store = open_store(from_env())
+    focal = auth.add_user(store, auth.system_user("test"), "tp.qn", "unit", "mat khau don vi", unit_code="STP_QN")
+    store.close()
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["_auth_session"] = auth.open_session(focal, time.time())
+    at.switch_page("pages/scoring.py").run()
+    assert not at.exception
+    assert at.selectbox(key="assess_unit").options == ["STP Quảng Ninh"]
+    assert not [s for s in at.selectbox if s.key == "assess_pair"] and not [b for b in at.button if b.key == "assess_lock"]
+    at.number_input(key="assess_points").set_value(1.0)
+    at.text_area(key="assess_note").set_value("Tự đánh giá lại")
+    next(b for b in at.button if "assess_self" in str(b.key)).click().run()
+    assert not at.error
+    row = _row(at, "STP Quảng Ninh")
+    assert (row["Điểm tự chấm"], row["Giải trình"], row["Tình trạng"]) == ("1", "Tự đánh giá lại", "Chờ thẩm định")
+    st.cache_resource.clear()
+    st.cache_data.clear()
