@@ -175,11 +175,16 @@ def letterhead(doc: DocumentObject, head: Letterhead) -> None:
     _text(right, t("doc_motto"), size=13, bold=True)
     _rule(right, 6.0, widths[1])
     when = (
-        t("doc_place_date", place=head.place, day=f"{head.day.day:02d}", month=f"{head.day.month:02d}", year=head.day.year)
+        t("doc_place_date", place=head.place, day=f"{head.day.day:02d}", month=_month(head.day.month), year=head.day.year)
         if head.day
         else t("doc_place_no_date", place=head.place)
     )
     _text(right, when, size=14, italic=True).paragraph_format.space_before = Pt(6)
+
+
+def _month(month: int) -> str:
+    """NĐ 30: a zero before days under 10 and before months 1 and 2 only ("tháng 02", "tháng 6")."""
+    return f"{month:02d}" if month < 3 else str(month)
 
 
 def title(doc: DocumentObject, kind: str, subject: str) -> None:
