@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from analytics import measures
 from analytics.config import load_campaigns
 from analytics.labels import fmt_number
 from analytics.presentation import documents, pack
+from analytics.presentation import docx_layout as layout
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.presentation.slides import build_deck, load_all
 from analytics.review import vote
@@ -183,3 +185,12 @@ def test_libreoffice_renders_the_documents_and_the_deck(tmp_path: Path) -> None:
     assert 8 <= pages(tmp_path / "bao_cao.pdf") <= 30  # 14 charts at half a page each, tables, the letterhead
     first = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "bao_cao.pdf"), "-"], capture_output=True, text=True, check=True)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first.stdout and "BÁO CÁO" in first.stdout
+
+
+@pytest.mark.parametrize(
+    ("day", "written"), [(date(2016, 6, 16), "ngày 16 tháng 6 năm 2016"), (date(2017, 2, 5), "ngày 05 tháng 02 năm 2017")]
+)
+def test_the_letterhead_writes_the_date_as_decree_30_says(day: date, written: str) -> None:
+    doc = layout.new_document()
+    layout.letterhead(doc, layout.Letterhead("Bộ Tư pháp", "Khu vực thi đua", "Số:   /BC", "Quảng Ninh", day))
+    assert f"Quảng Ninh, {written}" in doc.tables[0].rows[0].cells[1].text
