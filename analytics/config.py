@@ -113,6 +113,13 @@ class Campaign:
     source: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     rubric: Rubric | None = None
+    titles: tuple[Title, ...] = ()
+
+    def title(self, code: str) -> Title:
+        for found in self.titles:
+            if found.code == code:
+                return found
+        raise KeyError(code)
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -213,8 +220,22 @@ def load_campaign(file: Path) -> Campaign:
     for i, tg in enumerate(targets):
         if tg.indicator not in codes:
             raise ConfigError(file, f"targets[{i + 1}].indicator", t("cfg_unknown_indicator", code=tg.indicator))
-    known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets", "scoring"}
+    known = {
+        "year",
+        "cluster",
+        "theme",
+        "head_unit",
+        "signing",
+        "phases",
+        "milestones",
+        "contents",
+        "indicators",
+        "targets",
+        "scoring",
+        "titles",
+    }
     rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
+    titles = _titles(file, root.tables("titles"))
     return Campaign(
         year=year,
         cluster=root.get("cluster", str, ""),
@@ -230,6 +251,7 @@ def load_campaign(file: Path) -> Campaign:
         source=str(file),
         extra={k: v for k, v in raw.items() if k not in known},
         rubric=rubric,
+        titles=titles,
     )
 
 
@@ -318,14 +340,15 @@ def load_campaigns(directory: Path) -> dict[int, Campaign]:
 
 
 # --- scoring rubric -----------------------------------------------------------------------------
-SCORING_METHODS = ("target", "linear", "steps")
+SCORING_METHODS = ("target", "linear", "steps", "manual")
 ADJUSTMENT_KINDS = ("bonus", "penalty")
 ADJUSTMENT_OPS = (">=", ">", "<=", "<", "missing", "incomplete")
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One line of the points table: an indicator turned into points by an explicit rule."""
+    """One line of the points table: an indicator turned into points by an explicit rule, or (method
+    "manual") a criterion figures cannot score, self-assessed by each unit and agreed by the secretariat."""
 
     code: str
     content: str
@@ -391,6 +414,9 @@ class Rubric:
     def criteria_for(self, block: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to(block)]
 
+    def manual(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.method == "manual"]
+
 
 def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tuple[Indicator, ...]) -> Rubric:
     if not isinstance(raw, dict):
@@ -416,7 +442,7 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
             code=r.get("code", str),
             content=r.get("content", str),
             label=r.get("label", str),
-            indicator=indicator_for(r, block),
+            indicator="" if method == "manual" else indicator_for(r, block),
             block=block,
             max_points=float(r.get("max_points", (int, float))),
             method=method,
@@ -515,3 +541,48 @@ def _steps(r: _Reader) -> tuple[tuple[float, float], ...]:
             raise ConfigError(r.file, f"{r._key('steps')}[{i + 1}]", t("cfg_bad_step", step=step))
         out.append((float(step[0]), float(step[1])))
     return tuple(sorted(out))
+
+
+# --- titles voted at the year-end review ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title the cluster votes for (bình xét, suy tôn): who may stand, how many places, the votes needed.
+
+    A candidate passes with votes / voters present above `share` (strictly: 0.5 is "more than half"),
+    within `places` (the best-voted first); `requires` names earlier titles, one of which the unit must
+    already hold in its award history."""
+
+    code: str
+    title: str
+    block: str
+    places: int
+    share: float = 0.5
+    requires: tuple[str, ...] = ()
+    to_confirm: bool = True
+
+    def applies_to(self, block: str) -> bool:
+        return in_scope(self.block, block)
+
+
+def _titles(file: Path, readers: list[_Reader]) -> tuple[Title, ...]:
+    titles: list[Title] = []
+    for r in readers:
+        title = Title(
+            code=r.get("code", str),
+            title=r.get("title", str),
+            block=r.get("block", str, "ALL", choices=BLOCK_SCOPES),
+            places=r.get("places", int),
+            share=float(r.get("share", (int, float), 0.5)),
+            requires=tuple(r.get("requires", list, [])),
+            to_confirm=r.get("to_confirm", bool, True),
+        )
+        if title.places < 1:
+            raise ConfigError(file, r._key("places"), t("cfg_title_places"))
+        if not 0 <= title.share < 1:
+            raise ConfigError(file, r._key("share"), t("cfg_title_share", value=title.share))
+        if any(other.code == title.code for other in titles):
+            raise ConfigError(file, r._key("code"), t("cfg_title_duplicate", code=title.code))
+        titles.append(title)
+    return tuple(titles)

@@ -12,6 +12,7 @@ import pandas as pd
 from analytics import measures, scoring
 from analytics.config import Rubric
 from analytics.labels import t
+from analytics.review import assessments
 from analytics.store import Cursor
 
 AS_OF_FORMAT = "%Y-%m-%d %H:%M"
@@ -69,7 +70,8 @@ def results(cur: Cursor, year: int, period: str, at: datetime | None = None) -> 
 
 def year_scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None, lang: str = "vi") -> scoring.Scores:
     """The year's scores as the scoring page shows them: every unit of both blocks, at `at`."""
-    return scoring.score(measures.period_values(cur, measures.period_spec(cur, year, "year", at)), rubric, lang)
+    values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
+    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year))
 
 
 def scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None) -> pd.DataFrame:

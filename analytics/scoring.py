@@ -38,6 +38,8 @@ def _num(value: float, unit: str = "") -> str:
 def rule_text(c: Criterion, lang: str = "vi", unit: str = "") -> str:
     """The criterion's rule in one line, as printed in the points table."""
     pts = fmt_number(c.max_points, 0 if float(c.max_points).is_integer() else 2)
+    if c.method == "manual":
+        return t("rule_manual", lang, points=pts)
     if c.method == "target":
         return t("rule_target", lang, points=pts)
     if c.method == "linear":
@@ -94,8 +96,22 @@ def adjustment_text(a: Adjustment, lang: str = "vi") -> str:
     return f"{_OPS[a.op]} {_num(float(a.threshold or 0))}"
 
 
-def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
-    """Score every unit in a period_values() frame against the rubric."""
+Manual = dict[tuple[str, str], tuple[float, str]]
+
+
+def _manual_points(c: Criterion, unit: str, manual: Manual, decimals: int, lang: str) -> tuple[float, str]:
+    """A manual criterion: the agreed points, else the unit's own (provisional), else 0."""
+    found = manual.get((unit, c.code))
+    if found is None:
+        return 0.0, t("score_manual_none", lang)
+    points, status = found
+    shown = fmt_number(points, 0) if float(points).is_integer() else fmt_number(points, decimals).rstrip("0")
+    return _round(points, decimals), t("score_manual_agreed" if status == "agreed" else "score_manual_self", lang, points=shown)
+
+
+def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi", manual: Manual | None = None) -> Scores:
+    """Score every unit in a period_values() frame against the rubric; `manual` holds the points of the
+    manual criteria (assessments.manual_points: (unit, criterion) → (points, 'agreed' | 'self'))."""
     units = values.drop_duplicates("unit_code")[["unit_code", "short_name", "name", "block"]]
     # Plain dict rows: building one Series per value (iterrows) cost seconds at 1,000 units.
     by_unit: dict[str, dict[str, dict]] = {}
@@ -106,6 +122,12 @@ def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi") -> Scores:
     rows: list[dict[str, object]] = []
     for unit in units.itertuples(index=False):
         for c in rubric.criteria_for(str(unit.block)):
+            if c.method == "manual":
+                # Not a figure: the status is "ok" so a manual criterion never makes the unit's data incomplete.
+                points, how = _manual_points(c, unit.unit_code, manual or {}, rubric.decimals, lang)
+                line = _detail(unit, "criterion", c.code, c.content, c.label, "", None, rule_text(c, lang), how, points, c.max_points)
+                rows.append({**line, "status": "ok", "value": points})
+                continue
             row = lookup.get((unit.unit_code, c.indicator))
             points, how = _criterion_points(c, row, rubric.decimals, lang)
             if row is not None and row["status"] == "late" and pd.notna(row.get("source_quarter")):

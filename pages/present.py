@@ -37,6 +37,17 @@ with st.container(key="present_pack"), st.popover("", icon=":material/download:"
         f"{file_stem(deck)}.zip",
         "application/zip",
     )
+    st.download_button(
+        t("present_pack_pptx", req.lang), lambda: present.pptx_pack(deck, req.lang), f"{file_stem(deck)}.pptx", present.PPTX_MIME
+    )
+    if meeting is not None and present.has_campaign(meeting):
+        for which in present.DOCUMENTS:
+            st.download_button(
+                t(f"present_doc_{which}", req.lang),
+                lambda which=which: present.document(meeting, which),
+                present.document_name(meeting, which),
+                present.DOCX_MIME,
+            )
     st.caption(t("present_keys", req.lang))
 
 

@@ -6,7 +6,8 @@ import streamlit as st
 from analytics import scoring
 from analytics.labels import block_name, fmt_number, period_name, t
 from analytics.presentation import charts, tables
-from ui import data, filters, page
+from ui import assess, data, filters, page
+from ui.auth import show_flash
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import downloads, table
@@ -15,6 +16,7 @@ from ui.text import markdown_text
 leave_legacy_pages_mode()
 
 f, version = page.start("page_scoring", needs_period_data=False)
+show_flash()
 rubric = data.rubric(f.year)
 scores = data.scores(version, f.year, at=f.at)
 if rubric is None or scores is None:
@@ -46,6 +48,47 @@ for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
     with column:
         show_chart(charts.score_bars(frame, title, grades))
 table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.year}", key="sc_summary", wide=(t("col_data"),))
+
+manual = rubric.manual()
+if manual:
+    st.subheader(t("assess_title"))
+    locked = assess.lock_info(f.year)
+    st.caption(t("assess_locked_by", who=locked[1], when=str(locked[0])[:16]) if locked else t("assess_explain"))
+    unit_names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
+    crit_names = {c.code: f"{c.code} — {c.label}" for c in manual}
+    now = assess.current(version, f.year)
+    table(tables.assessment_table(now, unit_names, crit_names), f"tu_cham_{f.year}", key="sc_assess")
+    with st.expander(t("assess_trail"), expanded=False):
+        table(tables.assessment_trail(assess.trail(version, f.year), unit_names), f"lich_su_tu_cham_{f.year}", key="sc_assess_trail")
+        for number, (label, name, kind, raw) in enumerate(assess.evidence(version, f.year)):
+            st.download_button(label, raw, name, kind, key=f"assess_evidence_{number}")
+    own = assess.own_units()
+    choices = list(unit_names) if own is None else [u for u in own if u in unit_names]
+    if not locked and choices:
+        with st.form("assess_self", clear_on_submit=True):
+            st.markdown(t("assess_self_form"))
+            unit = st.selectbox(t("filter_unit"), choices, format_func=unit_names.get, key="assess_unit")
+            code = st.selectbox(t("col_criterion"), list(crit_names), format_func=crit_names.get, key="assess_crit")
+            points = st.number_input(t("col_points"), min_value=0.0, step=0.5, key="assess_points")
+            note = st.text_area(t("assess_col_note"), max_chars=1000, key="assess_note")
+            files = st.file_uploader(t("assess_files"), type=["pdf", "png", "jpg", "jpeg"], accept_multiple_files=True, key="assess_files")
+            if st.form_submit_button(t("assess_submit")):
+                problem = assess.self_assess(f.year, unit, assess.criterion(rubric, code), points, note, files or [])
+                assess.finish(problem, t("assess_saved"))
+    if not locked and assess.may_review() and not now.empty:
+        with st.form("assess_review"):
+            st.markdown(t("assess_review_form"))
+            pairs = [f"{u}|{c}" for u, c in zip(now["unit_code"], now["criterion"], strict=True)]
+            pair = st.selectbox(t("assess_pick"), pairs, format_func=assess.pair_label(unit_names), key="assess_pair")
+            adjusted = st.number_input(t("assess_adjust_points"), min_value=0.0, step=0.5, value=None, key="assess_adjusted")
+            reason = st.text_input(t("assess_col_reason"), max_chars=1000, key="assess_reason")
+            if st.form_submit_button(t("assess_review_submit")):
+                unit, code = pair.split("|")
+                problem = assess.review(f.year, unit, assess.criterion(rubric, code), adjusted, reason)
+                assess.finish(problem, t("assess_saved"))
+        if st.button(t("assess_lock", year=f.year), key="assess_lock"):
+            problem = assess.lock(f.year)
+            assess.finish(problem, t("assess_locked_now", year=f.year))
 
 st.subheader(t("scoring_drill"))
 codes = summary.loc[summary["block"].isin(blocks), "unit_code"].tolist()

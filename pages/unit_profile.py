@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import queries
 from analytics.labels import block_name, fmt_number, t
 from analytics.presentation import charts, tables
-from ui import data, page
+from ui import awards, data, page
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -55,3 +55,34 @@ if sources.empty:
     st.info(t("profile_no_sources"))
 else:
     table(tables.sources_table(sources), f"nguon_{f.unit}_{f.year}", key="profile_sources")
+
+st.subheader(t("awards_title"))
+held = awards.history(version, f.unit)
+if held.empty:
+    st.info(t("awards_none"))
+else:
+    table(tables.awards_table(held), f"khen_thuong_{f.unit}", key="profile_awards")
+if awards.may_edit():
+    with st.expander(t("awards_edit"), expanded=False):
+        with st.form("awards_add", clear_on_submit=True):
+            year = st.number_input(t("col_year"), min_value=1945, max_value=2100, value=f.year - 1, step=1, key="awards_year")
+            code = st.text_input(t("col_code"), key="awards_code")
+            title = st.text_input(t("awards_col_title"), key="awards_name")
+            number = st.text_input(t("awards_col_decision"), key="awards_decision")
+            day = st.date_input(t("awards_col_date"), value=None, format="DD/MM/YYYY", key="awards_date")
+            if st.form_submit_button(t("awards_add")) and code.strip() and title.strip():
+                awards.add(f.unit, int(year), code, title, number, day)
+                st.rerun()
+        if not held.empty:
+            keys = [f"{y}|{c}" for y, c in zip(held["year"], held["title_code"], strict=True)]
+            gone = st.selectbox(t("awards_pick"), keys, format_func=lambda k: k.replace("|", " — "), key="awards_remove_pick")
+            if st.button(t("awards_remove"), key="awards_remove"):
+                awards.remove(f.unit, gone)
+                st.rerun()
+        upload = st.file_uploader(t("awards_import"), type=["csv", "xlsx"], key="awards_file")
+        if upload is not None and st.button(t("awards_import_button"), key="awards_import"):
+            problems = awards.import_file(upload)
+            if problems:
+                st.error(markdown_text("\n\n".join(problems)))
+            else:
+                st.rerun()

@@ -15,6 +15,18 @@ if ! command -v chromium >/dev/null 2>&1 && [ "${THIDUA_SKIP_BROWSER:-0}" != "1"
   fi
 fi
 
+# LibreOffice renders the generated .docx and .pptx to PDF in the documents' slow test.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer libreoffice-impress poppler-utils fonts-liberation >/dev/null
+  else
+    echo "LibreOffice is missing: run 'sudo apt-get install libreoffice-writer libreoffice-impress poppler-utils fonts-liberation'." >&2
+    exit 1
+  fi
+fi
+
 python -m ruff check .
 python -m ruff format --check .
 python -m mypy

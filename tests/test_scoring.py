@@ -159,7 +159,7 @@ def test_shipped_rubric_totals_100_per_block() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "key", "problem"),
     [
-        ("steps = [[1, 8], [2, 10]]", "steps = []", "scoring.criteria[1].steps", "steps"),
+        ("steps = [[1, 5], [2, 7]]", "steps = []", "scoring.criteria[1].steps", "steps"),
         ('indicator = "dien_hinh"\nmax_points', 'indicator = "khong_co"\nmax_points', "scoring.criteria[1].indicator", "khong_co"),
         ("max_points = 100", "max_points = 90", "scoring.max_points", "khối STP"),
         ('grades = ["A"]', 'grades = ["Z"]', "scoring.flag.grades", "Z"),

@@ -14,6 +14,7 @@ from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date, t
+from analytics.review import assessments
 from analytics.settings import from_env
 from analytics.store import Store
 
@@ -139,7 +140,12 @@ def scores(data_version: int, year: int, at: datetime | None = None) -> scoring.
     found = rubric(year)
     if found is None:
         return None
-    return scoring.score(period_values(data_version, year, "year", None, at), found)
+    return scoring.score(period_values(data_version, year, "year", None, at), found, manual=manual_points(data_version, year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def manual_points(data_version: int, year: int) -> dict[tuple[str, str], tuple[float, str]]:
+    return assessments.manual_points(store().cursor(), year)
 
 
 _warmed: set[tuple[str, int]] = set()

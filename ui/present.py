@@ -215,3 +215,33 @@ def html_pack(deck: Deck, lang: str) -> bytes:
 
 def images_pack(deck: Deck, lang: str) -> bytes:
     return pack.images_zip(deck, lang)
+
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCUMENTS = ("report", "minutes", "proposal")
+
+
+def pptx_pack(deck: Deck, lang: str) -> bytes:
+    return pack.pptx_bytes(deck, lang)
+
+
+def document_name(meeting: Meeting, which: str) -> str:
+    return f"{which}-{meeting.name}.docx"
+
+
+def document(meeting: Meeting, which: str) -> bytes:
+    """The meeting's report, the minutes of the vote or the proposal, built when the button is pressed."""
+    from analytics.presentation import documents
+
+    campaigns = load_campaigns(from_env().campaigns_dir)
+    cur = data.store().cursor()
+    if which == "minutes":
+        return documents.minutes_docx(cur, campaigns[meeting.year], meeting.period)
+    if which == "proposal":
+        return documents.proposal_docx(cur, campaigns[meeting.year], meeting.period)
+    return documents.report_docx(cur, meeting, campaigns)
+
+
+def has_campaign(meeting: Meeting) -> bool:
+    return meeting.year in load_campaigns(from_env().campaigns_dir)

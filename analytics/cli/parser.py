@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analytics import measures, results, scale
-from analytics.cli import admin, data, pack, reporting, uploads
+from analytics.cli import admin, data, pack, reporting, review, uploads
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -202,5 +202,27 @@ def build_parser() -> argparse.ArgumentParser:
     # chart notes
 
     # review day
+    p = sub.add_parser("vote", help=t("cli_help_vote"), description=t("cli_description_vote"))
+    p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    p.add_argument("--list", action="store_true", help=t("cli_help_vote_list"))
+    p.add_argument("--title", metavar="CODE", help=t("cli_help_vote_title"))
+    p.add_argument("--voters", type=int, metavar="N", help=t("cli_help_vote_voters"))
+    p.add_argument("--ballots", type=Path, metavar="FILE", help=t("cli_help_vote_ballots"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=review.cmd_vote)
+
+    p = sub.add_parser("report", help=t("cli_help_report"), description=t("cli_description_report"))
+    p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
+    p.add_argument("--document", choices=("report", "minutes", "proposal"), default="report", help=t("cli_help_report_document"))
+    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_report_output"))
+    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.set_defaults(handler=review.cmd_report)
+
+    p = sub.add_parser("awards", help=t("cli_help_awards"), description=t("cli_description_awards"))
+    p.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help=t("cli_help_awards_import"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=review.cmd_awards)
 
     return parser

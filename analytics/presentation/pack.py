@@ -196,23 +196,28 @@ def compose_png(slide: Slide, deck: Deck, chart_png: bytes, lang: str = "vi") ->
     return out.getvalue()
 
 
-def render_pngs(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[bytes]:
-    """Every slide as a 1920×1080 PNG, from one kaleido server (one Chromium) for the whole deck."""
+def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+    """PNG images of `figures`, each sized width × height, from one kaleido server (one Chromium) for all."""
     import kaleido
 
-    opts = {"format": "png", "width": WIDTH, "height": HEIGHT - HEADER_PX - FOOTER_PX, "scale": 1}
+    opts = {"format": "png", "width": width, "height": height, "scale": 1}
     images: list[bytes] = []
     with _EXPORT_LOCK:
         kaleido.start_sync_server(silence_warnings=True)
         try:
-            for slide in deck.slides:
-                chart = bytes(kaleido.calc_fig_sync(chart_figure(slide), opts=opts))
-                images.append(compose_png(slide, deck, chart, lang))
+            for figure in figures:
+                images.append(bytes(kaleido.calc_fig_sync(figure, opts=opts)))
                 if progress is not None:
-                    progress(len(images), len(deck.slides))
+                    progress(len(images), len(figures))
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
     return images
+
+
+def render_pngs(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+    """Every slide as a 1920×1080 PNG: its chart between the header line and the caption."""
+    charts = figure_pngs([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, progress)
+    return [compose_png(slide, deck, chart, lang) for slide, chart in zip(deck.slides, charts, strict=True)]
 
 
 def pdf_from_pngs(images: list[bytes]) -> bytes:
@@ -240,10 +245,33 @@ def images_zip(deck: Deck, lang: str = "vi", images: list[bytes] | None = None) 
     return out.getvalue()
 
 
+def pptx_bytes(deck: Deck, lang: str = "vi") -> bytes:
+    """A PowerPoint deck the secretary can add her own slides to: each slide one full-size picture
+    (the same image as the PDF's page), its caption as text in the speaker notes."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    images = render_pngs(deck, lang)
+    show = Presentation()
+    show.slide_width, show.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33,867 × 19,05 cm
+    blank = show.slide_layouts[6]
+    for slide, data in zip(deck.slides, images, strict=True):
+        page = show.slides.add_slide(blank)
+        page.shapes.add_picture(io.BytesIO(data), 0, 0, width=show.slide_width, height=show.slide_height).name = slide.title
+        page.notes_slide.notes_text_frame.text = "\n".join(x for x in (slide.title, slide.period, slide.as_of, slide.caption) if x)
+    show.core_properties.title = deck.title
+    out = io.BytesIO()
+    show.save(out)
+    return out.getvalue()
+
+
 def write_pack(deck: Deck, output: Path, lang: str = "vi") -> list[Path]:
     """Write the pack where the CLI was told: FILE.html (slideshow only), FILE.pdf (PDF only),
-    FILE.zip (everything), or a folder (slideshow, PDF and one PNG per slide)."""
+    FILE.pptx (PowerPoint), FILE.zip (everything), or a folder (slideshow, PDF and one PNG per slide)."""
     suffix = output.suffix.lower()
+    if suffix == ".pptx":
+        output.write_bytes(pptx_bytes(deck, lang))
+        return [output]
     if suffix == ".html":
         output.write_text(offline_html(deck, lang), encoding="utf-8")
         return [output]

@@ -24,6 +24,7 @@ from analytics.presentation import registration as vs
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
 from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
 from analytics.reporting import registration
+from analytics.review import assessments
 from analytics.store import Cursor
 
 THEME = "projector"
@@ -94,6 +95,7 @@ class Slide:
     is_demo: bool
     seconds: int
     figure: go.Figure
+    indicator: str | None = None  # the indicator a slide shows, so a document can place it by content
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,8 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     rubric = params.campaign.rubric if params.campaign is not None else None
     if rubric is None:
         return None
-    summary = scoring.score(_year_values(cur, params), rubric, params.lang).summary
+    manual = assessments.manual_points(cur, params.year)
+    summary = scoring.score(_year_values(cur, params), rubric, params.lang, manual).summary
     if params.block is not None:
         summary = summary[summary["block"] == params.block]
     grades = scoring.grades_frame(rubric)
@@ -347,7 +350,19 @@ def build_deck(
             label += " · " + body.period_note
         figure = apply_variant(body.figure, variant)
         slides.append(
-            Slide(number, len(built), spec.kind, body.title, label, as_of, body.caption, fresh.has_demo, meeting.seconds_of(spec), figure)
+            Slide(
+                number,
+                len(built),
+                spec.kind,
+                body.title,
+                label,
+                as_of,
+                body.caption,
+                fresh.has_demo,
+                meeting.seconds_of(spec),
+                figure,
+                spec.indicator,
+            )
         )
     title = meeting.title if year == meeting.year else meeting.title.replace(str(meeting.year), str(year))
     return Deck(title, meeting.name, variant, tuple(slides))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analytics.config import Rubric
 from analytics.ingest.review import upload_kind, uploader
-from analytics.labels import STATUS, block_name, fmt_date, fmt_number, period_short_name, t
+from analytics.labels import STATUS, block_name, fmt_date, fmt_number, fmt_percent, period_short_name, t
 from analytics.measures import status_text
 from analytics.scoring import adjustment_text, rule_text
 
@@ -236,3 +236,61 @@ def _not_applicable(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def _scope(block: str) -> str:
     return t("all_blocks") if block == "ALL" else block_name(block)
+
+
+def vote_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One title's recorded count: STT, đơn vị, số phiếu, tỷ lệ, kết quả."""
+    verdict = [
+        t("doc_vote_tie") if tie else t("doc_vote_passed") if ok else t("doc_vote_failed")
+        for ok, tie in zip(rows["passed"], rows["tie"], strict=True)
+    ]
+    return pd.DataFrame({
+        t("doc_col_no"): [str(i) for i in range(1, len(rows) + 1)],
+        t("col_unit"): rows["name"].tolist(),
+        t("doc_col_votes"): [f"{int(v)}/{int(n)}" for v, n in zip(rows["votes"], rows["voters"], strict=True)],
+        t("doc_col_share"): [fmt_percent(float(s) * 100) for s in rows["share"]],
+        t("doc_col_result"): verdict,
+    })  # fmt: skip
+
+
+def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
+    """A title's candidates (vote.candidates): the shortlisted units and whether the history lets them stand."""
+    return pd.DataFrame({
+        t("col_unit"): standing["name"], t("col_block"): standing["block"].map(block_name),
+        t("col_total"): standing["total"], t("col_grade"): standing["grade"],
+        t("vote_col_may_stand"): standing["eligible"].astype(bool), t("col_note"): standing["note"],
+    })  # fmt: skip
+
+
+def assessment_table(current: pd.DataFrame, names: dict[str, str], labels: dict[str, str]) -> pd.DataFrame:
+    """Self-assessed against agreed points per unit and manual criterion (assessments.current)."""
+    status = {"agreed": t("assess_status_agreed"), "self": t("assess_status_self")}
+    return pd.DataFrame({
+        t("col_unit"): current["unit_code"].map(names), t("col_criterion"): current["criterion"].map(labels),
+        t("assess_col_self"): current["self_points"], t("assess_col_note"): current["self_note"],
+        t("assess_col_evidence"): current["evidence"], t("assess_col_agreed"): current["agreed_points"],
+        t("assess_col_reason"): current["review_note"].fillna(""), t("assess_col_by"): current["reviewed_by"].fillna(""),
+        t("col_status"): current["status"].map(status),
+    })  # fmt: skip
+
+
+def assessment_trail(steps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Who changed what: every self-assessment and review, newest first."""
+    kinds = {"self": t("audit_self_assess"), "accepted": t("audit_assessment_accepted"), "adjusted": t("audit_assessment_adjusted")}
+    return pd.DataFrame({
+        t("col_time"): steps["made_at"], t("assess_col_who"): steps["made_by"], t("col_unit"): steps["unit_code"].map(names),
+        t("col_code"): steps["criterion"], t("col_kind"): steps["step"].map(kinds), t("col_points"): steps["points"],
+        t("assess_col_note"): steps["note"], t("assess_col_evidence"): steps["evidence"],
+    })  # fmt: skip
+
+
+def awards_table(held: pd.DataFrame) -> pd.DataFrame:
+    """A unit's titles and awards with the decision that gave them (vote.held_titles)."""
+    return pd.DataFrame({
+        t("col_year"): held["year"].astype(str), t("col_code"): held["title_code"], t("awards_col_title"): held["title"],
+        t("awards_col_decision"): held["decision_no"].fillna(""), t("awards_col_date"): held["decision_date"].map(_date_text),
+    })  # fmt: skip
+
+
+def _date_text(value: object) -> str:
+    return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]

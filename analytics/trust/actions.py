@@ -4,14 +4,17 @@ leave the trace in the audit trail (in the same transaction as the change)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from analytics import demo
 from analytics.bootstrap import _fingerprint, sync_configuration
-from analytics.config import Campaign, load_campaigns
+from analytics.config import Campaign, Criterion, load_campaigns
 from analytics.history import Applied, check_revertible, revert
-from analytics.ingest import save, validate
+from analytics.ingest import awards, save, validate
+from analytics.labels import t
 from analytics.registry import Unit, load_units
+from analytics.review import assessments, vote
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit, backup
@@ -120,3 +123,119 @@ def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_r
     check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
     return store.write(lambda c: revert(c, upload_id, actor.name))
+
+
+# --- the year-end vote ---
+
+
+def record_vote(store: Store, actor: User | None, year: int, result: vote.Result, *, source: str | None, raw: bytes | None = None) -> int:
+    """Store a counted vote as `actor` (the secretariat), with its audit row; returns the vote's id."""
+    authorize(actor, Action.RECORD_VOTE)
+    assert actor is not None
+    digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+
+    def work(cur: Cursor) -> int:
+        vote_id = vote.save(cur, year, result, by=actor.name, source=source, sha256=digest)
+        detail = {"vote": vote_id, "voters": result.voters, "rule": result.rule, "passed": result.winners, "tied": result.tied,
+                  "source": source, "sha256": digest}  # fmt: skip
+        audit.record(cur, actor.name, "vote", f"{year}/{result.title.code}", detail)
+        return vote_id
+
+    return store.write(work)
+
+
+# --- scoring as a process: self-assessment, review, lock ---
+
+
+def self_assess(
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float, note: str,
+    files: tuple[assessments.Evidence, ...] = (),
+) -> int:  # fmt: skip
+    """A unit's own points on a manual criterion (a unit account: its own unit only), with evidence."""
+    authorize(actor, Action.SELF_ASSESS, [unit])
+    assert actor is not None
+    assessments.check_points(points, criterion.max_points, note)
+    assessments.check_evidence(files)
+
+    def work(cur: Cursor) -> int:
+        step = assessments.add_step(cur, year, unit, criterion.code, "self", points, note, actor.name)
+        assessments.add_evidence(cur, step, files)
+        detail = {"year": year, "points": points, "note": note, "files": [{"name": f.name, "sha256": f.sha256} for f in files]}
+        audit.record(cur, actor.name, "self_assess", f"{unit}/{criterion.code}", detail)
+        return step
+
+    return store.write(work)
+
+
+def review_assessment(
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str
+) -> int:
+    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason."""
+    authorize(actor, Action.REVIEW_SCORES)
+    assert actor is not None
+    found = assessments.current(store.cursor(), year)
+    mine = found[(found["unit_code"] == unit) & (found["criterion"] == criterion.code)]
+    if mine.empty:
+        raise assessments.AssessmentError(t("assess_nothing_to_review"))
+    agreed = float(mine["self_points"].iloc[0]) if points is None else points
+    assessments.check_points(agreed, criterion.max_points, reason or ("-" if points is None else ""))
+    step = "accepted" if points is None else "adjusted"
+
+    def work(cur: Cursor) -> int:
+        step_id = assessments.add_step(cur, year, unit, criterion.code, step, agreed, reason, actor.name)
+        audit.record(cur, actor.name, f"assessment_{step}", f"{unit}/{criterion.code}", {"year": year, "points": agreed, "reason": reason})
+        return step_id
+
+    return store.write(work)
+
+
+def lock_scores(store: Store, actor: User | None, year: int) -> None:
+    """Freeze the year's manual points: no self-assessment or review after this."""
+    authorize(actor, Action.REVIEW_SCORES)
+    assert actor is not None
+
+    def work(cur: Cursor) -> None:
+        assessments.lock(cur, year, actor.name)
+        audit.record(cur, actor.name, "scores_locked", str(year))
+
+    store.write(work)
+
+
+# --- award history: the secretariat imports and edits it ---
+
+
+def import_awards(store: Store, actor: User | None, checked: awards.Checked, source: str) -> int:
+    """Replace the history of the units the checked file names; refused while it has problems."""
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None and not checked.problems
+
+    def work(cur: Cursor) -> int:
+        count = awards.replace(cur, checked.rows, actor.name)
+        units = sorted(set(checked.rows["unit_code"]))
+        audit.record(cur, actor.name, "awards_import", source, {"rows": count, "units": units})
+        return count
+
+    return store.write(work)
+
+
+def add_award(store: Store, actor: User | None, row: dict[str, object]) -> None:
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None
+
+    def work(cur: Cursor) -> None:
+        awards.add(cur, row, actor.name)
+        audit.record(cur, actor.name, "award_add", str(row["unit_code"]), row)
+
+    store.write(work)
+
+
+def remove_award(store: Store, actor: User | None, unit: str, year: int, title_code: str) -> int:
+    authorize(actor, Action.EDIT_AWARDS)
+    assert actor is not None
+
+    def work(cur: Cursor) -> int:
+        removed = awards.remove(cur, unit, year, title_code)
+        audit.record(cur, actor.name, "award_remove", unit, {"year": year, "title_code": title_code, "removed": removed})
+        return removed
+
+    return store.write(work)

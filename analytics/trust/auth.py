@@ -62,9 +62,13 @@ class Action(StrEnum):
     REGISTER = "register"  # a unit's registration at signing (its own only)
     REVIEW_REGISTRATION = "review_registration"  # approve or return a registration: the secretariat
     SEND_MAIL = "send_mail"  # reminders and the meeting pack: mail goes out in the secretariat's name
+    RECORD_VOTE = "record_vote"
+    SELF_ASSESS = "self_assess"  # a unit's own points on the rubric's manual criteria
+    REVIEW_SCORES = "review_scores"  # accept or adjust them, lock the year
+    EDIT_AWARDS = "edit_awards"
 
 
-UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.REGISTER})
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.REGISTER, Action.SELF_ASSESS})
 
 
 class PermissionDenied(PermissionError):

@@ -36,6 +36,9 @@ COMMANDS = (
     "send-pack",
     "registrations",
     "register-import",
+    "vote",
+    "report",
+    "awards",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"

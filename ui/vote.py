@@ -1,0 +1,79 @@
+"""Streamlit side of the vote page: the year's titles, each title's candidates and last recorded count,
+and recording a count from the form or from a ballots file (the secretariat only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from analytics.config import Campaign, load_campaigns
+from analytics.ingest import ballots
+from analytics.ingest.readers import source_from_bytes
+from analytics.labels import t
+from analytics.queries import registry
+from analytics.review import vote
+from analytics.settings import from_env
+from analytics.trust import actions, auth
+from ui import data
+from ui.auth import current_user
+
+
+@st.cache_resource(show_spinner=False)
+def _campaigns() -> dict[int, Campaign]:
+    return load_campaigns(from_env().campaigns_dir)  # validated when the store opened
+
+
+def campaign(year: int) -> Campaign | None:
+    return _campaigns().get(year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def standing(data_version: int, year: int, code: str) -> pd.DataFrame:
+    """The title's candidates: the shortlist of its block, checked against the award history."""
+    found = campaign(year)
+    assert found is not None and found.rubric is not None
+    cur = data.store().cursor()
+    summary = vote.year_summary(cur, found.rubric, year)
+    return vote.candidates(summary, found.title(code), vote.held_titles(cur), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def latest(data_version: int, year: int, code: str) -> pd.DataFrame:
+    recorded = vote.recorded(data.store().cursor(), year)
+    return recorded[recorded["title_code"] == code]
+
+
+def may_record() -> bool:
+    return auth.can(current_user(), auth.Action.RECORD_VOTE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: vote.Result | None
+    problems: list[str]
+
+
+def record(year: int, code: str, voters: int, typed: dict[str, int], upload: object | None) -> Outcome:
+    """Count the ballots file when one is given, else the form's numbers; store the result when clean."""
+    found = campaign(year)
+    assert found is not None
+    title = found.title(code)
+    candidates = standing(data.version(), year, code)
+    if upload is None:
+        names = dict(zip(candidates["unit_code"], candidates["name"], strict=True))
+        over = [t("vote_form_over", unit=names[unit], voters=voters) for unit, votes in typed.items() if votes > voters]
+        if over:
+            return Outcome(None, over)
+        result = vote.tally(title, voters, typed, candidates)
+        actions.record_vote(data.store(), current_user(), year, result, source=None)
+        return Outcome(result, [])
+    raw = upload.getvalue()  # type: ignore[attr-defined]
+    source = source_from_bytes(upload.name, raw)  # type: ignore[attr-defined]
+    counted = ballots.read(source, voters, registry(data.store().cursor()), candidates)
+    if counted.problems:
+        return Outcome(None, [p.text() for p in counted.problems])
+    result = vote.tally(title, voters, counted.counts, candidates)
+    actions.record_vote(data.store(), current_user(), year, result, source=source.name, raw=raw)
+    return Outcome(result, [])
