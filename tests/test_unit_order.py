@@ -59,7 +59,7 @@ def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_pat
     settings = make_settings(tmp_path, demo=False)
     store = open_store(settings)
     store.write(lambda cur: cur.execute("UPDATE units SET listing_order = NULL"))
-    store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 50"))
+    store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 11"))
     store.write(lambda cur: cur.execute("ALTER TABLE units DROP COLUMN listing_order"))
     store.write(lambda cur: cur.execute("ALTER TABLE contents DROP COLUMN short_title"))
     store.close()

@@ -67,7 +67,7 @@ def period_words(year: int, period: str) -> str:
 
 def _letterhead(ctx: Context, symbol: str) -> layout.Letterhead:
     cluster = ctx.campaign.cluster or t("doc_cluster_fallback")
-    # "Khu vực thi đua" / "Đồng bằng Bắc Bộ": the kind of body and its name on two lines of the narrow column.
+    # The kind of body ("Khu vực thi đua") over the region's name: two lines of the narrow column.
     words = cluster.split(" ")
     issuing = " ".join(words[:4]) + "\n" + " ".join(words[4:]) if len(words) > 5 else cluster
     return layout.Letterhead(t("doc_parent_body"), issuing, t("doc_number", symbol=symbol), ctx.place, ctx.day.date if ctx.day else None)

@@ -77,7 +77,7 @@ def test_buttons_move_and_pause(app_env: Path) -> None:
 def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", block="STP", slide="2")
     assert not at.exception
-    assert counter(at) == "2/10"  # the three enforcement slides and the THADS scores are left out
+    assert counter(at) == "2/11"  # the three enforcement slides and the THADS scores are left out
     units = {y for trace in chart(at)["data"] for y in trace.get("y", []) if isinstance(y, str)}
     assert units and all(u.startswith("STP ") for u in units)
 

@@ -16,18 +16,18 @@ def test_the_secretariat_records_a_count_and_sees_who_passes(app_env: Path) -> N
     at = open_page("vote")
     assert any("cần xác minh" in w.value for w in at.warning)
     at.selectbox(key="vote_title").set_value("CO_BTP_THADS").run()
-    assert {n.key for n in at.number_input} >= {"votes_THADS_HP", "votes_THADS_HN"}
+    assert {n.key for n in at.number_input} >= {"votes_THADS_NB", "votes_THADS_HN"}
     at.number_input[0].set_value(20)
-    at.number_input(key="votes_THADS_HP").set_value(25)
+    at.number_input(key="votes_THADS_NB").set_value(25)
     at.button[-1].click().run()
     assert [shown(e.value) for e in at.error] == [
-        "Cục Thi hành án dân sự thành phố Hải Phòng: số phiếu lớn hơn số người bỏ phiếu có mặt (20)"
+        "Cục Thi hành án dân sự tỉnh Ninh Bình: số phiếu lớn hơn số người bỏ phiếu có mặt (20)"
     ]
-    at.number_input(key="votes_THADS_HP").set_value(15)
+    at.number_input(key="votes_THADS_NB").set_value(15)
     at.number_input(key="votes_THADS_HN").set_value(4)
     at.button[-1].click().run()
     assert not at.exception
-    assert any("Đạt: THADS Hải Phòng" in shown(s.value) for s in at.success)
+    assert any("Đạt: THADS Ninh Bình" in shown(s.value) for s in at.success)
     assert "Ghi bởi localhost; 20 người bỏ phiếu có mặt" in shown(texts(at))
     result = at.dataframe[-1].value
     assert result[["Số phiếu", "Kết quả"]].values.tolist() == [["15/20", "Đạt"], ["4/20", "Không đạt"]]

@@ -49,11 +49,11 @@ def _tables(doc) -> list[pd.DataFrame]:  # type: ignore[no-untyped-def]
 
 
 def _record_votes(store: Store) -> None:
-    """STP Thái Bình passes its block's flag; the THADS vote is a tie between Hải Phòng and Hà Nội."""
+    """STP Thái Bình passes its block's flag; the THADS vote is a tie between Ninh Bình and Hà Nội."""
     cur = store.cursor()
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
-    for code, counts in (("CO_BTP_STP", {"STP_TB": 18}), ("CO_BTP_THADS", {"THADS_HP": 12, "THADS_HN": 12})):
+    for code, counts in (("CO_BTP_STP", {"STP_TB": 18}), ("CO_BTP_THADS", {"THADS_NB": 12, "THADS_HN": 12})):
         title = CAMPAIGN.title(code)
         result = vote.tally(title, 22, counts, vote.candidates(summary, title, vote.held_titles(cur), 2016))
         actions.record_vote(store, SECRETARIAT, 2016, result, source="form")
@@ -120,8 +120,8 @@ def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_
     shortlist = tables[0]
     assert shortlist["Đơn vị"].tolist() == [
         "Sở Tư pháp tỉnh Thái Bình",
-        "Cục Thi hành án dân sự thành phố Hải Phòng",
         "Cục Thi hành án dân sự thành phố Hà Nội",
+        "Cục Thi hành án dân sự tỉnh Ninh Bình",
     ]
     counted = {t["Đơn vị"].iloc[0]: t for t in tables[1:]}
     stp = counted["Sở Tư pháp tỉnh Thái Bình"]

@@ -88,7 +88,7 @@ def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_stor
         (s.caption, s.as_of, s.figure.to_json()) for s in before.slides
     ]
     now = slides.build_deck(demo_store.cursor(), dataclasses.replace(meeting, cutoff=None), period="Q1")
-    assert now.slides[1].caption.startswith("Dẫn đầu: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
+    assert now.slides[1].caption.startswith("Cao nhất: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
 
 
 def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> None:

@@ -20,7 +20,7 @@ from tests.support import open_page, run_cli
 CAMPAIGN = load_campaigns(DATA_DIR / "campaigns")[2016]
 HISTORY = (
     "Mã đơn vị;Năm;Mã danh hiệu;Danh hiệu;Số quyết định;Ngày quyết định\n"
-    "THADS_HP;2015;CO_BTP_THADS;Cờ thi đua của Bộ Tư pháp;123/QĐ-BTP;15/01/2016\n"
+    "THADS_NB;2015;CO_BTP_THADS;Cờ thi đua của Bộ Tư pháp;123/QĐ-BTP;15/01/2016\n"
     "STP_TB;2016;CO_BTP_STP;Cờ thi đua của Bộ Tư pháp;;\n"
 )
 
@@ -41,14 +41,14 @@ def test_imported_history_decides_who_may_stand_for_a_title_that_needs_an_earlie
     checked = awards.check(source_from_bytes("ls.csv", HISTORY.encode()), set(registry(cur)["code"]))
     assert checked.problems == []
     with pytest.raises(auth.PermissionDenied):
-        actions.import_awards(demo_store, auth.User("tp.hp", "unit", "THADS_HP"), checked, "ls.csv")
+        actions.import_awards(demo_store, auth.User("tp.nb", "unit", "THADS_NB"), checked, "ls.csv")
     assert actions.import_awards(demo_store, auth.User("thuky", "admin"), checked, "ls.csv") == 2
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     standing = vote.candidates(summary, CAMPAIGN.title("CO_CP"), vote.held_titles(cur), 2016).set_index("unit_code")
-    assert standing["eligible"].to_dict() == {"STP_TB": False, "THADS_HP": True, "THADS_HN": False}
+    assert standing["eligible"].to_dict() == {"STP_TB": False, "THADS_NB": True, "THADS_HN": False}
     # Editing: the secretariat removes a row, with its audit entry.
-    assert actions.remove_award(demo_store, auth.User("thuky", "admin"), "THADS_HP", 2015, "CO_BTP_THADS") == 1
+    assert actions.remove_award(demo_store, auth.User("thuky", "admin"), "THADS_NB", 2015, "CO_BTP_THADS") == 1
     assert vote.held_titles(cur)["unit_code"].tolist() == ["STP_TB"]
     actions_done = [r[0] for r in cur.execute("SELECT action FROM audit WHERE action LIKE 'award%' ORDER BY id").fetchall()]
     assert actions_done == ["awards_import", "award_remove"]
@@ -60,12 +60,12 @@ def test_awards_command_imports_and_prints(tmp_path: Path) -> None:
     source.write_text(HISTORY, encoding="utf-8")
     assert run_cli(tmp_path, "awards", "--import", str(source)).returncode == 0
     listed = run_cli(tmp_path, "awards").stdout.decode()
-    assert '"THADS_HP",2015,"CO_BTP_THADS","Cờ thi đua của Bộ Tư pháp","123/QĐ-BTP","2016-01-15"' in listed
+    assert '"THADS_NB",2015,"CO_BTP_THADS","Cờ thi đua của Bộ Tư pháp","123/QĐ-BTP","2016-01-15"' in listed
 
 
 @pytest.mark.slow  # an AppTest run of the whole app
 def test_the_secretariat_adds_an_award_on_the_unit_profile(app_env: Path) -> None:
-    at = open_page("unit_profile", unit="THADS_HP")
+    at = open_page("unit_profile", unit="THADS_NB")
     assert any("Chưa có danh hiệu" in i.value for i in at.info)
     at.number_input(key="awards_year").set_value(2015)
     at.text_input(key="awards_code").set_value("co_btp_thads")

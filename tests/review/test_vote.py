@@ -69,8 +69,8 @@ def test_a_title_that_needs_an_earlier_one_checks_the_award_history() -> None:
     title = CAMPAIGN.title("CO_CP")
     summary = pd.DataFrame(
         {
-            "unit_code": ["STP_TB", "THADS_HP"],
-            "short_name": ["STP Thái Bình", "THADS Hải Phòng"],
+            "unit_code": ["STP_TB", "THADS_NB"],
+            "short_name": ["STP Thái Bình", "THADS Ninh Bình"],
             "name": ["a", "b"],
             "block": ["STP", "THADS"],
             "total": [91.0, 95.0],
@@ -79,9 +79,9 @@ def test_a_title_that_needs_an_earlier_one_checks_the_award_history() -> None:
             "flag_eligible": [True, True],
         }
     )
-    held = pd.DataFrame({"unit_code": ["THADS_HP", "STP_TB"], "year": [2015, 2016], "title_code": ["CO_BTP_THADS", "CO_BTP_STP"]})
+    held = pd.DataFrame({"unit_code": ["THADS_NB", "STP_TB"], "year": [2015, 2016], "title_code": ["CO_BTP_THADS", "CO_BTP_STP"]})
     standing = vote.candidates(summary, title, held, 2016).set_index("unit_code")
-    assert bool(standing.loc["THADS_HP", "eligible"])
+    assert bool(standing.loc["THADS_NB", "eligible"])
     assert not bool(standing.loc["STP_TB", "eligible"])  # its Ministry flag is of the same year, not earlier
     assert "CO_BTP_STP" in standing.loc["STP_TB", "note"]
 
@@ -92,7 +92,7 @@ def test_the_ballots_file_names_file_excel_row_and_column_of_every_problem(demo_
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     standing = vote.candidates(summary, title, vote.held_titles(cur), 2016)
-    data = b"unit_code;votes\nTHADS_HP;25\nSTP_TB;3\nXX;1\nTHADS_HN;-1\nTHADS_HN;2,5\n"
+    data = b"unit_code;votes\nTHADS_NB;25\nSTP_TB;3\nXX;1\nTHADS_HN;-1\nTHADS_HN;2,5\n"
     found = ballots.read(source_from_bytes("phieu.csv", data), 20, registry(cur), standing)
     texts = [p.text() for p in found.problems]
     assert found.counts == {}
@@ -105,13 +105,13 @@ def test_the_ballots_file_names_file_excel_row_and_column_of_every_problem(demo_
 
 def test_recording_a_vote_needs_the_secretariat_and_leaves_an_audit_row(demo_store: Store, tmp_path: Path) -> None:
     title = CAMPAIGN.title("CO_BTP_THADS")
-    result = vote.tally(title, 15, {"THADS_HP": 12}, _standing(["THADS_HP"]))
+    result = vote.tally(title, 15, {"THADS_NB": 12}, _standing(["THADS_NB"]))
     with pytest.raises(auth.PermissionDenied):
-        actions.record_vote(demo_store, auth.User("dv", "unit", "THADS_HP"), 2016, result, source="form")
+        actions.record_vote(demo_store, auth.User("dv", "unit", "THADS_NB"), 2016, result, source="form")
     actions.record_vote(demo_store, auth.User("thuky", "admin"), 2016, result, source="form")
     cur = demo_store.cursor()
     stored = vote.recorded(cur, 2016)
-    assert stored[["unit_code", "votes", "passed"]].values.tolist() == [["THADS_HP", 12, True]]
+    assert stored[["unit_code", "votes", "passed"]].values.tolist() == [["THADS_NB", 12, True]]
     row = cur.execute("SELECT actor, action, target FROM audit WHERE action = 'vote'").fetchone()
     assert row == ("thuky", "vote", "2016/CO_BTP_THADS")
 
@@ -121,17 +121,17 @@ def test_vote_command_lists_titles_and_counts_a_ballots_file(tmp_path: Path) -> 
     assert listed.returncode == 0
     assert listed.stdout.decode().splitlines()[0] == '"code","title","block","places","rule"'
     ballots_file = tmp_path / "phieu.csv"
-    ballots_file.write_text("unit_code,votes\nTHADS_HP,14\nTHADS_HN,13\n", encoding="utf-8")
+    ballots_file.write_text("unit_code,votes\nTHADS_NB,14\nTHADS_HN,13\n", encoding="utf-8")
     out = tmp_path / "ket_qua.csv"
     count = ("vote", "--year", "2016", "--title", "CO_BTP_THADS", "--ballots", str(ballots_file))
     done = run_cli(tmp_path, *count, "--voters", "22", "-o", str(out))
     assert done.returncode == 0, done.stderr.decode()
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [(r["unit_code"], r["votes"], r["share"], r["passed"]) for r in rows] == [
-        ("THADS_HP", "14", "0.6364", "true"),
+        ("THADS_NB", "14", "0.6364", "true"),
         ("THADS_HN", "13", "0.5909", "false"),
     ]
-    assert "Đạt: THADS Hải Phòng" in done.stderr.decode()
+    assert "Đạt: THADS Ninh Bình" in done.stderr.decode()
     refused = run_cli(tmp_path, *count, "--voters", "10")
     assert refused.returncode == 1
     assert "dòng 2, cột “votes”: số phiếu lớn hơn số người bỏ phiếu (10)" in refused.stderr.decode()
