@@ -1062,6 +1062,36 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- campaign years, the changing cluster and year-over-year ---
     # --- reporting calendar, registration and e-mail ---
     # --- one store for many processes, demo guard, limits and hardening ---
+    "up_read_too_many_rows": (
+        "tệp có {rows} dòng, vượt giới hạn {limit} dòng — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
+        "the file has {rows} rows, over the {limit} row limit — refused before reading; split it by unit or by quarter",
+    ),
+    "up_read_too_many_columns": (
+        "dòng {row} có {columns} cột, vượt giới hạn {limit} cột — đã từ chối trước khi đọc; hãy dùng tệp theo mẫu",
+        "row {row} has {columns} columns, over the {limit} column limit — refused before reading; use the template",
+    ),
+    "up_read_too_many_cells": (
+        "tệp có hơn {limit} ô (đến dòng {rows}) — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
+        "the file has more than {limit} cells (by row {rows}) — refused before reading; split it by unit or by quarter",
+    ),
+    "up_batch_too_large": (
+        "một lần tải lên nhận tối đa {limit} tệp, tổng {limit_mb} MB (mỗi tệp {file_limit_mb} MB); lần này có {files} tệp"
+        " — không tệp nào được đọc, hãy chia thành nhiều lần",
+        "one upload takes at most {limit} files, {limit_mb} MB in all ({file_limit_mb} MB each); this one has {files}"
+        " — no file was read, split it into several uploads",
+    ),
+    "up_stopped": (
+        "đã dừng kiểm tra sau {limit} vấn đề; {rows} dòng từ dòng này trở đi chưa được kiểm tra — hãy sửa các lỗi trên rồi tải lại",
+        "checking stopped after {limit} problems; {rows} rows from this one on were not checked — fix the problems above and upload again",
+    ),
+    "up_more_problems": (
+        "còn {count} vấn đề khác không hiển thị (chỉ liệt kê {limit} vấn đề đầu tiên)",
+        "{count} more problems not shown (only the first {limit} are listed)",
+    ),
+    "up_formula_text": (
+        "ô bắt đầu bằng ký tự công thức (=, +, -, @) — bảng tính sẽ chạy nó như công thức; hãy bỏ ký tự đầu",
+        "the cell starts with a formula character (=, +, -, @) — a spreadsheet would run it as a formula; remove that first character",
+    ),
     # --- click-through, chart notes and the phone layout ---
 }
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.downloads import CSV_MIME, csv_bytes
 from analytics.ingest import review
-from analytics.ingest.readers import MAX_BYTES
+from analytics.ingest.limits import MAX_BYTES
 from analytics.labels import t
 from analytics.trust.safety import markdown_escape
 from ui import data

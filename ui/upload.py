@@ -8,6 +8,8 @@ core (`analytics.trust.actions.commit_upload` / `revert_upload`, the functions t
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -16,13 +18,16 @@ from analytics.config import load_campaigns
 from analytics.downloads import csv_bytes, xlsx_bytes
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, templates, validate
-from analytics.ingest.readers import MAX_BYTES, Source
+from analytics.ingest.limits import MAX_BYTES
+from analytics.ingest.readers import Source
 from analytics.labels import t
 from analytics.registry import load_units
 from analytics.settings import from_env
 from analytics.trust import actions, auth
 from ui import auth as auth_ui
 from ui import data
+
+_CHECKED = "up_checked"  # (what was checked, the result) for this browser session
 
 
 def _user() -> auth.User | None:
@@ -60,9 +65,23 @@ def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
     return out
 
 
+def _fingerprint(files: list) -> tuple[tuple[str, int, str], ...]:  # type: ignore[type-arg]
+    """Each file's name, size and content hash (too-large files are never read, so not hashed)."""
+    return tuple((f.name, f.size, hashlib.sha256(f.getvalue()).hexdigest() if f.size <= MAX_BYTES else "") for f in files)
+
+
 def check(files: list, year: int | None, quarter: int | None, replace_demo: bool) -> validate.Checked:  # type: ignore[type-arg]
+    """The batch checked once per browser session: a rerun (the commit click too) with the same files,
+    choices, user and data reuses the result instead of reading every file again."""
+    user = _user()
+    key = (_fingerprint(files), year, quarter, replace_demo, user.name if user else None, data.version())
+    done = st.session_state.get(_CHECKED)
+    if done is not None and done[0] == key:
+        return done[1]
     cur = data.store().cursor()
-    return validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    checked = validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    st.session_state[_CHECKED] = (key, checked)
+    return checked
 
 
 def preview(checked: validate.Checked) -> pd.DataFrame:

@@ -13,9 +13,12 @@ import codecs
 import csv
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,11 +27,8 @@ from typing import Any
 import duckdb
 
 from analytics.ingest.headers import looks_like_header
+from analytics.ingest.limits import MAX_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_XLSX_INFLATED, MEGABYTE
 
-# Matches .streamlit/config.toml server.maxUploadSize; a quarter's file for 22 units is a few KB.
-MAX_BYTES = 20 * 1024 * 1024
-# An .xlsx is a zip: refuse one that would inflate beyond this (a "zip bomb").
-MAX_XLSX_INFLATED = 200 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -84,14 +84,14 @@ class Table:
 def check_size(source: Source) -> None:
     """Refuse a too-large file from its size alone, before a single byte is read."""
     if source.size > MAX_BYTES:
-        raise ReadError("too_large", size_mb=round(source.size / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(source.size / MEGABYTE, 1), limit_mb=MAX_BYTES // MEGABYTE)
 
 
 def read_table(source: Source) -> Table:
     check_size(source)
     raw = source.read()
     if len(raw) > MAX_BYTES:  # the size given was wrong; never trust it blindly
-        raise ReadError("too_large", size_mb=round(len(raw) / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(len(raw) / MEGABYTE, 1), limit_mb=MAX_BYTES // MEGABYTE)
     if not raw.strip():
         raise ReadError("empty")
     if raw.startswith(b"PK\x03\x04"):
@@ -160,7 +160,27 @@ def sniff_delimiter(text: str) -> str:
     return found
 
 
+def check_text_shape(text: str) -> None:
+    """Refuse too many rows, columns or cells from counts over the text, before any cell is split off.
+
+    A line's width is counted for every delimiter we accept and the largest taken: the delimiter is
+    not known yet (the sniffer itself would choke on a million-column header), and a real file
+    never holds hundreds of a second delimiter on one line."""
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    if lines > MAX_ROWS:
+        raise ReadError("too_many_rows", rows=lines, limit=MAX_ROWS)
+    cells = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        width = max(line.count(d) for d in _DELIMITERS) + 1
+        if width > MAX_COLUMNS:
+            raise ReadError("too_many_columns", row=number, columns=width, limit=MAX_COLUMNS)
+        cells += width
+        if cells > MAX_CELLS:
+            raise ReadError("too_many_cells", rows=number, limit=MAX_CELLS)
+
+
 def read_csv_text(text: str, encoding: str) -> Table:
+    check_text_shape(text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
@@ -184,7 +204,8 @@ def read_xlsx(raw: bytes) -> Table:
     except zipfile.BadZipFile as exc:
         raise ReadError("bad_xlsx") from exc
     if inflated > MAX_XLSX_INFLATED:
-        raise ReadError("too_large", size_mb=round(inflated / 1024 / 1024, 1), limit_mb=MAX_XLSX_INFLATED // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(inflated / MEGABYTE, 1), limit_mb=MAX_XLSX_INFLATED // MEGABYTE)
+    check_xlsx_shape(raw)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
@@ -212,7 +233,79 @@ def read_xlsx(raw: bytes) -> Table:
     return Table(rows=rows, numbers=list(range(1, len(rows) + 1)), format="xlsx", sheet=title, formulas=formulas)
 
 
+# Row and cell start tags of a worksheet, with or without a namespace prefix, and their `r` reference.
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]{0,3})(\d*)["']""")
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _row_and_cell_tags(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes, bytes]]:
+    """(part name, 'row' or 'c', attributes) for every XML part, inflated a megabyte at a time."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith(".xml"):
+            continue
+        with archive.open(info) as part:
+            pending = b""
+            while chunk := part.read(_CHUNK):
+                pending += chunk
+                cut = pending.rfind(b"<")  # a tag may straddle two chunks: keep its start for the next
+                for match in _ROW_OR_CELL.finditer(pending, 0, max(cut, 0)):
+                    yield info.filename, match.group(1), match.group(2)
+                pending = pending[max(cut, 0) :]
+            for match in _ROW_OR_CELL.finditer(pending):
+                yield info.filename, match.group(1), match.group(2)
+
+
+def check_xlsx_shape(raw: bytes) -> None:
+    """Refuse a workbook with too many rows, columns or cells, counted by scanning its XML.
+
+    openpyxl pads every row to the widest and fills row gaps, so the shape that costs is the last
+    row × the widest column of each sheet, taken from the cells' own references (a `<dimension>`
+    tag may lie). Every XML part is counted, not only xl/worksheets/: a workbook may put its sheets
+    anywhere its relationships point. A regular expression over the bytes, not an XML parser: the
+    count must cost far less than the reading it protects."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            _check_tags(_row_and_cell_tags(archive))
+    # What a damaged archive raises while a member is inflated (openpyxl would fail on it next).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        raise ReadError("bad_xlsx") from exc
+
+
+def _check_tags(tags: Iterator[tuple[str, bytes, bytes]]) -> None:
+    """Raise ReadError at the first tag that takes a sheet beyond the limits."""
+    total = 0
+    shapes: dict[str, tuple[int, int]] = {}
+    row_number = column = 0
+    for part, tag, attributes in tags:
+        last_row, widest = shapes.get(part, (0, 0))
+        reference = _REFERENCE.search(attributes)
+        letters, digits = reference.groups() if reference else (b"", b"")
+        if tag == b"row":
+            row_number = int(digits) if digits else last_row + 1
+            column = 0
+        else:
+            column = _column_number(letters) if letters else column + 1
+            total += 1
+        rows, columns = max(last_row, row_number), max(widest, column)
+        shapes[part] = (rows, columns)
+        if rows > MAX_ROWS:
+            raise ReadError("too_many_rows", rows=rows, limit=MAX_ROWS)
+        if columns > MAX_COLUMNS:
+            raise ReadError("too_many_columns", row=row_number, columns=columns, limit=MAX_COLUMNS)
+        if total > MAX_CELLS or rows * columns > MAX_CELLS:
+            raise ReadError("too_many_cells", rows=rows, limit=MAX_CELLS)
+
+
 def _sheet_rows(ws: Any) -> list[list[Cell]]:
+    ws.reset_dimensions()  # a forged <dimension> would make openpyxl pad to it; the cells were counted instead
     rows: list[list[Cell]] = []
     for values in ws.iter_rows(values_only=True):
         rows.append([unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v for v in values])

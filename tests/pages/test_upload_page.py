@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.ingest import validate
 from analytics.trust import backup
 from tests.support import APP, UPLOADS, button, shown
 
@@ -69,3 +72,22 @@ def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     assert history.loc[history["Lần tải"] == "#3", "Tình trạng"].item() == "đã hoàn tác bởi #5"
     # the same safety backups as `python -m analytics import --replace-demo` and `revert` (tests/cli)
     assert [b.reason for b in backup.list_backups(app_env / "backups")] == ["before_revert", "before_demo_remove"]
+
+
+def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real_check = validate.check
+
+    def counted(*args: Any, **kwargs: Any) -> validate.Checked:
+        calls.append(1)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "check", counted)
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv")]).run()
+    at.checkbox(key="up_replace_demo").check().run()  # a new choice: checked again
+    at.run()  # a rerun with nothing changed
+    button(at, "up_commit").click().run()  # the click stores what the preview showed, without reading the file again
+    assert not at.exception
+    assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in shown(s.value) for s in at.success)
+    assert len(calls) == 2
