@@ -1071,8 +1071,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "row {row} has {columns} columns, over the {limit} column limit — refused before reading; use the template",
     ),
     "up_read_too_many_cells": (
-        "tệp có hơn {limit} ô (đến dòng {rows}) — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
-        "the file has more than {limit} cells (by row {rows}) — refused before reading; split it by unit or by quarter",
+        "tệp có hơn {limit} ô — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
+        "the file has more than {limit} cells — refused before reading; split it by unit or by quarter",
     ),
     "up_batch_too_large": (
         "một lần tải lên nhận tối đa {limit} tệp, tổng {limit_mb} MB (mỗi tệp {file_limit_mb} MB); lần này có {files} tệp"

@@ -176,7 +176,7 @@ def check_text_shape(text: str) -> None:
             raise ReadError("too_many_columns", row=number, columns=width, limit=MAX_COLUMNS)
         cells += width
         if cells > MAX_CELLS:
-            raise ReadError("too_many_cells", rows=number, limit=MAX_CELLS)
+            raise ReadError("too_many_cells", limit=MAX_CELLS)
 
 
 def read_csv_text(text: str, encoding: str) -> Table:
@@ -233,9 +233,12 @@ def read_xlsx(raw: bytes) -> Table:
     return Table(rows=rows, numbers=list(range(1, len(rows) + 1)), format="xlsx", sheet=title, formulas=formulas)
 
 
-# Row and cell start tags of a worksheet, with or without a namespace prefix, and their `r` reference.
-_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_REFERENCE = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]{0,3})(\d*)["']""")
+# Row and cell start tags of a worksheet, with or without a namespace prefix, and their `r`
+# reference when they have one (the empty alternative matches a tag without it).
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(_PREFIX + rb"""row(?=[\s/>])(?:[^>]*?\sr\s*=\s*["'](\d+)["']|)""")
+_CELL_TAG = re.compile(_PREFIX + rb"""c(?=[\s/>])(?:[^>]*?\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']|)""")
+_ROW_START = re.compile(_PREFIX + rb"row(?=[\s/>])")
 _CHUNK = 1 << 20
 
 
@@ -246,8 +249,8 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _row_and_cell_tags(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes, bytes]]:
-    """(part name, 'row' or 'c', attributes) for every XML part, inflated a megabyte at a time."""
+def _xml_chunks(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """(part name, text) for every XML part, inflated a megabyte at a time; a tag is never cut in two."""
     for info in archive.infolist():
         if not info.filename.lower().endswith(".xml"):
             continue
@@ -255,12 +258,49 @@ def _row_and_cell_tags(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes, b
             pending = b""
             while chunk := part.read(_CHUNK):
                 pending += chunk
-                cut = pending.rfind(b"<")  # a tag may straddle two chunks: keep its start for the next
-                for match in _ROW_OR_CELL.finditer(pending, 0, max(cut, 0)):
-                    yield info.filename, match.group(1), match.group(2)
-                pending = pending[max(cut, 0) :]
-            for match in _ROW_OR_CELL.finditer(pending):
-                yield info.filename, match.group(1), match.group(2)
+                cut = max(pending.rfind(b"<"), 0)
+                yield info.filename, pending[:cut]
+                pending = pending[cut:]
+            yield info.filename, pending
+
+
+@dataclass
+class _Shape:
+    """An upper bound of the rows × columns openpyxl would build for one sheet, and its cells.
+
+    A cell without a reference sits just after the one before it, so a row's widest column is at
+    most its widest reference plus its cell count; rows are walked one by one only in a sheet that
+    has such cells (every spreadsheet program writes the references)."""
+
+    last_row: int = 0
+    widest: int = 0
+    cells: int = 0
+    unnumbered_rows: int = 0
+    unnumbered_cells: int = 0
+    fullest_row: int = 0
+    open_row: int = 0  # cells seen so far in the row a chunk ended in
+
+    def add(self, text: bytes) -> None:
+        rows = _ROW_TAG.findall(text)
+        cells = _CELL_TAG.findall(text)
+        numbered = [int(r) for r in rows if r] + [int(r) for _, r in cells if r]
+        self.last_row = max([self.last_row, *numbered])
+        self.widest = max([self.widest, *map(_column_number, {letters for letters, _ in cells if letters})])
+        self.cells += len(cells)
+        self.unnumbered_rows += sum(1 for r in rows if not r)
+        self.unnumbered_cells += sum(1 for letters, _ in cells if not letters)
+        if self.unnumbered_cells:
+            for i, segment in enumerate(_ROW_START.split(text)):
+                self.open_row = (self.open_row if i == 0 else 0) + len(_CELL_TAG.findall(segment))
+                self.fullest_row = max(self.fullest_row, self.open_row)
+
+    @property
+    def rows(self) -> int:
+        return self.last_row + self.unnumbered_rows  # a row without its number follows the one before
+
+    @property
+    def columns(self) -> int:
+        return self.widest + self.fullest_row if self.unnumbered_cells else self.widest
 
 
 def check_xlsx_shape(raw: bytes) -> None:
@@ -269,39 +309,29 @@ def check_xlsx_shape(raw: bytes) -> None:
     openpyxl pads every row to the widest and fills row gaps, so the shape that costs is the last
     row × the widest column of each sheet, taken from the cells' own references (a `<dimension>`
     tag may lie). Every XML part is counted, not only xl/worksheets/: a workbook may put its sheets
-    anywhere its relationships point. A regular expression over the bytes, not an XML parser: the
-    count must cost far less than the reading it protects."""
+    anywhere its relationships point. Regular expressions over the bytes a megabyte at a time, not
+    an XML parser: the count must cost far less than the reading it protects."""
+    shapes: dict[str, _Shape] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            _check_tags(_row_and_cell_tags(archive))
+            # A first pass counts unprefixed cell tags at C speed: a sheet of millions of cells stops here.
+            at_least = 0
+            for _, text in _xml_chunks(archive):
+                at_least += sum(text.count(b"<c" + end) for end in (b" ", b">", b"/"))
+                if at_least > MAX_CELLS:
+                    raise ReadError("too_many_cells", limit=MAX_CELLS)
+            for part, text in _xml_chunks(archive):
+                shape = shapes.setdefault(part, _Shape())
+                shape.add(text)
+                if shape.rows > MAX_ROWS:
+                    raise ReadError("too_many_rows", rows=shape.rows, limit=MAX_ROWS)
+                if shape.columns > MAX_COLUMNS:
+                    raise ReadError("too_many_columns", row=shape.rows, columns=shape.columns, limit=MAX_COLUMNS)
+                if sum(s.cells for s in shapes.values()) > MAX_CELLS or shape.rows * shape.columns > MAX_CELLS:
+                    raise ReadError("too_many_cells", limit=MAX_CELLS)
     # What a damaged archive raises while a member is inflated (openpyxl would fail on it next).
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
         raise ReadError("bad_xlsx") from exc
-
-
-def _check_tags(tags: Iterator[tuple[str, bytes, bytes]]) -> None:
-    """Raise ReadError at the first tag that takes a sheet beyond the limits."""
-    total = 0
-    shapes: dict[str, tuple[int, int]] = {}
-    row_number = column = 0
-    for part, tag, attributes in tags:
-        last_row, widest = shapes.get(part, (0, 0))
-        reference = _REFERENCE.search(attributes)
-        letters, digits = reference.groups() if reference else (b"", b"")
-        if tag == b"row":
-            row_number = int(digits) if digits else last_row + 1
-            column = 0
-        else:
-            column = _column_number(letters) if letters else column + 1
-            total += 1
-        rows, columns = max(last_row, row_number), max(widest, column)
-        shapes[part] = (rows, columns)
-        if rows > MAX_ROWS:
-            raise ReadError("too_many_rows", rows=rows, limit=MAX_ROWS)
-        if columns > MAX_COLUMNS:
-            raise ReadError("too_many_columns", row=row_number, columns=columns, limit=MAX_COLUMNS)
-        if total > MAX_CELLS or rows * columns > MAX_CELLS:
-            raise ReadError("too_many_cells", rows=rows, limit=MAX_CELLS)
 
 
 def _sheet_rows(ws: Any) -> list[list[Cell]]:
