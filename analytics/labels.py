@@ -1092,6 +1092,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "ô bắt đầu bằng ký tự công thức (=, +, -, @) — bảng tính sẽ chạy nó như công thức; hãy bỏ ký tự đầu",
         "the cell starts with a formula character (=, +, -, @) — a spreadsheet would run it as a formula; remove that first character",
     ),
+    "auth_password_common": (
+        "Mật khẩu này quá phổ biến hoặc dễ đoán (có trong danh sách mật khẩu hay bị dùng, lặp ký tự hoặc dãy phím liền nhau)"
+        " — hãy dùng một cụm vài từ dễ nhớ với bạn.",
+        "This password is too common or easy to guess (on the list of common passwords, repeated characters or a run of"
+        " neighbouring keys) — use a phrase of a few words you remember.",
+    ),
+    "admin_unlock_user": ("Mở khóa đăng nhập", "Unlock logins"),
+    "admin_unlock_explain": (
+        "Sau nhiều lần nhập sai mật khẩu, tài khoản phải chờ trước khi thử lại; mở khóa để bỏ các lần sai đã ghi nhận.",
+        "After repeated wrong passwords an account must wait before trying again; unlocking forgets the failures so far.",
+    ),
+    "admin_user_unlocked": ("Đã mở khóa đăng nhập cho {name}.", "Logins unlocked for {name}."),
+    "cli_help_user_unlock": (
+        "Mở khóa đăng nhập: bỏ các lần nhập sai mật khẩu đã ghi nhận của tài khoản",
+        "Unlock logins: forget an account's failed password attempts so far",
+    ),
+    "cli_user_unlocked": ("Đã mở khóa đăng nhập cho {name}.", "Logins unlocked for {name}."),
+    "audit_user_unlock": ("Mở khóa đăng nhập", "Logins unlocked"),
     # --- click-through, chart notes and the phone layout ---
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.labels import t
 from analytics.settings import from_env
@@ -39,7 +40,13 @@ def scheduler() -> backup.Scheduler:
 
 
 def client_address() -> str:
-    return str(st.context.ip_address or "?")
+    """Who is trying to log in, for the login throttle: the address, or this browser session when
+    Streamlit reports none (loopback, and so every visitor behind a local reverse proxy)."""
+    address = st.context.ip_address
+    if isinstance(address, str) and address:
+        return address
+    ctx = get_script_run_ctx()
+    return "session:" + (ctx.session_id if ctx is not None else "?")
 
 
 def client_is_local() -> bool:

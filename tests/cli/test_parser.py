@@ -30,7 +30,7 @@ COMMANDS = (
     "audit",
     "scale-sample",
 )
-USER_COMMANDS = ("add", "list", "remove", "passwd")
+USER_COMMANDS = ("add", "list", "remove", "passwd", "unlock")
 CLI_DIR = PROJECT / "analytics" / "cli"
 
 

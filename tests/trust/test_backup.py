@@ -79,7 +79,7 @@ def test_disaster_recovery_into_a_new_store_with_users(demo_store: Store, tmp_pa
     try:
         backup.restore(fresh, snap.path, actor=ROOT, root=tmp_path / "b2", include_users=True)
         assert export.export_csv(fresh.cursor()) == expected
-        assert auth.authenticate(fresh.cursor(), "thuky", "mat khau thu ky", auth.LoginLimiter()).role == "admin"
+        assert auth.authenticate(fresh.cursor(), "thuky", "mat khau thu ky", auth.LoginLimiter(), "10.0.0.1").role == "admin"
         assert demo.has_demo(fresh.cursor())
         next_id = upload(fresh, [["STP_HN", 2016, 2, "xa_ntm", 1.0]])
         assert next_id > max(fresh.cursor().execute("SELECT id FROM uploads WHERE id <> ?", [next_id]).fetchall())[0]
