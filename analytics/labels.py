@@ -1110,6 +1110,34 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_user_unlocked": ("Đã mở khóa đăng nhập cho {name}.", "Logins unlocked for {name}."),
     "audit_user_unlock": ("Mở khóa đăng nhập", "Logins unlocked"),
+    "backup_symlink": (
+        "Từ chối: {path} là (hoặc chứa) liên kết tượng trưng (symlink) — hãy chỉ đến thư mục thật.",
+        "Refused: {path} is (or holds) a symbolic link — point to the real folder.",
+    ),
+    "backup_partial_exists": (
+        "Thư mục {partial} đã có: có thể một bản sao lưu khác đang được ghi, hoặc còn lại sau một lần dừng đột ngột."
+        " Không xóa tự động — hãy kiểm tra, xóa hoặc đổi tên thư mục đó rồi sao lưu lại.",
+        "The folder {partial} already exists: another backup may be in progress, or a crash left it."
+        " Not deleted automatically — check it, remove or rename it, then back up again.",
+    ),
+    "backup_bad_signature": (
+        "Bản sao lưu {folder} không có chữ ký hợp lệ của kho này (khóa {keyfile}): tệp đã bị sửa, hoặc được tạo bằng khóa khác."
+        " Không khôi phục. Khôi phục vào kho mới: chép tệp khóa của kho cũ đến cạnh kho mới trước.",
+        "The backup {folder} carries no valid signature of this store (key {keyfile}): it was changed, or made with another key."
+        " Nothing restored. To restore into a new store, copy the old store's key file beside it first.",
+    ),
+    "backup_tables_differ": (
+        "Bản sao lưu {folder} không khớp cấu trúc kho: thiếu bảng {missing}; bảng lạ {unknown}. Không khôi phục.",
+        "The backup {folder} does not match the store's schema: missing tables {missing}; unknown tables {unknown}. Nothing restored.",
+    ),
+    "backup_row_count": (
+        "Bảng {table} trong {folder} có {found} dòng, bản kê ghi {expected}. Không khôi phục.",
+        "Table {table} in {folder} holds {found} rows, the manifest says {expected}. Nothing restored.",
+    ),
+    "backup_columns_differ": (
+        "Bảng {table} trong {folder} có cột không có trong kho: {columns}. Không khôi phục.",
+        "Table {table} in {folder} has columns the store does not: {columns}. Nothing restored.",
+    ),
     # --- click-through, chart notes and the phone layout ---
 }
 

@@ -41,6 +41,9 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = _connect(self.path, wait_seconds)
+        for file in (self.path, self.path.with_name(self.path.name + ".wal")):  # password hashes: owner only
+            if file.exists() and not file.is_symlink():
+                file.chmod(0o600)
         self._write_lock = threading.RLock()
         self.migrate()
 
