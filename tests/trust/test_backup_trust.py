@@ -70,9 +70,8 @@ def test_a_manifest_that_omits_tables_is_refused_even_when_signed(demo_store: St
 def test_a_forged_parquet_with_its_checksum_recomputed_is_refused(demo_store: Store, tmp_path: Path) -> None:
     folder = snapshot(demo_store, tmp_path)
     facts = folder / "facts.parquet"
-    duckdb.execute(
-        "COPY (SELECT * REPLACE (value * 10 AS value) FROM read_parquet(?)) TO '" + str(facts) + ".new' (FORMAT parquet)", [str(facts)]
-    )
+    forged = "COPY (SELECT * REPLACE (value * 10 AS value) FROM read_parquet(?)) TO '" + str(facts) + ".new' (FORMAT parquet)"
+    duckdb.execute(forged, [str(facts)])
     os.replace(str(facts) + ".new", facts)
     rewrite_manifest(folder, rehash(folder, "facts"))
     refused(demo_store, folder, tmp_path, "chữ ký")
@@ -157,6 +156,6 @@ def test_an_existing_partial_folder_is_neither_deleted_nor_written_over(demo_sto
     partial = tmp_path / "snap.partial"
     partial.mkdir()
     (partial / "someone_else.txt").write_text("đang ghi")
-    with pytest.raises(backup.BackupError, match="snap.partial"):
+    with pytest.raises(backup.BackupError, match=r"snap\.partial"):
         backup.backup(demo_store, tmp_path / "snap", actor=ROOT, root=tmp_path / "b")
     assert (partial / "someone_else.txt").read_text() == "đang ghi"
