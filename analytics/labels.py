@@ -1138,6 +1138,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Bảng {table} trong {folder} có cột không có trong kho: {columns}. Không khôi phục.",
         "Table {table} in {folder} has columns the store does not: {columns}. Nothing restored.",
     ),
+    "up_changed_since_preview": (
+        "Chưa lưu: số liệu của các đơn vị và kỳ này vừa được người khác lưu sau khi bạn xem trước."
+        " Bảng xem trước ở trên đã được cập nhật — hãy xem lại rồi bấm Lưu lần nữa.",
+        "Not stored: someone stored figures for these units and periods after your preview."
+        " The preview above is up to date now — review it and click Store again.",
+    ),
     # --- click-through, chart notes and the phone layout ---
 }
 

@@ -28,6 +28,7 @@ from ui import auth as auth_ui
 from ui import data
 
 _CHECKED = "up_checked"  # (what was checked, the result) for this browser session
+_PREVIEWED = "up_previewed"  # save.basis of the preview last shown in this browser session
 
 
 def _user() -> auth.User | None:
@@ -84,23 +85,35 @@ def check(files: list, year: int | None, quarter: int | None, replace_demo: bool
     return checked
 
 
-def preview(checked: validate.Checked) -> pd.DataFrame:
-    """What storing the batch would change, per file and unit (rendered with `review.preview_frame`)."""
-    return save.preview(data.store().cursor(), checked)
+def preview(checked: validate.Checked) -> tuple[pd.DataFrame, str | None]:
+    """What storing the batch would change, per file and unit (rendered with `review.preview_frame`),
+    and the fingerprint of the preview this session showed on its previous run — the one a click on
+    "store" confirms (this run's preview replaces it for the next click)."""
+    cur = data.store().cursor()
+    shown = st.session_state.get(_PREVIEWED)
+    st.session_state[_PREVIEWED] = save.basis(cur, checked)
+    return save.preview(cur, checked), shown
 
 
 def has_demo() -> bool:
     return demo.has_demo(data.store().cursor())
 
 
-def commit_action(checked: validate.Checked, replace_demo: bool) -> list[str]:
-    """Store the batch as the logged-in user; returns the sentences to show. The only write path of the page."""
+def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str | None) -> tuple[bool, list[str]]:
+    """Store the batch as the logged-in user, if the figures are still those the preview showed;
+    returns whether it was stored and the sentences to show. The only write path of the page."""
+    if previewed is None:  # no preview was on screen before this click
+        return False, [t("up_changed_since_preview")]
     try:
-        result = actions.commit_upload(data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo)
+        result = actions.commit_upload(
+            data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo, previewed=previewed
+        )
     except auth.PermissionDenied as exc:
-        return [str(exc)]
+        return False, [str(exc)]
+    except save.ChangedSincePreview:
+        return False, [t("up_changed_since_preview")]
     lines = [t("up_demo_removed", count=result.demo_removed)] if result.demo_removed else []
-    return lines + review.summary_lines(result)
+    return True, lines + review.summary_lines(result)
 
 
 def revert_action(upload_id: int) -> tuple[bool, str]:

@@ -91,3 +91,24 @@ def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, m
     assert not at.exception
     assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in shown(s.value) for s in at.success)
     assert len(calls) == 2
+
+
+def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app_env: Path) -> None:
+    def previewing(value: int) -> AppTest:
+        at = open_upload_page()
+        text = f"Mã đơn vị,Năm,Quý,dien_hinh\r\nSTP_QN,2016,1,{value}\r\n"
+        at.file_uploader[0].set_value([(f"q1_{value}.csv", text.encode(), "text/csv")]).run()
+        at.checkbox(key="up_replace_demo").check().run()
+        assert not button(at, "up_commit").disabled
+        return at
+
+    first, second = previewing(1), previewing(2)
+    button(first, "up_commit").click().run()
+    assert any("q1_1.csv" in shown(s.value) for s in first.success)
+    button(second, "up_commit").click().run()
+    assert not second.exception
+    assert any("Chưa lưu" in shown(w.value) for w in second.warning)
+    preview = next(d.value for d in second.dataframe if "Thay đổi" in d.value.columns)
+    assert preview["Thay đổi"].tolist() == [1]  # the first person's value, now shown as what would change
+    button(second, "up_commit").click().run()
+    assert any("q1_2.csv" in shown(s.value) for s in second.success)
