@@ -86,6 +86,8 @@ if files:
             st.rerun()
         for line in lines:
             st.warning(markdown_escape(line, 2000))
+else:
+    actions.forget_check()
 
 st.subheader(t("up_history"))
 uploads = actions.uploads(data.version())

@@ -85,6 +85,12 @@ def check(files: list, year: int | None, quarter: int | None, replace_demo: bool
     return checked
 
 
+def forget_check() -> None:
+    """No files on the page any more: drop the kept batch (its bytes) and its preview."""
+    st.session_state.pop(_CHECKED, None)
+    st.session_state.pop(_PREVIEWED, None)
+
+
 def preview(checked: validate.Checked) -> tuple[pd.DataFrame, str | None]:
     """What storing the batch would change, per file and unit (rendered with `review.preview_frame`),
     and the fingerprint of the preview this session showed on its previous run — the one a click on

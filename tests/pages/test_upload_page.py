@@ -91,6 +91,7 @@ def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, m
     assert not at.exception
     assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in shown(s.value) for s in at.success)
     assert len(calls) == 2
+    assert "up_checked" not in at.session_state  # the stored batch's bytes are not kept once the files are gone
 
 
 def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app_env: Path) -> None:
