@@ -9,10 +9,10 @@ alone decides the role.
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics.labels import t
 from analytics.settings import from_env
@@ -22,6 +22,7 @@ from ui import data
 
 _SESSION = "_auth_session"
 _FLASH = "_auth_flash"
+_CLIENT = "_auth_client"  # names this browser session to the login throttle when it has no address
 _PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
 
 
@@ -45,8 +46,7 @@ def client_address() -> str:
     address = st.context.ip_address
     if isinstance(address, str) and address:
         return address
-    ctx = get_script_run_ctx()
-    return "session:" + (ctx.session_id if ctx is not None else "?")
+    return "session:" + st.session_state.setdefault(_CLIENT, secrets.token_hex(8))
 
 
 def client_is_local() -> bool:
