@@ -1144,6 +1144,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Not stored: someone stored figures for these units and periods after your preview."
         " The preview above is up to date now — review it and click Store again.",
     ),
+    "backup_write_failed": (
+        "Không ghi được bản sao lưu vào {folder} ({error}) — kiểm tra thư mục sao lưu (THIDUA_BACKUPS) và dung lượng đĩa."
+        " Chưa thay đổi gì.",
+        "Could not write the backup to {folder} ({error}) — check the backups folder (THIDUA_BACKUPS) and the free disk space."
+        " Nothing changed.",
+    ),
     # --- click-through, chart notes and the phone layout ---
 }
 

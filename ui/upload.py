@@ -23,7 +23,7 @@ from analytics.ingest.readers import Source
 from analytics.labels import t
 from analytics.registry import load_units
 from analytics.settings import from_env
-from analytics.trust import actions, auth
+from analytics.trust import actions, auth, backup
 from ui import auth as auth_ui
 from ui import data
 
@@ -114,7 +114,7 @@ def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str 
         result = actions.commit_upload(
             data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo, previewed=previewed
         )
-    except auth.PermissionDenied as exc:
+    except (auth.PermissionDenied, backup.BackupError) as exc:
         return False, [str(exc)]
     except save.ChangedSincePreview:
         return False, [t("up_changed_since_preview")]
@@ -127,7 +127,7 @@ def revert_action(upload_id: int) -> tuple[bool, str]:
         applied = actions.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
     except RevertError as exc:
         return False, t(f"up_{exc.code}", **exc.params)
-    except auth.PermissionDenied as exc:
+    except (auth.PermissionDenied, backup.BackupError) as exc:
         return False, str(exc)
     return True, t("up_reverted", target=upload_id, id=applied.upload_id, count=applied.new + applied.changed)
 

@@ -162,17 +162,20 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
     if partial.exists() or partial.is_symlink():
         # Maybe another backup still being written, maybe a crash's leftover: a person decides.
         raise BackupError(t("backup_partial_exists", partial=partial))
-    key = _signing_key(store, create=True)
-    assert key is not None
-    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
+        key = _signing_key(store, create=True)
+        assert key is not None
+        partial.parent.mkdir(parents=True, exist_ok=True)
         info = _export(store, partial, target, key, actor, reason)
+        if target.exists():
+            target.rmdir()  # an empty folder the caller named
+        os.replace(partial, target)
+    except (OSError, duckdb.Error) as exc:  # a full disk, a read-only or missing folder: said in words, not a traceback
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(t("backup_write_failed", folder=target, error=exc)) from exc
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    if target.exists():
-        target.rmdir()  # an empty folder the caller named
-    os.replace(partial, target)
 
     def work(c: Cursor) -> None:
         Store.set_meta(c, "last_backup_at", info.created_at.isoformat(timespec="seconds"))

@@ -113,3 +113,15 @@ def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app
     assert preview["Thay đổi"].tolist() == [1]  # the first person's value, now shown as what would change
     button(second, "up_commit").click().run()
     assert any("q1_2.csv" in shown(s.value) for s in second.success)
+
+
+def test_a_safety_backup_that_cannot_be_written_stops_the_store_with_a_message(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app_env / "a_file").write_text("x")
+    monkeypatch.setenv("THIDUA_BACKUPS", str(app_env / "a_file" / "backups"))
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv")]).run()
+    at.checkbox(key="up_replace_demo").check().run()
+    button(at, "up_commit").click().run()  # replacing the demo needs a backup first
+    assert not at.exception
+    assert any("Không ghi được bản sao lưu" in shown(w.value) for w in at.warning)
+    assert "Dữ liệu minh họa" in at.warning[0].value  # the demo is still there: nothing was stored

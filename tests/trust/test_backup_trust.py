@@ -159,3 +159,11 @@ def test_an_existing_partial_folder_is_neither_deleted_nor_written_over(demo_sto
     with pytest.raises(backup.BackupError, match=r"snap\.partial"):
         backup.backup(demo_store, tmp_path / "snap", actor=ROOT, root=tmp_path / "b")
     assert (partial / "someone_else.txt").read_text() == "đang ghi"
+
+
+def test_a_backup_that_cannot_be_written_says_so_and_leaves_nothing(demo_store: Store, tmp_path: Path) -> None:
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    with pytest.raises(backup.BackupError, match="Không ghi được bản sao lưu"):
+        backup.backup(demo_store, None, actor=ROOT, root=blocker / "backups")
+    assert not list(tmp_path.rglob("*.partial"))
