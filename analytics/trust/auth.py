@@ -424,6 +424,7 @@ PAIR_BACKOFF = Backoff(free=5, cap=600.0)
 # person on another machine, or behind the same proxy, waits a minute at most and is never locked out.
 NAME_BACKOFF = Backoff(free=20, cap=60.0)
 CLIENT_BACKOFF = Backoff(free=30, cap=60.0)
+MAX_COUNTERS = 10_000  # beyond this many counters, those with no failure left in the window are dropped
 FIRST_WAIT = 2.0  # seconds after the first failure beyond the free ones; doubles with each further one
 
 
@@ -440,6 +441,7 @@ class LoginLimiter:
     def __init__(self, window: float = 600.0, clock: Callable[[], float] = time.time) -> None:
         self.window, self.clock = window, clock
         self._failures: dict[tuple[str, ...], deque[float]] = {}
+        self._sweep_at = MAX_COUNTERS
         self._lock = threading.Lock()
 
     def _recent(self, key: tuple[str, ...], now: float, not_before: float = 0.0) -> deque[float]:
@@ -472,6 +474,10 @@ class LoginLimiter:
         with self._lock:
             for key in (("pair", name, client), ("name", name), ("client", client)):
                 self._recent(key, now).append(now)
+            if len(self._failures) > self._sweep_at:  # guesses from ever-new names and sessions must not grow memory forever
+                for key in [k for k, times in self._failures.items() if not times or now - times[-1] >= self.window]:
+                    del self._failures[key]
+                self._sweep_at = max(MAX_COUNTERS, 2 * len(self._failures))  # so sweeping stays rare however many are live
 
     def succeeded(self, name: str, client: str) -> None:
         with self._lock:

@@ -158,6 +158,16 @@ def test_an_administrator_unlocks_a_name_for_every_process(empty_store: Store) -
     assert audit.trail(cur)["action"].iloc[0] == "user_unlock"
 
 
+def test_the_throttle_forgets_counters_whose_failures_expired(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "MAX_COUNTERS", 300)
+    now = [0.0]
+    limiter = auth.LoginLimiter(window=60, clock=lambda: now[0])
+    for i in range(3_000):  # a flood of made-up names from made-up sessions, 5 a second
+        limiter.failed(f"name{i}", f"session:{i}")
+        now[0] += 0.2
+    assert len(limiter._failures) <= 2 * 3 * 300  # not 9,000: only the last window's are kept (3 counters per failure)
+
+
 @pytest.mark.parametrize(
     "password",
     [
