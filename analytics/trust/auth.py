@@ -475,8 +475,8 @@ class LoginLimiter:
             for key in (("pair", name, client), ("name", name), ("client", client)):
                 self._recent(key, now).append(now)
             if len(self._failures) > self._sweep_at:  # guesses from ever-new names and sessions must not grow memory forever
-                for key in [k for k, times in self._failures.items() if not times or now - times[-1] >= self.window]:
-                    del self._failures[key]
+                for expired in [k for k, times in self._failures.items() if not times or now - times[-1] >= self.window]:
+                    del self._failures[expired]
                 self._sweep_at = max(MAX_COUNTERS, 2 * len(self._failures))  # so sweeping stays rare however many are live
 
     def succeeded(self, name: str, client: str) -> None:
