@@ -4,7 +4,7 @@ Usage: python bench/hostile_uploads.py
 Builds the shapes found by trying to break the upload, at the largest size the ingest still reads
 (just under limits.MAX_BYTES / MAX_XLSX_INFLATED): a CSV whose header has about 2.4 million columns,
 a CSV of 2 million empty lines, an .xlsx of a few hundred KB whose sheet XML inflates to about 45 MB,
-and a results file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it
+an .xlsx of 2,6 MB declaring a million shared strings (openpyxl took 42 s to load it), and a results file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it
 reports, and the process's peak memory after each.
 """
 
@@ -46,6 +46,27 @@ def _workbook(sheet_xml: bytes) -> bytes:
     return out.getvalue()
 
 
+def _workbook_with_shared_strings(count: int) -> bytes:
+    """A one-sheet workbook declaring `count` shared strings that no cell uses (openpyxl loads them all)."""
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    strings = b"".join(b"<si><t>%d</t></si>" % i for i in range(count))
+    shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
+    declared = (
+        b'<Override PartName="/xl/sharedStrings.xml"'
+        b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            dst.writestr(info, content.replace(b"</Types>", declared) if info.filename == "[Content_Types].xml" else content)
+        dst.writestr("xl/sharedStrings.xml", shared)
+    return out.getvalue()
+
+
 def main() -> None:
     budget = limits.MAX_BYTES - 1024
     wide_header = "Mã đơn vị,Năm,Quý," + ",".join("x" for _ in range(budget // 2 - 20))
@@ -55,6 +76,7 @@ def main() -> None:
         "wide_header.csv": wide_header.encode(),
         "blank_lines.csv": b"Ma don vi,Nam,Quy\n" + b"\n" * (budget - 20),
         "sheet_xml_45MB.xlsx": _workbook(rows),
+        "one_million_shared_strings.xlsx": _workbook_with_shared_strings(1_000_000),
         "all_wrong_20000_rows.csv": ("Mã đơn vị,Năm,Quý,dien_hinh\r\n" + "".join(f"X{i},2016,1,1\r\n" for i in range(20_000))).encode(),
     }
     with tempfile.TemporaryDirectory() as tmp:

@@ -314,10 +314,11 @@ def check_xlsx_shape(raw: bytes) -> None:
     shapes: dict[str, _Shape] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            # A first pass counts unprefixed cell tags at C speed: a sheet of millions of cells stops here.
+            # A first pass counts unprefixed cell tags, and shared strings (openpyxl loads every one,
+            # used or not), at C speed: a workbook of millions of either stops here.
             at_least = 0
             for _, text in _xml_chunks(archive):
-                at_least += sum(text.count(b"<c" + end) for end in (b" ", b">", b"/"))
+                at_least += sum(text.count(tag + end) for tag in (b"<c", b"<si") for end in (b" ", b">", b"/"))
                 if at_least > MAX_CELLS:
                     raise ReadError("too_many_cells", limit=MAX_CELLS)
             for part, text in _xml_chunks(archive):

@@ -13,6 +13,11 @@ from analytics.ingest import limits, validate
 from analytics.ingest.readers import Source, source_from_bytes
 from analytics.store import Store
 
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml"'
+    b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
 
 def _only_problem(checked: validate.Checked) -> validate.Problem:
     assert len(checked.problems) == 1, checked.problems
@@ -67,6 +72,25 @@ def test_workbooks_are_measured_by_streaming_their_xml_before_loading(empty_stor
         ("read_too_many_rows", "d.xlsx"),
         ("read_too_many_columns", "r.xlsx"),
     ]
+
+
+def test_a_workbook_of_a_few_cells_and_too_many_shared_strings_is_refused(empty_store: Store) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    strings = "".join(f"<si><t>{i}</t></si>" for i in range(limits.MAX_CELLS + 1))
+    shared = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "[Content_Types].xml":  # declared, so openpyxl loads it whole, whatever the cells use
+                content = content.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+            dst.writestr(info, content)
+        dst.writestr("xl/sharedStrings.xml", shared)
+    checked = validate.check(empty_store.cursor(), [source_from_bytes("chuoi.xlsx", out.getvalue())])
+    assert [(p.code, p.file) for p in checked.problems] == [("read_too_many_cells", "chuoi.xlsx")]
 
 
 def test_checking_stops_after_the_problem_limit_and_counts_what_was_left(empty_store: Store) -> None:
