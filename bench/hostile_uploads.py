@@ -2,10 +2,11 @@
 
 Usage: python bench/hostile_uploads.py
 Builds the shapes found by trying to break the upload, at the largest size the ingest still reads
-(just under limits.MAX_BYTES / MAX_XLSX_INFLATED): a CSV whose header has about 2.4 million columns,
-a CSV of 2 million empty lines, an .xlsx of a few hundred KB whose sheet XML inflates to about 45 MB,
-an .xlsx of 2,6 MB declaring a million shared strings (openpyxl took 42 s to load it), and a results file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it
-reports, and the process's peak memory after each.
+(just under limits.MAX_BYTES / MAX_XLSX_INFLATED): a CSV whose header has about 2,6 million columns,
+a CSV of 5 million empty lines, an .xlsx of a few hundred KB whose sheet XML inflates to about 45 MB,
+an .xlsx of 2,5 MB declaring a million shared strings (openpyxl took 42 s to load it), and a results
+file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it reports, and the
+process's peak memory after each.
 """
 
 from __future__ import annotations
