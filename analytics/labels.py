@@ -1150,6 +1150,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Could not write the backup to {folder} ({error}) — check the backups folder (THIDUA_BACKUPS) and the free disk space."
         " Nothing changed.",
     ),
+    "up_read_xlsx_too_complex": (
+        "phần “{part}” của tệp .xlsx có hơn {limit} thành phần ngoài các ô số liệu — đã từ chối trước khi mở;"
+        " hãy lưu lại bằng Excel dạng CSV hoặc dùng tệp mẫu",
+        "the .xlsx part “{part}” holds more than {limit} elements beyond its cells — refused before opening;"
+        " save it as CSV from Excel or use the template",
+    ),
     # --- click-through, chart notes and the phone layout ---
 }
 

@@ -4,7 +4,8 @@ Usage: python bench/hostile_uploads.py
 Builds the shapes found by trying to break the upload, at the largest size the ingest still reads
 (just under limits.MAX_BYTES / MAX_XLSX_INFLATED): a CSV whose header has about 2,6 million columns,
 a CSV of 5 million empty lines, an .xlsx of a few hundred KB whose sheet XML inflates to about 45 MB,
-an .xlsx of 2,5 MB declaring a million shared strings (openpyxl took 42 s to load it), and a results
+an .xlsx of 2,5 MB declaring a million shared strings (openpyxl took 42 s to load it), one of 60 KB
+whose styles declare 300,000 cell formats (33 s), and a results
 file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it reports, and the
 process's peak memory after each.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -68,6 +70,23 @@ def _workbook_with_shared_strings(count: int) -> bytes:
     return out.getvalue()
 
 
+def _workbook_with_formats(count: int) -> bytes:
+    """A one-sheet workbook whose styles.xml declares `count` cell formats."""
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    formats = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * count
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "xl/styles.xml":
+                content = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="%d">' % count + formats, content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
 def main() -> None:
     budget = limits.MAX_BYTES - 1024
     wide_header = "Mã đơn vị,Năm,Quý," + ",".join("x" for _ in range(budget // 2 - 20))
@@ -78,6 +97,7 @@ def main() -> None:
         "blank_lines.csv": b"Ma don vi,Nam,Quy\n" + b"\n" * (budget - 20),
         "sheet_xml_45MB.xlsx": _workbook(rows),
         "one_million_shared_strings.xlsx": _workbook_with_shared_strings(1_000_000),
+        "300000_formats.xlsx": _workbook_with_formats(300_000),
         "all_wrong_20000_rows.csv": ("Mã đơn vị,Năm,Quý,dien_hinh\r\n" + "".join(f"X{i},2016,1,1\r\n" for i in range(20_000))).encode(),
     }
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,6 +21,10 @@ MAX_COLUMNS = 500
 # national register (10,000 × 9) or results file (1,000 × 50) is well under; openpyxl reads about
 # 100,000 cells a second, so this bounds a workbook's read to a few seconds.
 MAX_CELLS = 250_000
+# XML elements of a workbook part beyond its cells and shared strings (styles, themes, rich-text runs):
+# a real styles.xml holds a few hundred; openpyxl took 33 s over 300,000 cell formats of a 60 KB file.
+MAX_OTHER_ELEMENTS = 20_000
+ELEMENTS_PER_CELL = 8  # <c><is><t> and their kin: what a cell or a shared string may carry without counting
 # A batch is one upload: the 22 units' files and their registers fit with room to spare.
 MAX_FILES = 30
 MAX_BATCH_BYTES = 4 * MAX_BYTES

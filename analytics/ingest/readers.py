@@ -27,7 +27,16 @@ from typing import Any
 import duckdb
 
 from analytics.ingest.headers import looks_like_header
-from analytics.ingest.limits import MAX_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_XLSX_INFLATED, MEGABYTE
+from analytics.ingest.limits import (
+    ELEMENTS_PER_CELL,
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_OTHER_ELEMENTS,
+    MAX_ROWS,
+    MAX_XLSX_INFLATED,
+    MEGABYTE,
+)
 
 _DELIMITERS = (",", ";", "\t", "|")
 
@@ -315,12 +324,20 @@ def check_xlsx_shape(raw: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             # A first pass counts unprefixed cell tags, and shared strings (openpyxl loads every one,
-            # used or not), at C speed: a workbook of millions of either stops here.
+            # used or not), at C speed: a workbook of millions of either stops here. So does a part
+            # with far more elements than its cells explain (a styles.xml of 300,000 formats).
             at_least = 0
-            for _, text in _xml_chunks(archive):
-                at_least += sum(text.count(tag + end) for tag in (b"<c", b"<si") for end in (b" ", b">", b"/"))
+            cells: dict[str, int] = {}
+            elements: dict[str, int] = {}
+            for part, text in _xml_chunks(archive):
+                found = sum(text.count(tag + end) for tag in (b"<c", b"<si") for end in (b" ", b">", b"/"))
+                at_least += found
                 if at_least > MAX_CELLS:
                     raise ReadError("too_many_cells", limit=MAX_CELLS)
+                cells[part] = cells.get(part, 0) + found
+                elements[part] = elements.get(part, 0) + text.count(b"<") - text.count(b"</")
+                if elements[part] - ELEMENTS_PER_CELL * cells[part] > MAX_OTHER_ELEMENTS:
+                    raise ReadError("xlsx_too_complex", part=part, limit=MAX_OTHER_ELEMENTS)
             for part, text in _xml_chunks(archive):
                 shape = shapes.setdefault(part, _Shape())
                 shape.add(text)

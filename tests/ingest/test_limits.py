@@ -5,6 +5,7 @@ How long a refusal takes is measured in bench/hostile_uploads.py, not here."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -91,6 +92,23 @@ def test_a_workbook_of_a_few_cells_and_too_many_shared_strings_is_refused(empty_
         dst.writestr("xl/sharedStrings.xml", shared)
     checked = validate.check(empty_store.cursor(), [source_from_bytes("chuoi.xlsx", out.getvalue())])
     assert [(p.code, p.file) for p in checked.problems] == [("read_too_many_cells", "chuoi.xlsx")]
+
+
+def test_a_workbook_whose_styles_hold_hundreds_of_thousands_of_formats_is_refused(empty_store: Store) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    formats = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * (limits.MAX_OTHER_ELEMENTS + 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "xl/styles.xml":
+                content = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="99999">' + formats, content)
+            dst.writestr(info, content)
+    checked = validate.check(empty_store.cursor(), [source_from_bytes("kieu.xlsx", out.getvalue())])
+    assert [(p.code, p.file, dict(p.params)["part"]) for p in checked.problems] == [("read_xlsx_too_complex", "kieu.xlsx", "xl/styles.xml")]
 
 
 def test_checking_stops_after_the_problem_limit_and_counts_what_was_left(empty_store: Store) -> None:
