@@ -32,11 +32,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 _LEADING_SKIPPABLE = re.compile(r"^[\s\x00-\x1f\x7f\u00a0]+")
 
 
+def starts_like_formula(value: object) -> bool:
+    """Text a spreadsheet would evaluate ('=cmd|...', '+1', '@SUM', ' =1'): refused on upload, neutralised on download."""
+    return isinstance(value, str) and (value.startswith(FORMULA_START) or _LEADING_SKIPPABLE.sub("", value).startswith(FORMULA_START))
+
+
 def neutralise_cell(value: object) -> object:
-    """A text cell a spreadsheet would evaluate ('=cmd|...', '+1', '@SUM', ' =1') gets a leading apostrophe."""
-    if isinstance(value, str) and (value.startswith(FORMULA_START) or _LEADING_SKIPPABLE.sub("", value).startswith(FORMULA_START)):
-        return "'" + value
-    return value
+    """A text cell a spreadsheet would evaluate gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and starts_like_formula(value) else value
 
 
 def _is_text(column: pd.Series) -> bool:

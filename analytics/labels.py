@@ -1398,6 +1398,100 @@ TEXT: dict[str, tuple[str, str]] = {
         "{approved}/{total} units' registrations approved; {met}/{registered} registering units reached what they registered.",
     ),
     # --- one store for many processes, demo guard, limits and hardening ---
+    "up_read_too_many_rows": (
+        "tệp có {rows} dòng, vượt giới hạn {limit} dòng — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
+        "the file has {rows} rows, over the {limit} row limit — refused before reading; split it by unit or by quarter",
+    ),
+    "up_read_too_many_columns": (
+        "dòng {row} có {columns} cột, vượt giới hạn {limit} cột — đã từ chối trước khi đọc; hãy dùng tệp theo mẫu",
+        "row {row} has {columns} columns, over the {limit} column limit — refused before reading; use the template",
+    ),
+    "up_read_too_many_cells": (
+        "tệp có hơn {limit} ô — đã từ chối trước khi đọc; hãy tách tệp theo đơn vị hoặc theo quý",
+        "the file has more than {limit} cells — refused before reading; split it by unit or by quarter",
+    ),
+    "up_batch_too_large": (
+        "một lần tải lên nhận tối đa {limit} tệp, tổng {limit_mb} MB (mỗi tệp {file_limit_mb} MB); lần này có {files} tệp"
+        " — không tệp nào được đọc, hãy chia thành nhiều lần",
+        "one upload takes at most {limit} files, {limit_mb} MB in all ({file_limit_mb} MB each); this one has {files}"
+        " — no file was read, split it into several uploads",
+    ),
+    "up_stopped": (
+        "đã dừng kiểm tra sau {limit} vấn đề; {rows} dòng từ dòng này trở đi chưa được kiểm tra — hãy sửa các lỗi trên rồi tải lại",
+        "checking stopped after {limit} problems; {rows} rows from this one on were not checked — fix the problems above and upload again",
+    ),
+    "up_more_problems": (
+        "còn {count} vấn đề khác không hiển thị (chỉ liệt kê {limit} vấn đề đầu tiên)",
+        "{count} more problems not shown (only the first {limit} are listed)",
+    ),
+    "up_formula_text": (
+        "ô bắt đầu bằng ký tự công thức (=, +, -, @) — bảng tính sẽ chạy nó như công thức; hãy bỏ ký tự đầu",
+        "the cell starts with a formula character (=, +, -, @) — a spreadsheet would run it as a formula; remove that first character",
+    ),
+    "auth_password_common": (
+        "Mật khẩu này quá phổ biến hoặc dễ đoán (có trong danh sách mật khẩu hay bị dùng, lặp ký tự hoặc dãy phím liền nhau)"
+        " — hãy dùng một cụm vài từ dễ nhớ với bạn.",
+        "This password is too common or easy to guess (on the list of common passwords, repeated characters or a run of"
+        " neighbouring keys) — use a phrase of a few words you remember.",
+    ),
+    "admin_unlock_user": ("Mở khóa đăng nhập", "Unlock logins"),
+    "admin_unlock_explain": (
+        "Sau nhiều lần nhập sai mật khẩu, tài khoản phải chờ trước khi thử lại; mở khóa để bỏ các lần sai đã ghi nhận.",
+        "After repeated wrong passwords an account must wait before trying again; unlocking forgets the failures so far.",
+    ),
+    "admin_user_unlocked": ("Đã mở khóa đăng nhập cho {name}.", "Logins unlocked for {name}."),
+    "cli_help_user_unlock": (
+        "Mở khóa đăng nhập: bỏ các lần nhập sai mật khẩu đã ghi nhận của tài khoản",
+        "Unlock logins: forget an account's failed password attempts so far",
+    ),
+    "cli_user_unlocked": ("Đã mở khóa đăng nhập cho {name}.", "Logins unlocked for {name}."),
+    "audit_user_unlock": ("Mở khóa đăng nhập", "Logins unlocked"),
+    "backup_symlink": (
+        "Từ chối: {path} là (hoặc chứa) liên kết tượng trưng (symlink) — hãy chỉ đến thư mục thật.",
+        "Refused: {path} is (or holds) a symbolic link — point to the real folder.",
+    ),
+    "backup_partial_exists": (
+        "Thư mục {partial} đã có: có thể một bản sao lưu khác đang được ghi, hoặc còn lại sau một lần dừng đột ngột."
+        " Không xóa tự động — hãy kiểm tra, xóa hoặc đổi tên thư mục đó rồi sao lưu lại.",
+        "The folder {partial} already exists: another backup may be in progress, or a crash left it."
+        " Not deleted automatically — check it, remove or rename it, then back up again.",
+    ),
+    "backup_bad_signature": (
+        "Bản sao lưu {folder} không có chữ ký hợp lệ của kho này (khóa {keyfile}): tệp đã bị sửa, hoặc được tạo bằng khóa khác."
+        " Không khôi phục. Khôi phục vào kho mới: chép tệp khóa của kho cũ đến cạnh kho mới trước.",
+        "The backup {folder} carries no valid signature of this store (key {keyfile}): it was changed, or made with another key."
+        " Nothing restored. To restore into a new store, copy the old store's key file beside it first.",
+    ),
+    "backup_tables_differ": (
+        "Bản sao lưu {folder} không khớp cấu trúc kho: thiếu bảng {missing}; bảng lạ {unknown}. Không khôi phục.",
+        "The backup {folder} does not match the store's schema: missing tables {missing}; unknown tables {unknown}. Nothing restored.",
+    ),
+    "backup_row_count": (
+        "Bảng {table} trong {folder} có {found} dòng, bản kê ghi {expected}. Không khôi phục.",
+        "Table {table} in {folder} holds {found} rows, the manifest says {expected}. Nothing restored.",
+    ),
+    "backup_columns_differ": (
+        "Bảng {table} trong {folder} có cột không có trong kho: {columns}. Không khôi phục.",
+        "Table {table} in {folder} has columns the store does not: {columns}. Nothing restored.",
+    ),
+    "up_changed_since_preview": (
+        "Chưa lưu: số liệu của các đơn vị và kỳ này vừa được người khác lưu sau khi bạn xem trước."
+        " Bảng xem trước ở trên đã được cập nhật — hãy xem lại rồi bấm “Lưu vào kho” lần nữa.",
+        "Not stored: someone stored figures for these units and periods after your preview."
+        " The preview above is up to date now — review it and click “Store” again.",
+    ),
+    "backup_write_failed": (
+        "Không ghi được bản sao lưu vào {folder} ({error}) — kiểm tra thư mục sao lưu (THIDUA_BACKUPS) và dung lượng đĩa."
+        " Chưa thay đổi gì.",
+        "Could not write the backup to {folder} ({error}) — check the backups folder (THIDUA_BACKUPS) and the free disk space."
+        " Nothing changed.",
+    ),
+    "up_read_xlsx_too_complex": (
+        "phần “{part}” của tệp .xlsx có hơn {limit} thành phần ngoài các ô số liệu — đã từ chối trước khi mở;"
+        " hãy lưu lại bằng Excel dạng CSV hoặc dùng tệp mẫu",
+        "the .xlsx part “{part}” holds more than {limit} elements beyond its cells — refused before opening;"
+        " save it as CSV from Excel or use the template",
+    ),
     # --- click-through, chart notes and the phone layout ---
     # --- review day: self-assessment, the vote, awards and documents ---
     "doc_period_year": ("năm {year}", "{year}"),

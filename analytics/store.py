@@ -7,6 +7,7 @@ transactions touching the same rows fail with a conflict instead of waiting.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +42,10 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = _connect(self.path, wait_seconds)
+        for file in (self.path, self.path.with_name(self.path.name + ".wal")):  # password hashes: owner only
+            # Only the owner may change a file's mode; a store shared through group rights is left as set up.
+            if file.exists() and not file.is_symlink() and file.stat().st_uid == os.getuid():
+                file.chmod(0o600)
         self._write_lock = threading.RLock()
         self.migrate()
 

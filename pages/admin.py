@@ -70,6 +70,12 @@ with users_tab:
         new_password = st.text_input(t("login_password"), type="password", key="reset_password", max_chars=auth.MAX_PASSWORD)
         if st.form_submit_button(t("admin_reset_password")) and target:
             attempt(lambda: auth.set_password(store, user, target, new_password), t("admin_password_set", name=target))
+    with left.form("unlock_user"):
+        st.subheader(t("admin_unlock_user"))
+        st.caption(t("admin_unlock_explain"))
+        locked = st.selectbox(t("login_name"), names, key="unlock_name")
+        if st.form_submit_button(t("admin_unlock_user")) and locked:
+            attempt(lambda: auth.unlock_user(store, user, locked), t("admin_user_unlocked", name=locked))
 
 with audit_tab:
     st.caption(t("admin_audit_explain"))

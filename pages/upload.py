@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.downloads import CSV_MIME, csv_bytes
 from analytics.ingest import review
-from analytics.ingest.readers import MAX_BYTES
+from analytics.ingest.limits import MAX_BYTES
 from analytics.labels import t
 from analytics.trust.safety import markdown_escape
 from ui import data
@@ -73,13 +73,21 @@ if files:
         st.dataframe(problems, hide_index=True, width="stretch", column_config=wide)
         errors_csv = partial(csv_bytes, problems)  # built only when the button is clicked, not on every rerun
         st.download_button(t("up_download_errors"), errors_csv, file_name="loi_tai_len.csv", mime=CSV_MIME, key="dl_errors")
+    previewed = None
     if checked.ok:
         st.subheader(t("up_preview"))
-        st.dataframe(review.preview_frame(actions.preview(checked)), hide_index=True, width="stretch")
+        changes, previewed = actions.preview(checked)
+        st.dataframe(review.preview_frame(changes), hide_index=True, width="stretch")
     if st.button(t("up_commit"), type="primary", disabled=not checked.ok or not actions.may_change(), key="up_commit"):
-        st.session_state["up_done"] = actions.commit_action(checked, replace_demo)
-        st.session_state["up_round"] += 1
-        st.rerun()
+        stored, lines = actions.commit_action(checked, replace_demo, previewed)
+        if stored:
+            st.session_state["up_done"] = lines
+            st.session_state["up_round"] += 1
+            st.rerun()
+        for line in lines:
+            st.warning(markdown_escape(line, 2000))
+else:
+    actions.forget_check()
 
 st.subheader(t("up_history"))
 uploads = actions.uploads(data.version())

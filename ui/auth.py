@@ -9,6 +9,7 @@ alone decides the role.
 
 from __future__ import annotations
 
+import secrets
 import time
 from functools import partial
 
@@ -24,6 +25,7 @@ from ui import data, mail
 
 _SESSION = "_auth_session"
 _FLASH = "_auth_flash"
+_CLIENT = "_auth_client"  # names this browser session to the login throttle when it has no address
 _PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
 
 
@@ -48,7 +50,12 @@ def scheduler() -> backup.Scheduler:
 
 
 def client_address() -> str:
-    return str(st.context.ip_address or "?")
+    """Who is trying to log in, for the login throttle: the address, or this browser session when
+    Streamlit reports none (loopback, and so every visitor behind a local reverse proxy)."""
+    address = st.context.ip_address
+    if isinstance(address, str) and address:
+        return address
+    return "session:" + st.session_state.setdefault(_CLIENT, secrets.token_hex(8))
 
 
 def client_is_local() -> bool:

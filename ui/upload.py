@@ -8,6 +8,8 @@ core (`analytics.trust.actions.commit_upload` / `revert_upload`, the functions t
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -16,13 +18,17 @@ from analytics.config import load_campaigns
 from analytics.downloads import csv_bytes, xlsx_bytes
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, templates, validate
-from analytics.ingest.readers import MAX_BYTES, Source
+from analytics.ingest.limits import MAX_BYTES
+from analytics.ingest.readers import Source
 from analytics.labels import t
 from analytics.registry import load_units
 from analytics.settings import from_env
-from analytics.trust import actions, auth
+from analytics.trust import actions, auth, backup
 from ui import auth as auth_ui
 from ui import data
+
+_CHECKED = "up_checked"  # (what was checked, the result) for this browser session
+_PREVIEWED = "up_previewed"  # save.basis of the preview last shown in this browser session
 
 
 def _user() -> auth.User | None:
@@ -60,28 +66,60 @@ def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
     return out
 
 
+def _fingerprint(files: list) -> tuple[tuple[str, int, str], ...]:  # type: ignore[type-arg]
+    """Each file's name, size and content hash (too-large files are never read, so not hashed)."""
+    return tuple((f.name, f.size, hashlib.sha256(f.getvalue()).hexdigest() if f.size <= MAX_BYTES else "") for f in files)
+
+
 def check(files: list, year: int | None, quarter: int | None, replace_demo: bool) -> validate.Checked:  # type: ignore[type-arg]
+    """The batch checked once per browser session: a rerun (the commit click too) with the same files,
+    choices, user and data reuses the result instead of reading every file again."""
+    user = _user()
+    key = (_fingerprint(files), year, quarter, replace_demo, user.name if user else None, data.version())
+    done = st.session_state.get(_CHECKED)
+    if done is not None and done[0] == key:
+        return done[1]
     cur = data.store().cursor()
-    return validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    checked = validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    st.session_state[_CHECKED] = (key, checked)
+    return checked
 
 
-def preview(checked: validate.Checked) -> pd.DataFrame:
-    """What storing the batch would change, per file and unit (rendered with `review.preview_frame`)."""
-    return save.preview(data.store().cursor(), checked)
+def forget_check() -> None:
+    """No files on the page any more: drop the kept batch (its bytes) and its preview."""
+    st.session_state.pop(_CHECKED, None)
+    st.session_state.pop(_PREVIEWED, None)
+
+
+def preview(checked: validate.Checked) -> tuple[pd.DataFrame, str | None]:
+    """What storing the batch would change, per file and unit (rendered with `review.preview_frame`),
+    and the fingerprint of the preview this session showed on its previous run — the one a click on
+    "store" confirms (this run's preview replaces it for the next click)."""
+    cur = data.store().cursor()
+    shown = st.session_state.get(_PREVIEWED)
+    st.session_state[_PREVIEWED] = save.basis(cur, checked)
+    return save.preview(cur, checked), shown
 
 
 def has_demo() -> bool:
     return demo.has_demo(data.store().cursor())
 
 
-def commit_action(checked: validate.Checked, replace_demo: bool) -> list[str]:
-    """Store the batch as the logged-in user; returns the sentences to show. The only write path of the page."""
+def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str | None) -> tuple[bool, list[str]]:
+    """Store the batch as the logged-in user, if the figures are still those the preview showed;
+    returns whether it was stored and the sentences to show. The only write path of the page."""
+    if previewed is None:  # no preview was on screen before this click
+        return False, [t("up_changed_since_preview")]
     try:
-        result = actions.commit_upload(data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo)
-    except auth.PermissionDenied as exc:
-        return [str(exc)]
+        result = actions.commit_upload(
+            data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo, previewed=previewed
+        )
+    except (auth.PermissionDenied, backup.BackupError) as exc:
+        return False, [str(exc)]
+    except save.ChangedSincePreview:
+        return False, [t("up_changed_since_preview")]
     lines = [t("up_demo_removed", count=result.demo_removed)] if result.demo_removed else []
-    return lines + review.summary_lines(result)
+    return True, lines + review.summary_lines(result)
 
 
 def revert_action(upload_id: int) -> tuple[bool, str]:
@@ -89,7 +127,7 @@ def revert_action(upload_id: int) -> tuple[bool, str]:
         applied = actions.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
     except RevertError as exc:
         return False, t(f"up_{exc.code}", **exc.params)
-    except auth.PermissionDenied as exc:
+    except (auth.PermissionDenied, backup.BackupError) as exc:
         return False, str(exc)
     return True, t("up_reverted", target=upload_id, id=applied.upload_id, count=applied.new + applied.changed)
 

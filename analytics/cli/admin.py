@@ -38,6 +38,10 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
             auth.set_password(store, actor, args.name, read_password("cli_password_new"))
             print(t("cli_password_changed", name=args.name))
             return 0
+        if args.user_command == "unlock":
+            auth.unlock_user(store, actor, args.name)
+            print(t("cli_user_unlocked", name=args.name))
+            return 0
         raise AssertionError(args.user_command)
 
     return with_actor(args, settings, work)

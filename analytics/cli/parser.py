@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     q = users.add_parser("passwd", help=t("cli_help_user_passwd"))
     q.add_argument("name")
     _as_user_waiting(q)
+    q = users.add_parser("unlock", help=t("cli_help_user_unlock"))
+    q.add_argument("name")
+    _as_user_waiting(q)
     p.set_defaults(handler=admin.cmd_user)
 
     p = sub.add_parser("backup", help=t("cli_help_backup"))

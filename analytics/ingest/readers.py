@@ -13,9 +13,12 @@ import codecs
 import csv
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,11 +27,17 @@ from typing import Any
 import duckdb
 
 from analytics.ingest.headers import looks_like_header
+from analytics.ingest.limits import (
+    ELEMENTS_PER_CELL,
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_OTHER_ELEMENTS,
+    MAX_ROWS,
+    MAX_XLSX_INFLATED,
+    MEGABYTE,
+)
 
-# Matches .streamlit/config.toml server.maxUploadSize; a quarter's file for 22 units is a few KB.
-MAX_BYTES = 20 * 1024 * 1024
-# An .xlsx is a zip: refuse one that would inflate beyond this (a "zip bomb").
-MAX_XLSX_INFLATED = 200 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -84,14 +93,14 @@ class Table:
 def check_size(source: Source) -> None:
     """Refuse a too-large file from its size alone, before a single byte is read."""
     if source.size > MAX_BYTES:
-        raise ReadError("too_large", size_mb=round(source.size / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(source.size / MEGABYTE, 1), limit_mb=MAX_BYTES // MEGABYTE)
 
 
 def read_table(source: Source) -> Table:
     check_size(source)
     raw = source.read()
     if len(raw) > MAX_BYTES:  # the size given was wrong; never trust it blindly
-        raise ReadError("too_large", size_mb=round(len(raw) / 1024 / 1024, 1), limit_mb=MAX_BYTES // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(len(raw) / MEGABYTE, 1), limit_mb=MAX_BYTES // MEGABYTE)
     if not raw.strip():
         raise ReadError("empty")
     if raw.startswith(b"PK\x03\x04"):
@@ -160,7 +169,27 @@ def sniff_delimiter(text: str) -> str:
     return found
 
 
+def check_text_shape(text: str) -> None:
+    """Refuse too many rows, columns or cells from counts over the text, before any cell is split off.
+
+    A line's width is counted for every delimiter we accept and the largest taken: the delimiter is
+    not known yet (the sniffer itself would choke on a million-column header), and a real file
+    never holds hundreds of a second delimiter on one line."""
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    if lines > MAX_ROWS:
+        raise ReadError("too_many_rows", rows=lines, limit=MAX_ROWS)
+    cells = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        width = max(line.count(d) for d in _DELIMITERS) + 1
+        if width > MAX_COLUMNS:
+            raise ReadError("too_many_columns", row=number, columns=width, limit=MAX_COLUMNS)
+        cells += width
+        if cells > MAX_CELLS:
+            raise ReadError("too_many_cells", limit=MAX_CELLS)
+
+
 def read_csv_text(text: str, encoding: str) -> Table:
+    check_text_shape(text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
@@ -184,7 +213,8 @@ def read_xlsx(raw: bytes) -> Table:
     except zipfile.BadZipFile as exc:
         raise ReadError("bad_xlsx") from exc
     if inflated > MAX_XLSX_INFLATED:
-        raise ReadError("too_large", size_mb=round(inflated / 1024 / 1024, 1), limit_mb=MAX_XLSX_INFLATED // 1024 // 1024)
+        raise ReadError("too_large", size_mb=round(inflated / MEGABYTE, 1), limit_mb=MAX_XLSX_INFLATED // MEGABYTE)
+    check_xlsx_shape(raw)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
@@ -212,7 +242,118 @@ def read_xlsx(raw: bytes) -> Table:
     return Table(rows=rows, numbers=list(range(1, len(rows) + 1)), format="xlsx", sheet=title, formulas=formulas)
 
 
+# Row and cell start tags of a worksheet, with or without a namespace prefix, and their `r`
+# reference when they have one (the empty alternative matches a tag without it).
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(_PREFIX + rb"""row(?=[\s/>])(?:[^>]*?\sr\s*=\s*["'](\d+)["']|)""")
+_CELL_TAG = re.compile(_PREFIX + rb"""c(?=[\s/>])(?:[^>]*?\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']|)""")
+_ROW_START = re.compile(_PREFIX + rb"row(?=[\s/>])")
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _xml_chunks(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
+    """(part name, text) for every XML part, inflated a megabyte at a time; a tag is never cut in two."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith(".xml"):
+            continue
+        with archive.open(info) as part:
+            pending = b""
+            while chunk := part.read(_CHUNK):
+                pending += chunk
+                cut = max(pending.rfind(b"<"), 0)
+                yield info.filename, pending[:cut]
+                pending = pending[cut:]
+            yield info.filename, pending
+
+
+@dataclass
+class _Shape:
+    """An upper bound of the rows × columns openpyxl would build for one sheet, and its cells.
+
+    A cell without a reference sits just after the one before it, so a row's widest column is at
+    most its widest reference plus its cell count; rows are walked one by one only in a sheet that
+    has such cells (every spreadsheet program writes the references)."""
+
+    last_row: int = 0
+    widest: int = 0
+    cells: int = 0
+    unnumbered_rows: int = 0
+    unnumbered_cells: int = 0
+    fullest_row: int = 0
+    open_row: int = 0  # cells seen so far in the row a chunk ended in
+
+    def add(self, text: bytes) -> None:
+        rows = _ROW_TAG.findall(text)
+        cells = _CELL_TAG.findall(text)
+        numbered = [int(r) for r in rows if r] + [int(r) for _, r in cells if r]
+        self.last_row = max([self.last_row, *numbered])
+        self.widest = max([self.widest, *map(_column_number, {letters for letters, _ in cells if letters})])
+        self.cells += len(cells)
+        self.unnumbered_rows += sum(1 for r in rows if not r)
+        self.unnumbered_cells += sum(1 for letters, _ in cells if not letters)
+        if self.unnumbered_cells:
+            for i, segment in enumerate(_ROW_START.split(text)):
+                self.open_row = (self.open_row if i == 0 else 0) + len(_CELL_TAG.findall(segment))
+                self.fullest_row = max(self.fullest_row, self.open_row)
+
+    @property
+    def rows(self) -> int:
+        return self.last_row + self.unnumbered_rows  # a row without its number follows the one before
+
+    @property
+    def columns(self) -> int:
+        return self.widest + self.fullest_row if self.unnumbered_cells else self.widest
+
+
+def check_xlsx_shape(raw: bytes) -> None:
+    """Refuse a workbook with too many rows, columns or cells, counted by scanning its XML.
+
+    openpyxl pads every row to the widest and fills row gaps, so the shape that costs is the last
+    row × the widest column of each sheet, taken from the cells' own references (a `<dimension>`
+    tag may lie). Every XML part is counted, not only xl/worksheets/: a workbook may put its sheets
+    anywhere its relationships point. Regular expressions over the bytes a megabyte at a time, not
+    an XML parser: the count must cost far less than the reading it protects."""
+    shapes: dict[str, _Shape] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            # A first pass counts unprefixed cell tags, and shared strings (openpyxl loads every one,
+            # used or not), at C speed: a workbook of millions of either stops here. So does a part
+            # with far more elements than its cells explain (a styles.xml of 300,000 formats).
+            at_least = 0
+            cells: dict[str, int] = {}
+            elements: dict[str, int] = {}
+            for part, text in _xml_chunks(archive):
+                found = sum(text.count(tag + end) for tag in (b"<c", b"<si") for end in (b" ", b">", b"/"))
+                at_least += found
+                if at_least > MAX_CELLS:
+                    raise ReadError("too_many_cells", limit=MAX_CELLS)
+                cells[part] = cells.get(part, 0) + found
+                elements[part] = elements.get(part, 0) + text.count(b"<") - text.count(b"</")
+                if elements[part] - ELEMENTS_PER_CELL * cells[part] > MAX_OTHER_ELEMENTS:
+                    raise ReadError("xlsx_too_complex", part=part, limit=MAX_OTHER_ELEMENTS)
+            for part, text in _xml_chunks(archive):
+                shape = shapes.setdefault(part, _Shape())
+                shape.add(text)
+                if shape.rows > MAX_ROWS:
+                    raise ReadError("too_many_rows", rows=shape.rows, limit=MAX_ROWS)
+                if shape.columns > MAX_COLUMNS:
+                    raise ReadError("too_many_columns", row=shape.rows, columns=shape.columns, limit=MAX_COLUMNS)
+                if sum(s.cells for s in shapes.values()) > MAX_CELLS or shape.rows * shape.columns > MAX_CELLS:
+                    raise ReadError("too_many_cells", limit=MAX_CELLS)
+    # What a damaged archive raises while a member is inflated (openpyxl would fail on it next).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
+        raise ReadError("bad_xlsx") from exc
+
+
 def _sheet_rows(ws: Any) -> list[list[Cell]]:
+    ws.reset_dimensions()  # a forged <dimension> would make openpyxl pad to it; the cells were counted instead
     rows: list[list[Cell]] = []
     for values in ws.iter_rows(values_only=True):
         rows.append([unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v for v in values])

@@ -5,6 +5,7 @@ preview() says what a commit would change against the store, for people to confi
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -72,6 +73,39 @@ def preview(cur: Cursor, checked: Checked) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "kind", "unit_code", "unit", "what", "new", "changed", "unchanged"])
 
 
+def basis(cur: Cursor, checked: Checked) -> str:
+    """A fingerprint of the stored rows a batch would touch (its values' keys, its registers' lists).
+
+    Taken with the preview and compared again inside the commit's transaction: when someone else has
+    stored figures for the same keys in between, the commit is refused instead of silently overwriting
+    what the preview did not show."""
+    digest = hashlib.sha256()
+    for f in checked.files:
+        if f.kind == "results" and not f.values.empty:
+            cur.register("incoming", f.values[["unit_code", "year", "quarter", "indicator"]])
+            try:
+                rows = cur.execute(
+                    """
+                    SELECT f.unit_code, f.year, f.quarter, f.indicator, f.value, f.upload_id, f.is_demo
+                    FROM facts f JOIN incoming i ON f.unit_code = i.unit_code AND f.year = CAST(i.year AS INTEGER)
+                     AND f.quarter = CAST(i.quarter AS INTEGER) AND f.indicator = i.indicator
+                    ORDER BY 1, 2, 3, 4
+                    """
+                ).fetchall()
+            finally:
+                cur.unregister("incoming")
+            digest.update(repr(rows).encode())
+        elif f.kind == "communes" and not f.communes.empty:
+            for code, year, program in sorted(set(f.communes[["unit_code", "year", "program"]].itertuples(index=False, name=None))):
+                rows = cur.execute(
+                    "SELECT commune, district, status, achieved_on, note, upload_id, is_demo FROM communes"
+                    " WHERE unit_code = ? AND year = ? AND program = ? ORDER BY ALL",
+                    [code, int(year), program],
+                ).fetchall()
+                digest.update(repr((code, int(year), program, rows)).encode())
+    return digest.hexdigest()
+
+
 def _short_name(cur: Cursor, code: str) -> str:
     rows = cur.execute("SELECT short_name FROM units WHERE code = ?", [code]).fetchall()
     return str(rows[0][0]) if rows else code
@@ -101,8 +135,19 @@ def _current_register(cur: Cursor, code: str, year: int, program: str, *, skip_d
     return _register_set(frame)
 
 
-def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = False, allowed_units: set[str] | None = None) -> CommitResult:
-    """Store a clean batch atomically: one uploads row per file that changes something, or nothing at all."""
+def commit(
+    store: Store,
+    checked: Checked,
+    *,
+    by: str,
+    replace_demo: bool = False,
+    allowed_units: set[str] | None = None,
+    previewed: str | None = None,
+) -> CommitResult:
+    """Store a clean batch atomically: one uploads row per file that changes something, or nothing at all.
+
+    `previewed` is the `basis` of what the person saw before confirming; ChangedSincePreview (nothing
+    stored) when the stored rows differ from it now. None when nothing was shown (a command line import)."""
     if checked.errors:
         raise ValueError("commit() needs a batch without errors; call check() first")
     if allowed_units is not None:
@@ -112,6 +157,8 @@ def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = Fals
                 raise PermissionError(", ".join(sorted(units - allowed_units)))
 
     def work(cur: Cursor) -> CommitResult:
+        if previewed is not None and basis(cur, checked) != previewed:
+            raise ChangedSincePreview()
         removed = 0
         if demo.has_demo(cur):
             if not replace_demo:
@@ -134,6 +181,10 @@ def commit(store: Store, checked: Checked, *, by: str, replace_demo: bool = Fals
 
 class DemoPresentError(RuntimeError):
     """Real data would be mixed with demo values; the user must choose to replace the demo."""
+
+
+class ChangedSincePreview(RuntimeError):
+    """Someone stored figures for the same units and periods after the preview: show it again, ask again."""
 
 
 def _store_results(cur: Cursor, f: FileResult, by: str, same_as: int | None) -> Stored:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics import demo
 from analytics.config import counts_whole, in_scope
+from analytics.downloads import starts_like_formula
 from analytics.ingest.headers import (
     BLOCKS_MATCHER,
     IDENTITY_ALIASES,
@@ -29,6 +30,7 @@ from analytics.ingest.headers import (
     looks_like_header,
     norm,
 )
+from analytics.ingest.limits import MAX_BATCH_BYTES, MAX_BYTES, MAX_FILES, MAX_PROBLEMS, MEGABYTE
 from analytics.ingest.readers import Cell, ReadError, Source, Table, read_table
 from analytics.labels import indicator_header, t
 from analytics.store import Cursor
@@ -289,6 +291,12 @@ def check(
     replace_demo: bool = False,
 ) -> Checked:
     """Read and validate a batch of files without storing anything; every problem is collected."""
+    # Refused from the count and the declared sizes alone: no file of the batch is read. A file over
+    # the size limit is never read either, so it does not count towards the batch's bytes.
+    if len(sources) > MAX_FILES or sum(s.size for s in sources if s.size <= MAX_BYTES) > MAX_BATCH_BYTES:
+        too_many = _problem(None, None, None, None, "batch_too_large", files=len(sources), limit=MAX_FILES,
+                            limit_mb=MAX_BATCH_BYTES // MEGABYTE, file_limit_mb=MAX_BYTES // MEGABYTE)  # fmt: skip
+        return Checked([], [too_many], replace_demo)
     ctx = Context(cur)
     files: list[FileResult] = []
     problems: list[Problem] = []
@@ -330,7 +338,18 @@ def _check_file(
         problems = _check_register(ctx, result, table, header_at, columns, data_rows, allowed, year)
     else:
         problems = _check_results(ctx, result, table, header_at, columns, data_rows, allowed, year, quarter)
+    listed = [p for p in problems if p.code != "stopped"]
+    if len(listed) > MAX_PROBLEMS:  # the last rows checked may add a few beyond the limit
+        more = _problem(name, None, None, None, "more_problems", count=len(listed) - MAX_PROBLEMS, limit=MAX_PROBLEMS)
+        problems = [*listed[:MAX_PROBLEMS], more, *(p for p in problems if p.code == "stopped")]
     return result, problems
+
+
+def _stopped(name: str, number: int, problems: list[Problem], rows_left: int) -> Problem | None:
+    """Checking ends once a file has MAX_PROBLEMS problems; the rows not checked are counted instead."""
+    if len(problems) < MAX_PROBLEMS:
+        return None
+    return _problem(name, number, None, None, "stopped", limit=MAX_PROBLEMS, rows=rows_left)
 
 
 def _ragged(name: str, header_row: int, width: int, data_rows: list[tuple[int, list[Cell]]], table: Table) -> list[Problem]:
@@ -471,7 +490,11 @@ def _check_results(
     result.decimal = decimal
     values: list[tuple[str, int, int, str, float]] = []
     seen: dict[tuple[str, int, int], tuple[int, dict[str, float]]] = {}
-    for number, row in data_rows:
+    for index, (number, row) in enumerate(data_rows):
+        stopped = _stopped(name, number, problems, len(data_rows) - index)
+        if stopped is not None:
+            problems.append(stopped)
+            break
         unit = _resolve_unit(ctx, name, number, row, cols, columns, allowed)
         row_problems = list(unit.problems)
         year_cell = row[cols["year"]] if cols["year"] < len(row) else None
@@ -579,7 +602,11 @@ def _check_register(
         j = cols.get(key)
         return row[j] if j is not None and j < len(row) else None
 
-    for number, row in data_rows:
+    for index, (number, row) in enumerate(data_rows):
+        stopped = _stopped(name, number, problems, len(data_rows) - index)
+        if stopped is not None:
+            problems.append(stopped)
+            break
         unit = _resolve_unit(ctx, name, number, row, cols, columns, allowed)
         found = list(unit.problems)
         year, year_problems = _check_year(ctx, name, number, cell(row, "year"), columns[cols["year"]], declared_year)
@@ -602,10 +629,10 @@ def _check_register(
                 found.append(_problem(name, number, columns[cols["achieved_on"]], _shown(cell(row, "achieved_on")), "date_not_achieved"))
         elif status == "achieved":
             found.append(_problem(name, number, columns.get(cols.get("achieved_on", -1)), None, "achieved_no_date", "warning"))
-        for text_field in ("district", "note"):
+        for text_field in ("commune", "district", "note"):
             value = cell(row, text_field)
-            if isinstance(value, str) and value.startswith("="):
-                found.append(_problem(name, number, columns[cols[text_field]], value, "formula"))
+            if text_field in cols and starts_like_formula(value):
+                found.append(_problem(name, number, columns[cols[text_field]], value, "formula_text"))
         unit_row = ctx.units.get(unit.code) if unit.code else None
         inactive = _inactive(name, number, columns, cols, unit_row, year)
         if inactive is not None:

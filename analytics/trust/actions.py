@@ -101,16 +101,25 @@ def checked_units(checked: validate.Checked) -> set[str]:
 
 
 def commit_upload(
-    store: Store, checked: validate.Checked, actor: User | None, *, backups_root: Path, replace_demo: bool = False
+    store: Store,
+    checked: validate.Checked,
+    actor: User | None,
+    *,
+    backups_root: Path,
+    replace_demo: bool = False,
+    previewed: str | None = None,
 ) -> save.CommitResult:
     """Store a checked batch as `actor`: only units it may change; replacing the demo is an admin's
-    decision and is preceded by a backup. Raises PermissionDenied (nothing stored)."""
+    decision and is preceded by a backup. Raises PermissionDenied, or save.ChangedSincePreview when
+    the figures changed since the preview `previewed` fingerprints (nothing stored either way)."""
     authorize(actor, Action.UPLOAD, checked_units(checked))
     assert actor is not None
+    if previewed is not None and save.basis(store.cursor(), checked) != previewed:
+        raise save.ChangedSincePreview()  # before the safety backup: nothing would be stored
     if replace_demo and demo.has_demo(store.cursor()):
         authorize(actor, Action.REMOVE_DEMO)
         safety_backup(store, actor, backups_root, "before_demo_remove")
-    return save.commit(store, checked, by=actor.name, replace_demo=replace_demo, allowed_units=allowed_units(actor))
+    return save.commit(store, checked, by=actor.name, replace_demo=replace_demo, allowed_units=allowed_units(actor), previewed=previewed)
 
 
 def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_root: Path) -> Applied:

@@ -9,14 +9,21 @@ while the dashboard runs): the data tables are replaced from the Parquet files. 
 the users and the registry/campaign copies are deliberately left alone — the trail is append-only,
 accounts are access control rather than data (unless `include_users`), and the registry is re-read
 from its files. A backup of the current state is taken first.
+
+A restore trusts nothing it reads: the manifest must carry an HMAC made with the key kept beside the
+store (`<store>.backup-key`, owner-only, never inside a backup), name every table of the store's
+schema and no other, and every Parquet file must hash and count as the manifest says; symbolic links
+are refused. Backups hold password hashes, so folders and files are written owner-only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
+import secrets
 import shutil
 import threading
 from collections.abc import Callable, Sequence
@@ -33,6 +40,9 @@ from analytics.trust import audit
 from analytics.trust.auth import Action, User, authorize
 
 MANIFEST = "manifest.json"
+KEY_SUFFIX = ".backup-key"
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_FOLDER = 0o700
 KEEP_AUTOMATIC = 30
 MAX_SCHEDULE_HOURS = 24 * 31  # a month: a longer period is a typo, not a schedule
 # Never replaced by a restore (see the module docstring); 'users' only with include_users.
@@ -59,6 +69,40 @@ class BackupInfo:
     @property
     def rows(self) -> int:
         return sum(self.tables.values())
+
+
+def key_file(store: Store) -> Path:
+    return store.path.with_name(store.path.name + KEY_SUFFIX)
+
+
+def _signing_key(store: Store, *, create: bool) -> bytes | None:
+    """The HMAC key beside the store, made owner-only on the first backup; None when there is none."""
+    path = key_file(store)
+    if path.is_symlink():
+        raise BackupError(t("backup_symlink", path=path))
+    if not path.exists():
+        if not create:
+            return None
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE)
+        except FileExistsError:  # another process made it first
+            return path.read_bytes().strip()
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
+
+
+def _signature(key: bytes, manifest: dict) -> str:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def owner_only(path: Path) -> None:
+    """Password hashes live in the store and in every backup: nobody but the owner may read them."""
+    for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        if not item.is_symlink():
+            item.chmod(OWNER_ONLY_FOLDER if item.is_dir() else OWNER_ONLY_FILE)
 
 
 def _literal(path: Path) -> str:
@@ -111,11 +155,39 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
     authorize(actor, Action.BACKUP)
     assert actor is not None
     target = Path(dest) if dest is not None else _unique_dir(Path(root), reason)
+    if target.is_symlink():
+        raise BackupError(t("backup_symlink", path=target))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(t("backup_folder_not_empty", folder=target))
     partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
+    if partial.exists() or partial.is_symlink():
+        # Maybe another backup still being written, maybe a crash's leftover: a person decides.
+        raise BackupError(t("backup_partial_exists", partial=partial))
+    try:
+        key = _signing_key(store, create=True)
+        assert key is not None
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        info = _export(store, partial, target, key, actor, reason)
+        if target.exists():
+            target.rmdir()  # an empty folder the caller named
+        os.replace(partial, target)
+    except (OSError, duckdb.Error) as exc:  # a full disk, a read-only or missing folder: said in words, not a traceback
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(t("backup_write_failed", folder=target, error=exc)) from exc
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+    def work(c: Cursor) -> None:
+        Store.set_meta(c, "last_backup_at", info.created_at.isoformat(timespec="seconds"))
+        audit.record(c, actor.name, "backup", str(target), {"reason": reason, "rows": info.rows})
+
+    store.write(work)
+    return info
+
+
+def _export(store: Store, partial: Path, target: Path, key: bytes, actor: User, reason: str) -> BackupInfo:
+    """EXPORT DATABASE into `partial`, then the signed manifest; owner-only throughout."""
     cur = store.cursor()
     cur.begin()  # one snapshot for the counts and the export
     try:
@@ -126,8 +198,8 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
         cur.commit()
     except BaseException:
         cur.rollback()
-        shutil.rmtree(partial, ignore_errors=True)
         raise
+    owner_only(partial)
     sequences = {
         m.group(1): int(m.group(2))
         for m in re.finditer(r"CREATE SEQUENCE (\w+) .*?START (\d+)", (partial / "schema.sql").read_text(encoding="utf-8"))
@@ -144,24 +216,19 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
         "sequences": sequences,
         "files": {t: {"file": f.name, "sha256": _sha256(f)} for t, f in files.items()},
     }
-    (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    if target.exists():
-        target.rmdir()  # an empty folder the caller named
-    os.replace(partial, target)
-
-    def work(c: Cursor) -> None:
-        Store.set_meta(c, "last_backup_at", info.created_at.isoformat(timespec="seconds"))
-        audit.record(c, actor.name, "backup", str(target), {"reason": reason, "rows": info.rows})
-
-    store.write(work)
+    manifest["signature"] = _signature(key, manifest)
+    manifest_file = partial / MANIFEST
+    manifest_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    manifest_file.chmod(OWNER_ONLY_FILE)
     return info
 
 
 def _exported_files(folder: Path) -> dict[str, Path]:
-    """Table → Parquet file, read from EXPORT's load.sql (its paths name the folder at export time)."""
+    """Table → Parquet file, read from EXPORT's load.sql (its paths name the folder at export time,
+    as SQL string literals: a quote in a folder name is written doubled)."""
     found = {}
-    for m in re.finditer(r"COPY (\w+) FROM '([^']*)'", (folder / "load.sql").read_text(encoding="utf-8")):
-        found[m.group(1)] = folder / Path(m.group(2)).name
+    for m in re.finditer(r"COPY (\w+) FROM '((?:[^']|'')*)'", (folder / "load.sql").read_text(encoding="utf-8")):
+        found[m.group(1)] = folder / Path(m.group(2).replace("''", "'")).name
     return found
 
 
@@ -194,6 +261,43 @@ def read_backup(folder: Path) -> BackupInfo:
     return info
 
 
+def verify_backup(store: Store, folder: Path) -> tuple[BackupInfo, dict[str, dict]]:
+    """Everything a restore relies on, checked before anything changes: no symbolic link, the
+    manifest signed with this store's key, exactly the store's tables, every file unchanged and
+    holding the rows and columns the manifest and the schema say. Returns the info and the files."""
+    if folder.is_symlink() or any(item.is_symlink() for item in folder.iterdir() if folder.is_dir()):
+        raise BackupError(t("backup_symlink", path=folder))
+    info = read_backup(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    key = _signing_key(store, create=False)
+    signature = manifest.get("signature")
+    if key is None or not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(key, manifest)):
+        raise BackupError(t("backup_bad_signature", folder=folder, keyfile=key_file(store)))
+    cur = store.cursor()
+    row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    if row is not None and info.schema_version > int(row[0]):
+        raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
+    live = set(_live_tables(cur))
+    files: dict[str, dict] = manifest["files"]
+    missing = sorted(live - set(info.tables) | live - set(files))
+    unknown = sorted(set(info.tables) - live | set(files) - live)
+    if missing or unknown:
+        raise BackupError(t("backup_tables_differ", folder=folder, missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—"))
+    for table in sorted(live):
+        path = folder / Path(str(files[table]["file"])).name
+        try:
+            counted = cur.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+            columns = {r[0] for r in cur.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+        except duckdb.Error as exc:
+            raise BackupError(t("backup_file_changed", folder=folder, table=table, file=path.name)) from exc
+        if counted is None or int(counted[0]) != info.tables[table]:
+            raise BackupError(t("backup_row_count", folder=folder, table=table, expected=info.tables[table], found=counted and counted[0]))
+        schema = {r[0] for r in cur.execute("DESCRIBE " + _quoted(table)).fetchall()}
+        if not columns <= schema:
+            raise BackupError(t("backup_columns_differ", folder=folder, table=table, columns=", ".join(sorted(columns - schema))))
+    return info, files
+
+
 def list_backups(root: Path) -> list[BackupInfo]:
     """Complete backups under `root`, newest first (unreadable folders are skipped)."""
     found = []
@@ -220,11 +324,7 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
     """Bring the data back to the backup's state, atomically; returns the safety backup taken first."""
     authorize(actor, Action.RESTORE)
     assert actor is not None
-    info = read_backup(folder)
-    row = store.cursor().execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-    if row is not None and info.schema_version > int(row[0]):
-        raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
-    files = json.loads((info.path / MANIFEST).read_text(encoding="utf-8"))["files"]
+    info, files = verify_backup(store, Path(folder))
     safety = backup(store, None, actor=actor, root=root, reason="before_restore")
     skip = NOT_RESTORED - ({"users"} if include_users else set())
 

@@ -77,7 +77,7 @@ def test_80_mb_file_is_refused_fast_and_nothing_stored(tmp_path: Path) -> None:
     with big.open("wb") as out:
         out.truncate(80 * 1024 * 1024)
     result = run_cli(tmp_path, "import", str(big), demo=False)
-    assert result.returncode == 1 and "vượt giới hạn 20 MB" in result.stderr.decode()
+    assert result.returncode == 1 and "vượt giới hạn 5 MB" in result.stderr.decode()
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

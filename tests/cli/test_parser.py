@@ -40,7 +40,7 @@ COMMANDS = (
     "report",
     "awards",
 )
-USER_COMMANDS = ("add", "list", "remove", "passwd")
+USER_COMMANDS = ("add", "list", "remove", "passwd", "unlock")
 CLI_DIR = PROJECT / "analytics" / "cli"
 
 

@@ -12,7 +12,8 @@ from analytics.communes import commune_list
 from analytics.export import export_csv
 from analytics.history import RevertError, list_uploads, revert
 from analytics.ingest import save, validate
-from analytics.ingest.readers import MAX_BYTES, Source, source_from_bytes, source_from_path
+from analytics.ingest.limits import MAX_BYTES
+from analytics.ingest.readers import Source, source_from_bytes, source_from_path
 from analytics.store import Store
 from tests.support import TESTS, UPLOADS, make_settings
 
@@ -131,7 +132,7 @@ def test_an_80_mb_file_is_refused_from_its_size_without_reading_it(empty_store: 
 
     checked = validate.check(empty_store.cursor(), [Unreadable(source.name, source.size, path=big)])
     assert [p.code for p in checked.errors] == ["read_too_large"]
-    assert "80.0 MB" in checked.errors[0].text() and "20 MB" in checked.errors[0].text()
+    assert "80.0 MB" in checked.errors[0].text() and "5 MB" in checked.errors[0].text()
     assert source.size > MAX_BYTES
 
 

@@ -110,6 +110,17 @@ def test_wrong_passwords_are_refused_then_throttled(app_env: Path) -> None:
         assert "Sai tên đăng nhập hoặc mật khẩu" in rendered_texts(at)
     login(at, "thuky", PASSWORDS["thuky"])
     assert "quá nhiều lần" in rendered_texts(at) and "Đã đăng nhập" not in rendered_texts(at)
+    # Another browser without an address (loopback, or behind the same proxy) is not locked out with it.
+    elsewhere = AppTest.from_file(LOGIN, default_timeout=60).run()
+    login(elsewhere, "thuky", PASSWORDS["thuky"])
+    assert "Đã đăng nhập: thuky" in rendered_texts(elsewhere)
+    # The administrator unlocks the name from the admin page; the first browser may try again at once.
+    admin = logged_in_as(ADMIN, "thuky")
+    admin.selectbox(key="unlock_name").select("thuky")
+    button_labelled(admin, "Mở khóa đăng nhập").click().run()
+    assert not admin.exception and "Đã mở khóa đăng nhập cho thuky" in rendered_texts(admin)
+    login(at, "thuky", PASSWORDS["thuky"])
+    assert "Đã đăng nhập: thuky" in rendered_texts(at)
 
 
 @pytest.mark.parametrize(("name", "allowed"), [("thuky", True), ("tp.qn", False), ("lanhdao", False)])

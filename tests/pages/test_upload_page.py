@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.ingest import validate
 from analytics.trust import backup
 from tests.support import APP, UPLOADS, button, shown
 
@@ -69,3 +72,56 @@ def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     assert history.loc[history["Lần tải"] == "#6", "Tình trạng"].item() == "đã hoàn tác bởi #8"
     # the same safety backups as `python -m analytics import --replace-demo` and `revert` (tests/cli)
     assert [b.reason for b in backup.list_backups(app_env / "backups")] == ["before_revert", "before_demo_remove"]
+
+
+def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real_check = validate.check
+
+    def counted(*args: Any, **kwargs: Any) -> validate.Checked:
+        calls.append(1)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "check", counted)
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv")]).run()
+    at.checkbox(key="up_replace_demo").check().run()  # a new choice: checked again
+    at.run()  # a rerun with nothing changed
+    button(at, "up_commit").click().run()  # the click stores what the preview showed, without reading the file again
+    assert not at.exception
+    assert any("excel_vn_windows1258_semicolon.csv (lần tải #3)" in shown(s.value) for s in at.success)
+    assert len(calls) == 2
+    assert "up_checked" not in at.session_state  # the stored batch's bytes are not kept once the files are gone
+
+
+def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app_env: Path) -> None:
+    def previewing(value: int) -> AppTest:
+        at = open_upload_page()
+        text = f"Mã đơn vị,Năm,Quý,dien_hinh\r\nSTP_QN,2016,1,{value}\r\n"
+        at.file_uploader[0].set_value([(f"q1_{value}.csv", text.encode(), "text/csv")]).run()
+        at.checkbox(key="up_replace_demo").check().run()
+        assert not button(at, "up_commit").disabled
+        return at
+
+    first, second = previewing(1), previewing(2)
+    button(first, "up_commit").click().run()
+    assert any("q1_1.csv" in shown(s.value) for s in first.success)
+    button(second, "up_commit").click().run()
+    assert not second.exception
+    assert any("Chưa lưu" in shown(w.value) for w in second.warning)
+    preview = next(d.value for d in second.dataframe if "Thay đổi" in d.value.columns)
+    assert preview["Thay đổi"].tolist() == [1]  # the first person's value, now shown as what would change
+    button(second, "up_commit").click().run()
+    assert any("q1_2.csv" in shown(s.value) for s in second.success)
+
+
+def test_a_safety_backup_that_cannot_be_written_stops_the_store_with_a_message(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (app_env / "a_file").write_text("x")
+    monkeypatch.setenv("THIDUA_BACKUPS", str(app_env / "a_file" / "backups"))
+    at = open_upload_page()
+    at.file_uploader[0].set_value([file("good/excel_vn_windows1258_semicolon.csv")]).run()
+    at.checkbox(key="up_replace_demo").check().run()
+    button(at, "up_commit").click().run()  # replacing the demo needs a backup first
+    assert not at.exception
+    assert any("Không ghi được bản sao lưu" in shown(w.value) for w in at.warning)
+    assert "Dữ liệu minh họa" in at.warning[0].value  # the demo is still there: nothing was stored

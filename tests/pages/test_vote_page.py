@@ -20,9 +20,7 @@ def test_the_secretariat_records_a_count_and_sees_who_passes(app_env: Path) -> N
     at.number_input[0].set_value(20)
     at.number_input(key="votes_THADS_NB").set_value(25)
     at.button[-1].click().run()
-    assert [shown(e.value) for e in at.error] == [
-        "Cục Thi hành án dân sự tỉnh Ninh Bình: số phiếu lớn hơn số người bỏ phiếu có mặt (20)"
-    ]
+    assert [shown(e.value) for e in at.error] == ["Cục Thi hành án dân sự tỉnh Ninh Bình: số phiếu lớn hơn số người bỏ phiếu có mặt (20)"]
     at.number_input(key="votes_THADS_NB").set_value(15)
     at.number_input(key="votes_THADS_HN").set_value(4)
     at.button[-1].click().run()

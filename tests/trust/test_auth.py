@@ -37,7 +37,7 @@ def test_an_unknown_name_costs_one_scrypt_at_the_current_cost(empty_store: Store
     real = auth.verify_password
     monkeypatch.setattr(auth, "verify_password", lambda password, stored: checked.append(stored) or real(password, stored))
     with pytest.raises(auth.LoginFailed):
-        auth.authenticate(empty_store.cursor(), "nobody", "mat khau dai 1", auth.LoginLimiter())
+        auth.authenticate(empty_store.cursor(), "nobody", "mat khau dai 1", auth.LoginLimiter(), "10.0.0.1")
     assert [h.split("$")[:4] for h in checked] == [["scrypt", *map(str, auth.scrypt_cost)]]
 
 
@@ -51,7 +51,7 @@ def test_an_unknown_name_costs_one_scrypt_at_the_current_cost(empty_store: Store
         ("ok.name", "unit", "STP_XX", "long enough 1", "Không có đơn vị"),
         ("ok.name", "viewer", "STP_QN", "long enough 1", "Chỉ tài khoản vai trò 'unit'"),
         ("ok.name", "viewer", None, "short", "ít nhất"),
-        ("ok.name.x", "viewer", None, "OK.NAME.X", "trùng tên"),
+        ("ok.name.long", "viewer", None, "OK.NAME.LONG", "trùng tên"),
     ],
 )
 def test_invalid_users_are_refused_in_vietnamese(empty_store: Store, name, role, unit, password, problem) -> None:  # type: ignore[no-untyped-def]
@@ -93,23 +93,103 @@ def test_last_admin_cannot_be_removed_and_every_user_change_is_audited(empty_sto
     assert "mat khau" not in " ".join(trail["detail"].dropna())
 
 
-def test_login_is_rate_limited_per_name_and_per_client(empty_store: Store) -> None:
+def test_wrong_passwords_slow_their_client_down_but_never_lock_the_right_user_out(empty_store: Store) -> None:
     auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
-    now = [0.0]
-    limiter = auth.LoginLimiter(max_failures=3, window=60, clock=lambda: now[0])
+    now = [1000.0]
+    limiter = auth.LoginLimiter(window=600, clock=lambda: now[0])
     cur = empty_store.cursor()
-    for _ in range(3):
+    for _ in range(auth.PAIR_BACKOFF.free):
         with pytest.raises(auth.LoginFailed):
             auth.authenticate(cur, "thuky", "wrong", limiter, "10.0.0.1")
-    with pytest.raises(auth.LoginThrottled) as info:  # even the right password is refused now
-        auth.authenticate(cur, "thuky", "mat khau dai 1", limiter, "10.0.0.2")
-    assert 0 < info.value.retry_after <= 60
-    with pytest.raises(auth.LoginThrottled):  # the guessing client is blocked for other names too
-        auth.authenticate(cur, "someone", "x", limiter, "10.0.0.1")
-    now[0] = 61.0
+    with pytest.raises(auth.LoginThrottled) as info:  # the guessing client now waits, even with the right password
+        auth.authenticate(cur, "thuky", "mat khau dai 1", limiter, "10.0.0.1")
+    assert info.value.retry_after == auth.FIRST_WAIT
+    # The right password from another client is not refused, and another name from the guessing client neither.
     assert auth.authenticate(cur, "thuky", "mat khau dai 1", limiter, "10.0.0.2").name == "thuky"
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(cur, "someone", "x", limiter, "10.0.0.1")
+    # Each further failure doubles the guessing client's wait.
+    waits = []
+    for _ in range(4):
+        now[0] += 700  # past the wait, but also past the window: failures expire
+        for _ in range(auth.PAIR_BACKOFF.free):
+            limiter.failed("thuky", "10.0.0.9")
+        for step in range(len(waits) + 1):
+            with pytest.raises(auth.LoginThrottled) as info:
+                auth.authenticate(cur, "thuky", "wrong", limiter, "10.0.0.9")
+            if step < len(waits):
+                now[0] += info.value.retry_after
+                with pytest.raises(auth.LoginFailed):
+                    auth.authenticate(cur, "thuky", "wrong", limiter, "10.0.0.9")
+        waits.append(info.value.retry_after)
+    assert waits == [2.0, 4.0, 8.0, 16.0]
     with pytest.raises(auth.LoginFailed):  # an unknown name fails like a wrong password
         auth.authenticate(cur, "nobody", "mat khau dai 1", limiter, "10.0.0.3")
+
+
+def test_guessing_one_name_from_many_clients_delays_the_right_user_a_minute_at_most(empty_store: Store) -> None:
+    auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
+    now = [1000.0]
+    limiter = auth.LoginLimiter(window=600, clock=lambda: now[0])
+    cur = empty_store.cursor()
+    for i in range(40):
+        limiter.failed("thuky", f"session:{i}")  # visitors without an address each count apart
+    with pytest.raises(auth.LoginThrottled) as info:
+        auth.authenticate(cur, "thuky", "mat khau dai 1", limiter, "10.0.0.2")
+    assert info.value.retry_after <= auth.NAME_BACKOFF.cap
+    now[0] += auth.NAME_BACKOFF.cap
+    assert auth.authenticate(cur, "thuky", "mat khau dai 1", limiter, "session:other").name == "thuky"
+
+
+def test_an_administrator_unlocks_a_name_for_every_process(empty_store: Store) -> None:
+    admin = auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
+    viewer = auth.add_user(empty_store, admin, "lanhdao", "viewer", "mat khau dai 2")
+    limiter = auth.LoginLimiter(window=600)  # the dashboard's counters, with the real clock
+    cur = empty_store.cursor()
+    for _ in range(auth.PAIR_BACKOFF.free):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate(cur, "lanhdao", "wrong", limiter, "10.0.0.1")
+    with pytest.raises(auth.LoginThrottled):
+        auth.authenticate(cur, "lanhdao", "mat khau dai 2", limiter, "10.0.0.1")
+    with pytest.raises(auth.PermissionDenied):
+        auth.unlock_user(empty_store, viewer, "lanhdao")
+    auth.unlock_user(empty_store, admin, "lanhdao")  # what `user unlock` and the admin page call
+    assert auth.authenticate(cur, "lanhdao", "mat khau dai 2", limiter, "10.0.0.1").name == "lanhdao"
+    assert audit.trail(cur)["action"].iloc[0] == "user_unlock"
+
+
+def test_the_throttle_forgets_counters_whose_failures_expired(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "MAX_COUNTERS", 300)
+    now = [0.0]
+    limiter = auth.LoginLimiter(window=60, clock=lambda: now[0])
+    for i in range(3_000):  # a flood of made-up names from made-up sessions, 5 a second
+        limiter.failed(f"name{i}", f"session:{i}")
+        now[0] += 0.2
+    assert len(limiter._failures) <= 2 * 3 * 300  # not 9,000: only the last window's are kept (3 counters per failure)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "12345678",
+        "password",
+        "Password2024!",
+        "123456789012",
+        "qwertyuiopas",
+        "aaaaaaaaaaaaaaaa",
+        "abcabcabcabc",
+        "matkhau12345",
+        "thuky1234567",
+    ],
+)
+def test_short_and_common_passwords_are_refused(empty_store: Store, password: str) -> None:
+    with pytest.raises(auth.UserError, match=r"ít nhất 12|phổ biến|trùng tên"):
+        auth.add_user(empty_store, ROOT, "thuky", "admin", password)
+    assert auth.user_count(empty_store.cursor()) == 0
+
+
+def test_a_phrase_of_a_few_words_is_accepted(empty_store: Store) -> None:
+    assert auth.add_user(empty_store, ROOT, "thuky", "admin", "ba con meo tam nang").name == "thuky"
 
 
 def test_sessions_expire_and_end_when_the_password_changes_or_the_user_goes(empty_store: Store) -> None:
@@ -135,7 +215,7 @@ def test_sso_identity_maps_to_our_user_and_role(empty_store: Store) -> None:
     assert user is not None and user.role == "unit" and user.unit_code == "STP_HN"
     assert auth.user_for_email(empty_store.cursor(), "other@hanoi.gov.vn") is None
     with pytest.raises(auth.LoginFailed):  # an SSO-only account has no password to guess
-        auth.authenticate(empty_store.cursor(), "tp.hanoi", "", auth.LoginLimiter())
+        auth.authenticate(empty_store.cursor(), "tp.hanoi", "", auth.LoginLimiter(), "10.0.0.1")
 
 
 def test_migration_adds_users_and_audit_to_an_existing_store(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -77,9 +78,12 @@ def test_disaster_recovery_into_a_new_store_with_users(demo_store: Store, tmp_pa
     expected = export.export_csv(demo_store.cursor())
     fresh = open_store(make_settings(tmp_path / "new", demo=False))
     try:
+        with pytest.raises(backup.BackupError, match="chép tệp khóa"):  # a new store has its own key
+            backup.restore(fresh, snap.path, actor=ROOT, root=tmp_path / "b2", include_users=True)
+        shutil.copy2(backup.key_file(demo_store), backup.key_file(fresh))  # the key kept with the off-site copy
         backup.restore(fresh, snap.path, actor=ROOT, root=tmp_path / "b2", include_users=True)
         assert export.export_csv(fresh.cursor()) == expected
-        assert auth.authenticate(fresh.cursor(), "thuky", "mat khau thu ky", auth.LoginLimiter()).role == "admin"
+        assert auth.authenticate(fresh.cursor(), "thuky", "mat khau thu ky", auth.LoginLimiter(), "10.0.0.1").role == "admin"
         assert demo.has_demo(fresh.cursor())
         next_id = upload(fresh, [["STP_HN", 2016, 2, "xa_ntm", 1.0]])
         assert next_id > max(fresh.cursor().execute("SELECT id FROM uploads WHERE id <> ?", [next_id]).fetchall())[0]

@@ -145,6 +145,7 @@ def test_core_api_refuses_and_changes_nothing_or_does_it(settings_with_users, ro
 CLI_COMMANDS = {
     "manage_users": (["user", "add", "cli.new", "--role", "viewer"], "mat khau moi 12\n"),
     "list_users": (["user", "list"], ""),
+    "unlock_user": (["user", "unlock", "lanhdao"], ""),
     "backup": (["backup"], ""),
     "schedule": (["backup", "--every", "6"], ""),
     "view_audit": (["audit"], ""),

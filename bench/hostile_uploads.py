@@ -1,0 +1,119 @@
+"""How fast, and at what memory, are hostile shapes refused? (a benchmark, not a test)
+
+Usage: python bench/hostile_uploads.py
+Builds the shapes found by trying to break the upload, at the largest size the ingest still reads
+(just under limits.MAX_BYTES / MAX_XLSX_INFLATED): a CSV whose header has about 2,6 million columns,
+a CSV of 5 million empty lines, an .xlsx of a few hundred KB whose sheet XML inflates to about 45 MB,
+an .xlsx of 2,5 MB declaring a million shared strings (openpyxl took 42 s to load it), one of 60 KB
+whose styles declare 300,000 cell formats (33 s), and a results
+file of 20,000 rows that are all wrong. Prints validate.check's time, the problem it reports, and the
+process's peak memory after each.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+
+from analytics.bootstrap import open_store  # noqa: E402
+from analytics.ingest import limits, validate  # noqa: E402
+from analytics.ingest.readers import source_from_bytes  # noqa: E402
+from analytics.settings import from_env  # noqa: E402
+
+
+def _workbook(sheet_xml: bytes) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                start, end = content.index(b"<sheetData>"), content.index(b"</sheetData>") + len(b"</sheetData>")
+                content = content[:start] + b"<sheetData>" + sheet_xml + b"</sheetData>" + content[end:]
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def _workbook_with_shared_strings(count: int) -> bytes:
+    """A one-sheet workbook declaring `count` shared strings that no cell uses (openpyxl loads them all)."""
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    strings = b"".join(b"<si><t>%d</t></si>" % i for i in range(count))
+    shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
+    declared = (
+        b'<Override PartName="/xl/sharedStrings.xml"'
+        b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            dst.writestr(info, content.replace(b"</Types>", declared) if info.filename == "[Content_Types].xml" else content)
+        dst.writestr("xl/sharedStrings.xml", shared)
+    return out.getvalue()
+
+
+def _workbook_with_formats(count: int) -> bytes:
+    """A one-sheet workbook whose styles.xml declares `count` cell formats."""
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Năm", "Quý"])
+    plain = io.BytesIO()
+    book.save(plain)
+    formats = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * count
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "xl/styles.xml":
+                content = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="%d">' % count + formats, content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def main() -> None:
+    budget = limits.MAX_BYTES - 1024
+    wide_header = "Mã đơn vị,Năm,Quý," + ",".join("x" for _ in range(budget // 2 - 20))
+    row = b"".join(b'<c t="inlineStr"><is><t>v</t></is></c>' for _ in range(20))
+    rows = b"".join(b'<row r="%d">' % i + row + b"</row>" for i in range(1, 55_000))
+    cases = {
+        "wide_header.csv": wide_header.encode(),
+        "blank_lines.csv": b"Ma don vi,Nam,Quy\n" + b"\n" * (budget - 20),
+        "sheet_xml_45MB.xlsx": _workbook(rows),
+        "one_million_shared_strings.xlsx": _workbook_with_shared_strings(1_000_000),
+        "300000_formats.xlsx": _workbook_with_formats(300_000),
+        "all_wrong_20000_rows.csv": ("Mã đơn vị,Năm,Quý,dien_hinh\r\n" + "".join(f"X{i},2016,1,1\r\n" for i in range(20_000))).encode(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(from_env(dict(os.environ, THIDUA_DB=str(Path(tmp) / "bench.duckdb"), THIDUA_DEMO="0")))
+        try:
+            for name, data in cases.items():
+                start = time.perf_counter()
+                checked = validate.check(store.cursor(), [source_from_bytes(name, data)])
+                took = time.perf_counter() - start
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                last = checked.problems[-1]
+                print(f"{name} ({len(data) / limits.MEGABYTE:.1f} MB): {took:.2f} s, {len(checked.problems)} problems, "
+                      f"last {last.code}; peak RSS so far {peak:.0f} MB")  # fmt: skip
+        finally:
+            store.close()
+
+
+if __name__ == "__main__":
+    main()
