@@ -1476,7 +1476,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up_changed_since_preview": (
         "Chưa lưu: số liệu của các đơn vị và kỳ này vừa được người khác lưu sau khi bạn xem trước."
-        " Bảng xem trước ở trên đã được cập nhật — hãy xem lại rồi bấm “Lưu vào kho” lần nữa.",
+        " Bảng xem trước ở trên đã được cập nhật — hãy xem lại rồi bấm “Lưu số liệu” lần nữa.",
         "Not stored: someone stored figures for these units and periods after your preview."
         " The preview above is up to date now — review it and click “Store” again.",
     ),
