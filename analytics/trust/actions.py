@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics import demo
+from analytics import demo, notes
 from analytics.bootstrap import _fingerprint, sync_configuration
 from analytics.config import Campaign, load_campaigns
 from analytics.history import Applied, check_revertible, revert
 from analytics.ingest import save, validate
+from analytics.labels import t
 from analytics.registry import Unit, load_units
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
@@ -125,3 +126,29 @@ def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_r
     check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
     return store.write(lambda c: revert(c, upload_id, actor.name))
+
+
+# --- notes on the charts: the secretariat on anything, a unit account only on its own unit ---
+
+
+def _authorize_note(actor: User | None, unit_code: str | None) -> User:
+    # A note without a unit speaks for the whole cluster: for a unit account that is "another unit".
+    authorize(actor, Action.NOTE, [unit_code or t("note_whole_cluster")])
+    assert actor is not None
+    return actor
+
+
+def add_note(store: Store, actor: User | None, scope: notes.Scope, text: str) -> int:
+    """Pin a note; returns its id. Raises PermissionDenied or NoteError (nothing stored)."""
+    user = _authorize_note(actor, scope.unit_code)
+    return store.write(lambda cur: notes.add(cur, user.name, scope, text))
+
+
+def edit_note(store: Store, actor: User | None, note_id: int, text: str) -> None:
+    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    store.write(lambda cur: notes.edit(cur, user.name, note_id, text))
+
+
+def remove_note(store: Store, actor: User | None, note_id: int) -> None:
+    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    store.write(lambda cur: notes.remove(cur, user.name, note_id))

@@ -59,9 +59,10 @@ class Action(StrEnum):
     REMOVE_DEMO = "remove_demo"
     VIEW_AUDIT = "view_audit"
     SETTINGS = "settings"
+    NOTE = "note"  # notes on the charts: a unit only on its own unit, like its uploads
 
 
-UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT})
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.NOTE})
 
 
 class PermissionDenied(PermissionError):
