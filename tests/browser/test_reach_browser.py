@@ -1,0 +1,52 @@
+"""Leaders' reach in a real Chromium: a click on a unit's bar opens its profile with the filters kept
+and Back returns; at 390×844 (a phone) the pages read without scrolling sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import Server
+
+pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
+
+BARS = ".js-plotly-plot .bars .point path"
+
+
+def _bar_of(page, unit: str):  # type: ignore[no-untyped-def]
+    """The bar drawn on the row labelled `unit` of the first chart."""
+    chart = page.locator(".js-plotly-plot").first
+    label = chart.locator(".ytick text", has_text=unit).first.bounding_box()
+    middle = label["y"] + label["height"] / 2
+    bars = chart.locator(".bars .point path")
+    boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+    return bars.nth(min(range(len(boxes)), key=lambda i: abs(boxes[i]["y"] + boxes[i]["height"] / 2 - middle)))
+
+
+def test_a_click_on_a_compare_bar_opens_that_units_profile_and_back_returns(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server.url}/compare?year=2016&period=P1&block=STP&ind=buoi_pbgdpl")
+    page.wait_for_selector(BARS, timeout=60_000)
+    page.wait_for_timeout(1000)
+    _bar_of(page, "STP Quảng Ninh").click(force=True)  # force: the value label may lie over a short bar
+    page.wait_for_url("**/unit_profile?**", timeout=30_000)
+    page.wait_for_selector("text=Sở Tư pháp tỉnh Quảng Ninh", timeout=30_000)
+    for part in ("year=2016", "period=P1", "block=STP", "unit=STP_QN", "ind=buoi_pbgdpl"):
+        assert part in page.url, page.url
+    page.wait_for_timeout(1500)
+    titles = page.eval_on_selector_all(".js-plotly-plot .gtitle", "els => els.map(e => e.textContent)")
+    assert any(t.startswith("Buổi tuyên truyền") for t in titles), titles  # the indicator came along
+    chosen = page.eval_on_selector_all(
+        "[data-testid='stSidebar'] [data-testid='stSelectbox']",
+        "els => els.map(e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' '))",
+    )
+    assert any("Đợt 1" in c for c in chosen) and any("STP Quảng Ninh" in c for c in chosen), chosen  # the period and unit filters too
+    assert page.locator("[data-testid='stException']").count() == 0
+
+    page.go_back()
+    page.wait_for_url("**/compare?**", timeout=30_000)
+    page.wait_for_selector(BARS, timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "So sánh đơn vị" in page.locator("h1").first.inner_text()
+    assert "period=P1" in page.url and "ind=buoi_pbgdpl" in page.url
+    titles = page.eval_on_selector_all(".js-plotly-plot .gtitle", "els => els.map(e => e.textContent)")
+    assert any(t.startswith("Buổi tuyên truyền") and "Đợt 1/2016" in t for t in titles), titles
+    assert page.js_errors == []
