@@ -50,3 +50,18 @@ def test_a_click_on_a_compare_bar_opens_that_units_profile_and_back_returns(page
     titles = page.eval_on_selector_all(".js-plotly-plot .gtitle", "els => els.map(e => e.textContent)")
     assert any(t.startswith("Buổi tuyên truyền") and "Đợt 1/2016" in t for t in titles), titles
     assert page.js_errors == []
+
+
+def test_a_click_on_a_heatmap_cell_opens_that_units_profile(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server.url}/compare?year=2016&period=year&block=THADS&ind=ty_le_viec")
+    page.wait_for_selector(BARS, timeout=60_000)
+    heatmap = page.locator(".js-plotly-plot").nth(1)
+    heatmap.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    label = heatmap.locator(".ytick text", has_text="THADS Hải Phòng").first.bounding_box()
+    plot = heatmap.locator(".nsewdrag").first.bounding_box()
+    column = plot["width"] / 9  # nine covenant contents
+    page.mouse.click(plot["x"] + 2.5 * column, label["y"] + label["height"] / 2)  # the ND3 cell of that row
+    page.wait_for_url("**/unit_profile?**", timeout=30_000)
+    assert "unit=THADS_HP" in page.url and "block=THADS" in page.url and "ind=ty_le_viec" in page.url
+    page.wait_for_selector("text=Cục Thi hành án dân sự thành phố Hải Phòng", timeout=30_000)

@@ -31,7 +31,7 @@ def test_heatmap_has_22_units_by_9_contents_and_grey_missing(demo) -> None:  # t
     assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
     grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
     assert grey, "THADS Thái Bình's missing Q4 stocks must show as grey cells"
-    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
+    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers+text").text
     assert "chưa báo cáo" in texts
 
 
@@ -144,3 +144,14 @@ def test_every_dashboard_chart_has_a_projector_variant(demo) -> None:  # type: i
     for fig in figures:
         assert fig.layout.title.font.size == charts.THEMES["projector"]["title"]
         assert fig.layout.separators == ",."
+
+
+def test_every_heatmap_cell_has_a_clickable_point_with_its_hover(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    grid = queries.content_attainment(values, queries.contents(cur, 2016))
+    fig = charts.attainment_heatmap(grid, "t")
+    cells = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers+text")
+    assert len(cells.x) == 22 * 9 and cells.marker.opacity == 0  # a heatmap cell cannot be selected; this point can
+    first = next(zip(cells.x, cells.y, cells.hovertext, strict=True))
+    row = grid.iloc[0]
+    assert first[:2] == (row["content"], row["short_name"]) and first[2].startswith(f"<b>{row['name']}</b>")
