@@ -65,3 +65,51 @@ def test_a_click_on_a_heatmap_cell_opens_that_units_profile(page, server: Server
     page.wait_for_url("**/unit_profile?**", timeout=30_000)
     assert "unit=THADS_HP" in page.url and "block=THADS" in page.url and "ind=ty_le_viec" in page.url
     page.wait_for_selector("text=Cục Thi hành án dân sự thành phố Hải Phòng", timeout=30_000)
+
+
+LAYOUT = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const ticks = [...document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text')];
+  const metrics = [...document.querySelectorAll("[data-testid='stMetric']")].map(e => e.getBoundingClientRect());
+  const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")].map(e => {
+    const scroller = e.querySelector('.dvn-scroller');
+    return {right: e.getBoundingClientRect().right, inner: scroller ? scroller.scrollWidth : 0, outer: scroller ? scroller.clientWidth : 0};
+  });
+  return {
+    page: document.scrollingElement.scrollWidth, window: innerWidth,
+    main: main ? main.scrollWidth - main.clientWidth : 0,
+    ticks: ticks.map(e => parseFloat(getComputedStyle(e).fontSize)),
+    titles: [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(e => e.getBoundingClientRect().right),
+    metrics: metrics.map(r => [Math.round(r.left), Math.round(r.top)]),
+    tables,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone(chromium):  # type: ignore[no-untyped-def]
+    from bench.browser_time import PHONE_AGENT, PHONE_VIEWPORT
+
+    context = chromium.new_context(viewport=PHONE_VIEWPORT, user_agent=PHONE_AGENT, is_mobile=True, has_touch=True, locale="vi-VN")
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("name", ["overview", "unit_profile?unit=STP_HN&ind=xa_ntm"])
+def test_a_phone_reads_the_page_without_scrolling_sideways(phone, server: Server, name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = phone.new_page()
+    page.goto(f"{server.url}/{name}")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    page.wait_for_timeout(2500)
+    found = page.evaluate(LAYOUT)
+    page.screenshot(path=str(tmp_path / f"{name.split('?')[0]}_390x844.png"))
+    page.close()
+    assert found["window"] == 390
+    assert found["page"] <= found["window"] and found["main"] <= 0, found  # no sideways scroll, of the page or of Streamlit's main
+    assert found["ticks"] and min(found["ticks"]) >= 12, found["ticks"]  # unit names and axis labels stay legible
+    assert max(found["titles"]) <= found["window"], found["titles"]  # chart titles wrap instead of running off the screen
+    if len(found["metrics"]) > 1:  # KPI cards stack: one column, one under the other
+        lefts, tops = zip(*found["metrics"], strict=True)
+        assert len(set(lefts)) == 1 and list(tops) == sorted(tops), found["metrics"]
+    for table in found["tables"]:  # a wide table scrolls inside its own box
+        assert table["right"] <= found["window"] and (table["inner"] <= table["outer"] or table["outer"] < found["window"]), table
