@@ -16,7 +16,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from browser_time import CHROMIUM, CHROMIUM_ARGS, PHONE_AGENT, PHONE_VIEWPORT
+from browser_time import CHROMIUM, CHROMIUM_ARGS, DRAWN, IDLE_NOT, PHONE_AGENT, PHONE_VIEWPORT
 
 
 def main(url: str, out: str, *, full: bool, phone: bool, height: int | None) -> None:
@@ -26,6 +26,9 @@ def main(url: str, out: str, *, full: bool, phone: bool, height: int | None) -> 
         page = browser.new_page(viewport={"width": width, "height": height or default_height}, user_agent=PHONE_AGENT if phone else None)
         page.goto(url)
         page.wait_for_selector(".js-plotly-plot, [data-testid='stAlert']", timeout=30000)
+        page.wait_for_selector(IDLE_NOT, state="detached", timeout=60000)  # the script run has finished
+        if page.locator("[data-testid='stPlotlyChart']").count():  # Plotly's code arrives after the page
+            page.wait_for_selector(DRAWN, timeout=30000)
         page.wait_for_timeout(1500)
         page.screenshot(path=out, full_page=full)
         browser.close()

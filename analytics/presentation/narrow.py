@@ -14,6 +14,7 @@ TITLE_CHARS = 30  # about 370 px of 17 px Noto Sans: a 390 px phone less Streaml
 TITLE_FONT = 17
 LINE = 24  # px per title or legend line
 MIN_FONT = 12
+TOP_TICKS = 40  # a heatmap's column codes above its cells, turned upright
 LABEL_CHARS = 16  # a milestone's name under or over its mark
 ROW_CHARS = 22  # a unit's short name ("THADS Quảng Ninh") fits whole
 
@@ -47,7 +48,7 @@ def for_narrow_screen(figure: go.Figure) -> go.Figure:
     layout = narrow.layout
     lines = wrap_title(layout.title.text or "")
     legend = _legend_rows(narrow)
-    top = 16 + LINE * len(lines)
+    top = 16 + LINE * len(lines) + (TOP_TICKS if layout.xaxis.side == "top" else 0)
     bottom = (layout.margin.b or 0) + LINE * legend
     extra = max(0, top - (layout.margin.t or 0)) + LINE * legend
     layout.margin.update(t=top, b=bottom, l=4)
@@ -69,5 +70,9 @@ def for_narrow_screen(figure: go.Figure) -> go.Figure:
             ]
         if trace.type == "heatmap":
             trace.showscale = False  # the cells' text says the same; the bar took a third of the width
-            layout.xaxis.update(tickangle=-90, tickfont_size=MIN_FONT)
+            layout.xaxis.update(tickangle=-90, tickfont_size=MIN_FONT, dtick=1)  # every content code, upright
+    if any(trace.type == "heatmap" for trace in narrow.data):
+        for trace in narrow.data:  # "2/3" in a 17-px cell overlaps its neighbours: the colour and the hover say it
+            if trace.type == "scatter" and trace.mode == "markers+text":
+                trace.mode = "markers"
     return narrow

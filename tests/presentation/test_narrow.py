@@ -42,3 +42,5 @@ def test_a_heatmap_on_a_phone_gives_the_colour_bar_width_to_the_cells() -> None:
     )  # fmt: skip
     figure = for_narrow_screen(charts.attainment_heatmap(grid, "t"))
     assert figure.data[0].showscale is False and figure.layout.xaxis.tickfont.size == MIN_FONT
+    cells = next(tr for tr in figure.data if tr.type == "scatter")
+    assert cells.mode == "markers" and len(cells.hovertext) == 2  # no text crowding the cells; still clickable, still hovering
