@@ -6,19 +6,24 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+from hypothesis import given, settings
 
 from analytics import notes
 from analytics.presentation import chart_notes, charts, pack, slides
+from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.store import Store
 from analytics.trust import actions
 from analytics.trust.auth import User
+from tests.support import hostile
 
 ADMIN = User("thuky", "admin")
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> **đậm** =HYPERLINK("x") [x](javascript:alert(3))'
 
 
 def _deck(store: Store, block: str | None = None) -> slides.Deck:
-    return slides.build_deck(store.cursor(), slides.default_meeting(2016, "year"), year=2016, period="year", block=block)
+    specs = tuple(SlideSpec("units", indicator=code) for code in ("xa_ntm", "dien_hinh", "ty_le_viec"))
+    meeting = Meeting("ghi-chu", "Ghi chú 2016", 2016, "year", "ALL", 15, "light", specs)
+    return slides.build_deck(store.cursor(), meeting, year=2016, period="year", block=block)
 
 
 def test_slide_footnote_carries_matching_notes_inert(demo_store: Store) -> None:
@@ -61,3 +66,16 @@ def test_stars_sit_on_the_noted_unit_and_general_notes_in_the_corner() -> None:
     corner = spec["layout"]["annotations"][-1]
     assert corner["text"] == "✎ 1 ghi chú chung" and "&lt;img src=x onerror=alert(2)&gt;" in corner["hovertext"]
     assert "<script" not in json.dumps(spec, ensure_ascii=False, default=list)
+
+
+@settings(max_examples=15, deadline=None)
+@given(text=hostile)
+def test_any_note_text_reaches_plotly_without_a_tag(text: str) -> None:
+    frame = pd.DataFrame({"unit_code": ["A"], "short_name": ["STP A"], "name": ["Sở A"], "block": "STP", "value": [1.0], "status": "ok"})
+    noted = pd.concat([_notes_frame(unit_code="A", unit_name="STP A", text=text), _notes_frame(id=2, text=text)])
+    figure = chart_notes.on_rows(charts.unit_bars(frame, "t"), noted, {"A": "STP A"})
+    figure = chart_notes.with_footnote(figure, chart_notes.footnote(noted), 18)
+    spec = figure.to_plotly_json()
+    written = [*spec["data"][-1]["hovertext"], *(a.get("hovertext", "") + a["text"] for a in spec["layout"]["annotations"])]
+    for value in written:
+        assert "<" not in value.replace("<br>", ""), value  # Plotly renders only tags; every < arrives as &lt;
