@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import Server
+from tests.support import Server, run_cli, start_server, stop_server
 
 pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
 
@@ -113,3 +113,35 @@ def test_a_phone_reads_the_page_without_scrolling_sideways(phone, server: Server
         assert len(set(lefts)) == 1 and list(tops) == sorted(tops), found["metrics"]
     for table in found["tables"]:  # a wide table scrolls inside its own box
         assert table["right"] <= found["window"] and (table["inner"] <= table["outer"] or table["outer"] < found["window"]), table
+
+
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script> **đậm** [x](javascript:alert(3))'
+
+
+@pytest.fixture(scope="module")
+def noted_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A server on a store where `python -m analytics note add` left a hostile note (the CLI writes
+    before the dashboard holds the file)."""
+    folder = tmp_path_factory.mktemp("noted")
+    scope = ("--year", "2016", "--quarter", "2", "--unit", "STP_HN", "--indicator", "xa_ntm")
+    added = run_cli(folder, "note", "add", *scope, "--text", HOSTILE)
+    assert added.returncode == 0, added.stderr
+    (folder / "cli.duckdb").rename(folder / "browser.duckdb")
+    srv = start_server(folder)
+    yield srv
+    stop_server(srv)
+
+
+def test_a_cli_note_shows_on_hover_in_the_browser_as_inert_text(page, noted_server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{noted_server.url}/compare?year=2016&period=Q2&block=STP&ind=xa_ntm")
+    page.wait_for_selector(BARS, timeout=60_000)
+    page.wait_for_timeout(1000)
+    star = page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace").last.locator(".point").first
+    star.hover(force=True)
+    label = page.locator(".hoverlayer .hovertext").first
+    label.wait_for(timeout=10_000)
+    shown = label.text_content() or ""
+    assert "STP Hà Nội" in shown and '<img src=x onerror="window.pwned=1"><script>' in shown  # written out, as typed
+    assert page.evaluate("window.pwned === undefined")  # neither the image's handler nor the script ran
+    assert page.locator(".js-plotly-plot img, .js-plotly-plot script").count() == 0
+    assert page.js_errors == []
