@@ -97,6 +97,7 @@ def editor(f: Filters, code: str) -> None:
     user = auth_ui.current_user()
     if not auth.can(user, auth.Action.NOTE, [code]):
         return
+    auth_ui.show_flash()  # "saved", after the rerun that shows the change
     with st.expander(t("note_edit_title")):
         version = data.version()
         periods = _period_choices(f)

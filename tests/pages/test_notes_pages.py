@@ -68,3 +68,31 @@ def test_profile_without_a_unit_offers_a_picker_that_opens_the_unit(app_env: Pat
     assert not at.exception
     assert at.selectbox(key="f_unit").value == "STP_QN"
     assert any("Quảng Ninh" in s.value for s in at.subheader)
+
+
+def test_the_profile_form_adds_edits_and_removes_a_note_through_the_actions(app_env: Path) -> None:
+    at = open_page("unit_profile", unit="STP_HN", ind="xa_ntm")  # a fresh local install: the setup account may write
+    at.text_area[0].input("số liệu điều chỉnh sau kiểm tra")
+    next(b for b in at.button if b.label == "Thêm ghi chú").click().run()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "Ghi chú" in d.value.columns)
+    assert listed["Ghi chú"].tolist() == ["số liệu điều chỉnh sau kiểm tra"]
+    assert any("Đã lưu ghi chú" in s.value for s in at.success)
+    at.text_input[0].input("hợp nhất từ 01/7/2025")
+    next(b for b in at.button if b.key == "note_save").click().run()
+    assert next(d.value for d in at.dataframe if "Ghi chú" in d.value.columns)["Ghi chú"].tolist() == ["hợp nhất từ 01/7/2025"]
+    next(b for b in at.button if b.key == "note_remove").click().run()
+    assert not any("Ghi chú" in d.value.columns for d in at.dataframe)
+    assert "Chưa có ghi chú nào" in " ".join(c.value for c in at.caption)
+
+
+def test_visitors_see_notes_but_no_form_once_accounts_exist(noted: Path) -> None:
+    from analytics.trust import auth
+    from ui import data
+
+    at = open_page("unit_profile", unit="STP_HN", ind="xa_ntm")
+    assert any(b.label == "Thêm ghi chú" for b in at.button)  # the setup account of a fresh install may write
+    auth.add_user(data.store(), auth.system_user("test"), "lanhdao", "viewer", "mat-khau-dai")
+    at.run()
+    assert not any(b.label == "Thêm ghi chú" for b in at.button)
+    assert HOSTILE in next(d.value for d in at.dataframe if "Ghi chú" in d.value.columns)["Ghi chú"].tolist()
