@@ -76,7 +76,7 @@ def unit_notes(f: Filters, code: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("note_col_id"): found["id"],
-            t("note_col_about"): [chart_notes.describe(r).rsplit(": ", 1)[0] for _, r in found.iterrows()],
+            t("note_col_about"): [chart_notes.subject(r) for _, r in found.iterrows()],
             t("note_col_text"): found["text"],
             t("note_col_by"): found["by"],
             t("note_col_at"): found["at"].dt.strftime("%d/%m/%Y %H:%M"),

@@ -23,8 +23,8 @@ MARKER = {"symbol": "star", "size": 18, "color": INK, "line": {"color": "white",
 _DESCRIBED = MAX_TEXT + 200  # the note plus its period, unit and indicator
 
 
-def describe(row: pd.Series, lang: str = "vi") -> str:
-    """One line of plain text: 'Quý 2/2016 · STP Hà Nội · Số xã NTM: số liệu điều chỉnh sau kiểm tra'."""
+def subject(row: pd.Series, lang: str = "vi") -> str:
+    """What a note is about, as plain text: 'Quý 2/2016 · STP Hà Nội · Số xã NTM'."""
     if pd.notna(row["quarter"]):
         period = period_name(int(row["year"]), f"Q{int(row['quarter'])}", lang)
     elif pd.notna(row["phase"]):
@@ -33,7 +33,12 @@ def describe(row: pd.Series, lang: str = "vi") -> str:
         period = period_name(int(row["year"]), "year", lang)
     who = row["unit_name"] if pd.notna(row["unit_name"]) else t("note_whole_cluster", lang)
     parts = [period, str(who)] + ([str(row["indicator_label"])] if pd.notna(row["indicator_label"]) else [])
-    return plain(f"{' · '.join(parts)}: {row['text']}", _DESCRIBED)
+    return plain(" · ".join(parts), _DESCRIBED)
+
+
+def describe(row: pd.Series, lang: str = "vi") -> str:
+    """One line of plain text: 'Quý 2/2016 · STP Hà Nội · Số xã NTM: số liệu điều chỉnh sau kiểm tra'."""
+    return plain(f"{subject(row, lang)}: {row['text']}", _DESCRIBED)
 
 
 def _hover(rows: pd.DataFrame, lang: str) -> str:

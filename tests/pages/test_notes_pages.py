@@ -43,6 +43,7 @@ def test_cli_note_on_the_profile_chart_list_and_inert(noted: Path) -> None:
     assert "hợp nhất từ 01/7/2025" in hover
     listed = next(d.value for d in at.dataframe if "Ghi chú" in d.value.columns)
     assert HOSTILE in listed["Ghi chú"].tolist()  # a dataframe cell: plain text, shown as typed
+    assert set(listed["Về"]) == {"Quý 2/2016 · STP Hà Nội · Số xã được chọn hỗ trợ xây dựng nông thôn mới", "Đợt 2/2016 · cả cụm"}
     assert all("<script" not in m.value for m in at.markdown)
 
 
