@@ -71,6 +71,7 @@ def test_profile_without_a_unit_offers_a_picker_that_opens_the_unit(app_env: Pat
     assert any("Quảng Ninh" in s.value for s in at.subheader)
 
 
+@pytest.mark.slow  # four page runs, seconds
 def test_the_profile_form_adds_edits_and_removes_a_note_through_the_actions(app_env: Path) -> None:
     at = open_page("unit_profile", unit="STP_HN", ind="xa_ntm")  # a fresh local install: the setup account may write
     at.text_area[0].input("số liệu điều chỉnh sau kiểm tra")

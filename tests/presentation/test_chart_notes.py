@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 
 from analytics import notes
@@ -68,6 +69,7 @@ def test_stars_sit_on_the_noted_unit_and_general_notes_in_the_corner() -> None:
     assert "<script" not in json.dumps(spec, ensure_ascii=False, default=list)
 
 
+@pytest.mark.slow  # hostile examples, each a figure
 @settings(max_examples=15, deadline=None)
 @given(text=hostile)
 def test_any_note_text_reaches_plotly_without_a_tag(text: str) -> None:
