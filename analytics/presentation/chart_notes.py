@@ -9,6 +9,7 @@ surface escapes for itself.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -21,6 +22,8 @@ from analytics.trust.safety import plain, plotly_escape
 
 MARKER = {"symbol": "star", "size": 18, "color": INK, "line": {"color": "white", "width": 1.5}}
 _DESCRIBED = MAX_TEXT + 200  # the note plus its period, unit and indicator
+FOOTNOTE_CHARS = 150  # a line of 18 px text across a 1920 px slide
+FOOTNOTE_LINES = 3
 
 
 def subject(row: pd.Series, lang: str = "vi") -> str:
@@ -130,13 +133,16 @@ def footnote(notes: pd.DataFrame, lang: str = "vi") -> str:
 
 def with_footnote(figure: go.Figure, text: str, size: int) -> go.Figure:
     """The footnote written under the plot, inside the figure, so the page, the HTML pack and the
-    images all carry it."""
+    images all carry it: wrapped at FOOTNOTE_CHARS, at most FOOTNOTE_LINES lines, below the axis title."""
     if not text:
         return figure
+    lines = textwrap.wrap(text, FOOTNOTE_CHARS, max_lines=FOOTNOTE_LINES, placeholder=" …")
     margin = figure.layout.margin.b or 40
-    figure.update_layout(margin={"b": margin + 2 * size})
+    below_axis = margin + 2 * size  # under the tick labels and the axis title, which sit below the plot
+    figure.update_layout(margin={"b": below_axis + int(size * 1.4 * len(lines)) + size // 2})
+    figure.update_xaxes(title_standoff=8)  # the axis title stays by its ticks instead of drifting into the note
     figure.add_annotation(
-        text=plotly_escape(text, 2000), x=0, xref="paper", y=0, yref="paper", yshift=-margin,
-        xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": size, "color": INK},
+        text="<br>".join(plotly_escape(line, FOOTNOTE_CHARS) for line in lines), x=0, xref="paper", y=0, yref="paper",
+        yshift=-below_axis, xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": size, "color": INK},
     )  # fmt: skip
     return figure
