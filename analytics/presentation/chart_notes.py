@@ -53,12 +53,12 @@ def _categories(axis: object) -> set[str] | None:
     return None if found is None else {str(c) for c in found}
 
 
-def _stars(figure: go.Figure, xs: Sequence[object], ys: Sequence[object], hovers: list[str], lang: str) -> None:
+def _stars(figure: go.Figure, xs: Sequence[object], ys: Sequence[object], hovers: list[str], lang: str, *, legend: bool = True) -> None:
     if xs:
         figure.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="markers", marker=MARKER, name=t("note_legend", lang), hovertext=hovers,
-                hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False,
+                hovertemplate="%{hovertext}<extra></extra>", cliponaxis=False, showlegend=legend,
             )
         )  # fmt: skip
 
@@ -82,9 +82,12 @@ def on_rows(figure: go.Figure, notes: pd.DataFrame, rows: dict[str, str], *, lan
     shown = _categories(figure.layout.yaxis)
     rows = {code: label for code, label in rows.items() if shown is None or str(label) in shown}
     pinned = notes[notes["unit_code"].isin(rows)]
+    # Just inside the bar's start: on the axis line the star would cover the unit's name.
+    span = figure.layout.xaxis.range
+    start = float(span[1]) * 0.015 if span else 0
     xs, ys, hovers = [], [], []
     for code, group in pinned.groupby("unit_code", sort=False):
-        xs.append(0)
+        xs.append(start)
         ys.append(rows[str(code)])
         hovers.append(_hover(group, lang))
     _stars(figure, xs, ys, hovers, lang)
@@ -119,7 +122,7 @@ def on_cells(figure: go.Figure, notes: pd.DataFrame, rows: dict[str, str], *, la
         xs.append(content)
         ys.append(rows[str(code)])
         hovers.append(_hover(group, lang))
-    _stars(figure, xs, ys, hovers, lang)
+    _stars(figure, xs, ys, hovers, lang, legend=False)  # a heatmap's legend would sit on its column codes
     _general(figure, notes[~at_cell & notes["unit_code"].isna()], lang)
     return figure
 
