@@ -112,10 +112,10 @@ def edit(cur: Cursor, by: str, note_id: int, text: str) -> None:
 
 def remove(cur: Cursor, by: str, note_id: int) -> None:
     """Delete a note; its scope and text stay in the audit trail."""
-    scope = get(cur, note_id)
-    text = cur.execute("SELECT text FROM notes WHERE id = ?", [note_id]).fetchone()
-    cur.execute("DELETE FROM notes WHERE id = ?", [note_id])
-    audit.record(cur, by, "note_remove", str(note_id), {**scope.__dict__, "text": text[0] if text else None})
+    row = cur.execute("DELETE FROM notes WHERE id = ? RETURNING year, quarter, phase, unit_code, indicator, text", [note_id]).fetchone()
+    if row is None:
+        raise NoteError(t("note_not_found", id=note_id))
+    audit.record(cur, by, "note_remove", str(note_id), {**Scope(*row[:5]).__dict__, "text": row[5]})
 
 
 def list_notes(cur: Cursor, year: int | None = None) -> pd.DataFrame:

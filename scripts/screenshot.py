@@ -10,13 +10,15 @@ see below the window: `--height 4000` makes the window that tall instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from browser_time import CHROMIUM, CHROMIUM_ARGS, DRAWN, IDLE_NOT, PHONE_AGENT, PHONE_VIEWPORT
+from browser_time import CHROMIUM, CHROMIUM_ARGS, IDLE_NOT, PHONE_AGENT, PHONE_VIEWPORT
 
 
 def main(url: str, out: str, *, full: bool, phone: bool, height: int | None) -> None:
@@ -27,8 +29,14 @@ def main(url: str, out: str, *, full: bool, phone: bool, height: int | None) -> 
         page.goto(url)
         page.wait_for_selector(".js-plotly-plot, [data-testid='stAlert']", timeout=30000)
         page.wait_for_selector(IDLE_NOT, state="detached", timeout=60000)  # the script run has finished
-        if page.locator("[data-testid='stPlotlyChart']").count():  # Plotly's code arrives after the page
-            page.wait_for_selector(DRAWN, timeout=30000)
+        # Plotly's code arrives after the page, and a fresh server's first run reruns once: wait until
+        # every chart on the page is drawn (a page without charts waits 20 s and is taken as it is).
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(
+                "() => { const n = document.querySelectorAll(\"[data-testid='stPlotlyChart']\").length;"
+                " return n > 0 && n === document.querySelectorAll('.js-plotly-plot .main-svg:first-child').length; }",
+                timeout=20000,
+            )
         page.wait_for_timeout(1500)
         page.screenshot(path=out, full_page=full)
         browser.close()
