@@ -29,6 +29,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A phone (390×844) for the screenshot aid and the phone-layout tests: the dashboard's phone layout
+# goes by the User-Agent (ui/phone.py), so the window's size alone is not a phone.
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
 SHOTS = ROOT / "bench" / "results"
 CHART = ".js-plotly-plot g.trace"
 DRAWN = ".js-plotly-plot .main-svg"  # a figure drawn, with or without data traces

@@ -6,6 +6,7 @@ from analytics import measures, scoring
 from analytics.labels import block_name, period_name, t
 from analytics.presentation import charts, tables
 from ui import data, filters, page
+from ui import notes as chart_notes
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -35,7 +36,7 @@ if choice == SCORE and scores is not None:
 else:
     ranked = measures.indicator_slice(values, choice)
     title = t("chart_units_title", indicator=labels[choice], period=period_name(f.year, f.period))
-    show_chart(charts.unit_bars(ranked, title, units[choice]))
+    show_chart(chart_notes.on_unit_bars(charts.unit_bars(ranked, title, units[choice]), ranked, f, choice))
     if ranked["basis"].eq("thads").any():
         st.caption(t("thads_period_note", coverage=data.thads_span(version, f.year, f.period, at=f.at)))
     table(tables.indicator_table(ranked), f"{choice}_{f.year}_{f.period}", key="cmp_table")
@@ -53,5 +54,5 @@ if view == "points" and scores is not None:
 else:
     grid = data.attainment(version, f.year, f.period, f.block, at=f.at)
     heat_title, scale, note = t("heatmap_title", period=period_name(f.year, f.period)), t("met_share"), t("heatmap_note")
-show_chart(charts.attainment_heatmap(grid, heat_title, contents=contents, scale_title=scale))
+show_chart(chart_notes.on_heatmap(charts.attainment_heatmap(grid, heat_title, contents=contents, scale_title=scale), grid, f))
 st.caption(note)

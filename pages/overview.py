@@ -8,6 +8,7 @@ from analytics import measures
 from analytics.labels import period_name, t
 from analytics.presentation import charts, kpis, narrative
 from ui import data, filters, page
+from ui import notes as chart_notes
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.text import markdown_text
@@ -40,4 +41,4 @@ labels, units = data.indicator_labels(version, f.year), data.indicator_units(ver
 indicator = filters.url_choice(t("indicator"), list(labels), "ov_indicator", "ind", format_func=labels.get, default="xa_ntm")
 ranked = measures.indicator_slice(values, indicator)
 title = t("chart_units_title", indicator=labels[indicator], period=period_name(f.year, f.period))
-show_chart(charts.unit_bars(ranked, title, units[indicator]))
+show_chart(chart_notes.on_unit_bars(charts.unit_bars(ranked, title, units[indicator]), ranked, f, indicator))

@@ -1,12 +1,13 @@
-"""Hồ sơ đơn vị: one unit's scorecard per quarter and phase, its rank in its block, and the uploads
-its figures came from."""
+"""Hồ sơ đơn vị: one unit's scorecard per quarter and phase, its rank in its block, one indicator by
+quarter with the notes on it, the notes list, and the uploads its figures came from."""
 
 import streamlit as st
 
 from analytics import queries
 from analytics.labels import block_name, fmt_number, t
 from analytics.presentation import charts, tables
-from ui import awards, data, page
+from ui import awards, data, drill, filters, page
+from ui import notes as chart_notes
 from ui.charts import show_chart
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
@@ -16,7 +17,7 @@ leave_legacy_pages_mode()
 
 f, version = page.start("page_unit_profile", needs_period_data=False)
 if f.unit is None:
-    st.info(t("pick_unit"))
+    drill.unit_picker(f)
     st.stop()
 status = data.unit_status(version, f.unit, f.year)
 if status is None or not status.active:
@@ -48,6 +49,21 @@ card = queries.unit_scorecard(
     data.period_values(version, f.year, "year", status.block, at=f.at), f.unit,
 )  # fmt: skip
 table(tables.scorecard_table(card), f"ho_so_{f.unit}_{f.year}", key="profile_card", height=35 * (len(card) + 1) + 3)
+
+st.subheader(t("profile_trend"))
+labels, units = data.indicator_labels(version, f.year), data.indicator_units(version, f.year)
+choices = card["indicator"].tolist()
+indicator = filters.url_choice(t("indicator"), choices, "profile_indicator", "ind", format_func=labels.get, default="xa_ntm")
+if indicator is not None:
+    show_chart(chart_notes.unit_trend(f, f.unit, status.block, indicator, labels[indicator], units[indicator]))
+
+st.subheader(t("note_list_title"))
+unit_notes = chart_notes.unit_notes(f, f.unit)
+if unit_notes.empty:
+    st.caption(t("note_none"))
+else:
+    table(unit_notes, f"ghi_chu_{f.unit}_{f.year}", key="profile_notes")
+chart_notes.editor(f, f.unit)
 
 st.subheader(t("profile_sources"))
 sources = data.unit_sources(version, f.unit, f.year)

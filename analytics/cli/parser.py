@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from analytics import measures, results, scale
-from analytics.cli import admin, data, pack, reporting, review, uploads
+from analytics.cli import admin, data, notes, pack, reporting, review, uploads
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -203,6 +203,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=reporting.cmd_register_import)
 
     # chart notes
+    p = sub.add_parser("note", help=t("cli_help_note"))
+    note_ops = p.add_subparsers(dest="note_command", required=True, metavar=t("cli_metavar_operation"))
+    q = note_ops.add_parser("add", help=t("cli_help_note_add"))
+    q.add_argument("--year", type=int, required=True, help=t("cli_help_note_year"))
+    period = q.add_mutually_exclusive_group()
+    period.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help=t("cli_help_note_quarter"))
+    period.add_argument("--phase", type=int, help=t("cli_help_note_phase"))
+    q.add_argument("--unit", help=t("cli_help_note_unit"))
+    q.add_argument("--indicator", help=t("cli_help_note_indicator"))
+    q.add_argument("--text", required=True, help=t("cli_help_note_text"))
+    _as_user_waiting(q)
+    q = note_ops.add_parser("edit", help=t("cli_help_note_edit"))
+    q.add_argument("id", type=int, help=t("cli_help_note_id"))
+    q.add_argument("--text", required=True, help=t("cli_help_note_text"))
+    _as_user_waiting(q)
+    q = note_ops.add_parser("list", help=t("cli_help_note_list"))
+    q.add_argument("--year", type=int, help=t("cli_help_only_year"))
+    q.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(q)
+    q = note_ops.add_parser("remove", help=t("cli_help_note_remove"))
+    q.add_argument("id", type=int, help=t("cli_help_note_id"))
+    _as_user_waiting(q)
+    p.set_defaults(handler=notes.cmd_note)
 
     # review day
     p = sub.add_parser("vote", help=t("cli_help_vote"), description=t("cli_description_vote"))

@@ -292,12 +292,17 @@ def attainment_heatmap(
                 "xgap": 2, "ygap": 2, "hovertext": hovers, "hoverinfo": "text", "name": missing_text,
             }
         )  # fmt: skip
-    cells = frame[frame["status"] != "none"]
+    # Every cell also carries an invisible marker with the cell's hover: a heatmap cell cannot be
+    # selected, a scatter point can, so a click on a cell names its unit (the dashboard opens it).
+    places = {(u, c): (i, j) for i, u in enumerate(units) for j, c in enumerate(contents_shown)}
+    cells = [(r, places[(r.short_name, r.content)]) for r in frame.itertuples(index=False) if (r.short_name, r.content) in places]
     traces.append(
         {
-            "type": "scatter", "x": [heading[c] for c in cells["content"]], "y": _esc(cells["short_name"]), "mode": "text",
-            "text": [r.text if r.status == "ok" else missing_text for r in cells.itertuples(index=False)],
-            "textfont": {"size": sizes["label"] - 2, "color": INK}, "hoverinfo": "skip", "showlegend": False,
+            "type": "scatter", "x": [heading[r.content] for r, _ in cells], "y": _esc([r.short_name for r, _ in cells]),
+            "mode": "markers+text", "customdata": [r.content for r, _ in cells],
+            "text": [(r.text if r.status == "ok" else missing_text) if r.status != "none" else "" for r, _ in cells],
+            "textfont": {"size": sizes["label"] - 2, "color": INK}, "marker": {"size": sizes["row"] * 0.8, "opacity": 0},
+            "hovertext": [hovers[i][j] for _, (i, j) in cells], "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
         }
     )  # fmt: skip
     # Categorical axes with explicit ranges: autorange pads a category axis that carries a text

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics import measures, queries, scoring
+from analytics import measures, notes, queries, scoring
 from analytics.config import Campaign, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
-from analytics.presentation import captions, charts, kpis
+from analytics.presentation import captions, chart_notes, charts, kpis
 from analytics.presentation import registration as vs
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
 from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
@@ -96,6 +96,7 @@ class Slide:
     seconds: int
     figure: go.Figure
     indicator: str | None = None  # the indicator a slide shows, so a document can place it by content
+    footnote: str = ""  # the notes this slide covers, plain text (also written under the figure)
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,7 @@ def build_deck(
         if body is not None:
             built.append((spec, body, params))
     slides = []
+    year_notes = notes.for_year(cur, year)
     for number, (spec, body, params) in enumerate(built, start=1):
         as_of = as_of_text(params.spec(cur), fresh, lang)
         label = period_name(year, params.period, lang)
@@ -348,7 +350,8 @@ def build_deck(
             label += " · " + block_name(params.block, lang)
         if body.period_note:
             label += " · " + body.period_note
-        figure = apply_variant(body.figure, variant)
+        footnote = chart_notes.footnote(_slide_notes(cur, year_notes, spec, params), lang)
+        figure = apply_variant(chart_notes.with_footnote(body.figure, footnote, charts.THEMES[THEME]["label"]), variant)
         slides.append(
             Slide(
                 number,
@@ -362,6 +365,7 @@ def build_deck(
                 meeting.seconds_of(spec),
                 figure,
                 spec.indicator,
+                footnote,
             )
         )
     title = meeting.title if year == meeting.year else meeting.title.replace(str(meeting.year), str(year))
@@ -377,6 +381,23 @@ def as_of_text(spec: measures.PeriodSpec, fresh: measures.Freshness, lang: str =
     if spec.at is not None:
         return t("present_as_of_cutoff", lang, period=period, cutoff=fmt_datetime(spec.at))
     return t("present_as_of", lang, period=period, when=fmt_datetime(fresh.updated_at))
+
+
+def _slide_notes(cur: Cursor, year_notes: pd.DataFrame, spec: SlideSpec, params: Params) -> pd.DataFrame:
+    """The notes a slide covers: its period, its block's units, its indicator (and that indicator's
+    covenant content); a slide of every content (the heatmap) takes notes on any of them, and a
+    slide without an indicator only notes about no indicator in particular."""
+    if year_notes.empty:
+        return year_notes
+    if params.block is not None:
+        year_notes = year_notes[year_notes["unit_block"].isna() | year_notes["unit_block"].eq(params.block)]
+    codes: set[str] | None = set()
+    if spec.kind == "heatmap":
+        codes = None
+    elif spec.indicator is not None:
+        row = _catalogue_row(cur, params.year, spec.indicator)
+        codes = {spec.indicator} | ({str(row["content"])} if row is not None else set())
+    return notes.matching(year_notes, measures.period_quarters(cur, params.year, params.period), codes=codes)
 
 
 def fit(figure: go.Figure, height: int, width: int | None = None) -> go.Figure:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from analytics import demo
+from analytics import demo, notes
 from analytics.bootstrap import _fingerprint, sync_configuration
 from analytics.config import Campaign, Criterion, load_campaigns
 from analytics.history import Applied, check_revertible, revert
@@ -248,3 +248,29 @@ def remove_award(store: Store, actor: User | None, unit: str, year: int, title_c
         return removed
 
     return store.write(work)
+
+
+# --- notes on the charts: the secretariat on anything, a unit account only on its own unit ---
+
+
+def _authorize_note(actor: User | None, unit_code: str | None) -> User:
+    # A note without a unit speaks for the whole cluster: for a unit account that is "another unit".
+    authorize(actor, Action.NOTE, [unit_code or t("note_whole_cluster")])
+    assert actor is not None
+    return actor
+
+
+def add_note(store: Store, actor: User | None, scope: notes.Scope, text: str) -> int:
+    """Pin a note; returns its id. Raises PermissionDenied or NoteError (nothing stored)."""
+    user = _authorize_note(actor, scope.unit_code)
+    return store.write(lambda cur: notes.add(cur, user.name, scope, text))
+
+
+def edit_note(store: Store, actor: User | None, note_id: int, text: str) -> None:
+    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    store.write(lambda cur: notes.edit(cur, user.name, note_id, text))
+
+
+def remove_note(store: Store, actor: User | None, note_id: int) -> None:
+    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    store.write(lambda cur: notes.remove(cur, user.name, note_id))

@@ -72,9 +72,10 @@ class Action(StrEnum):
     SELF_ASSESS = "self_assess"  # a unit's own points on the rubric's manual criteria
     REVIEW_SCORES = "review_scores"  # accept or adjust them, lock the year
     EDIT_AWARDS = "edit_awards"
+    NOTE = "note"  # notes on the charts: a unit only on its own unit, like its uploads
 
 
-UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.REGISTER, Action.SELF_ASSESS})
+UNIT_SCOPED = frozenset({Action.UPLOAD, Action.REVERT, Action.REGISTER, Action.SELF_ASSESS, Action.NOTE})
 
 
 class PermissionDenied(PermissionError):

@@ -31,5 +31,8 @@ def markdown_escape(text: object, max_len: int = 300) -> str:
 
 
 def plotly_escape(text: object, max_len: int = 300) -> str:
-    """Plotly renders a few HTML tags (<a href>, <b>) in labels and hover text: escape them."""
-    return html.escape(plain(text, max_len), quote=True)
+    """Plotly renders a few HTML tags (<a href>, <b>) in labels and hover text: escape them.
+
+    Quotes stay as they are: with < and > escaped no tag (so no attribute) can begin, and Plotly
+    does not decode &quot; — a note saying "A" would show as &quot;A&quot;."""
+    return html.escape(plain(text, max_len), quote=False)

@@ -97,7 +97,7 @@ def test_unit_profile_shows_rank_scorecard_and_sources(app_env: Path) -> None:
     assert "Quý 1" in frames[0].columns and "Đợt 2" in frames[0].columns
     # the demo sends each quarter as its own upload
     assert frames[1]["Người tải"].tolist() == ["Dữ liệu minh họa"] * 4 and frames[1]["Loại"].tolist() == ["dữ liệu minh họa"] * 4
-    assert open_page("unit_profile").info[-1].value.startswith("Chọn một đơn vị")
+    assert open_page("unit_profile").selectbox(key="profile_pick_unit").label == "Chọn đơn vị để xem hồ sơ"  # a picker, not an empty page
 
 
 def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> None:

@@ -39,7 +39,7 @@ def test_heatmap_has_22_units_by_the_targeted_contents_and_grey_missing(demo) ->
     assert fig.layout.title.text == "Đạt chỉ tiêu theo nội dung Giao ước — Năm 2016"
     grey = [tr for tr in fig.data if tr.type == "heatmap" and tr.colorscale[0][1] == charts.MISSING_COLOUR]
     assert grey, "a unit without any report must show as grey cells"
-    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text").text
+    texts = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers+text").text
     assert "chưa báo cáo" in texts
 
 
@@ -214,3 +214,14 @@ def test_a_short_count_range_steps_by_one_and_a_long_one_by_a_round_number() -> 
     assert charts.unit_bars(small, "t", "mô hình").layout.xaxis.dtick == 1
     large = small.assign(value=[730.0, 12.0])
     assert charts.unit_bars(large, "t", "buổi").layout.xaxis.dtick in (100, 200)
+
+
+def test_every_heatmap_cell_has_a_clickable_point_with_its_hover(demo) -> None:  # type: ignore[no-untyped-def]
+    cur, values = demo
+    grid = queries.content_attainment(values, queries.contents(cur, 2016))
+    fig = charts.attainment_heatmap(grid, "t")
+    cells = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers+text")
+    assert len(cells.x) == 22 * 9 and cells.marker.opacity == 0  # a heatmap cell cannot be selected; this point can
+    first = next(zip(cells.x, cells.y, cells.hovertext, strict=True))
+    row = grid.iloc[0]
+    assert first[:2] == (row["content"], row["short_name"]) and first[2].startswith(f"<b>{row['name']}</b>")
