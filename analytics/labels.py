@@ -562,8 +562,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_bad_code": ("mã đơn vị phải là chữ không dấu và không được trống", "a unit code must be unaccented and not empty"),
     "reg_bad_block": ("khối phải là STP hoặc THADS, đang là “{block}”", "block must be STP or THADS, is “{block}”"),
     "reg_blank": ("không được để trống", "must not be empty"),
-    "reg_bad_year": ("năm phải là số nguyên", "years must be whole numbers"),
-    "reg_years_reversed": ("năm kết thúc trước năm bắt đầu", "the end year is before the start year"),
+    "reg_bad_year": ("phải là ngày dạng 2025-07-01 hoặc một năm (2016)", "must be a date like 2025-07-01 or a year (2016)"),
+    "reg_years_reversed": ("ngày kết thúc trước ngày bắt đầu", "the end date is before the start date"),
     "reg_unknown_successor": (
         "đơn vị kế thừa “{successor}” không có trong danh sách",
         "the successor “{successor}” is not in the registry",
@@ -815,7 +815,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "wait at most this many seconds while the dashboard holds the store",
     ),
     "cli_help_units": ("Danh sách đơn vị dạng CSV (list units as CSV)", "List the units as CSV"),
-    "cli_help_units_year": ("chỉ các đơn vị còn hoạt động trong năm này", "only the units active in this year"),
+    "cli_help_units_year": ("chỉ các đơn vị thuộc khu vực trong năm này", "only the cluster's units in this year"),
     "cli_help_template": (
         "Mẫu báo cáo quý, cột chỉ tiêu để trống (empty quarterly template)",
         "Quarterly template with empty indicator columns",
@@ -1060,6 +1060,16 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
+    "cli_help_units_on": ("chỉ các đơn vị thuộc khu vực vào ngày này", "only the cluster's units on this day"),
+    "units_illustrative_note": (
+        "Lưu ý: danh sách đơn vị sau sắp xếp 01/7/2025 là minh họa — thư ký cụm cần xác nhận thành phần khu vực.",
+        "Note: the units after the 1 July 2025 reorganisation are illustrative — the secretariat must confirm the cluster's members.",
+    ),
+    "reg_version_overlap": (
+        "mã “{code}” đã có; chỉ được lặp lại cho phiên bản mới của cùng đơn vị (cùng khối, bắt đầu sau ngày kết thúc của dòng trước)",
+        "code “{code}” already exists; it may repeat only for a new version of the same unit"
+        " (same block, starting after the previous row ends)",
+    ),
     # --- reporting calendar, registration and e-mail ---
     # --- one store for many processes, demo guard, limits and hardening ---
     # --- click-through, chart notes and the phone layout ---

@@ -109,9 +109,8 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         """
         WITH u AS (
             SELECT code AS unit_code, name, short_name, block, province
-            FROM units
-            WHERE valid_from <= $year AND coalesce(valid_to, 9999) >= $year
-              AND ($block IS NULL OR block = $block)
+            FROM unit_years
+            WHERE year = $year AND ($block IS NULL OR block = $block)
         ),
         cat AS (
             SELECT code, label, unit, kind, basis, content, numerator, denominator, block AS scope,
@@ -206,9 +205,8 @@ def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
 
 def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
     return cur.execute(
-        "SELECT code, name, short_name, province, block FROM units"
-        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY block, code",
-        [year, year, block, block],
+        "SELECT code, name, short_name, province, block FROM unit_years WHERE year = ? AND (? IS NULL OR block = ?) ORDER BY block, code",
+        [year, block, block],
     ).df()
 
 
@@ -218,12 +216,12 @@ def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.Dat
         """
         SELECT u.code AS unit_code, u.short_name, u.name, u.block,
                count(DISTINCT f.quarter) FILTER (WHERE f.quarter = ?) > 0 AS reported
-        FROM units u
-        LEFT JOIN facts f ON f.unit_code = u.code AND f.year = ?
-        WHERE u.valid_from <= ? AND coalesce(u.valid_to, 9999) >= ? AND (? IS NULL OR u.block = ?)
+        FROM unit_years u
+        LEFT JOIN facts f ON f.unit_code = u.code AND f.year = u.year
+        WHERE u.year = ? AND (? IS NULL OR u.block = ?)
         GROUP BY ALL ORDER BY u.block, u.code
         """,
-        [spec.as_of, spec.year, spec.year, spec.year, block, block],
+        [spec.as_of, spec.year, block, block],
     ).df()
 
 

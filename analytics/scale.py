@@ -19,6 +19,7 @@ import csv
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -87,16 +88,18 @@ def settings_for(folder: Path) -> Settings:
 def synthetic_units(count: int) -> list[Unit]:
     """The shipped registry first, then made-up provincial and district units, alternating blocks."""
     # Names and province kinds imitate what the secretariat writes in units.csv: data, not program text.
-    shipped = [u for u in load_units(DATA_DIR / "units.csv")]
-    units = shipped[:count]
-    for i in range(len(units), count):
+    shipped = load_units(DATA_DIR / "units.csv")
+    kept = list(dict.fromkeys(u.code for u in shipped))[:count]
+    units = [u for u in shipped if u.code in kept]
+    for i in range(len(kept), count):
         n = i + 1
         province = f"Tỉnh mẫu {(n // 16) + 1:02d}"
         stp = i % 2 == 0
         code = f"{'STP' if stp else 'THADS'}_M{n:04d}"
         name = f"{'Phòng Tư pháp' if stp else 'Chi cục THADS'} mẫu số {n:04d}, {province}"
         short = f"{'PTP' if stp else 'CC THADS'} {n:04d}"
-        units.append(Unit(code, name, short, province, "tỉnh", "STP" if stp else "THADS", BASE_YEAR, None, None, t("note_scale_unit")))
+        block = "STP" if stp else "THADS"
+        units.append(Unit(code, name, short, province, "tỉnh", block, date(BASE_YEAR, 1, 1), None, None, t("note_scale_unit")))
     return units
 
 
@@ -117,6 +120,8 @@ def write_units(units: list[Unit], file: Path) -> None:
                     u.valid_from,
                     u.valid_to or "",
                     u.successor or "",
+                    u.parent,
+                    "1" if u.illustrative else "",
                     u.note,
                 ]
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from analytics import scale
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help=t("cli_help_units"))
     p.add_argument("--year", type=int, help=t("cli_help_units_year"))
+    p.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD", help=t("cli_help_units_on"))
     p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_units)
 
