@@ -1060,6 +1060,62 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
+    "cli_help_campaign": (
+        "cấu hình phong trào theo năm: xem, tạo năm mới, sửa, hoàn tác",
+        "yearly campaign files: list, show, new year, edit, undo",
+    ),
+    "cli_description_campaign": (
+        "Tệp data/campaigns/NĂM.toml. Năm mới tạo từ năm trước (ngày tháng dời theo năm), sửa bằng --set KHÓA=GIÁ_TRỊ"
+        " (theme, signing.date, phases[2].quarters, targets[3].min, scoring.grades[1].min_points ...) hoặc --text-file;"
+        " mỗi lần lưu được kiểm tra như check-config, ghi nhật ký và hoàn tác được (campaign undo).",
+        "Files data/campaigns/YEAR.toml. A new year is made from an earlier one (dates moved), edited with --set KEY=VALUE"
+        " (theme, signing.date, phases[2].quarters, targets[3].min, scoring.grades[1].min_points ...) or --text-file;"
+        " every save is checked as check-config does, audited, and can be undone (campaign undo).",
+    ),
+    "cli_help_campaign_list": ("các năm đã cấu hình", "the configured years"),
+    "cli_help_campaign_show": ("in tệp cấu hình của một năm", "print one year's campaign file"),
+    "cli_help_campaign_history": ("các lần lưu tệp cấu hình", "saves of campaign files"),
+    "cli_help_campaign_new": ("tạo cấu hình năm mới từ một năm đã có", "make a new year's campaign from an existing year"),
+    "cli_help_campaign_edit": ("sửa cấu hình một năm", "edit one year's campaign"),
+    "cli_help_campaign_undo": ("hoàn tác lần lưu gần nhất của năm", "undo the year's latest save"),
+    "cli_help_campaign_from": ("năm làm gốc", "the year to start from"),
+    "cli_help_campaign_text_file": ("tệp TOML thay toàn bộ nội dung", "a TOML file replacing the whole text"),
+    "cli_help_campaign_set": (
+        'đặt một giá trị, ví dụ theme="..." hoặc signing.date=2027-03-05 (lặp lại được)',
+        'set one value, e.g. theme="..." or signing.date=2027-03-05 (repeatable)',
+    ),
+    "cli_help_campaign_preview": ("chỉ xem trước thay đổi, không lưu", "only show what would change, save nothing"),
+    "camp_cli_bad_set": ("“{pair}” phải có dạng KHÓA=GIÁ_TRỊ", "“{pair}” must look like KEY=VALUE"),
+    "camp_no_change": ("Không có gì thay đổi.", "Nothing changes."),
+    "camp_action_new": ("tạo mới", "created"),
+    "camp_action_edit": ("đã sửa", "edited"),
+    "camp_action_undo": ("hoàn tác", "undone"),
+    "camp_saved_file": ("{file}: {action}", "{file}: {action}"),
+    "camp_saved": (
+        "Đã lưu (lần lưu #{revision}, {lines} dòng thay đổi). Hoàn tác: python -m analytics campaign undo --year {year}",
+        "Saved (save #{revision}, {lines} lines changed). Undo: python -m analytics campaign undo --year {year}",
+    ),
+    "camp_generated_header": (
+        "Tạo từ {source}.toml bằng `python -m analytics campaign new --year {year} --from {source}`:\n"
+        "ngày tháng dời {years} năm, năm trong các chuỗi chữ đổi thành {year}. Các ghi chú bên dưới vẫn là của tệp {source}\n"
+        "(nguồn, lưu ý) — thư ký cụm rà soát, nhất là chỉ tiêu và bảng chấm điểm.",
+        "Made from {source}.toml by `python -m analytics campaign new --year {year} --from {source}`:\n"
+        "dates moved by {years} years, the year in text values changed to {year}. The comments below are still those of\n"
+        "{source} (sources, notes) — the secretariat reviews it, targets and the points table above all.",
+    ),
+    "camp_bad_key": (
+        "khóa không hợp lệ (ví dụ: theme, signing.place, phases[2].quarters)",
+        "bad key (e.g. theme, signing.place, phases[2].quarters)",
+    ),
+    "camp_no_such_key": ("không có mục “{name}” trong tệp", "there is no “{name}” in the file"),
+    "camp_no_such_item": ("“{name}” chỉ có {count} mục", "“{name}” has only {count} items"),
+    "camp_no_source": ("chưa có tệp cấu hình năm {year}", "there is no campaign file for {year}"),
+    "camp_exists": ("đã có tệp cấu hình năm {year}; hãy sửa tệp đó", "the campaign file for {year} exists; edit it instead"),
+    "camp_nothing_to_undo": ("chưa có lần lưu nào của năm {year} để hoàn tác", "no save of {year} to undo"),
+    "camp_changed_outside": (
+        "tệp đã bị sửa ngoài ứng dụng sau lần lưu cuối; hoàn tác sẽ làm mất thay đổi đó",
+        "the file was changed outside the app after the last save; undoing would lose that change",
+    ),
     "cli_help_units_on": ("chỉ các đơn vị thuộc khu vực vào ngày này", "only the cluster's units on this day"),
     "units_illustrative_note": (
         "Lưu ý: danh sách đơn vị sau sắp xếp 01/7/2025 là minh họa — thư ký cụm cần xác nhận thành phần khu vực.",

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from analytics import scale
-from analytics.cli import admin, data, pack, uploads
+from analytics.cli import admin, data, pack, uploads, years
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -145,6 +145,26 @@ def build_parser() -> argparse.ArgumentParser:
     # results and scores
 
     # campaign years
+    p = sub.add_parser("campaign", help=t("cli_help_campaign"), description=t("cli_description_campaign"))
+    ops = p.add_subparsers(dest="campaign_command", required=True, metavar=t("cli_metavar_operation"))
+    ops.add_parser("list", help=t("cli_help_campaign_list"))
+    q = ops.add_parser("show", help=t("cli_help_campaign_show"))
+    q.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    q = ops.add_parser("history", help=t("cli_help_campaign_history"))
+    q.add_argument("--year", type=int, help=t("cli_help_only_year"))
+    _as_user_waiting(q)
+    for name, help_key in (("new", "cli_help_campaign_new"), ("edit", "cli_help_campaign_edit"), ("undo", "cli_help_campaign_undo")):
+        q = ops.add_parser(name, help=t(help_key), description=t(help_key))
+        q.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+        if name == "new":
+            q.add_argument("--from", dest="from_year", type=int, required=True, help=t("cli_help_campaign_from"))
+        if name == "edit":
+            q.add_argument("--text-file", type=Path, help=t("cli_help_campaign_text_file"))
+        if name != "undo":
+            q.add_argument("--set", action="append", metavar="KHÓA=GIÁ_TRỊ", help=t("cli_help_campaign_set"))
+        q.add_argument("--preview", action="store_true", help=t("cli_help_campaign_preview"))
+        _as_user_waiting(q)
+    p.set_defaults(handler=years.cmd_campaign)
 
     # reporting calendar and e-mail
 

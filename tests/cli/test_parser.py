@@ -29,6 +29,7 @@ COMMANDS = (
     "restore",
     "audit",
     "scale-sample",
+    "campaign",
 )
 USER_COMMANDS = ("add", "list", "remove", "passwd")
 CLI_DIR = PROJECT / "analytics" / "cli"
