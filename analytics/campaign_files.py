@@ -168,16 +168,17 @@ def _meeting_files(settings: Settings, year: int) -> list[Path]:
     return sorted(f for f in settings.meetings_dir.glob(f"*{year}*.toml") if str(year) in f.stem)
 
 
-def draft_new(settings: Settings, year: int, from_year: int, changes: dict[str, Any] | None = None) -> Draft:
+def draft_new(settings: Settings, year: int, from_year: int, changes: dict[str, Any] | None = None, *, text: str | None = None) -> Draft:
     """Next year's files from an existing year's (campaign and meetings), with optional edits of the
-    campaign; validated, nothing written."""
+    campaign (keys to set, or the whole text as the admin page's editor holds it); validated, nothing written."""
     source = campaign_file(settings, from_year)
     target = campaign_file(settings, year)
     if not source.exists():
         raise ConfigError(source, "year", t("camp_no_source", year=from_year))
     if target.exists():
         raise ConfigError(target, "year", t("camp_exists", year=year))
-    text = next_year_text(source.read_text(encoding="utf-8"), from_year, year)
+    if text is None:
+        text = next_year_text(source.read_text(encoding="utf-8"), from_year, year)
     if changes:
         text = set_values(text, changes, target)
     check_text(text, year, target)

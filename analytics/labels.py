@@ -1060,6 +1060,25 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
+    "camp_page_tab": ("Phong trào các năm", "Campaign years"),
+    "camp_page_no_years": ("Chưa có tệp cấu hình phong trào nào.", "No campaign file yet."),
+    "camp_page_mode": ("Việc cần làm", "What to do"),
+    "camp_page_mode_new": ("Tạo năm mới từ năm trước", "Start a new year from an earlier one"),
+    "camp_page_mode_edit": ("Sửa cấu hình một năm", "Edit one year"),
+    "camp_page_from": ("Tạo từ năm", "Start from year"),
+    "camp_page_year": ("Năm mới", "New year"),
+    "camp_page_edit_year": ("Năm cần sửa", "Year to edit"),
+    "camp_page_edit_help": (
+        "Ngày tháng đã dời theo năm. Sửa trực tiếp bên dưới: chủ đề, ký Giao ước, các đợt và quý, mốc, nội dung Giao ước,"
+        " chỉ tiêu, chỉ tiêu giao theo khối hoặc từng đơn vị, bảng chấm điểm. Mỗi thay đổi được kiểm tra ngay.",
+        "Dates are moved to the new year. Edit below: theme, signing, phases and quarters, milestones, covenant contents,"
+        " indicators, targets per block or unit, the points table. Every change is checked at once.",
+    ),
+    "camp_page_text": ("Nội dung tệp cấu hình (TOML)", "Campaign file (TOML)"),
+    "camp_page_preview": ("Xem trước thay đổi ({lines} dòng)", "Preview of the change ({lines} lines)"),
+    "camp_page_save": ("Lưu", "Save"),
+    "camp_page_undo_title": ("Các lần lưu năm {year} và hoàn tác", "Saves of {year} and undo"),
+    "camp_page_undo": ("Hoàn tác lần lưu gần nhất của năm {year}", "Undo the latest save of {year}"),
     "cli_help_campaign": (
         "cấu hình phong trào theo năm: xem, tạo năm mới, sửa, hoàn tác",
         "yearly campaign files: list, show, new year, edit, undo",

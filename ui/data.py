@@ -115,14 +115,15 @@ def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
     return queries.unit_sources(store().cursor(), code, year)
 
 
-@st.cache_resource(show_spinner=False)
-def _campaign_files() -> dict[int, Rubric | None]:
-    """Rubrics from the campaign files (already validated when the store opened)."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _campaign_files(config_fingerprint: str | None) -> dict[int, Rubric | None]:
+    """Rubrics from the campaign files (already validated when the store synced them); keyed on the
+    files' fingerprint, so a year made or edited on the admin page is scored at once."""
     return {year: c.rubric for year, c in load_campaigns(from_env().campaigns_dir).items()}
 
 
 def rubric(year: int) -> Rubric | None:
-    return _campaign_files().get(year)
+    return _campaign_files(store().get_meta("config_fingerprint")).get(year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
