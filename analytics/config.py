@@ -88,6 +88,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Crosswalk:
+    """An indicator whose code or definition changed: this year's `indicator` continues `previous`."""
+
+    indicator: str
+    previous: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     year: int
     cluster: str
@@ -103,6 +112,7 @@ class Campaign:
     source: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     rubric: Rubric | None = None
+    crosswalk: tuple[Crosswalk, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -201,6 +211,11 @@ def load_campaign(file: Path) -> Campaign:
         if tg.indicator not in codes:
             raise ConfigError(file, f"targets[{i + 1}].indicator", t("cfg_unknown_indicator", code=tg.indicator))
     known = {"year", "cluster", "theme", "head_unit", "signing", "phases", "milestones", "contents", "indicators", "targets", "scoring"}
+    known.add("crosswalk")
+    crosswalk = tuple(Crosswalk(r.get("indicator", str), r.get("previous", str), r.get("note", str, "")) for r in root.tables("crosswalk"))
+    for i, link in enumerate(crosswalk):
+        if link.indicator not in codes:
+            raise ConfigError(file, f"crosswalk[{i + 1}].indicator", t("cfg_unknown_indicator", code=link.indicator))
     rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
     return Campaign(
         year=year,
@@ -217,6 +232,7 @@ def load_campaign(file: Path) -> Campaign:
         source=str(file),
         extra={k: v for k, v in raw.items() if k not in known},
         rubric=rubric,
+        crosswalk=crosswalk,
     )
 
 

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from analytics import campaign_files
 from analytics.bootstrap import open_store
 from analytics.config import ConfigError, load_campaign
 from analytics.settings import DATA_DIR, Settings
 from analytics.trust import auth
+from analytics.years import campaigns as campaign_files
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    shutil.copytree(DATA_DIR / "campaigns", tmp_path / "campaigns")
-    shutil.copytree(DATA_DIR / "meetings", tmp_path / "meetings")
+    shutil.copytree(CAMPAIGNS_2016, tmp_path / "campaigns")
+    shutil.copytree(MEETINGS_2016, tmp_path / "meetings")
     return Settings(
         db_path=tmp_path / "store.duckdb",
         units_file=DATA_DIR / "units.csv",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import campaign_files
 from analytics.config import ConfigError
 from analytics.labels import t
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import auth
 from analytics.trust.safety import markdown_escape
+from analytics.years import campaigns as campaign_files
 from ui import auth as auth_ui
 from ui.tables import table
 

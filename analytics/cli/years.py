@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import campaign_files
 from analytics.cli.common import CliRefused, with_actor, write_frame
 from analytics.labels import t
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import auth
+from analytics.years import campaigns as campaign_files
 
 
 def _changes(pairs: list[str] | None) -> dict[str, object]:

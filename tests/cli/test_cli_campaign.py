@@ -7,14 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.settings import DATA_DIR
-from tests.support import run_cli
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016, run_cli
 
 
 @pytest.fixture
 def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(DATA_DIR / "campaigns", tmp_path / "campaigns")
-    shutil.copytree(DATA_DIR / "meetings", tmp_path / "meetings")
+    shutil.copytree(CAMPAIGNS_2016, tmp_path / "campaigns")
+    shutil.copytree(MEETINGS_2016, tmp_path / "meetings")
     monkeypatch.setenv("THIDUA_CAMPAIGNS", str(tmp_path / "campaigns"))
     monkeypatch.setenv("THIDUA_MEETINGS", str(tmp_path / "meetings"))
     return tmp_path

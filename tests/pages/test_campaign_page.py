@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.settings import DATA_DIR
 from tests.pages.test_auth_pages import ADMIN, add_users, button_labelled, logged_in_as, rendered_texts, with_store
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016
 
 pytestmark = pytest.mark.slow
 
 
 def test_admin_starts_2017_from_2016_previews_saves_and_undoes(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(DATA_DIR / "campaigns", app_env / "campaigns")
-    shutil.copytree(DATA_DIR / "meetings", app_env / "meetings")
+    shutil.copytree(CAMPAIGNS_2016, app_env / "campaigns")
+    shutil.copytree(MEETINGS_2016, app_env / "meetings")
     monkeypatch.setenv("THIDUA_CAMPAIGNS", str(app_env / "campaigns"))
     monkeypatch.setenv("THIDUA_MEETINGS", str(app_env / "meetings"))
     monkeypatch.setenv("THIDUA_DEMO", "0")

@@ -1,0 +1,152 @@
+"""Year over year: each indicator for the cluster and each unit across the configured years, on a
+comparable basis, with score, grade and rank per year and "better / worse than last year".
+
+Comparable basis: a unit is followed under its latest code; for the years before a merger its
+predecessors' values are added to its own (flows summed, stocks summed, rates recomputed from the
+summed numerator and denominator, never an average of rates), and the row says which units it
+includes. An indicator whose code changed between years is followed through the crosswalk of the
+campaign files (`[[crosswalk]]`: this year's code, the previous code).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import measures, scoring
+from analytics.config import Campaign
+from analytics.store import Cursor
+
+
+def lineage(cur: Cursor) -> dict[str, list[str]]:
+    """Predecessors of every unit (direct and earlier), read from the registry's successor column."""
+    successors = dict(cur.execute("SELECT code, successor FROM units WHERE successor IS NOT NULL").fetchall())
+    found: dict[str, list[str]] = {}
+    for code in successors:
+        target = successors[code]
+        while target is not None:
+            found.setdefault(target, []).append(code)
+            target = successors.get(target)
+    return {code: sorted(codes) for code, codes in found.items()}
+
+
+def year_values(cur: Cursor, years: list[int], block: str | None = None) -> pd.DataFrame:
+    """period_values() of the whole year for each of `years`, with a `year` column."""
+    frames = [measures.period_values(cur, measures.period_spec(cur, y, "year"), block).assign(year=y) for y in sorted(years)]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def crosswalk_codes(campaigns: dict[int, Campaign], year: int, to_year: int) -> dict[str, str]:
+    """Old indicator code → code used in `to_year`, for values stored in `year` (crosswalks chained)."""
+    mapping: dict[str, str] = {}
+    for later in sorted((y for y in campaigns if year < y <= to_year), reverse=True):
+        step = {c.previous: c.indicator for c in campaigns[later].crosswalk}
+        mapping = {old: mapping.get(new, new) for old, new in step.items()} | {k: v for k, v in mapping.items() if k not in step}
+    return mapping
+
+
+def comparable(
+    values: pd.DataFrame,
+    indicator: str,
+    reference_year: int,
+    lineage_map: dict[str, list[str]],
+    *,
+    parts: tuple[str, str] | None = None,
+    campaigns: dict[int, Campaign] | None = None,
+) -> pd.DataFrame:
+    """One row per (year, unit of `reference_year`): the unit's value for `indicator` on a comparable
+    basis, the units whose values it includes (`includes`, predecessors that reported that year) and
+    whether the value is demo. A rate needs its numerator and denominator codes (`parts`).
+    Units that left the cluster without a successor in it are not followed."""
+    columns = ["year", "unit_code", "short_name", "name", "block", "value", "includes", "is_demo", "higher_is_better", "unit"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    current = values[(values["year"] == reference_year) & (values["indicator"] == indicator)]
+    if current.empty:
+        return pd.DataFrame(columns=columns)
+    about = current.set_index("unit_code")[["short_name", "name", "block", "higher_is_better", "unit"]]
+    group_of = {code: code for code in about.index}
+    for code in about.index:
+        group_of.update({p: code for p in lineage_map.get(code, [])})
+    kind = str(current["kind"].iloc[0])
+    wanted_codes = parts if kind == "ratio" and parts else (indicator,)
+    names = values.drop_duplicates("unit_code", keep="last").set_index("unit_code")["short_name"]
+    rows = []
+    for year, part in values[values["unit_code"].isin(group_of)].groupby("year"):
+        renamed = crosswalk_codes(campaigns or {}, int(year), reference_year)
+        part = part.assign(indicator=part["indicator"].replace(renamed), ref=part["unit_code"].map(group_of))
+        wanted = part[part["indicator"].isin(wanted_codes)]
+        for ref, unit_rows in wanted.groupby("ref"):
+            sums = unit_rows.groupby("indicator")["value"].sum(min_count=1)
+            if kind == "ratio":
+                num, den = sums.get(wanted_codes[0]), sums.get(wanted_codes[-1])
+                value = 100.0 * num / den if pd.notna(num) and pd.notna(den) and den > 0 else None
+            else:
+                value = sums.get(indicator)
+            reported = unit_rows.loc[unit_rows["value"].notna() & (unit_rows["unit_code"] != ref), "unit_code"].unique()
+            rows.append(
+                {
+                    "year": int(year), "unit_code": ref, **about.loc[ref].to_dict(),
+                    "value": None if value is None or pd.isna(value) else float(value),
+                    "includes": ", ".join(str(names[c]) for c in sorted(reported)),
+                    "is_demo": bool(unit_rows["is_demo"].any()),
+                }
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).sort_values(["block", "unit_code", "year"]).reset_index(drop=True)
+
+
+def cluster_series(
+    frame: pd.DataFrame,
+    values: pd.DataFrame,
+    reference_year: int,
+    lineage_map: dict[str, list[str]],
+    *,
+    parts: tuple[str, str] | None = None,
+    campaigns: dict[int, Campaign] | None = None,
+) -> pd.DataFrame:
+    """The cluster per year and block on the same basis as `frame` (a comparable() result): counts
+    summed over the followed units, a rate as Σ numerator ÷ Σ denominator of the units that have it."""
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "block", "value"])
+    if parts is None:
+        return frame.groupby(["year", "block"])["value"].sum(min_count=1).reset_index()
+    num = comparable(values, parts[0], reference_year, lineage_map, campaigns=campaigns)
+    den = comparable(values, parts[1], reference_year, lineage_map, campaigns=campaigns)
+    rated = frame.loc[frame["value"].notna(), ["year", "unit_code", "block"]]
+    both = rated.merge(num[["year", "unit_code", "value"]], on=["year", "unit_code"]).merge(
+        den[["year", "unit_code", "value"]], on=["year", "unit_code"], suffixes=("_num", "_den")
+    )
+    sums = both.groupby(["year", "block"])[["value_num", "value_den"]].sum().reset_index()
+    sums["value"] = 100.0 * sums["value_num"] / sums["value_den"].where(sums["value_den"] > 0)
+    return sums[["year", "block", "value"]]
+
+
+def changes(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per unit: value last year and this year, the change and whether it is better (direction-aware)."""
+    now = frame[frame["year"] == year].set_index("unit_code")
+    before = frame[frame["year"] == year - 1].set_index("unit_code")["value"]
+    out = now[["short_name", "block", "value", "includes", "higher_is_better"]].rename(columns={"value": "value_now"})
+    out["value_before"] = before.reindex(out.index)
+    out["includes_before"] = frame[frame["year"] == year - 1].set_index("unit_code")["includes"].reindex(out.index).fillna("")
+    out["change"] = out["value_now"] - out["value_before"]
+    out["change_pct"] = 100.0 * out["change"] / out["value_before"].where(out["value_before"] != 0)
+    signed = out["change"].where(out["higher_is_better"].astype(bool), -out["change"])
+    out["direction"] = signed.map(lambda d: None if pd.isna(d) else ("better" if d > 0 else "worse" if d < 0 else "same"))
+    return out.reset_index().sort_values(["block", "change_pct"], ascending=[True, False], na_position="last").reset_index(drop=True)
+
+
+def score_history(cur: Cursor, campaigns: dict[int, Campaign], years: list[int]) -> pd.DataFrame:
+    """Score, grade and rank within the block per unit and year (years whose campaign has a rubric)."""
+    frames = []
+    for year in sorted(years):
+        campaign = campaigns.get(year)
+        if campaign is None or campaign.rubric is None:
+            continue
+        values = measures.period_values(cur, measures.period_spec(cur, year, "year"))
+        if values.empty or values["value"].isna().all():
+            continue
+        summary = scoring.score(values, campaign.rubric).summary
+        frames.append(summary[["unit_code", "short_name", "block", "total", "grade", "rank"]].assign(year=year))
+    if not frames:
+        return pd.DataFrame(columns=["unit_code", "short_name", "block", "total", "grade", "rank", "year"])
+    return pd.concat(frames, ignore_index=True)
