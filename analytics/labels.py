@@ -1060,6 +1060,44 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
+    "page_years": ("Qua các năm", "Year over year"),
+    "years_from": ("Từ năm", "From year"),
+    "years_only_one": (
+        "Mới có số liệu của một năm ({year}); trang này so sánh khi có từ hai năm trở lên.",
+        "Only one year has figures ({year}); this page compares two years or more.",
+    ),
+    "years_cluster_title": ("{indicator} — toàn khu vực qua các năm", "{indicator} — the cluster across years"),
+    "years_units_title": ("{indicator} — từng đơn vị qua các năm", "{indicator} — each unit across years"),
+    "years_includes": ("gồm cả số liệu của {units} (trước sáp nhập)", "includes {units} (before the merger)"),
+    "years_comparable_note": (
+        "Số liệu so sánh được: với các năm trước sáp nhập (01/7/2025), giá trị của đơn vị sau sáp nhập gồm cả"
+        " số liệu của các đơn vị đã hợp nhất vào (số cộng dồn và số cuối kỳ được cộng; tỷ lệ tính lại từ tổng tử số và"
+        " mẫu số). Điểm hình thoi rỗng trên biểu đồ. {units}",
+        "Comparable basis: for the years before the merger (1 July 2025), a merged unit's value adds the figures of the"
+        " units merged into it (flows and stocks summed; rates recomputed from the summed numerator and denominator)."
+        " Open diamonds on the chart. {units}",
+    ),
+    "years_left_note": (
+        "Đơn vị đã rời khu vực (không có đơn vị kế thừa trong khu vực) không được tính vào các năm so sánh.",
+        "Units that left the cluster (no successor in it) are not counted in the years compared.",
+    ),
+    "years_better": ("Tốt hơn năm trước", "Better than last year"),
+    "years_worse": ("Kém hơn năm trước", "Worse than last year"),
+    "years_no_previous": ("Chưa có năm trước để so", "No previous year to compare"),
+    "years_change_pct": ("Thay đổi (%)", "Change (%)"),
+    "years_vs_last": ("So với năm trước", "Against last year"),
+    "years_col_includes": ("Năm {year} gồm cả", "{year} includes"),
+    "years_col_score": ("Điểm {year}", "Score {year}"),
+    "years_col_grade": ("Xếp loại {year}", "Grade {year}"),
+    "years_col_rank": ("Hạng {year}", "Rank {year}"),
+    "years_scores": ("Điểm, xếp loại và thứ hạng trong khối qua các năm", "Score, grade and rank within the block across years"),
+    "years_scores_none": ("Chưa có bảng chấm điểm cho các năm này.", "No points table for these years."),
+    "years_change_title": ("Năm {year} so với năm {previous}", "{year} against {previous}"),
+    "years_caption": (
+        "Toàn khu vực: {before} năm {previous} → {now} năm {year}. {better} đơn vị tốt hơn, {worse} đơn vị kém hơn năm trước.",
+        "Cluster: {before} in {previous} → {now} in {year}. {better} units better, {worse} worse than last year.",
+    ),
+    "slide_years_title": ("{indicator} qua các năm", "{indicator} across years"),
     "camp_page_tab": ("Phong trào các năm", "Campaign years"),
     "camp_page_no_years": ("Chưa có tệp cấu hình phong trào nào.", "No campaign file yet."),
     "camp_page_mode": ("Việc cần làm", "What to do"),

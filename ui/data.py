@@ -11,11 +11,12 @@ import streamlit as st
 
 from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
-from analytics.config import Rubric, load_campaigns
+from analytics.config import Campaign, Rubric, load_campaigns
 from analytics.labels import fmt_date
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import actions
+from analytics.years import compare
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,14 +117,35 @@ def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _campaign_files(config_fingerprint: str | None) -> dict[int, Rubric | None]:
-    """Rubrics from the campaign files (already validated when the store synced them); keyed on the
-    files' fingerprint, so a year made or edited on the admin page is scored at once."""
-    return {year: c.rubric for year, c in load_campaigns(from_env().campaigns_dir).items()}
+def _campaign_files(config_fingerprint: str | None) -> dict[int, Campaign]:
+    """The campaign files (already validated when the store synced them); keyed on the files'
+    fingerprint, so a year made or edited on the admin page is scored at once."""
+    return load_campaigns(from_env().campaigns_dir)
+
+
+def campaigns() -> dict[int, Campaign]:
+    return _campaign_files(store().get_meta("config_fingerprint"))
 
 
 def rubric(year: int) -> Rubric | None:
-    return _campaign_files(store().get_meta("config_fingerprint")).get(year)
+    found = campaigns().get(year)
+    return found.rubric if found else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicator_years(data_version: int, years: tuple[int, ...], indicator: str, block: str | None) -> compare.YearView | None:
+    return compare.indicator_years(store().cursor(), list(years), indicator, block, campaigns())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
+    return compare.score_history(store().cursor(), campaigns(), list(years))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def illustrative_years(data_version: int, years: tuple[int, ...]) -> bool:
+    """Whether any unit of these years has a membership the secretariat has not confirmed."""
+    return compare.has_illustrative_members(store().cursor(), list(years))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

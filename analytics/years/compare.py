@@ -10,6 +10,8 @@ campaign files (`[[crosswalk]]`: this year's code, the previous code).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from analytics import measures, scoring
@@ -150,3 +152,44 @@ def score_history(cur: Cursor, campaigns: dict[int, Campaign], years: list[int])
     if not frames:
         return pd.DataFrame(columns=["unit_code", "short_name", "block", "total", "grade", "rank", "year"])
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class YearView:
+    """One indicator across years on a comparable basis: per unit, the cluster, and this year's changes."""
+
+    years: tuple[int, ...]
+    indicator: str
+    label: str
+    unit: str
+    units: pd.DataFrame  # comparable(): year, unit_code, short_name, block, value, includes, is_demo
+    cluster: pd.DataFrame  # year, block, value
+    changes: pd.DataFrame  # changes(): per unit, this year against the year before
+
+    @property
+    def merged(self) -> list[str]:
+        """'STP Ninh Bình: STP Hà Nam, STP Nam Định' for each unit shown with its predecessors added."""
+        shown = self.units[self.units["includes"] != ""]
+        return [f"{name}: {inc}" for name, inc in shown.groupby("short_name", sort=False)["includes"].first().items()]
+
+
+def indicator_years(
+    cur: Cursor, years: list[int], indicator: str, block: str | None = None, campaigns: dict[int, Campaign] | None = None
+) -> YearView | None:
+    """`indicator` over `years`, followed under the units and the catalogue of the last of them."""
+    reference = max(years)
+    catalogue = measures.catalogue(cur, reference).set_index("code")
+    if indicator not in catalogue.index:
+        return None
+    row = catalogue.loc[indicator]
+    parts = (str(row["numerator"]), str(row["denominator"])) if row["kind"] == "ratio" else None
+    values = year_values(cur, years, block)
+    links = lineage(cur)
+    frame = comparable(values, indicator, reference, links, parts=parts, campaigns=campaigns)
+    cluster = cluster_series(frame, values, reference, links, parts=parts, campaigns=campaigns)
+    return YearView(tuple(sorted(years)), indicator, str(row["label"]), str(row["unit"] or ""), frame, cluster, changes(frame, reference))
+
+
+def has_illustrative_members(cur: Cursor, years: list[int]) -> bool:
+    row = cur.execute("SELECT coalesce(bool_or(illustrative), false) FROM unit_years WHERE list_contains(?, year)", [years]).fetchone()
+    return bool(row and row[0])
