@@ -1097,6 +1097,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Toàn khu vực: {before} năm {previous} → {now} năm {year}. {better} đơn vị tốt hơn, {worse} đơn vị kém hơn năm trước.",
         "Cluster: {before} in {previous} → {now} in {year}. {better} units better, {worse} worse than last year.",
     ),
+    "years_caption_merged": (
+        "Đơn vị sau sáp nhập được tính cả số liệu của đơn vị hợp nhất vào, các năm trước sáp nhập — {units}.",
+        "Merged units include the units merged into them for the years before the merger — {units}.",
+    ),
     "slide_years_title": ("{indicator} qua các năm", "{indicator} across years"),
     "camp_page_tab": ("Phong trào các năm", "Campaign years"),
     "camp_page_no_years": ("Chưa có tệp cấu hình phong trào nào.", "No campaign file yet."),
