@@ -6,7 +6,7 @@ indicators when more are asked for) and `thidua.duckdb`. It is opened exactly li
 (`THIDUA_DB`, `THIDUA_UNITS`, `THIDUA_CAMPAIGNS`), so bootstrap syncs that configuration into it
 the same way. Presets:
 
-- cluster: the 22 shipped units, 2016, the shipped catalogue (what a fresh install holds);
+- cluster: the 22 shipped units, 2016–2018 (three years, so the year-over-year page has something to compare), the shipped catalogue;
 - national: about 1,000 units × 10 years × 40 reported indicators ≈ 1.6 M result rows and
   10,000 communes in the registers.
 
@@ -16,7 +16,6 @@ Every value is flagged is_demo, so the dashboard labels it "Dữ liệu minh h�
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +33,7 @@ from analytics.labels import t
 from analytics.registry import COLUMNS, Unit, load_units
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Cursor, Store
+from analytics.years.campaigns import next_year_text
 
 BASE_YEAR = 2016
 
@@ -54,7 +54,7 @@ class ScaleSpec:
 
 
 PRESETS: dict[str, ScaleSpec] = {
-    "cluster": ScaleSpec(units=22, years=1, indicators=0, communes=0),
+    "cluster": ScaleSpec(units=22, years=3, indicators=0, communes=0),
     "national": ScaleSpec(units=1000, years=10, indicators=40, communes=10_000),
 }
 
@@ -152,7 +152,7 @@ def write_campaigns(years: list[int], extra: list[str], folder: Path) -> None:
             f'label_en = "{label_en}"\nunit = "việc"\nblock = "ALL"\nkind = "{kind}"\ncontent = "ND9"\n'
         )
     for year in years:
-        dated = re.sub(rf"\b{BASE_YEAR}\b", str(year), text)
+        dated = next_year_text(text, BASE_YEAR, year) if year != BASE_YEAR else text
         (folder / f"{year}.toml").write_text(dated + "".join(blocks), encoding="utf-8")
 
 
@@ -161,7 +161,7 @@ def generate_values(units: list[Unit], campaigns: dict[int, Campaign], extra: li
     frames = [demo.generate(units, c) for c in campaigns.values()]
     if extra:
         rng = np.random.default_rng(seed)
-        codes = np.array([u.code for u in units])
+        codes = np.array(list(dict.fromkeys(u.code for u in units)))  # a renamed unit has two rows
         years = np.array(sorted(campaigns))
         n_u, n_y, n_q, n_i = len(codes), len(years), 4, len(extra)
         total = n_u * n_y * n_q * n_i
@@ -186,14 +186,15 @@ def generate_communes(units: list[Unit], years: list[int], count: int, seed: int
     """`count` named communes spread over units, years and the two programs (unique per list)."""
     rng = np.random.default_rng(seed + 1)
     n = np.arange(count)
-    unit_idx = rng.integers(0, len(units), size=count)
+    codes = np.array(list(dict.fromkeys(u.code for u in units)))  # a renamed unit has two rows
+    unit_idx = rng.integers(0, len(codes), size=count)
     status = _STATUSES[rng.integers(0, 3, size=count)]
     year = np.array(years)[rng.integers(0, len(years), size=count)]
     achieved_on = pd.to_datetime(pd.Series(year.astype(str)) + "-06-30")
     # Commune and district names imitate what registers hold: data, not program text.
     return pd.DataFrame(
         {
-            "unit_code": np.array([u.code for u in units])[unit_idx],
+            "unit_code": codes[unit_idx],
             "year": year,
             "program": np.where(n % 3 == 0, "ntm", "xnpl"),
             "commune": [f"Xã mẫu {i + 1:05d}" for i in n],

@@ -72,29 +72,29 @@ def comparable(
         group_of.update({p: code for p in lineage_map.get(code, [])})
     kind = str(current["kind"].iloc[0])
     wanted_codes = parts if kind == "ratio" and parts else (indicator,)
-    names = values.drop_duplicates("unit_code", keep="last").set_index("unit_code")["short_name"]
-    rows = []
-    for year, part in values[values["unit_code"].isin(group_of)].groupby("year"):
-        renamed = crosswalk_codes(campaigns or {}, int(year), reference_year)
-        part = part.assign(indicator=part["indicator"].replace(renamed), ref=part["unit_code"].map(group_of))
-        wanted = part[part["indicator"].isin(wanted_codes)]
-        for ref, unit_rows in wanted.groupby("ref"):
-            sums = unit_rows.groupby("indicator")["value"].sum(min_count=1)
-            if kind == "ratio":
-                num, den = sums.get(wanted_codes[0]), sums.get(wanted_codes[-1])
-                value = 100.0 * num / den if pd.notna(num) and pd.notna(den) and den > 0 else None
-            else:
-                value = sums.get(indicator)
-            reported = unit_rows.loc[unit_rows["value"].notna() & (unit_rows["unit_code"] != ref), "unit_code"].unique()
-            rows.append(
-                {
-                    "year": int(year), "unit_code": ref, **about.loc[ref].to_dict(),
-                    "value": None if value is None or pd.isna(value) else float(value),
-                    "includes": ", ".join(str(names[c]) for c in sorted(reported)),
-                    "is_demo": bool(unit_rows["is_demo"].any()),
-                }
-            )  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).sort_values(["block", "unit_code", "year"]).reset_index(drop=True)
+    part = values[values["unit_code"].isin(group_of.keys())]
+    renamed = [
+        rows.assign(indicator=rows["indicator"].replace(crosswalk_codes(campaigns or {}, int(year), reference_year)))
+        for year, rows in part.groupby("year")
+    ]
+    part = pd.concat(renamed, ignore_index=True) if renamed else part
+    part = part[part["indicator"].isin(wanted_codes)].assign(ref=part["unit_code"].map(group_of))
+    sums = part.groupby(["year", "ref", "indicator"])["value"].sum(min_count=1).unstack("indicator")
+    sums = sums.reindex(columns=list(wanted_codes))
+    if kind == "ratio":
+        num, den = sums[wanted_codes[0]], sums[wanted_codes[-1]]
+        value = (100.0 * num / den.where(den > 0)).astype(float)
+    else:
+        value = sums[indicator].astype(float)
+    first_part = part[part["indicator"] == wanted_codes[0]]
+    merged_in = first_part[first_part["value"].notna() & (first_part["unit_code"] != first_part["ref"])].sort_values("unit_code")
+    includes = merged_in.groupby(["year", "ref"])["short_name"].agg(", ".join)
+    demo = part.groupby(["year", "ref"])["is_demo"].any()
+    out = pd.DataFrame({"value": value, "includes": includes.reindex(value.index).fillna(""), "is_demo": demo.reindex(value.index)})
+    out = out.reset_index().rename(columns={"ref": "unit_code"}).join(about, on="unit_code")
+    out["year"] = out["year"].astype(int)
+    out["is_demo"] = out["is_demo"].fillna(False).astype(bool)
+    return out[columns].sort_values(["block", "unit_code", "year"]).reset_index(drop=True)
 
 
 def cluster_series(
