@@ -633,24 +633,36 @@ def year_lines(
         colour = BLOCK_COLOURS.get(block, INK) if bold else "#BBBBBB"
         merged = by_year["includes"].fillna("").ne("")
         notes = [t("years_includes", lang, units=inc) if inc else "" for inc in by_year["includes"].fillna("")]
+        # Lines of one block share its colour, so each line is named at its last point.
+        values = by_year["value"].to_numpy(dtype=float)
+        last = max((i for i, v in enumerate(values) if not math.isnan(v)), default=None)
+        name = _esc([rows["short_name"].iloc[0]])[0]
         traces.append(
             {
-                "type": "scatter", "x": years, "y": by_year["value"].to_numpy(dtype=float), "mode": "lines+markers",
-                "connectgaps": False, "name": _esc([rows["short_name"].iloc[0]])[0],
+                "type": "scatter", "x": years, "y": values, "mode": "lines+markers+text",
+                "text": [name if i == last and bold else "" for i in range(len(years))], "textposition": "middle right",
+                "textfont": {"size": sizes["label"], "color": colour}, "cliponaxis": False,
+                "connectgaps": False, "name": name,
                 "line": {"color": colour, "width": 4 if highlight is not None and bold else 2},
                 "marker": {
                     "size": [14 if m else 8 for m in merged], "color": colour,
                     "symbol": ["diamond-open" if m else "circle" for m in merged],
                 },
                 "customdata": _esc(notes),
-                "hovertemplate": f"<b>{_esc([rows['short_name'].iloc[0]])[0]}</b> %{{x}}: %{{y:,.{decimals}f}} {unit}"
+                "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{decimals}f}} {unit}"
                 "<br>%{customdata}<extra></extra>",
             }
         )  # fmt: skip
-    xaxis = {"tickvals": years, "ticktext": [str(y) for y in years], "type": "linear", "range": [min(years) - 0.3, max(years) + 0.3]}
+    span = max(max(years) - min(years), 1)
+    xaxis = {
+        "tickvals": years,
+        "ticktext": [str(y) for y in years],
+        "type": "linear",
+        "range": [min(years) - 0.1 * span, max(years) + 0.35 * span],
+    }
     yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
-    height = 480 if theme == "screen" else 620
-    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, legend={"font": {"size": sizes["label"]}})
+    height = 520 if theme == "screen" else 620
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, showlegend=False)
 
 
 def cluster_years(cluster: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
