@@ -80,3 +80,16 @@ def test_a_crosswalk_follows_an_indicator_that_changed_code(years_store: Store) 
     followed = compare.comparable(renamed, "dien_hinh", 2026, links, campaigns=campaigns)
     lost = compare.comparable(renamed, "dien_hinh", 2026, links)
     assert followed[followed["year"] == 2024]["value"].notna().all() and lost[lost["year"] == 2024].empty
+
+
+def test_a_unit_is_named_as_it_was_in_the_year_shown(years_store: Store) -> None:
+    from analytics.queries import unit_status
+
+    cur = years_store.cursor()
+    old, new = unit_status(cur, "THADS_BN", 2016), unit_status(cur, "THADS_BN", 2026)
+    assert old is not None and old.name == "Cục Thi hành án dân sự tỉnh Bắc Ninh" and old.active
+    assert new is not None and new.name == "Thi hành án dân sự tỉnh Bắc Ninh"
+    gone = unit_status(cur, "STP_HNA", 2026)
+    assert gone is not None and not gone.active and gone.successor == "STP Ninh Bình"
+    members = measures.active_units(cur, 2026)
+    assert len(members) == 12 and "Thi hành án dân sự thành phố Hà Nội" in set(members["name"])
