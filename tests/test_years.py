@@ -93,3 +93,10 @@ def test_a_unit_is_named_as_it_was_in_the_year_shown(years_store: Store) -> None
     assert gone is not None and not gone.active and gone.successor == "STP Ninh Bình"
     members = measures.active_units(cur, 2026)
     assert len(members) == 12 and "Thi hành án dân sự thành phố Hà Nội" in set(members["name"])
+
+
+def test_an_upload_may_name_a_unit_by_any_name_it_has_had(years_store: Store) -> None:
+    from analytics.ingest.validate import Context
+
+    matcher = Context(years_store.cursor()).unit_matcher
+    assert matcher.find("Cục Thi hành án dân sự tỉnh Bắc Ninh") == matcher.find("Thi hành án dân sự tỉnh Bắc Ninh") == "THADS_BN"

@@ -168,10 +168,14 @@ class Context:
             | {(indicator_header(i.label, i.unit), i.code) for d in self.indicators.values() for i in d.values() if i.kind == "ratio"}
             | {(i.label, i.code) for d in self.indicators.values() for i in d.values() if i.kind == "ratio"}
         )
+        # Every name a unit has had (a file of 2016 writes "Cục Thi hành án dân sự …", one of 2026 the new name).
+        versions = cur.execute("SELECT DISTINCT code, name, short_name FROM unit_years").fetchall()
         self.unit_matcher = Matcher(
-            [(u.code, u.code) for u in self.units.values()]
-            + [(u.name, u.code) for u in self.units.values()]
-            + [(u.short_name, u.code) for u in self.units.values()]
+            {(u.code, u.code) for u in self.units.values()}
+            | {(u.name, u.code) for u in self.units.values()}
+            | {(u.short_name, u.code) for u in self.units.values()}
+            | {(name, code) for code, name, _ in versions}
+            | {(short, code) for code, _, short in versions}
         )
 
 
