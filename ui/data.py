@@ -137,9 +137,10 @@ def indicator_years(data_version: int, years: tuple[int, ...], indicator: str, b
     return compare.indicator_years(store().cursor(), list(years), indicator, block, campaigns())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
-    return compare.score_history(store().cursor(), campaigns(), list(years))
+    """Each year's scores as the scoring page caches them (the current year is warmed at start)."""
+    found = {year: scores(data_version, year) for year in years if freshness(data_version, year).quarter is not None}
+    return compare.score_history({year: s.summary for year, s in found.items() if s is not None})
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

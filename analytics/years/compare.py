@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import measures, scoring
+from analytics import measures
 from analytics.config import Campaign
 from analytics.store import Cursor
 
@@ -137,20 +137,13 @@ def changes(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return out.reset_index().sort_values(["block", "change_pct"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
-def score_history(cur: Cursor, campaigns: dict[int, Campaign], years: list[int]) -> pd.DataFrame:
-    """Score, grade and rank within the block per unit and year (years whose campaign has a rubric)."""
-    frames = []
-    for year in sorted(years):
-        campaign = campaigns.get(year)
-        if campaign is None or campaign.rubric is None:
-            continue
-        values = measures.period_values(cur, measures.period_spec(cur, year, "year"))
-        if values.empty or values["value"].isna().all():
-            continue
-        summary = scoring.score(values, campaign.rubric).summary
-        frames.append(summary[["unit_code", "short_name", "block", "total", "grade", "rank"]].assign(year=year))
+def score_history(summaries: dict[int, pd.DataFrame]) -> pd.DataFrame:
+    """Score, grade and rank within the block per unit and year, from each year's scoring summary
+    (the scoring page's own results, so a year already scored is not scored again)."""
+    columns = ["unit_code", "short_name", "block", "total", "grade", "rank"]
+    frames = [summary[columns].assign(year=year) for year, summary in sorted(summaries.items()) if not summary.empty]
     if not frames:
-        return pd.DataFrame(columns=["unit_code", "short_name", "block", "total", "grade", "rank", "year"])
+        return pd.DataFrame(columns=[*columns, "year"])
     return pd.concat(frames, ignore_index=True)
 
 

@@ -32,6 +32,9 @@ def test_year_over_year_shows_a_merged_unit_on_a_comparable_basis_with_the_note(
     assert metrics["Tốt hơn năm trước"] + metrics["Kém hơn năm trước"] + metrics["Chưa có năm trước để so"] == 6
     assert at.query_params["ind"] in ("ty_le_viec", ["ty_le_viec"]) and at.query_params["from"] in ("2024", ["2024"])
     assert len(at.dataframe) == 2  # this year against the last, and the scores across years
+    changes, scores = (d.value for d in at.dataframe)
+    assert {"2025", "2026", "So với năm trước"} <= set(changes.columns) and len(changes) == 6
+    assert {"Điểm 2024", "Xếp loại 2025", "Hạng 2026"} <= set(scores.columns)
 
 
 def test_a_single_year_says_there_is_nothing_to_compare(app_env: Path) -> None:
