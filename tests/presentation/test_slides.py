@@ -145,3 +145,13 @@ def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: 
         assert slide.figure.to_json() == before  # the deck's figure is not touched
         image = slides.fit(slide.figure, 900, 1920)
         assert image.layout.width == 1920 and image.layout.autosize is False
+
+
+def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
+    deck = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
+    last = deck.slides[-1]
+    assert last.kind == "years" and last.title == "Tỷ lệ thi hành xong về việc qua các năm"
+    assert {tuple(trace["x"]) for trace in last.figure.to_dict()["data"]} == {(2024, 2025, 2026)}
+    assert last.caption.startswith("Khối Cục THADS: Toàn khu vực:") and "THADS Ninh Bình: THADS Hà Nam, THADS Nam Định" in last.caption
+    alone = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    assert "years" not in {s.kind for s in alone.slides}  # no earlier year to compare 2016 with
