@@ -1060,6 +1060,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- period values, data cut-offs, grades and the results command ---
     # --- Vietnamese wording and collation ---
     # --- campaign years, the changing cluster and year-over-year ---
+    "up_unit_outside_quarter": (
+        "đơn vị không thuộc khu vực trong Quý {quarter}/{year} (từ {first} đến {last})",
+        "unit not in the cluster in Q{quarter}/{year} (from {first} to {last})",
+    ),
     "page_years": ("Qua các năm", "Year over year"),
     "years_from": ("Từ năm", "From year"),
     "years_only_one": (

@@ -100,3 +100,14 @@ def test_an_upload_may_name_a_unit_by_any_name_it_has_had(years_store: Store) ->
 
     matcher = Context(years_store.cursor()).unit_matcher
     assert matcher.find("Cục Thi hành án dân sự tỉnh Bắc Ninh") == matcher.find("Thi hành án dân sự tỉnh Bắc Ninh") == "THADS_BN"
+
+
+def test_a_merged_unit_reports_only_the_quarters_it_existed_in(years_store: Store) -> None:
+    from analytics.ingest import validate
+    from analytics.ingest.readers import source_from_bytes
+
+    text = "Mã đơn vị,Năm,Quý,dien_hinh\r\nSTP_HNA,2025,2,1\r\nSTP_HNA,2025,3,1\r\nSTP_NB,2025,3,2\r\n"
+    checked = validate.check(years_store.cursor(), [source_from_bytes("q.csv", text.encode())])
+    assert [(p.code, p.row) for p in checked.errors if p.code != "demo_present"] == [("unit_outside_quarter", 3)]
+    refused = next(p for p in checked.errors if p.row == 3)
+    assert refused.message() == "đơn vị không thuộc khu vực trong Quý 3/2025 (từ 01/01/2016 đến 30/06/2025)"
