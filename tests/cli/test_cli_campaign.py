@@ -9,6 +9,8 @@ import pytest
 
 from tests.support import CAMPAIGNS_2016, MEETINGS_2016, run_cli
 
+pytestmark = pytest.mark.slow  # each test opens fresh stores; tests/test_campaign_files.py covers the logic quickly
+
 
 @pytest.fixture
 def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
