@@ -32,6 +32,7 @@ navigation = st.navigation(
             st.Page("pages/unit_profile.py", title=t("page_unit_profile"), icon=":material/badge:", url_path="unit_profile"),
             st.Page("pages/scoring.py", title=t("page_scoring"), icon=":material/military_tech:", url_path="scoring"),
             st.Page("pages/vote.py", title=t("page_vote"), icon=":material/how_to_vote:", url_path="vote"),
+            st.Page("pages/years.py", title=t("page_years"), icon=":material/timeline:", url_path="years"),
             st.Page("pages/present.py", title=t("page_present"), icon=":material/slideshow:", url_path="present"),
         ],
         t("nav_data"): [

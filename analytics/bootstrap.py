@@ -4,13 +4,15 @@ campaign files into it, and seed demo data into a brand-new store."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from analytics import demo
 from analytics.config import Campaign, load_campaigns
-from analytics.registry import Unit, in_listing_order, load_units
+from analytics.registry import Unit, in_listing_order, latest_versions, load_units, unit_span, units_in
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -31,8 +33,12 @@ def open_store(settings: Settings, *, wait_seconds: float = 0.0) -> Store:
     return store
 
 
+# Part of the fingerprint, so a store synced before `unit_years` existed fills it on its next start.
+_SYNC_LAYOUT = b"units+unit_years"
+
+
 def _fingerprint(settings: Settings) -> str:
-    digest = hashlib.sha256(settings.units_file.read_bytes())
+    digest = hashlib.sha256(_SYNC_LAYOUT + settings.units_file.read_bytes())
     for file in sorted(settings.campaigns_dir.glob("*.toml")):
         digest.update(file.name.encode() + file.read_bytes())
     return digest.hexdigest()
@@ -44,7 +50,7 @@ def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Cam
         return False
 
     def work(cur: Cursor) -> None:
-        _replace_units(cur, units)
+        _replace_units(cur, units, campaigns)
         for statement in _CLEAR_CAMPAIGNS:
             cur.execute(statement)
         for campaign in campaigns.values():
@@ -67,16 +73,26 @@ _CLEAR_CAMPAIGNS = (
 )
 
 
-def _replace_units(cur: Cursor, units: list[Unit]) -> None:
+def _replace_units(cur: Cursor, units: list[Unit], campaigns: dict[int, Campaign]) -> None:
+    """`units`: each unit once (newest version, first and last year); `unit_years`: each year's members."""
     cur.execute("DELETE FROM units")
+    rows = []
+    for place, u in enumerate(in_listing_order(latest_versions(units))):
+        first, last = unit_span(units, u.code)
+        years = [first.year, last and last.year]
+        rows.append([u.code, u.name, u.short_name, u.province, u.province_kind, u.block, *years, u.successor, u.note, place])
     cur.executemany(
         "INSERT INTO units (code, name, short_name, province, province_kind, block, valid_from, valid_to, successor, note, listing_order)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            [u.code, u.name, u.short_name, u.province, u.province_kind, u.block, u.valid_from, u.valid_to, u.successor, u.note, place]
-            for place, u in enumerate(in_listing_order(units))
-        ],
+        rows,
     )
+    cur.execute("DELETE FROM unit_years")
+    first_year = min(u.valid_from.year for u in units)
+    last_year = max([*campaigns, date.today().year, *(u.valid_to.year for u in units if u.valid_to)]) + 1
+    members = pd.DataFrame([{"year": year, **asdict(u)} for year in range(first_year, last_year + 1) for u in units_in(units, year)])
+    cur.register("member_rows", members)
+    cur.execute("INSERT INTO unit_years BY NAME SELECT * FROM member_rows")
+    cur.unregister("member_rows")
 
 
 def _insert_campaign(cur: Cursor, c: Campaign) -> None:

@@ -98,6 +98,15 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Crosswalk:
+    """An indicator whose code or definition changed: this year's `indicator` continues `previous`."""
+
+    indicator: str
+    previous: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Campaign:
     year: int
     cluster: str
@@ -120,6 +129,8 @@ class Campaign:
             if found.code == code:
                 return found
         raise KeyError(code)
+
+    crosswalk: tuple[Crosswalk, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
@@ -233,7 +244,12 @@ def load_campaign(file: Path) -> Campaign:
         "targets",
         "scoring",
         "titles",
+        "crosswalk",
     }
+    crosswalk = tuple(Crosswalk(r.get("indicator", str), r.get("previous", str), r.get("note", str, "")) for r in root.tables("crosswalk"))
+    for i, link in enumerate(crosswalk):
+        if link.indicator not in codes:
+            raise ConfigError(file, f"crosswalk[{i + 1}].indicator", t("cfg_unknown_indicator", code=link.indicator))
     rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
     titles = _titles(file, root.tables("titles"))
     return Campaign(
@@ -252,6 +268,7 @@ def load_campaign(file: Path) -> Campaign:
         extra={k: v for k, v in raw.items() if k not in known},
         rubric=rubric,
         titles=titles,
+        crosswalk=crosswalk,
     )
 
 

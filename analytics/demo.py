@@ -7,7 +7,7 @@ command removes it. The generator is seeded, so the demo is the same on every ma
 from __future__ import annotations
 
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ from analytics.communes import replace_register
 from analytics.config import Campaign
 from analytics.history import apply_values, record_upload
 from analytics.labels import t
-from analytics.registry import Unit
+from analytics.registry import Unit, latest_versions, predecessors, units_in
 from analytics.review import assessments
 from analytics.store import Cursor, Store
 
@@ -46,25 +46,36 @@ def sent_at(year: int, quarter: int) -> datetime:
 
 
 def generate(units: list[Unit], campaign: Campaign) -> pd.DataFrame:
-    """Long frame (unit_code, year, quarter, indicator, value) for Q1–Q4 of the campaign year."""
+    """Long frame (unit_code, year, quarter, indicator, value) for the quarters of the campaign year each
+    unit existed in. After a merger the successor reports for the whole merged province, so its figures
+    grow by its predecessors' sizes from the first quarter it holds them."""
     rows: list[tuple[str, int, int, str, float]] = []
-    for unit in units:
-        if not unit.active_in(campaign.year):
-            continue
-        rng = np.random.default_rng(zlib.crc32(f"{campaign.year}:{unit.code}".encode()))
-        values = _unit_values(unit, rng)
-        wanted = {i.code for i in campaign.input_indicators() if i.applies_to(unit.block)}
+    wanted_by_block = {block: {i.code for i in campaign.input_indicators() if i.applies_to(block)} for block in ("STP", "THADS")}
+    for unit in units_in(units, campaign.year):
+        own = _SIZE.get(unit.province, 1.0)
+        merged_in = predecessors(units, unit.code)
+        gone = [u for u in latest_versions(units) if u.code in merged_in and u.valid_to and u.valid_to.year <= campaign.year]
+        merged = own + sum(_SIZE.get(u.province, 1.0) for u in gone)
+        seed = zlib.crc32(f"{campaign.year}:{unit.code}".encode())
+        alone = _unit_values(unit, np.random.default_rng(seed), own)
+        together = _unit_values(unit, np.random.default_rng(seed), merged) if merged != own else alone
         for quarter in (1, 2, 3, 4):
-            if unit.code == MISSING_Q4 and quarter == 4:
+            members = units_in(units, campaign.year, quarter)
+            if unit.code not in {u.code for u in members} or (unit.code == MISSING_Q4 and quarter == 4):
                 continue
+            merged_now = any(u.valid_to is not None and u.valid_to < _quarter_start(campaign.year, quarter) for u in gone)
+            values = together if merged_now else alone
             for code, by_quarter in values.items():
-                if code in wanted:
+                if code in wanted_by_block[unit.block]:
                     rows.append((unit.code, campaign.year, quarter, code, float(by_quarter[quarter - 1])))
     return pd.DataFrame(rows, columns=["unit_code", "year", "quarter", "indicator", "value"])
 
 
-def _unit_values(unit: Unit, rng: np.random.Generator) -> dict[str, list[float]]:
-    size = _SIZE.get(unit.province, 1.0)
+def _quarter_start(year: int, quarter: int) -> date:
+    return date(year, 3 * quarter - 2, 1)
+
+
+def _unit_values(unit: Unit, rng: np.random.Generator, size: float) -> dict[str, list[float]]:
     stp = unit.block == "STP"
     v: dict[str, list[float]] = {}  # quarter 1..4 values per indicator code
     v["dien_hinh"] = list(rng.choice([0, 0, 1], size=4, p=[0.5, 0.2, 0.3]))

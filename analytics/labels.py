@@ -571,8 +571,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_bad_code": ("mã đơn vị phải là chữ không dấu và không được trống", "a unit code must be unaccented and not empty"),
     "reg_bad_block": ("khối phải là STP hoặc THADS, đang là “{block}”", "block must be STP or THADS, is “{block}”"),
     "reg_blank": ("không được để trống", "must not be empty"),
-    "reg_bad_year": ("năm phải là số nguyên", "years must be whole numbers"),
-    "reg_years_reversed": ("năm kết thúc trước năm bắt đầu", "the end year is before the start year"),
+    "reg_bad_year": ("phải là ngày dạng 2025-07-01 hoặc một năm (2016)", "must be a date like 2025-07-01 or a year (2016)"),
+    "reg_years_reversed": ("ngày kết thúc trước ngày bắt đầu", "the end date is before the start date"),
     "reg_unknown_successor": (
         "đơn vị kế thừa “{successor}” không có trong danh sách",
         "the successor “{successor}” is not in the registry",
@@ -823,7 +823,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "wait at most this many seconds while the dashboard holds the store",
     ),
     "cli_help_units": ("Danh sách đơn vị dạng CSV (list units as CSV)", "List the units as CSV"),
-    "cli_help_units_year": ("chỉ các đơn vị còn hoạt động trong năm này", "only the units active in this year"),
+    "cli_help_units_year": ("chỉ các đơn vị thuộc khu vực trong năm này", "only the cluster's units in this year"),
     "cli_help_template": (
         "Mẫu báo cáo quý, cột chỉ tiêu để trống (empty quarterly template)",
         "Quarterly template with empty indicator columns",
@@ -1116,6 +1116,137 @@ TEXT: dict[str, tuple[str, str]] = {
     # --- Vietnamese wording and collation ---
     "app_name": ("Thi đua Tư pháp", "Justice emulation"),
     # --- campaign years, the changing cluster and year-over-year ---
+    "up_unit_outside_quarter": (
+        "đơn vị không thuộc khu vực trong Quý {quarter}/{year} (từ {first} đến {last})",
+        "unit not in the cluster in Q{quarter}/{year} (from {first} to {last})",
+    ),
+    "page_years": ("Qua các năm", "Year over year"),
+    "years_from": ("Từ năm", "From year"),
+    "years_only_one": (
+        "Mới có số liệu của một năm ({year}); trang này so sánh khi có từ hai năm trở lên.",
+        "Only one year has figures ({year}); this page compares two years or more.",
+    ),
+    "years_cluster_title": ("{indicator} — toàn khu vực qua các năm", "{indicator} — the cluster across years"),
+    "years_units_title": ("{indicator} — từng đơn vị qua các năm", "{indicator} — each unit across years"),
+    "years_includes": ("gồm cả số liệu của {units} (trước sáp nhập)", "includes {units} (before the merger)"),
+    "years_comparable_note": (
+        "Số liệu so sánh được: với các năm trước sáp nhập (01/7/2025), giá trị của đơn vị sau sáp nhập gồm cả"
+        " số liệu của các đơn vị đã hợp nhất vào (số cộng dồn và số cuối kỳ được cộng; tỷ lệ tính lại từ tổng tử số và"
+        " mẫu số). Điểm hình thoi rỗng trên biểu đồ. {units}",
+        "Comparable basis: for the years before the merger (1 July 2025), a merged unit's value adds the figures of the"
+        " units merged into it (flows and stocks summed; rates recomputed from the summed numerator and denominator)."
+        " Open diamonds on the chart. {units}",
+    ),
+    "years_left_note": (
+        "Đơn vị đã rời khu vực (không có đơn vị kế thừa trong khu vực) không được tính vào các năm so sánh.",
+        "Units that left the cluster (no successor in it) are not counted in the years compared.",
+    ),
+    "years_better": ("Tốt hơn năm trước", "Better than last year"),
+    "years_worse": ("Kém hơn năm trước", "Worse than last year"),
+    "years_no_previous": ("Chưa có năm trước để so", "No previous year to compare"),
+    "years_change_pct": ("Thay đổi (%)", "Change (%)"),
+    "years_vs_last": ("So với năm trước", "Against last year"),
+    "years_col_includes": ("Năm {year} gồm cả", "{year} includes"),
+    "years_col_score": ("Điểm {year}", "Score {year}"),
+    "years_col_grade": ("Xếp loại {year}", "Grade {year}"),
+    "years_col_rank": ("Hạng {year}", "Rank {year}"),
+    "years_scores": ("Điểm, xếp loại và thứ hạng trong khối qua các năm", "Score, grade and rank within the block across years"),
+    "years_scores_none": ("Chưa có bảng chấm điểm cho các năm này.", "No points table for these years."),
+    "years_change_title": ("Năm {year} so với năm {previous}", "{year} against {previous}"),
+    "years_caption": (
+        "Toàn khu vực: {before} năm {previous} → {now} năm {year}. {better} đơn vị tốt hơn, {worse} đơn vị kém hơn năm trước.",
+        "Cluster: {before} in {previous} → {now} in {year}. {better} units better, {worse} worse than last year.",
+    ),
+    "years_caption_merged": (
+        "Đơn vị sau sáp nhập được tính cả số liệu của đơn vị hợp nhất vào, các năm trước sáp nhập — {units}.",
+        "Merged units include the units merged into them for the years before the merger — {units}.",
+    ),
+    "slide_years_title": ("{indicator} qua các năm", "{indicator} across years"),
+    "camp_page_tab": ("Phong trào các năm", "Campaign years"),
+    "camp_page_no_years": ("Chưa có tệp cấu hình phong trào nào.", "No campaign file yet."),
+    "camp_page_mode": ("Việc cần làm", "What to do"),
+    "camp_page_mode_new": ("Tạo năm mới từ năm trước", "Start a new year from an earlier one"),
+    "camp_page_mode_edit": ("Sửa cấu hình một năm", "Edit one year"),
+    "camp_page_from": ("Tạo từ năm", "Start from year"),
+    "camp_page_year": ("Năm mới", "New year"),
+    "camp_page_edit_year": ("Năm cần sửa", "Year to edit"),
+    "camp_page_edit_help": (
+        "Ngày tháng đã dời theo năm. Sửa trực tiếp bên dưới: chủ đề, ký Giao ước, các đợt và quý, mốc, nội dung Giao ước,"
+        " chỉ tiêu, chỉ tiêu giao theo khối hoặc từng đơn vị, bảng chấm điểm. Mỗi thay đổi được kiểm tra ngay.",
+        "Dates are moved to the new year. Edit below: theme, signing, phases and quarters, milestones, covenant contents,"
+        " indicators, targets per block or unit, the points table. Every change is checked at once.",
+    ),
+    "camp_page_text": ("Nội dung tệp cấu hình (TOML)", "Campaign file (TOML)"),
+    "camp_page_preview": ("Xem trước thay đổi ({lines} dòng)", "Preview of the change ({lines} lines)"),
+    "camp_page_save": ("Lưu", "Save"),
+    "camp_page_undo_title": ("Các lần lưu năm {year} và hoàn tác", "Saves of {year} and undo"),
+    "camp_page_undo": ("Hoàn tác lần lưu gần nhất của năm {year}", "Undo the latest save of {year}"),
+    "cli_help_campaign": (
+        "cấu hình phong trào theo năm: xem, tạo năm mới, sửa, hoàn tác",
+        "yearly campaign files: list, show, new year, edit, undo",
+    ),
+    "cli_description_campaign": (
+        "Tệp data/campaigns/NĂM.toml. Năm mới tạo từ năm trước (ngày tháng dời theo năm), sửa bằng --set KHÓA=GIÁ_TRỊ"
+        " (theme, signing.date, phases[2].quarters, targets[3].min, scoring.grades[1].min_points ...) hoặc --text-file;"
+        " mỗi lần lưu được kiểm tra như check-config, ghi nhật ký và hoàn tác được (campaign undo).",
+        "Files data/campaigns/YEAR.toml. A new year is made from an earlier one (dates moved), edited with --set KEY=VALUE"
+        " (theme, signing.date, phases[2].quarters, targets[3].min, scoring.grades[1].min_points ...) or --text-file;"
+        " every save is checked as check-config does, audited, and can be undone (campaign undo).",
+    ),
+    "cli_help_campaign_list": ("các năm đã cấu hình", "the configured years"),
+    "cli_help_campaign_show": ("in tệp cấu hình của một năm", "print one year's campaign file"),
+    "cli_help_campaign_history": ("các lần lưu tệp cấu hình", "saves of campaign files"),
+    "cli_help_campaign_new": ("tạo cấu hình năm mới từ một năm đã có", "make a new year's campaign from an existing year"),
+    "cli_help_campaign_edit": ("sửa cấu hình một năm", "edit one year's campaign"),
+    "cli_help_campaign_undo": ("hoàn tác lần lưu gần nhất của năm", "undo the year's latest save"),
+    "cli_help_campaign_from": ("năm làm gốc", "the year to start from"),
+    "cli_help_campaign_text_file": ("tệp TOML thay toàn bộ nội dung", "a TOML file replacing the whole text"),
+    "cli_help_campaign_set": (
+        'đặt một giá trị, ví dụ theme="..." hoặc signing.date=2027-03-05 (lặp lại được)',
+        'set one value, e.g. theme="..." or signing.date=2027-03-05 (repeatable)',
+    ),
+    "cli_help_campaign_preview": ("chỉ xem trước thay đổi, không lưu", "only show what would change, save nothing"),
+    "camp_cli_bad_set": ("“{pair}” phải có dạng KHÓA=GIÁ_TRỊ", "“{pair}” must look like KEY=VALUE"),
+    "camp_no_change": ("Không có gì thay đổi.", "Nothing changes."),
+    "camp_action_new": ("tạo mới", "created"),
+    "camp_action_edit": ("đã sửa", "edited"),
+    "camp_action_undo": ("hoàn tác", "undone"),
+    "camp_saved_file": ("{file}: {action}", "{file}: {action}"),
+    "camp_saved": (
+        "Đã lưu (lần lưu #{revision}, {lines} dòng thay đổi). Hoàn tác: python -m analytics campaign undo --year {year}",
+        "Saved (save #{revision}, {lines} lines changed). Undo: python -m analytics campaign undo --year {year}",
+    ),
+    "camp_generated_header": (
+        "Tạo từ {source}.toml bằng `python -m analytics campaign new --year {year} --from {source}`:\n"
+        "ngày tháng dời {years} năm, năm trong các chuỗi chữ đổi thành {year}. Các ghi chú bên dưới vẫn là của tệp {source}\n"
+        "(nguồn, lưu ý) — thư ký cụm rà soát, nhất là chỉ tiêu và bảng chấm điểm.",
+        "Made from {source}.toml by `python -m analytics campaign new --year {year} --from {source}`:\n"
+        "dates moved by {years} years, the year in text values changed to {year}. The comments below are still those of\n"
+        "{source} (sources, notes) — the secretariat reviews it, targets and the points table above all.",
+    ),
+    "camp_bad_key": (
+        "khóa không hợp lệ (ví dụ: theme, signing.place, phases[2].quarters)",
+        "bad key (e.g. theme, signing.place, phases[2].quarters)",
+    ),
+    "camp_no_such_key": ("không có mục “{name}” trong tệp", "there is no “{name}” in the file"),
+    "camp_no_such_item": ("“{name}” chỉ có {count} mục", "“{name}” has only {count} items"),
+    "camp_no_source": ("chưa có tệp cấu hình năm {year}", "there is no campaign file for {year}"),
+    "camp_exists": ("đã có tệp cấu hình năm {year}; hãy sửa tệp đó", "the campaign file for {year} exists; edit it instead"),
+    "camp_nothing_to_undo": ("chưa có lần lưu nào của năm {year} để hoàn tác", "no save of {year} to undo"),
+    "camp_changed_outside": (
+        "tệp đã bị sửa ngoài ứng dụng sau lần lưu cuối; hoàn tác sẽ làm mất thay đổi đó",
+        "the file was changed outside the app after the last save; undoing would lose that change",
+    ),
+    "cli_help_units_on": ("chỉ các đơn vị thuộc khu vực vào ngày này", "only the cluster's units on this day"),
+    "units_illustrative_note": (
+        "Lưu ý: danh sách đơn vị sau sắp xếp 01/7/2025 là minh họa — thư ký cụm cần xác nhận thành phần khu vực.",
+        "Note: the units after the 1 July 2025 reorganisation are illustrative — the secretariat must confirm the cluster's members.",
+    ),
+    "reg_version_overlap": (
+        "mã “{code}” đã có; chỉ được lặp lại cho phiên bản mới của cùng đơn vị (cùng khối, bắt đầu sau ngày kết thúc của dòng trước)",
+        "code “{code}” already exists; it may repeat only for a new version of the same unit"
+        " (same block, starting after the previous row ends)",
+    ),
     # --- reporting calendar, registration and e-mail ---
     "cal_duplicate_quarter": ("quý {quarter} có hai hạn gửi", "quarter {quarter} has two deadlines"),
     "cal_date_outside_year": ("hạn {date} không thuộc năm {year} hoặc năm sau", "deadline {date} is not in {year} or the next year"),

@@ -145,10 +145,9 @@ def period_values(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd
         cur,
         f"""
         WITH u AS (
-            SELECT code AS unit_code, name, short_name, block, province, listing_order
-            FROM units
-            WHERE valid_from <= $year AND coalesce(valid_to, 9999) >= $year
-              AND ($block IS NULL OR block = $block)
+            SELECT y.code AS unit_code, y.name, y.short_name, y.block, y.province, u.listing_order
+            FROM unit_years y JOIN units u USING (code)
+            WHERE y.year = $year AND ($block IS NULL OR y.block = $block)
         ),
         cat AS (
             SELECT code, label, unit, kind, basis, content, numerator, denominator, block AS scope,
@@ -255,9 +254,9 @@ def catalogue(cur: Cursor, year: int) -> pd.DataFrame:
 
 def active_units(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
     return cur.execute(
-        "SELECT code, name, short_name, province, block FROM units"
-        " WHERE valid_from <= ? AND coalesce(valid_to, 9999) >= ? AND (? IS NULL OR block = ?) ORDER BY listing_order",
-        [year, year, block, block],
+        "SELECT y.code, y.name, y.short_name, y.province, y.block FROM unit_years y JOIN units u USING (code)"
+        " WHERE y.year = ? AND (? IS NULL OR y.block = ?) ORDER BY u.listing_order",
+        [year, block, block],
     ).df()
 
 
@@ -270,10 +269,11 @@ def reporting(cur: Cursor, spec: PeriodSpec, block: str | None = None) -> pd.Dat
         SELECT u.code AS unit_code, u.short_name, u.name, u.block,
                coalesce(bool_or(f.quarter = $as_of), false) AS reported,
                max(f.quarter)::INTEGER AS last_quarter
-        FROM units u
+        FROM unit_years u
+        JOIN units r USING (code)
         LEFT JOIN ({facts_source(spec.at)}) f ON f.unit_code = u.code AND list_contains($quarters, f.quarter)
-        WHERE u.valid_from <= $year AND coalesce(u.valid_to, 9999) >= $year AND ($block IS NULL OR u.block = $block)
-        GROUP BY ALL ORDER BY min(u.listing_order)
+        WHERE u.year = $year AND ($block IS NULL OR u.block = $block)
+        GROUP BY ALL ORDER BY min(r.listing_order)
         """,
         _params(spec.year, spec.at, as_of=spec.as_of, quarters=list(spec.quarters), block=block),
     ).astype({"last_quarter": "Int64"})

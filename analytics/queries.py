@@ -124,13 +124,16 @@ class UnitStatus:
 
 
 def unit_status(cur: Cursor, code: str, year: int) -> UnitStatus | None:
+    """The unit under the name it had in `year` (its newest name when it no longer existed then)."""
     row = cur.execute(
         """
-        SELECT u.code, u.short_name, u.name, u.block,
-               u.valid_from <= ? AND coalesce(u.valid_to, 9999) >= ?, s.short_name
-        FROM units u LEFT JOIN units s ON s.code = u.successor WHERE u.code = ?
+        SELECT u.code, coalesce(y.short_name, u.short_name), coalesce(y.name, u.name), u.block, y.code IS NOT NULL, s.short_name
+        FROM units u
+        LEFT JOIN unit_years y ON y.code = u.code AND y.year = ?
+        LEFT JOIN units s ON s.code = u.successor
+        WHERE u.code = ?
         """,
-        [year, year, code],
+        [year, code],
     ).fetchone()
     if row is None:
         return None

@@ -6,7 +6,7 @@ indicators when more are asked for) and `thidua.duckdb`. It is opened exactly li
 (`THIDUA_DB`, `THIDUA_UNITS`, `THIDUA_CAMPAIGNS`), so bootstrap syncs that configuration into it
 the same way. Presets:
 
-- cluster: the 22 shipped units, 2016, the shipped catalogue (what a fresh install holds);
+- cluster: the 22 shipped units, 2016–2018 (three years, so the year-over-year page has something to compare), the shipped catalogue;
 - national: about 1,000 units × 10 years × 40 reported indicators ≈ 1.6 M result rows and
   10,000 communes in the registers.
 
@@ -16,9 +16,9 @@ Every value is flagged is_demo, so the dashboard labels it "Dữ liệu minh h�
 from __future__ import annotations
 
 import csv
-import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ from analytics.labels import t
 from analytics.registry import COLUMNS, Unit, load_units
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Cursor, Store
+from analytics.years.campaigns import next_year_text
 
 BASE_YEAR = 2016
 
@@ -53,7 +54,7 @@ class ScaleSpec:
 
 
 PRESETS: dict[str, ScaleSpec] = {
-    "cluster": ScaleSpec(units=22, years=1, indicators=0, communes=0),
+    "cluster": ScaleSpec(units=22, years=3, indicators=0, communes=0),
     "national": ScaleSpec(units=1000, years=10, indicators=40, communes=10_000),
 }
 
@@ -87,16 +88,18 @@ def settings_for(folder: Path) -> Settings:
 def synthetic_units(count: int) -> list[Unit]:
     """The shipped registry first, then made-up provincial and district units, alternating blocks."""
     # Names and province kinds imitate what the secretariat writes in units.csv: data, not program text.
-    shipped = [u for u in load_units(DATA_DIR / "units.csv")]
-    units = shipped[:count]
-    for i in range(len(units), count):
+    shipped = load_units(DATA_DIR / "units.csv")
+    kept = list(dict.fromkeys(u.code for u in shipped))[:count]
+    units = [u for u in shipped if u.code in kept]
+    for i in range(len(kept), count):
         n = i + 1
         province = f"Tỉnh mẫu {(n // 16) + 1:02d}"
         stp = i % 2 == 0
         code = f"{'STP' if stp else 'THADS'}_M{n:04d}"
         name = f"{'Phòng Tư pháp' if stp else 'Chi cục THADS'} mẫu số {n:04d}, {province}"
         short = f"{'PTP' if stp else 'CC THADS'} {n:04d}"
-        units.append(Unit(code, name, short, province, "tỉnh", "STP" if stp else "THADS", BASE_YEAR, None, None, t("note_scale_unit")))
+        block = "STP" if stp else "THADS"
+        units.append(Unit(code, name, short, province, "tỉnh", block, date(BASE_YEAR, 1, 1), None, None, t("note_scale_unit")))
     return units
 
 
@@ -117,6 +120,8 @@ def write_units(units: list[Unit], file: Path) -> None:
                     u.valid_from,
                     u.valid_to or "",
                     u.successor or "",
+                    u.parent,
+                    "1" if u.illustrative else "",
                     u.note,
                 ]
             )
@@ -147,7 +152,7 @@ def write_campaigns(years: list[int], extra: list[str], folder: Path) -> None:
             f'label_en = "{label_en}"\nunit = "việc"\nblock = "ALL"\nkind = "{kind}"\ncontent = "ND9"\n'
         )
     for year in years:
-        dated = re.sub(rf"\b{BASE_YEAR}\b", str(year), text)
+        dated = next_year_text(text, BASE_YEAR, year) if year != BASE_YEAR else text
         (folder / f"{year}.toml").write_text(dated + "".join(blocks), encoding="utf-8")
 
 
@@ -156,7 +161,7 @@ def generate_values(units: list[Unit], campaigns: dict[int, Campaign], extra: li
     frames = [demo.generate(units, c) for c in campaigns.values()]
     if extra:
         rng = np.random.default_rng(seed)
-        codes = np.array([u.code for u in units])
+        codes = np.array(list(dict.fromkeys(u.code for u in units)))  # a renamed unit has two rows
         years = np.array(sorted(campaigns))
         n_u, n_y, n_q, n_i = len(codes), len(years), 4, len(extra)
         total = n_u * n_y * n_q * n_i
@@ -181,14 +186,15 @@ def generate_communes(units: list[Unit], years: list[int], count: int, seed: int
     """`count` named communes spread over units, years and the two programs (unique per list)."""
     rng = np.random.default_rng(seed + 1)
     n = np.arange(count)
-    unit_idx = rng.integers(0, len(units), size=count)
+    codes = np.array(list(dict.fromkeys(u.code for u in units)))  # a renamed unit has two rows
+    unit_idx = rng.integers(0, len(codes), size=count)
     status = _STATUSES[rng.integers(0, 3, size=count)]
     year = np.array(years)[rng.integers(0, len(years), size=count)]
     achieved_on = pd.to_datetime(pd.Series(year.astype(str)) + "-06-30")
     # Commune and district names imitate what registers hold: data, not program text.
     return pd.DataFrame(
         {
-            "unit_code": np.array([u.code for u in units])[unit_idx],
+            "unit_code": codes[unit_idx],
             "year": year,
             "program": np.where(n % 3 == 0, "ntm", "xnpl"),
             "commune": [f"Xã mẫu {i + 1:05d}" for i in n],

@@ -11,6 +11,7 @@ from analytics.settings import from_env
 from analytics.trust import actions, audit, auth, backup
 from analytics.trust.safety import markdown_escape
 from ui import auth as auth_ui
+from ui import campaigns as campaigns_ui
 from ui import data
 from ui.routing import leave_legacy_pages_mode
 
@@ -34,7 +35,9 @@ def attempt(work, done: str) -> None:  # type: ignore[no-untyped-def]
     st.rerun()
 
 
-users_tab, audit_tab, backups_tab, data_tab = st.tabs([t("admin_users"), t("admin_audit"), t("admin_backups"), t("admin_data")])
+users_tab, audit_tab, backups_tab, data_tab, years_tab = st.tabs(
+    [t("admin_users"), t("admin_audit"), t("admin_backups"), t("admin_data"), t("camp_page_tab")]
+)
 
 with users_tab:
     users = auth.list_users(store.cursor())
@@ -122,3 +125,6 @@ with data_tab:
     viewing = st.toggle(t("admin_open_viewing"), value=stored, key="open_viewing")
     if viewing != stored:
         attempt(lambda: actions.set_open_viewing(store, user, viewing), t("admin_saved"))
+
+with years_tab:
+    campaigns_ui.editor(store, settings, user)

@@ -20,7 +20,7 @@ from analytics.bootstrap import open_store
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import auth
-from tests.support import SmtpServer, StoreTemplates, kind_built_by, smtp_server
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016, SmtpServer, StoreTemplates, kind_built_by, smtp_server
 
 # CI explores the same examples every run, so a landing never depends on luck; locally the search
 # stays random and keeps finding new inputs (failures found are replayed from .hypothesis/).
@@ -36,6 +36,16 @@ def _cheap_password_hashes() -> Iterator[None]:
     browser servers are separate interpreters and hash at production cost."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth, "scrypt_cost", auth.ScryptCost(n=2**4, r=8, p=1))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _configuration_of_2016() -> Iterator[None]:
+    """Every store, CLI run, app and server of the tests reads the 2016 configuration alone unless a
+    test points THIDUA_CAMPAIGNS elsewhere (see tests.support.CONFIG_2016)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THIDUA_CAMPAIGNS", str(CAMPAIGNS_2016))
+        patch.setenv("THIDUA_MEETINGS", str(MEETINGS_2016))
         yield
 
 
@@ -85,6 +95,14 @@ def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Sto
 def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
     store = store_templates.open("mini", tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
+    """Every shipped year (2016 and the demo years 2024–2026, across the 2025 mergers) with the demo dataset."""
+    store = store_templates.open("years", tmp_path)
     yield store
     store.close()
 

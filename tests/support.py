@@ -4,6 +4,7 @@ from, the CLI in-process and as a subprocess, quarterly files as a focal point s
 
 from __future__ import annotations
 
+import atexit
 import base64
 import csv
 import io
@@ -14,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -44,30 +46,55 @@ PAGES = ("overview", "compare", "phases", "rural", "legal_access", "enforcement"
 OWN, OTHER = "STP_QN", "THADS_HN"  # a unit account's own unit, and one it may not touch
 
 
-def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None) -> Settings:
+def _config_2016() -> Path:
+    """The shipped 2016 campaign and meeting files alone, in a folder of this test process.
+
+    The shipped configuration also holds the demo years 2024–2026, and every page opens on the newest
+    year; the tests written for 2016 (the 22 units, the fixed laggards) run on 2016 alone, and the
+    tests of several years use the shipped folders (the "years" store)."""
+    folder = Path(tempfile.mkdtemp(prefix="thidua-2016-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    for kind in ("campaigns", "meetings"):
+        (folder / kind).mkdir()
+        for file in (DATA_DIR / kind).glob("*2016*.toml"):
+            shutil.copyfile(file, folder / kind / file.name)
+    return folder
+
+
+CONFIG_2016 = _config_2016()
+CAMPAIGNS_2016, MEETINGS_2016 = CONFIG_2016 / "campaigns", CONFIG_2016 / "meetings"
+
+
+def make_settings(tmp_path: Path, *, demo: bool = True, units: Path | None = None, all_years: bool = False) -> Settings:
     return Settings(
         db_path=tmp_path / "thidua.duckdb",
         units_file=units or DATA_DIR / "units.csv",
-        campaigns_dir=DATA_DIR / "campaigns",
+        campaigns_dir=DATA_DIR / "campaigns" if all_years else CAMPAIGNS_2016,
         load_demo_when_new=demo,
+        meetings_dir=DATA_DIR / "meetings" if all_years else MEETINGS_2016,
     )
 
 
-StoreKind = Literal["demo", "empty", "mini"]
+StoreKind = Literal["demo", "empty", "mini", "years"]
 
 
 def store_settings(kind: StoreKind, folder: Path) -> Settings:
-    """Settings of a test store: the shipped registry and campaign with the demo dataset ("demo") or
-    without values ("empty"), or the four made-up units of tests/data/mini ("mini")."""
+    """Settings of a test store: the shipped registry and 2016 campaign with the demo dataset ("demo") or
+    without values ("empty"), the four made-up units of tests/data/mini ("mini"), or every shipped
+    year with the demo dataset ("years": 2016 and the demo years 2024–2026 across the 2025 mergers)."""
     if kind == "mini":
         return make_settings(folder, demo=False, units=MINI / "units.csv")
-    return make_settings(folder, demo=kind == "demo")
+    return make_settings(folder, demo=kind in ("demo", "years"), all_years=kind == "years")
 
 
 def kind_built_by(settings: Settings) -> StoreKind | None:
     """The store kind that opening `settings` on a new file builds, or None when its inputs are not the
     shipped ones (the mini store is not one: its values come from a later upload)."""
-    if (settings.units_file, settings.campaigns_dir) != (DATA_DIR / "units.csv", DATA_DIR / "campaigns"):
+    if settings.units_file != DATA_DIR / "units.csv":
+        return None
+    if settings.campaigns_dir == DATA_DIR / "campaigns":
+        return "years" if settings.load_demo_when_new else None
+    if settings.campaigns_dir != CAMPAIGNS_2016:
         return None
     return "demo" if settings.load_demo_when_new else "empty"
 

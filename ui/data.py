@@ -12,11 +12,12 @@ import streamlit as st
 
 from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
-from analytics.config import Rubric, load_campaigns
+from analytics.config import Campaign, Rubric, load_campaigns
 from analytics.labels import fmt_date, t
 from analytics.review import assessments
 from analytics.settings import from_env
 from analytics.store import Store
+from analytics.years import compare
 
 
 @st.cache_resource(show_spinner=False)
@@ -124,14 +125,37 @@ def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
     return queries.unit_sources(store().cursor(), code, year)
 
 
-@st.cache_resource(show_spinner=False)
-def _campaign_files() -> dict[int, Rubric | None]:
-    """Rubrics from the campaign files (already validated when the store opened)."""
-    return {year: c.rubric for year, c in load_campaigns(from_env().campaigns_dir).items()}
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _campaign_files(config_fingerprint: str | None) -> dict[int, Campaign]:
+    """The campaign files (already validated when the store synced them); keyed on the files'
+    fingerprint, so a year made or edited on the admin page is scored at once."""
+    return load_campaigns(from_env().campaigns_dir)
+
+
+def campaigns() -> dict[int, Campaign]:
+    return _campaign_files(store().get_meta("config_fingerprint"))
 
 
 def rubric(year: int) -> Rubric | None:
-    return _campaign_files().get(year)
+    found = campaigns().get(year)
+    return found.rubric if found else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def indicator_years(data_version: int, years: tuple[int, ...], indicator: str, block: str | None) -> compare.YearView | None:
+    return compare.indicator_years(store().cursor(), list(years), indicator, block, campaigns())
+
+
+def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
+    """Each year's scores as the scoring page caches them (the current year is warmed at start)."""
+    found = {year: scores(data_version, year) for year in years if freshness(data_version, year).quarter is not None}
+    return compare.score_history({year: s.summary for year, s in found.items() if s is not None})
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def illustrative_years(data_version: int, years: tuple[int, ...]) -> bool:
+    """Whether any unit of these years has a membership the secretariat has not confirmed."""
+    return compare.has_illustrative_members(store().cursor(), list(years))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

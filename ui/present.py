@@ -79,16 +79,17 @@ def meetings() -> dict[str, Meeting]:
 
 
 def meeting_for(req: Request) -> Meeting | None:
-    """The meeting file the URL names or the one for its year and period; the built-in default
-    slides when there is none; None when no year is configured at all. A malformed file raises
-    ConfigError for the page to show."""
-    chosen = pick_meeting(meetings(), req.meeting, req.year, req.period)
+    """The meeting file the URL names or the one for its year (the newest without one) and period; the
+    built-in default slides when there is none; None when no year is configured at all. A malformed
+    file raises ConfigError for the page to show."""
+    years = data.years(data.version())
+    year = req.year or (years[0] if years else None)
+    chosen = pick_meeting(meetings(), req.meeting, year, req.period)
     if chosen is not None:
         return chosen
-    years = data.years(data.version())
-    if not years:
+    if year is None:
         return None
-    return default_meeting(req.year or years[0], req.period or "year", req.block or "ALL", req.lang)
+    return default_meeting(year, req.period or "year", req.block or "ALL", req.lang)
 
 
 # A resource, not data: st.cache_data would unpickle the deck's Plotly figures on every run, and

@@ -16,14 +16,21 @@ from analytics.cli.common import WAIT_SECONDS, CliRefused, write_frame, write_te
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
-from analytics.registry import in_listing_order, load_units
+from analytics.registry import in_listing_order, load_units, predecessors, units_in, units_on
 from analytics.settings import Settings
+
+UNIT_LISTING = [
+    "code", "name", "province", "block", "short_name", "valid_from", "valid_to", "successor", "parent", "predecessors", "illustrative",
+]  # fmt: skip
 
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
+    """Every version in the file, or the members of one year (`--year`) or one day (`--on`)."""
     units = in_listing_order(load_units(settings.units_file))
-    if args.year is not None:
-        units = [u for u in units if u.active_in(args.year)]
+    if args.on is not None:
+        units = units_on(units, args.on)
+    elif args.year is not None:
+        units = units_in(units, args.year)
     frame = pd.DataFrame(
         [
             {
@@ -35,11 +42,17 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
                 "valid_from": u.valid_from,
                 "valid_to": u.valid_to,
                 "successor": u.successor,
+                "parent": u.parent,
+                "predecessors": " ".join(predecessors(load_units(settings.units_file), u.code)),
+                "illustrative": u.illustrative,
             }
             for u in units
-        ]
-    ).astype({"valid_to": "Int64"})
+        ],
+        columns=UNIT_LISTING,
+    )
     write_frame(frame, args.output)
+    if (args.year is not None or args.on is not None) and frame["illustrative"].any():
+        print(t("units_illustrative_note"), file=sys.stderr)
     return 0
 
 

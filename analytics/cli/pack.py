@@ -33,12 +33,13 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
         print(t("cli_pack_unknown_meeting", args.lang, meeting=args.meeting, folder=settings.meetings_dir, names=names), file=sys.stderr)
         return 2
     period = f"P{args.phase}" if args.phase else args.period
-    meeting = pick_meeting(meetings, args.meeting, args.year, period)
+    year = args.year or max(campaigns, default=None)  # without --year: the newest configured year, as the slideshow page
+    meeting = pick_meeting(meetings, args.meeting, year, period)
     if meeting is None:
-        if args.year is None:
+        if year is None:
             print(t("cli_pack_needs_meeting", args.lang), file=sys.stderr)
             return 2
-        meeting = default_meeting(args.year, period or "year", args.block or "ALL", args.lang)
+        meeting = default_meeting(year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
     store = open_store(settings, wait_seconds=WAIT_SECONDS)
     try:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from analytics import measures, results, scale
-from analytics.cli import admin, data, notes, pack, reporting, review, uploads
+from analytics.cli import admin, data, notes, pack, reporting, review, uploads, years
 from analytics.cli.common import WAIT_SECONDS
 from analytics.labels import t
 from analytics.trust import auth
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help=t("cli_help_units"))
     p.add_argument("--year", type=int, help=t("cli_help_units_year"))
+    p.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD", help=t("cli_help_units_on"))
     p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_units)
 
@@ -167,6 +168,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=data.cmd_scores)
 
     # campaign years
+    p = sub.add_parser("campaign", help=t("cli_help_campaign"), description=t("cli_description_campaign"))
+    ops = p.add_subparsers(dest="campaign_command", required=True, metavar=t("cli_metavar_operation"))
+    ops.add_parser("list", help=t("cli_help_campaign_list"))
+    q = ops.add_parser("show", help=t("cli_help_campaign_show"))
+    q.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+    q = ops.add_parser("history", help=t("cli_help_campaign_history"))
+    q.add_argument("--year", type=int, help=t("cli_help_only_year"))
+    _as_user_waiting(q)
+    for name, help_key in (("new", "cli_help_campaign_new"), ("edit", "cli_help_campaign_edit"), ("undo", "cli_help_campaign_undo")):
+        q = ops.add_parser(name, help=t(help_key), description=t(help_key))
+        q.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
+        if name == "new":
+            q.add_argument("--from", dest="from_year", type=int, required=True, help=t("cli_help_campaign_from"))
+        if name == "edit":
+            q.add_argument("--text-file", type=Path, help=t("cli_help_campaign_text_file"))
+        if name != "undo":
+            q.add_argument("--set", action="append", metavar="KHÓA=GIÁ_TRỊ", help=t("cli_help_campaign_set"))
+        q.add_argument("--preview", action="store_true", help=t("cli_help_campaign_preview"))
+        _as_user_waiting(q)
+    p.set_defaults(handler=years.cmd_campaign)
 
     # reporting calendar and e-mail
     p = sub.add_parser("status", help=t("cli_help_status"), description=t("cli_description_status"))

@@ -7,16 +7,16 @@ import pandas as pd
 from analytics import demo
 from analytics.config import Campaign
 from analytics.labels import TEMPLATE_IDENTITY, indicator_header, t
-from analytics.registry import Unit, in_listing_order
+from analytics.registry import Unit, in_listing_order, units_in
 
 SHEET = "Mau_bao_cao"  # the worksheet of the .xlsx template and sample ("Mẫu báo cáo")
 
 
 def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, filled: bool = False) -> pd.DataFrame:
-    """Identity columns filled, indicator columns empty (or demo values when `filled`)."""
+    """Identity columns filled for the units of the quarter, indicator columns empty (or demo values when `filled`)."""
     if quarter not in (1, 2, 3, 4):
         raise ValueError(t("up_bad_quarter").capitalize())
-    active = [u for u in in_listing_order(units) if u.active_in(campaign.year)]  # rows as every list shows units
+    active = in_listing_order(units_in(units, campaign.year, quarter))  # rows as every list shows units
     inputs = campaign.input_indicators()
     frame = pd.DataFrame(
         {
@@ -29,7 +29,7 @@ def template_frame(units: list[Unit], campaign: Campaign, quarter: int, *, fille
     )
     values = pd.DataFrame(index=frame.index)
     if filled:
-        long = demo.generate(active, campaign)
+        long = demo.generate(units, campaign)
         long = long[long["quarter"] == quarter]
         wide = long.pivot(index="unit_code", columns="indicator", values="value")
         wide = wide.reindex(index=[u.code for u in active]).reset_index(drop=True)

@@ -32,7 +32,8 @@ from analytics.ingest.headers import (
 )
 from analytics.ingest.limits import MAX_BATCH_BYTES, MAX_BYTES, MAX_FILES, MAX_PROBLEMS, MEGABYTE
 from analytics.ingest.readers import Cell, ReadError, Source, Table, read_table
-from analytics.labels import indicator_header, t
+from analytics.labels import fmt_date, indicator_header, t
+from analytics.registry import quarter_days
 from analytics.store import Cursor
 
 
@@ -172,10 +173,22 @@ class Context:
             | {(indicator_header(i.label, i.unit), i.code) for d in self.indicators.values() for i in d.values() if i.kind == "ratio"}
             | {(i.label, i.code) for d in self.indicators.values() for i in d.values() if i.kind == "ratio"}
         )
+        # First and last day of each unit (over its versions): a row for a quarter it did not exist in is refused.
+        self.spans: dict[str, tuple[date, date | None]] = {
+            r[0]: (r[1], r[2])
+            for r in cur.execute(
+                "SELECT code, min(valid_from), CASE WHEN bool_or(valid_to IS NULL) THEN NULL ELSE max(valid_to) END"
+                " FROM unit_years GROUP BY code"
+            ).fetchall()
+        }
+        # Every name a unit has had (a file of 2016 writes "Cục Thi hành án dân sự …", one of 2026 the new name).
+        versions = cur.execute("SELECT DISTINCT code, name, short_name FROM unit_years").fetchall()
         self.unit_matcher = Matcher(
-            [(u.code, u.code) for u in self.units.values()]
-            + [(u.name, u.code) for u in self.units.values()]
-            + [(u.short_name, u.code) for u in self.units.values()]
+            {(u.code, u.code) for u in self.units.values()}
+            | {(u.name, u.code) for u in self.units.values()}
+            | {(u.short_name, u.code) for u in self.units.values()}
+            | {(name, code) for code, name, _ in versions}
+            | {(short, code) for code, _, short in versions}
         )
 
 
@@ -470,6 +483,23 @@ def _inactive(
     return _problem(name, number, columns[cols.get("unit_code", cols.get("unit_name", 0))], unit_row.code, "inactive_unit", year=year)
 
 
+def _outside_quarter(
+    ctx: Context, name: str, number: int, columns: dict[int, str], cols: dict[str, int], unit_row: UnitRow | None, year: int | None,
+    quarter: int | None,
+) -> Problem | None:  # fmt: skip
+    """A row for a quarter the unit did not exist in (a unit merged on 1 July reports Q1–Q2 of that year only)."""
+    if unit_row is None or year is None or quarter is None or unit_row.code not in ctx.spans:
+        return None
+    first, last = ctx.spans[unit_row.code]
+    start, end = quarter_days(year, quarter)
+    if first <= end and (last is None or start <= last):
+        return None
+    column = columns[cols.get("unit_code", cols.get("unit_name", 0))]
+    return _problem(
+        name, number, column, unit_row.code, "unit_outside_quarter", quarter=quarter, year=year, first=fmt_date(first), last=fmt_date(last)
+    )
+
+
 def _check_results(
     ctx: Context,
     result: FileResult,
@@ -509,7 +539,9 @@ def _check_results(
                 _problem(name, number, columns[cols["quarter"]], quarter, "outside_declared_quarter", declared=declared_quarter)
             )
         unit_row = ctx.units.get(unit.code) if unit.code else None
-        inactive = _inactive(name, number, columns, cols, unit_row, year)
+        inactive = _inactive(name, number, columns, cols, unit_row, year) or _outside_quarter(
+            ctx, name, number, columns, cols, unit_row, year, quarter
+        )
         if inactive is not None:
             row_problems.append(inactive)
             unit_row = None

@@ -7,6 +7,7 @@ import pandas as pd
 
 from analytics.labels import block_name, fmt_number, names_list, t
 from analytics.queries import phase_moves
+from analytics.years.compare import YearView
 
 # A caption is read from the back of a meeting room in one or two lines under the chart: it names
 # at most three units and counts the rest.
@@ -171,3 +172,27 @@ def score_caption(summary: pd.DataFrame, lang: str = "vi") -> str:
     flagged = summary.loc[summary["flag_eligible"].astype(bool), "short_name"].tolist()
     parts.append(t("caption_flag", lang, units=names_list(flagged, lang, MAX_NAMES)) if flagged else t("caption_flag_none", lang))
     return SEPARATOR.join(parts)
+
+
+def years_caption(view: YearView, lang: str = "vi") -> str:
+    """Per block: the cluster last year → this year; how many units did better or worse; who is shown
+    with predecessors' figures added."""
+    year, previous = view.years[-1], view.years[-2]
+    decimals = 1 if view.unit == "%" else 0
+    parts = []
+    for block, rows in view.cluster.groupby("block", sort=True):
+        by_year = rows.set_index("year")["value"]
+        before, now = by_year.get(previous), by_year.get(year)
+        if before is None or now is None or pd.isna(before) or pd.isna(now):
+            continue
+        moves = view.changes[view.changes["block"] == block]["direction"].value_counts()
+        parts.append(
+            f"{block_name(str(block), lang)}: "
+            + t(
+                "years_caption", lang, before=fmt_number(float(before), decimals), now=fmt_number(float(now), decimals),
+                previous=previous, year=year, better=int(moves.get("better", 0)), worse=int(moves.get("worse", 0)),
+            )
+        )  # fmt: skip
+    if view.merged:
+        parts.append(t("years_caption_merged", lang, units="; ".join(view.merged)))
+    return " ".join(parts)

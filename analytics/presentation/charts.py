@@ -654,3 +654,89 @@ def points_breakdown(detail: pd.DataFrame, title: str, *, theme: str = "screen",
     ]  # fmt: skip
     height = 140 + sizes["row"] * max(len(crit), 1) + sizes["title"] * 2
     return _figure(traces, title, theme, height, yaxis={"categoryorder": "array", "categoryarray": labels}, barmode="overlay")
+
+
+def year_lines(
+    frame: pd.DataFrame,
+    title: str,
+    unit: str = "",
+    *,
+    highlight: str | None = None,
+    theme: str = "screen",
+    lang: str = "vi",
+    max_lines: int | None = MAX_LINES,
+) -> go.Figure:
+    """One line per unit across years (year, unit_code, short_name, name, block, value, includes), in
+    its block colour. A year whose value adds predecessors' figures (`includes`) is an open diamond
+    and its hover names them; a missing year is a gap, never a zero."""
+    sizes = THEMES[theme]
+    decimals = _decimals(frame["value"], unit)
+    years = sorted(int(y) for y in frame["year"].unique())
+    ordered = frame.sort_values("year", kind="stable")
+    total = ordered["unit_code"].nunique()
+    if max_lines is not None and total > max_lines:
+        chosen = _trend_selection(ordered, highlight, max_lines)
+        ordered = ordered[ordered["unit_code"].isin(chosen)]
+        title = f"{title} · {t('chart_best_worst', lang, n=max(max_lines // 4, 1), total=fmt_number(total))}"
+    if highlight is not None:
+        ordered = pd.concat([ordered[ordered["unit_code"] != highlight], ordered[ordered["unit_code"] == highlight]])
+    traces: list[dict] = []
+    for code, rows in ordered.groupby("unit_code", sort=False):
+        by_year = rows.set_index("year").reindex(years)
+        block = str(rows["block"].iloc[0])
+        bold = highlight is None or code == highlight
+        colour = BLOCK_COLOURS.get(block, INK) if bold else "#BBBBBB"
+        merged = by_year["includes"].fillna("").ne("")
+        notes = [t("years_includes", lang, units=inc) if inc else "" for inc in by_year["includes"].fillna("")]
+        # Lines of one block share its colour, so each line is named at its last point.
+        values = by_year["value"].to_numpy(dtype=float)
+        last = max((i for i, v in enumerate(values) if not math.isnan(v)), default=None)
+        name = _esc([rows["short_name"].iloc[0]])[0]
+        traces.append(
+            {
+                "type": "scatter", "x": years, "y": values, "mode": "lines+markers+text",
+                "text": [name if i == last and bold else "" for i in range(len(years))], "textposition": "middle right",
+                "textfont": {"size": sizes["label"], "color": colour}, "cliponaxis": False,
+                "connectgaps": False, "name": name,
+                "line": {"color": colour, "width": 4 if highlight is not None and bold else 2},
+                "marker": {
+                    "size": [14 if m else 8 for m in merged], "color": colour,
+                    "symbol": ["diamond-open" if m else "circle" for m in merged],
+                },
+                "customdata": _esc(notes),
+                "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{decimals}f}} {unit}"
+                "<br>%{customdata}<extra></extra>",
+            }
+        )  # fmt: skip
+    span = max(max(years) - min(years), 1)
+    xaxis = {
+        "tickvals": years,
+        "ticktext": [str(y) for y in years],
+        "type": "linear",
+        "range": [min(years) - 0.1 * span, max(years) + 0.35 * span],
+    }
+    yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
+    height = 520 if theme == "screen" else 620
+    return _figure(traces, title, theme, height, xaxis=xaxis, yaxis=yaxis, showlegend=False)
+
+
+def cluster_years(cluster: pd.DataFrame, title: str, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+    """The cluster per year (year, block, value), one bar per block and year, the value on the bar."""
+    sizes = THEMES[theme]
+    decimals = _decimals(cluster["value"], unit)
+    years = sorted(int(y) for y in cluster["year"].unique())
+    traces = []
+    for block, rows in cluster.groupby("block", sort=True):
+        by_year = rows.set_index("year").reindex(years)["value"].to_numpy(dtype=float)
+        traces.append(
+            {
+                "type": "bar", "x": years, "y": by_year, "name": _esc([block_name(str(block), lang)])[0],
+                "marker": {"color": BLOCK_COLOURS.get(str(block), INK)},
+                "text": [fmt_number(v, decimals) if not math.isnan(v) else "" for v in by_year],
+                "textposition": "outside", "textfont": {"size": sizes["label"]}, "cliponaxis": False,
+                "hovertemplate": "%{x}: %{y:,." + str(decimals) + "f} " + unit + "<extra></extra>",
+            }
+        )  # fmt: skip
+    xaxis = {"tickvals": years, "ticktext": [str(y) for y in years], "type": "linear"}
+    yaxis = {"rangemode": "tozero", "gridcolor": "#DDDDDD", **({"title": {"text": unit}} if unit else {})}
+    return _figure(traces, title, theme, 380 if theme == "screen" else 560, xaxis=xaxis, yaxis=yaxis, barmode="group")

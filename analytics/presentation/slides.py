@@ -26,6 +26,7 @@ from analytics.presentation.slide_charts import apply_variant, kpi_board, meetin
 from analytics.reporting import registration
 from analytics.review import assessments
 from analytics.store import Cursor
+from analytics.years import compare
 
 THEME = "projector"
 
@@ -42,6 +43,7 @@ class Params:
     campaign: Campaign | None = field(default=None, compare=False, repr=False)
     memo: dict[tuple[str, str | None], pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
     at: datetime | None = None  # the meeting's data cut-off (None: current values)
+    campaigns: dict[int, Campaign] | None = field(default=None, compare=False, repr=False)
 
     def spec(self, cur: Cursor, period: str | None = None) -> measures.PeriodSpec:
         return measures.period_spec(cur, self.year, period or self.period, self.at)
@@ -277,6 +279,26 @@ def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:
     return measures.period_values(cur, params.spec(cur, "year"))
 
 
+# Years a "years" slide compares: the meeting's year and the configured years before it, at most this many.
+YEARS_ON_SLIDE = 3
+
+
+def _years_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
+    """One indicator across the last years on a comparable basis (merged units with their predecessors)."""
+    assert spec.indicator is not None
+    shown = sorted(y for y in measures.years(cur) if y <= params.year)[-YEARS_ON_SLIDE:]
+    if len(shown) < 2:
+        return None
+    view = compare.indicator_years(cur, shown, spec.indicator, params.block, params.campaigns)
+    if view is None or view.units["value"].isna().all():
+        return None
+    row = _catalogue_row(cur, params.year, spec.indicator)
+    label = row["label_en"] if row is not None and params.lang == "en" and row["label_en"] else view.label
+    title = spec.title or t("slide_years_title", params.lang, indicator=label)
+    figure = charts.year_lines(view.units, title, view.unit, theme=theme, lang=params.lang)
+    return SlideBody(title, figure, captions.years_caption(view, params.lang))
+
+
 register("kpi", _kpi_slide)
 register("units", indicator_chart(charts.unit_bars), needs=("indicator",))
 register("milestones", _milestone_slide)
@@ -285,6 +307,7 @@ register("phases", _phases_slide, needs=("indicator",))
 register("trend", _trend_slide, needs=("indicator",))
 register("scores", _scores_slide)
 register("registration", _registration_slide)
+register("years", _years_slide, needs=("indicator",))
 
 
 # --- meetings and decks ---------------------------------------------------------------------------
@@ -337,7 +360,7 @@ def build_deck(
         effective_block = None if slide_block == "ALL" else slide_block
         effective_period = spec.period or period or meeting.period
         memo = memos.setdefault((effective_period, effective_block), {})
-        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo, at)
+        params = Params(year, effective_period, effective_block, lang, variant, (campaigns or {}).get(year), memo, at, campaigns)
         body = KINDS[spec.kind].build(cur, spec, params, THEME)
         if body is not None:
             built.append((spec, body, params))

@@ -294,3 +294,32 @@ def awards_table(held: pd.DataFrame) -> pd.DataFrame:
 
 def _date_text(value: object) -> str:
     return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]
+
+
+YEAR_DIRECTION = {"better": "years_better", "worse": "years_worse", "same": "unchanged"}
+
+
+def year_changes(changes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """This year against the last, per unit: both values, the change, its share and its direction."""
+    return pd.DataFrame({
+        t("col_unit"): changes["short_name"], t("col_block"): changes["block"].map(block_name),
+        str(year - 1): changes["value_before"], str(year): changes["value_now"], t("change"): changes["change"],
+        t("years_change_pct"): changes["change_pct"],
+        t("years_vs_last"): changes["direction"].map(lambda d: t(YEAR_DIRECTION[d]) if d in YEAR_DIRECTION else MISSING_TEXT),
+        t("years_col_includes", year=year - 1): changes["includes_before"],
+    })  # fmt: skip
+
+
+def score_years(history: pd.DataFrame) -> pd.DataFrame:
+    """Score, grade and rank within the block per unit (rows) and year (columns)."""
+    if history.empty:
+        return pd.DataFrame()
+    wide = history.pivot_table(index=["short_name", "block"], columns="year", values=["total", "grade", "rank"], aggfunc="first")
+    out = pd.DataFrame(
+        {t("col_unit"): wide.index.get_level_values(0), t("col_block"): [block_name(b) for b in wide.index.get_level_values(1)]}
+    )
+    for year in sorted(history["year"].unique()):
+        out[t("years_col_score", year=year)] = wide[("total", year)].to_numpy()
+        out[t("years_col_grade", year=year)] = wide[("grade", year)].to_numpy()
+        out[t("years_col_rank", year=year)] = wide[("rank", year)].astype("Int64").to_numpy()
+    return out.sort_values([t("col_block"), t("col_unit")]).reset_index(drop=True)

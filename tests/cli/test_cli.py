@@ -13,12 +13,20 @@ import pytest
 from tests.support import TESTS, run_cli, run_cli_process
 
 
-def test_units_lists_22_units(tmp_path: Path) -> None:
-    result = run_cli(tmp_path, "units")
+def test_units_of_2016_are_the_22_and_of_2026_the_post_merger_units_marked_illustrative(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "units", "--year", "2016")
     assert result.returncode == 0
     frame = pd.read_csv(io.BytesIO(result.stdout))
     assert list(frame.columns[:4]) == ["code", "name", "province", "block"]
     assert len(frame) == 22 and frame.groupby("province")["block"].nunique().eq(2).all()
+    assert not frame["illustrative"].any() and b"minh h" not in result.stderr
+    after = run_cli(tmp_path, "units", "--year", "2026")
+    merged = pd.read_csv(io.BytesIO(after.stdout))
+    assert len(merged) == 12 and merged["illustrative"].all() and "minh họa" in after.stderr.decode()
+    assert merged.set_index("code").loc["STP_NB", "predecessors"] == "STP_HNA STP_ND"
+    on_day = pd.read_csv(io.BytesIO(run_cli(tmp_path, "units", "--on", "2025-06-30").stdout))
+    assert len(on_day) == 22 and on_day.set_index("code").loc["THADS_BN", "name"] == "Cục Thi hành án dân sự tỉnh Bắc Ninh"
+    assert len(pd.read_csv(io.BytesIO(run_cli(tmp_path, "units").stdout))) > 22  # every version of every unit
 
 
 @pytest.mark.parametrize("command", ["template", "sample"])

@@ -31,6 +31,7 @@ COMMANDS = (
     "scale-sample",
     "results",
     "scores",
+    "campaign",
     "status",
     "remind",
     "send-pack",

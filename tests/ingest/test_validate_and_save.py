@@ -311,8 +311,9 @@ def test_declared_year_and_quarter(empty_store: Store) -> None:
 def test_inactive_unit_is_rejected(tmp_path: Path) -> None:
     units = tmp_path / "units.csv"
     registry = (TESTS.parent / "data" / "units.csv").read_text(encoding="utf-8")
-    assert ",2016,,,Trưởng khu vực" in registry  # STP_QN's row; it starts in 2017 in this copy
-    units.write_text(registry.replace(",2016,,,Trưởng khu vực", ",2017,,,Trưởng khu vực"), encoding="utf-8")
+    first_row = ",2016,2025-06-30,,UBND tỉnh Quảng Ninh,,Trưởng khu vực"
+    assert first_row in registry  # STP_QN's first version; it starts in 2017 in this copy
+    units.write_text(registry.replace(first_row, first_row.replace("2016", "2017", 1)), encoding="utf-8")
     store = open_store(make_settings(tmp_path, demo=False, units=units))
     try:
         checked = validate.check(store.cursor(), [source_from_bytes("qn.csv", _one_unit_file(3))])

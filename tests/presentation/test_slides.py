@@ -192,3 +192,13 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     by_unit = dict(zip(registered.y, registered.x, strict=True))
     assert by_unit["STP Quảng Ninh"] == 5 and by_unit["STP Hà Nội"] == 0 and len(achieved.y) == 22
     assert slide.caption.startswith("0/22 đơn vị đã được duyệt đăng ký; 0/1 đơn vị có đăng ký đã đạt")
+
+
+def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
+    deck = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
+    last = deck.slides[-1]
+    assert last.kind == "years" and last.title == "Tỷ lệ thi hành xong về việc qua các năm"
+    assert {tuple(trace["x"]) for trace in last.figure.to_dict()["data"]} == {(2024, 2025, 2026)}
+    assert last.caption.startswith("Khối Cục THADS: Toàn khu vực:") and "THADS Ninh Bình: THADS Hà Nam, THADS Nam Định" in last.caption
+    alone = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    assert "years" not in {s.kind for s in alone.slides}  # no earlier year to compare 2016 with
