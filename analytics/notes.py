@@ -139,7 +139,7 @@ def for_year(cur: Cursor, year: int) -> pd.DataFrame:
                u.short_name AS unit_name, u.block AS unit_block, p.quarters AS phase_quarters,
                coalesce(i.content, c.code) AS content, coalesce(i.label, c.title) AS indicator_label
         FROM notes n
-        LEFT JOIN units u ON u.code = n.unit_code
+        LEFT JOIN unit_years u ON u.code = n.unit_code AND u.year = n.year
         LEFT JOIN phases p ON p.year = n.year AND p.number = n.phase
         LEFT JOIN indicators i ON i.year = n.year AND i.code = n.indicator
         LEFT JOIN contents c ON c.year = n.year AND c.code = n.indicator

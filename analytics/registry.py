@@ -170,6 +170,8 @@ def in_listing_order(units: Sequence[Unit]) -> list[Unit]:
     The one definition of that order: the store keeps each unit's place (units.listing_order) from
     it, and the CLI lists the registry file with it. DuckDB's ICU extension collates ("COLLATE vi");
     it is built into the duckdb wheel, so it works offline."""
+    if not units:
+        return []
     listed = pd.DataFrame({"i": range(len(units)), "block": [u.block for u in units], "short_name": [u.short_name for u in units]})
     with duckdb.connect() as con:
         con.register("listed", listed)  # a frame, not row-by-row inserts: a national registry has 1,000 units

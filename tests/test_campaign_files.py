@@ -80,7 +80,7 @@ def test_undo_of_a_new_year_removes_its_files(settings: Settings) -> None:
     ("changes", "key", "problem"),
     [
         ({"phases[2].quarters": [2, 3, 4]}, "phases[2].quarters", "quý"),
-        ({"targets[99].min": 1}, "targets[99].min", "11 mục"),
+        ({"targets[99].min": 1}, "targets[99].min", "12 mục"),
         ({"scoring.max_points": 90}, "scoring.max_points", "90"),
         ({"signing.date": "mồng bốn"}, "signing.date", "mồng bốn"),
     ],

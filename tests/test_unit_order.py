@@ -50,7 +50,7 @@ def test_equal_values_keep_the_collation_order(demo_store: Store) -> None:
 
 
 def test_cli_units_listing_is_collated(tmp_path: Path) -> None:
-    frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "units").stdout))
+    frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "units", "--year", "2016").stdout))
     assert frame.loc[frame["block"] == "STP", "short_name"].tolist() == STP_ORDER
     assert frame["block"].tolist() == ["STP"] * 11 + ["THADS"] * 11
 

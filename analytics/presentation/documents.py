@@ -23,6 +23,8 @@ from analytics.presentation import docx_layout as layout
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import figure_pngs
 from analytics.presentation.slides import Deck, Slide, build_deck, fit
+from analytics.reporting import registration
+from analytics.reporting.registration import TARGETS
 from analytics.review import vote
 from analytics.store import Cursor
 
@@ -147,7 +149,7 @@ def report_docx(
     ctx = context(cur, campaign, meeting.period)
     deck = build_deck(cur, meeting, lang=lang, campaigns=campaigns)
     figures = chart_images(deck, progress)
-    spec = measures.period_spec(cur, ctx.year, ctx.period)
+    spec = measures.period_spec(cur, ctx.year, ctx.period, meeting.cutoff)  # the tables show what the deck shows
     values = measures.period_values(cur, spec)
     reporting = measures.reporting(cur, spec)
     catalogue = measures.catalogue(cur, ctx.year)
@@ -198,12 +200,20 @@ def report_docx(
         charts(_of_content(content_of, str(content.code)))
     charts(lambda s: s.kind == "heatmap")
 
+    if ctx.period == "year":
+        both = registration.registered_vs_achieved(cur, ctx.year)
+        if not both.empty:
+            layout.heading(doc, f"{next(section)}. {t('doc_section_registration')}")
+            table = registered_achieved_table(both)
+            layout.table(doc, _numbered_table(table), numeric=list(table.columns[2:]))
+            charts(lambda s: s.kind == "registration")
+
     rubric = campaign.rubric
     if ctx.period == "year" and rubric is not None:
         layout.heading(doc, f"{next(section)}. {t('doc_section_scores')}")
         if rubric.illustrative:
             layout.paragraph(doc, t("doc_rubric_illustrative", note=rubric.note), italic=True)
-        summary = vote.year_summary(cur, rubric, ctx.year)
+        summary = vote.year_summary(cur, rubric, ctx.year, at=meeting.cutoff)
         for block in BLOCK_ORDER:
             part = summary[summary["block"] == block]
             if part.empty:
@@ -223,6 +233,22 @@ def report_docx(
     layout.paragraph(doc, t("doc_to_fill"), italic=True)
     _signature(doc, ctx, [t("doc_to_ministry"), t("doc_to_units"), t("doc_to_archive")])
     return layout.to_bytes(doc)
+
+
+def registered_achieved_table(both: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: the registration's state and each target as "registered / achieved" (— when the
+    year's figure is not reported), narrow enough for a portrait page."""
+    columns: dict[str, object] = {
+        t("col_unit"): both["unit_name"],
+        t("reg_col_state"): both["state"].map(lambda s: t("reg_state_" + s)),
+    }
+    for target in TARGETS:
+        cells = [
+            t("doc_registration_cell", registered=fmt_number(r), achieved=fmt_number(a))
+            for r, a in zip(both[f"{target}_count"], both[f"{target}_achieved"], strict=True)
+        ]
+        columns[t("doc_col_registered_achieved", target=t(f"reg_target_short_{target}"))] = cells
+    return pd.DataFrame(columns)
 
 
 def _of_content(content_of: dict[str, str], code: str) -> Callable[[Slide], bool]:

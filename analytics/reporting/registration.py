@@ -308,9 +308,10 @@ def registrations(cur: Cursor, year: int, block: str | None = None) -> pd.DataFr
                coalesce(r.models_count, 0) AS models_count, coalesce(r.models_names, []::VARCHAR[]) AS models_names,
                coalesce(r.xnpl_count, 0) AS xnpl_count, coalesce(r.xnpl_names, []::VARCHAR[]) AS xnpl_names,
                coalesce(r.state, 'draft') AS state, r.reason, r.updated_at, r.updated_by
-        FROM units u LEFT JOIN registrations r ON r.unit_code = u.code AND r.year = $year
-        WHERE u.valid_from <= $year AND coalesce(u.valid_to, 9999) >= $year AND ($block IS NULL OR u.block = $block)
-        ORDER BY u.block, u.code
+        FROM unit_years u JOIN units o USING (code)
+        LEFT JOIN registrations r ON r.unit_code = u.code AND r.year = $year
+        WHERE u.year = $year AND ($block IS NULL OR u.block = $block)
+        ORDER BY o.listing_order
         """,
         {"year": int(year), "block": block},
     ).df()

@@ -14,7 +14,7 @@ from analytics.ingest import templates
 from analytics.labels import fmt_date, t
 from analytics.mail.compose import Attachment, Mail
 from analytics.mail.deliver import Delivery
-from analytics.registry import Unit
+from analytics.registry import Unit, units_in
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.status import not_reported, status_board
 from analytics.store import Cursor, Store
@@ -117,7 +117,7 @@ def send_reminders(
     """Send the planned reminders through `send` and record each unit's outcome in the audit trail."""
     authorize(actor, Action.SEND_MAIL)
     assert actor is not None
-    by_code = {u.code: u for u in units}
+    by_code = {u.code: u for u in units_in(units, campaign.year, quarter)}  # each unit as it was named that quarter
     planned = plan(store.cursor(), campaign, quarter, now, force=force)
     due = [r for r in planned if r.skip is None]
     deliveries = send([message(r, campaign, by_code[r.unit_code], quarter, now.date()) for r in due])

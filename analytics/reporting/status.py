@@ -29,8 +29,8 @@ def submissions(cur: Cursor, year: int, quarters: list[int], block: str | None =
     return cur.execute(
         """
         WITH active AS (
-            SELECT code, name, short_name, block FROM units
-            WHERE valid_from <= $year AND coalesce(valid_to, 9999) >= $year AND ($block IS NULL OR block = $block)
+            SELECT code, name, short_name, block FROM unit_years
+            WHERE year = $year AND ($block IS NULL OR block = $block)
         ),
         wanted AS (SELECT unnest($quarters::INTEGER[]) AS quarter),
         sent AS (

@@ -22,9 +22,10 @@ from analytics.store import Cursor
 RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed"]
 
 
-def year_summary(cur: Cursor, rubric: Rubric, year: int, lang: str = "vi") -> pd.DataFrame:
-    """The year's scores for every unit, as the scoring page computes them (ranks are within block)."""
-    values = measures.period_values(cur, measures.period_spec(cur, year, "year"))
+def year_summary(cur: Cursor, rubric: Rubric, year: int, lang: str = "vi", at: datetime | None = None) -> pd.DataFrame:
+    """The year's scores for every unit, as the scoring page computes them (ranks are within block),
+    with the values as they stood at `at` (a meeting's cut-off) when given."""
+    values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
     return scoring.score(values, rubric, lang, assessments.manual_points(cur, year)).summary
 
 
@@ -165,7 +166,7 @@ def recorded(cur: Cursor, year: int) -> pd.DataFrame:
         )
         SELECT l.id AS vote_id, l.title_code, l.title, l.voters, l.rule, l.recorded_at, l.recorded_by,
                c.unit_code, u.short_name, u.name, u.block, c.votes, c.votes / l.voters AS share, c.passed, c.tie
-        FROM latest l JOIN vote_counts c ON c.vote_id = l.id LEFT JOIN units u ON u.code = c.unit_code
+        FROM latest l JOIN vote_counts c ON c.vote_id = l.id LEFT JOIN unit_years u ON u.code = c.unit_code AND u.year = l.year
         ORDER BY l.id, c.votes DESC, u.short_name
         """,
         {"year": int(year)},
