@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 WIDTH, HEIGHT = 1920, 1080
 HEADER_PX, FOOTER_PX = 78, 78
 HEADER_FONT, CAPTION_FONT = 22, 24
+T = TypeVar("T")
 _EXPORT_LOCK = threading.Lock()  # one Chromium at a time, however many sessions export at once
 
 
@@ -247,19 +248,30 @@ def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Cal
     return [images[i] for i in range(len(figures))]
 
 
-def slide_images(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[Image.Image]:
-    """Every slide as a 1920×1080 image: its chart between the header line and the caption. Each
-    slide is composed in a second thread as soon as its chart arrives, while Chromium draws the next."""
-    composed: dict[int, Future[Image.Image]] = {}
+def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T], progress: Callable[[int, int], None] | None) -> list[T]:
+    """`finish(image)` of every slide's 1920×1080 image, its chart between the header line and the
+    caption. Each slide is composed (and finished) in a second thread as soon as its chart arrives,
+    while Chromium draws the next: the two cores work at once."""
+    done: dict[int, Future[T]] = {}
     with ThreadPoolExecutor(max_workers=1) as composer:
 
         def compose(index: int, chart: bytes) -> None:
-            composed[index] = composer.submit(compose_image, deck.slides[index], deck, chart, lang)
+            done[index] = composer.submit(lambda: finish(compose_image(deck.slides[index], deck, chart, lang)))
             if progress is not None:
-                progress(len(composed), len(deck.slides))
+                progress(len(done), len(deck.slides))
 
         _render([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, compose)
-        return [composed[i].result() for i in range(len(deck.slides))]
+        return [done[i].result() for i in range(len(deck.slides))]
+
+
+def slide_images(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[Image.Image]:
+    """Every slide as a 1920×1080 image (for the PDF)."""
+    return _composed(deck, lang, lambda image: image, progress)
+
+
+def slide_pngs(deck: Deck, lang: str = "vi") -> list[tuple[Image.Image, bytes]]:
+    """Every slide as a 1920×1080 image and as its PNG file, encoded while Chromium draws the next."""
+    return _composed(deck, lang, lambda image: (image, png_bytes(image)), None)
 
 
 def pdf_bytes(images: list[Image.Image]) -> bytes:
@@ -271,23 +283,23 @@ def pdf_bytes(images: list[Image.Image]) -> bytes:
     return out.getvalue()
 
 
-def _html_and_images(deck: Deck, lang: str) -> tuple[str, list[Image.Image]]:
-    """The offline HTML built while Chromium renders the charts (it waits on Chromium most of the time)."""
+def _html_and_pngs(deck: Deck, lang: str) -> tuple[str, list[Image.Image], list[bytes]]:
+    """The offline HTML built while Chromium starts and renders the charts; the images and their PNGs."""
     with ThreadPoolExecutor(max_workers=1) as builder:
         page = builder.submit(offline_html, deck, lang)
-        images = slide_images(deck, lang)
-        return page.result(), images
+        slides = slide_pngs(deck, lang)
+        return page.result(), [image for image, _ in slides], [png for _, png in slides]
 
 
 def images_zip(deck: Deck, lang: str = "vi") -> bytes:
     """A zip with slide-01.png … and the PDF deck, plus the offline HTML."""
-    page, images = _html_and_images(deck, lang)
+    page, images, pngs = _html_and_pngs(deck, lang)
     stem = file_stem(deck)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, image in enumerate(images, start=1):
+        for number, png in enumerate(pngs, start=1):
             # PNG and PDF are compressed already: deflating them again costs time and saves nothing.
-            archive.writestr(f"{stem}/trang-{number:02d}.png", png_bytes(image), compress_type=zipfile.ZIP_STORED)
+            archive.writestr(f"{stem}/trang-{number:02d}.png", png, compress_type=zipfile.ZIP_STORED)
         archive.writestr(f"{stem}/{stem}.pdf", pdf_bytes(images), compress_type=zipfile.ZIP_STORED)
         archive.writestr(f"{stem}/{stem}.html", page)
     return out.getvalue()
@@ -299,13 +311,13 @@ def pptx_bytes(deck: Deck, lang: str = "vi") -> bytes:
     from pptx import Presentation
     from pptx.util import Emu
 
-    images = slide_images(deck, lang)
+    pngs = [png for _, png in slide_pngs(deck, lang)]
     show = Presentation()
     show.slide_width, show.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33,867 × 19,05 cm
     blank = show.slide_layouts[6]
-    for slide, image in zip(deck.slides, images, strict=True):
+    for slide, png in zip(deck.slides, pngs, strict=True):
         page = show.slides.add_slide(blank)
-        page.shapes.add_picture(io.BytesIO(png_bytes(image)), 0, 0, width=show.slide_width, height=show.slide_height).name = slide.title
+        page.shapes.add_picture(io.BytesIO(png), 0, 0, width=show.slide_width, height=show.slide_height).name = slide.title
         page.notes_slide.notes_text_frame.text = "\n".join(x for x in (slide.title, slide.period, slide.as_of, slide.caption) if x)
     show.core_properties.title = deck.title
     out = io.BytesIO()
@@ -331,12 +343,12 @@ def write_pack(deck: Deck, output: Path, lang: str = "vi") -> list[Path]:
         return [output]
     output.mkdir(parents=True, exist_ok=True)
     stem = file_stem(deck)
-    page, images = _html_and_images(deck, lang)
+    page, images, pngs = _html_and_pngs(deck, lang)
     written = [output / f"{stem}.html"]
     written[0].write_text(page, encoding="utf-8")
-    for number, image in enumerate(images, start=1):
+    for number, png in enumerate(pngs, start=1):
         path = output / f"trang-{number:02d}.png"
-        path.write_bytes(png_bytes(image))
+        path.write_bytes(png)
         written.append(path)
     pdf = output / f"{stem}.pdf"
     pdf.write_bytes(pdf_bytes(images))
