@@ -236,7 +236,8 @@ def _render(figures: list[go.Figure], width: int, height: int, on_image: Callabl
 
 
 def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Callable[[int, int], None] | None = None) -> list[bytes]:
-    """PNG images of `figures`, each sized width × height, from one kaleido browser for all."""
+    """PNG images of `figures`, each sized width × height, from one kaleido browser for all.
+    `progress(done, total)` is called from the rendering thread (in Streamlit: no `st.` calls in it)."""
     images: dict[int, bytes] = {}
 
     def keep(index: int, data: bytes) -> None:
@@ -248,7 +249,7 @@ def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Cal
     return [images[i] for i in range(len(figures))]
 
 
-def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T], progress: Callable[[int, int], None] | None) -> list[T]:
+def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T]) -> list[T]:
     """`finish(image)` of every slide's 1920×1080 image, its chart between the header line and the
     caption. Each slide is composed (and finished) in a second thread as soon as its chart arrives,
     while Chromium draws the next: the two cores work at once."""
@@ -257,21 +258,19 @@ def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T], progres
 
         def compose(index: int, chart: bytes) -> None:
             done[index] = composer.submit(lambda: finish(compose_image(deck.slides[index], deck, chart, lang)))
-            if progress is not None:
-                progress(len(done), len(deck.slides))
 
         _render([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, compose)
         return [done[i].result() for i in range(len(deck.slides))]
 
 
-def slide_images(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[Image.Image]:
+def slide_images(deck: Deck, lang: str = "vi") -> list[Image.Image]:
     """Every slide as a 1920×1080 image (for the PDF)."""
-    return _composed(deck, lang, lambda image: image, progress)
+    return _composed(deck, lang, lambda image: image)
 
 
 def slide_pngs(deck: Deck, lang: str = "vi") -> list[tuple[Image.Image, bytes]]:
     """Every slide as a 1920×1080 image and as its PNG file, encoded while Chromium draws the next."""
-    return _composed(deck, lang, lambda image: (image, png_bytes(image)), None)
+    return _composed(deck, lang, lambda image: (image, png_bytes(image)))
 
 
 def pdf_bytes(images: list[Image.Image]) -> bytes:
