@@ -20,7 +20,7 @@ from analytics.mail.deliver import Delivery
 from analytics.mail.record import last_recorded
 from analytics.mail.settings import SmtpSettings
 from analytics.presentation.meetings import Meeting
-from analytics.presentation.pack import file_stem, offline_html, pdf_from_pngs, render_pngs
+from analytics.presentation.pack import file_stem, offline_html, pdf_bytes, slide_images
 from analytics.presentation.slides import Deck, build_deck, load_all
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
@@ -39,7 +39,7 @@ Sender = Callable[[Sequence[Mail]], list[Delivery]]
 
 def pack_mail(deck: Deck, to: Sequence[str], cluster: str, lang: str = "vi", *, html_limit: int = HTML_ATTACH_LIMIT) -> Mail:
     stem = file_stem(deck)
-    attachments = [Attachment(f"{stem}.pdf", pdf_from_pngs(render_pngs(deck, lang)), "application/pdf")]
+    attachments = [Attachment(f"{stem}.pdf", pdf_bytes(slide_images(deck, lang)), "application/pdf")]
     slideshow = offline_html(deck, lang).encode("utf-8")
     if len(slideshow) <= html_limit:
         attachments.append(Attachment(f"{stem}.html", slideshow, "text/html"))

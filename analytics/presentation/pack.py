@@ -1,20 +1,24 @@
 """The meeting pack: an offline HTML slideshow, 1920×1080 PNG images and a PDF of one deck.
 
 The HTML inlines plotly.js and every figure, so it runs from a USB stick with no network. The
-images come from kaleido driving the system Chromium: one kaleido server per export, not one
-browser per image. The PDF is assembled from those images with Pillow (already installed with
-Streamlit), one page per slide.
+images come from kaleido driving the system Chromium: one browser per export, not one per image.
+Pillow (already installed with Streamlit) adds the header and caption, and builds the PDF from the
+same images in memory, one page per slide, without encoding and decoding them again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import html
 import io
 import json
 import threading
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -25,10 +29,14 @@ from analytics.presentation.charts import TARGET_COLOUR
 from analytics.presentation.slide_charts import palette
 from analytics.presentation.slides import Deck, Slide, fit
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 WIDTH, HEIGHT = 1920, 1080
 HEADER_PX, FOOTER_PX = 78, 78
 HEADER_FONT, CAPTION_FONT = 22, 24
-_EXPORT_LOCK = threading.Lock()  # kaleido's sync server is a process-wide singleton
+T = TypeVar("T")
+_EXPORT_LOCK = threading.Lock()  # one Chromium at a time, however many sessions export at once
 
 
 def file_stem(deck: Deck) -> str:
@@ -134,6 +142,7 @@ def chart_figure(slide: Slide) -> go.Figure:
     return fit(slide.figure, HEIGHT - HEADER_PX - FOOTER_PX, WIDTH)
 
 
+@functools.cache
 def _font(size: int, bold: bool = False):  # type: ignore[no-untyped-def]
     from PIL import ImageFont
 
@@ -161,7 +170,7 @@ def _fit_lines(draw, text: str, size: int, width: int, max_lines: int):  # type:
         size -= 2
 
 
-def compose_png(slide: Slide, deck: Deck, chart_png: bytes, lang: str = "vi") -> bytes:
+def compose_image(slide: Slide, deck: Deck, chart_png: bytes, lang: str = "vi") -> Image.Image:
     """The full slide image: header line (meeting, period, data as of, demo label, counter), the
     chart, and the caption underneath — the same parts, in the same places, as on /present."""
     from PIL import Image, ImageDraw
@@ -191,57 +200,107 @@ def compose_png(slide: Slide, deck: Deck, chart_png: bytes, lang: str = "vi") ->
         for line in lines:
             draw.text((pad, y), line, font=font, fill=colours["ink"])
             y += line_height
+    return canvas
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """PNG at zlib level 1: encoding is most of an image's cost, level 6 is ~15 % smaller for ~20 % more time."""
     out = io.BytesIO()
-    canvas.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
+
+
+def _render(figures: list[go.Figure], width: int, height: int, on_image: Callable[[int, bytes], None]) -> None:
+    """Render `figures` one after another in one kaleido browser, calling `on_image(index, png)` as
+    each arrives. Its own event loop in its own thread, so it also runs where a loop is running."""
+    import kaleido
+
+    class KeptPage(kaleido.Kaleido):
+        """Kaleido reloads its page (and with it 4,8 MB of plotly.js) after every image: two thirds of
+        Chromium's time for our figures. The images come out pixel-identical without the reload
+        (tests/browser/test_pack_browser.py checks it), so the page is kept for the whole export."""
+
+        async def _return_kaleido_tab(self, tab) -> None:  # type: ignore[no-untyped-def]
+            await self.tabs_ready.put(tab)
+
+    opts = {"format": "png", "width": width, "height": height, "scale": 1}
+
+    async def render_all() -> None:
+        # No MathJax: no slide uses LaTeX, and kaleido would otherwise fetch it from a CDN.
+        async with KeptPage(mathjax=False) as browser:
+            for index, figure in enumerate(figures):
+                on_image(index, bytes(await browser.calc_fig(figure, opts=opts)))
+
+    with _EXPORT_LOCK, ThreadPoolExecutor(max_workers=1) as loop_thread:
+        loop_thread.submit(asyncio.run, render_all()).result()
 
 
 def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Callable[[int, int], None] | None = None) -> list[bytes]:
-    """PNG images of `figures`, each sized width × height, from one kaleido server (one Chromium) for all."""
-    import kaleido
+    """PNG images of `figures`, each sized width × height, from one kaleido browser for all.
+    `progress(done, total)` is called from the rendering thread (in Streamlit: no `st.` calls in it)."""
+    images: dict[int, bytes] = {}
 
-    opts = {"format": "png", "width": width, "height": height, "scale": 1}
-    images: list[bytes] = []
-    with _EXPORT_LOCK:
-        kaleido.start_sync_server(silence_warnings=True)
-        try:
-            for figure in figures:
-                images.append(bytes(kaleido.calc_fig_sync(figure, opts=opts)))
-                if progress is not None:
-                    progress(len(images), len(figures))
-        finally:
-            kaleido.stop_sync_server(silence_warnings=True)
-    return images
+    def keep(index: int, data: bytes) -> None:
+        images[index] = data
+        if progress is not None:
+            progress(len(images), len(figures))
+
+    _render(figures, width, height, keep)
+    return [images[i] for i in range(len(figures))]
 
 
-def render_pngs(deck: Deck, lang: str = "vi", progress: Callable[[int, int], None] | None = None) -> list[bytes]:
-    """Every slide as a 1920×1080 PNG: its chart between the header line and the caption."""
-    charts = figure_pngs([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, progress)
-    return [compose_png(slide, deck, chart, lang) for slide, chart in zip(deck.slides, charts, strict=True)]
+def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T]) -> list[T]:
+    """`finish(image)` of every slide's 1920×1080 image, its chart between the header line and the
+    caption. Each slide is composed (and finished) in a second thread as soon as its chart arrives,
+    while Chromium draws the next: the two cores work at once."""
+    done: dict[int, Future[T]] = {}
+    with ThreadPoolExecutor(max_workers=1) as composer:
+
+        def compose(index: int, chart: bytes) -> None:
+            done[index] = composer.submit(lambda: finish(compose_image(deck.slides[index], deck, chart, lang)))
+
+        _render([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, compose)
+        return [done[i].result() for i in range(len(deck.slides))]
 
 
-def pdf_from_pngs(images: list[bytes]) -> bytes:
+def slide_images(deck: Deck, lang: str = "vi") -> list[Image.Image]:
+    """Every slide as a 1920×1080 image (for the PDF)."""
+    return _composed(deck, lang, lambda image: image)
+
+
+def slide_pngs(deck: Deck, lang: str = "vi") -> list[tuple[Image.Image, bytes]]:
+    """Every slide as a 1920×1080 image and as its PNG file, encoded while Chromium draws the next."""
+    return _composed(deck, lang, lambda image: (image, png_bytes(image)))
+
+
+def pdf_bytes(images: list[Image.Image]) -> bytes:
     """One PDF page per image, at 96 dpi so a page is 1920×1080 CSS pixels (20 × 11,25 inches)."""
-    from PIL import Image
-
-    pages = [Image.open(io.BytesIO(data)).convert("RGB") for data in images]
-    if not pages:
+    if not images:
         raise ValueError(t("pack_no_pages"))
     out = io.BytesIO()
-    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=96.0)
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=96.0)
     return out.getvalue()
 
 
-def images_zip(deck: Deck, lang: str = "vi", images: list[bytes] | None = None) -> bytes:
+def _html_and_pngs(deck: Deck, lang: str) -> tuple[str, list[Image.Image], list[bytes]]:
+    """The offline HTML built while Chromium starts and renders the charts; the images and their PNGs."""
+    with ThreadPoolExecutor(max_workers=1) as builder:
+        page = builder.submit(offline_html, deck, lang)
+        slides = slide_pngs(deck, lang)
+        return page.result(), [image for image, _ in slides], [png for _, png in slides]
+
+
+def images_zip(deck: Deck, lang: str = "vi") -> bytes:
     """A zip with slide-01.png … and the PDF deck, plus the offline HTML."""
-    images = images if images is not None else render_pngs(deck, lang)
+    page, images, pngs = _html_and_pngs(deck, lang)
     stem = file_stem(deck)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, data in enumerate(images, start=1):
-            archive.writestr(f"{stem}/trang-{number:02d}.png", data)
-        archive.writestr(f"{stem}/{stem}.pdf", pdf_from_pngs(images))
-        archive.writestr(f"{stem}/{stem}.html", offline_html(deck, lang))
+        for number, png in enumerate(pngs, start=1):
+            # PNG and PDF are compressed already: deflating them again costs time and saves nothing.
+            archive.writestr(f"{stem}/trang-{number:02d}.png", png, compress_type=zipfile.ZIP_STORED)
+        archive.writestr(f"{stem}/{stem}.pdf", pdf_bytes(images), compress_type=zipfile.ZIP_STORED)
+        archive.writestr(f"{stem}/{stem}.html", page)
     return out.getvalue()
 
 
@@ -251,13 +310,13 @@ def pptx_bytes(deck: Deck, lang: str = "vi") -> bytes:
     from pptx import Presentation
     from pptx.util import Emu
 
-    images = render_pngs(deck, lang)
+    pngs = [png for _, png in slide_pngs(deck, lang)]
     show = Presentation()
     show.slide_width, show.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33,867 × 19,05 cm
     blank = show.slide_layouts[6]
-    for slide, data in zip(deck.slides, images, strict=True):
+    for slide, png in zip(deck.slides, pngs, strict=True):
         page = show.slides.add_slide(blank)
-        page.shapes.add_picture(io.BytesIO(data), 0, 0, width=show.slide_width, height=show.slide_height).name = slide.title
+        page.shapes.add_picture(io.BytesIO(png), 0, 0, width=show.slide_width, height=show.slide_height).name = slide.title
         page.notes_slide.notes_text_frame.text = "\n".join(x for x in (slide.title, slide.period, slide.as_of, slide.caption) if x)
     show.core_properties.title = deck.title
     out = io.BytesIO()
@@ -276,21 +335,21 @@ def write_pack(deck: Deck, output: Path, lang: str = "vi") -> list[Path]:
         output.write_text(offline_html(deck, lang), encoding="utf-8")
         return [output]
     if suffix == ".pdf":
-        output.write_bytes(pdf_from_pngs(render_pngs(deck, lang)))
+        output.write_bytes(pdf_bytes(slide_images(deck, lang)))
         return [output]
     if suffix == ".zip":
         output.write_bytes(images_zip(deck, lang))
         return [output]
     output.mkdir(parents=True, exist_ok=True)
     stem = file_stem(deck)
+    page, images, pngs = _html_and_pngs(deck, lang)
     written = [output / f"{stem}.html"]
-    written[0].write_text(offline_html(deck, lang), encoding="utf-8")
-    images = render_pngs(deck, lang)
-    for number, data in enumerate(images, start=1):
+    written[0].write_text(page, encoding="utf-8")
+    for number, png in enumerate(pngs, start=1):
         path = output / f"trang-{number:02d}.png"
-        path.write_bytes(data)
+        path.write_bytes(png)
         written.append(path)
     pdf = output / f"{stem}.pdf"
-    pdf.write_bytes(pdf_from_pngs(images))
+    pdf.write_bytes(pdf_bytes(images))
     written.append(pdf)
     return written

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
-from analytics.presentation import slides
+from analytics.presentation import pack, slides
 from analytics.settings import DATA_DIR
+from analytics.store import Store
 from tests.support import run_cli_process
 
 pytestmark = pytest.mark.slow  # the whole pack rendered by Chromium, from a separate interpreter
@@ -36,3 +38,17 @@ def test_cli_writes_the_whole_pack(tmp_path: Path) -> None:
         image = Image.open(png)
         assert image.format == "PNG" and image.size == (1920, 1080)
         assert len(image.convert("L").resize((64, 36)).getcolors(4096) or ()) > 5  # not a blank page
+
+
+@pytest.mark.usefixtures("chromium")
+def test_charts_drawn_in_one_kept_page_match_charts_drawn_each_in_a_fresh_page(demo_store: Store) -> None:
+    """The pack keeps kaleido's page for all its charts instead of reloading it after each: nothing
+    a chart leaves behind may show on the next one."""
+    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"])
+    figures = [slides.fit(s.figure, 360, 640) for s in deck.slides[:4]]
+    assert len({type(f.data[0]).__name__ if f.data else "" for f in figures}) > 1  # different kinds of chart
+    together = pack.figure_pngs(figures, 640, 360)
+    for figure, kept in zip(figures, together, strict=True):
+        (fresh,) = pack.figure_pngs([figure], 640, 360)
+        difference = ImageChops.difference(Image.open(io.BytesIO(kept)).convert("RGB"), Image.open(io.BytesIO(fresh)).convert("RGB"))
+        assert difference.getbbox() is None
