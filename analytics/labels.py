@@ -1559,6 +1559,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_subscribe_needs_user": ("cần --user: tài khoản nào đăng ký", "--user is needed: which account subscribes"),
     "cli_subscribed": ("Đã đăng ký cho {user}: số {ids}", "Subscribed {user}: id {ids}"),
     "cli_unsubscribed": ("Đã hủy đăng ký số {id}", "Removed subscription {id}"),
+    "digest_section": ("Thư báo khi số liệu thay đổi", "E-mail when the figures change"),
+    "digest_section_no_email": (
+        "Tài khoản chưa có địa chỉ thư điện tử; đề nghị Văn phòng bổ sung để đăng ký nhận thư báo thay đổi.",
+        "This account has no e-mail address; ask the secretariat to add one to subscribe to change digests.",
+    ),
+    "digest_section_explain": (
+        "Sau mỗi lần cập nhật làm đơn vị bạn theo dõi qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, hoặc có báo cáo "
+        "mới bị muộn hay thiếu, một thư duy nhất liệt kê các thay đổi được gửi tới {email}.",
+        "After an update makes a unit you follow meet or miss a target, change rank in its block, or have a report "
+        "newly late or missing, one message listing the changes goes to {email}.",
+    ),
+    "digest_following": ("Đang theo dõi", "Following"),
+    "digest_pick_block": ("Theo dõi cả khối", "Follow a whole block"),
+    "digest_pick_units": ("hoặc các đơn vị", "or units"),
+    "digest_subscribe": ("Đăng ký", "Subscribe"),
+    "digest_pick_remove": ("Thôi theo dõi", "Stop following"),
+    "digest_unsubscribe": ("Hủy đăng ký", "Unsubscribe"),
+    "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- review day: self-assessment, the vote, awards and documents ---
     "doc_period_year": ("năm {year}", "{year}"),
     "doc_period_phase": ("đợt {number} năm {year}", "phase {number} of {year}"),

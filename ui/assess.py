@@ -11,7 +11,7 @@ from analytics.config import Criterion, Rubric
 from analytics.labels import t
 from analytics.review import assessments
 from analytics.trust import actions, auth
-from ui import data
+from ui import data, mail
 from ui.auth import current_user, flash
 from ui.text import markdown_text
 
@@ -63,7 +63,7 @@ def review(year: int, unit: str, crit: Criterion, points: float | None, reason: 
 
 
 def lock(year: int) -> str | None:
-    return run(lambda user: actions.lock_scores(data.store(), user, year))
+    return run(lambda user: actions.lock_scores(data.store(), user, year, notifier=mail.notifier()))
 
 
 def finish(problem: str | None, message: str) -> None:

@@ -36,6 +36,7 @@ COMMANDS = (
     "send-pack",
     "registrations",
     "register-import",
+    "subscribe",
     "vote",
     "report",
     "awards",

@@ -93,6 +93,20 @@ def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_t
     assert all("nay đã đạt chỉ tiêu" in plain(m) for _, m in smtp.inbox.received)
 
 
+def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
+    watched: Store, notifier: digests.Notifier, smtp: SmtpServer
+) -> None:
+    upload(watched, ["STP_QN,2016,1,0,2"], None)
+    row = watched.cursor().execute("SELECT max(id) FROM uploads").fetchone()
+    assert row is not None
+    actions.revert_upload(watched, int(row[0]), ROOT, backups_root=Path(watched.path).parent / "backups", notifier=notifier)
+    notifier.wait()
+    [(recipients, message)] = smtp.inbox.received
+    assert recipients == ["lanhdao@stpqn.test"]
+    text = plain(message)
+    assert f"(hoàn tác lần tải lên số {int(row[0])})" in text and "nay đã đạt chỉ tiêu" in text
+
+
 def test_hostile_text_in_the_upload_cannot_become_markup_in_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
