@@ -1523,7 +1523,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "revert no. {id} by {by} (of upload no. {target})",
     ),
     "digest_cause_upload_generic": ("một lần cập nhật số liệu", "an update of the figures"),
-    "digest_cause_lock": ("việc khóa điểm năm {year}", "the locking of the {year} scores"),
+    "digest_cause_review": (
+        "việc Văn phòng duyệt điểm tự chấm của {unit}, tiêu chí {criterion}",
+        "the secretariat's review of {unit}'s self-assessed points, criterion {criterion}",
+    ),
+    "digest_rank_locked": (
+        " (điểm năm {year} đã khóa: thứ hạng chính thức thay đổi)",
+        " (the {year} scores are locked: the official rank moved)",
+    ),
     "digest_unit_heading": ("{unit} — năm {year}:", "{unit} — {year}:"),
     "digest_target_lost": ("{indicator}: không còn đạt chỉ tiêu", "{indicator}: no longer meets its target"),
     "digest_target_met": ("{indicator}: nay đã đạt chỉ tiêu", "{indicator}: now meets its target"),
@@ -1544,10 +1551,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "subscribe to a digest when a block's or unit's figures change; list, remove",
     ),
     "cli_description_subscribe": (
-        "Sau mỗi lần tải lên, hoàn tác hay khóa điểm làm một đơn vị qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, "
+        "Sau mỗi lần tải lên, hoàn tác hay duyệt điểm làm một đơn vị qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, "
         "hoặc có báo cáo mới bị muộn hay thiếu, mỗi người đăng ký nhận MỘT thư liệt kê các thay đổi (cần THIDUA_SMTP_*; "
         "đường dẫn đầy đủ khi đặt THIDUA_PUBLIC_URL). Mỗi tài khoản quản lý đăng ký của mình; Văn phòng quản lý của mọi người.",
-        "After an upload, revert or score lock makes a unit meet or miss a target, changes its rank in the block, or "
+        "After an upload, revert or score review makes a unit meet or miss a target, changes its rank in the block, or "
         "makes a report late or missing, each subscriber gets ONE message listing the changes (needs THIDUA_SMTP_*; full "
         "links with THIDUA_PUBLIC_URL). An account manages its own subscriptions; the secretariat everyone's.",
     ),

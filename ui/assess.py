@@ -59,11 +59,11 @@ def self_assess(year: int, unit: str, crit: Criterion, points: float, note: str,
 
 
 def review(year: int, unit: str, crit: Criterion, points: float | None, reason: str) -> str | None:
-    return run(lambda user: actions.review_assessment(data.store(), user, year, unit, crit, points, reason))
+    return run(lambda user: actions.review_assessment(data.store(), user, year, unit, crit, points, reason, notifier=mail.notifier()))
 
 
 def lock(year: int) -> str | None:
-    return run(lambda user: actions.lock_scores(data.store(), user, year, notifier=mail.notifier()))
+    return run(lambda user: actions.lock_scores(data.store(), user, year))
 
 
 def finish(problem: str | None, message: str) -> None:

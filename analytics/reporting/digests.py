@@ -1,4 +1,4 @@
-"""A digest when something changes: after a write (an upload, a revert, a lock of the scores) each
+"""A digest when something changes: after a write (an upload, a revert, the review of a score) each
 subscriber of a changed unit or block gets ONE message listing every change that concerns them.
 
 The changes are a pure diff of two small snapshots of the watched years, taken before and after the
@@ -30,6 +30,7 @@ from analytics.mail.settings import SmtpSettings
 from analytics.reporting import subscriptions
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.status import status_board
+from analytics.review import assessments
 from analytics.store import Cursor, Store
 from analytics.trust import audit
 
@@ -47,7 +48,7 @@ class Snapshot:
     """The watched figures of some years at one moment; each frame carries year, unit_code, unit, block."""
 
     targets: pd.DataFrame  # + indicator, label, meets_target (only values judged against a target)
-    ranks: pd.DataFrame  # + rank (years whose campaign has a rubric)
+    ranks: pd.DataFrame  # + rank, locked (years whose campaign has a rubric and no demo value)
     reports: pd.DataFrame  # + quarter, status (years whose campaign has a calendar)
     last_upload: int = 0  # the newest upload id then: later ones caused the changes
 
@@ -57,7 +58,7 @@ def _frame(columns: list[str]) -> pd.DataFrame:
 
 
 TARGET_COLUMNS = ["year", "unit_code", "unit", "block", "indicator", "label", "meets_target"]
-RANK_COLUMNS = ["year", "unit_code", "unit", "block", "rank"]
+RANK_COLUMNS = ["year", "unit_code", "unit", "block", "rank", "locked"]
 REPORT_COLUMNS = ["year", "unit_code", "unit", "block", "quarter", "status"]
 
 
@@ -66,14 +67,16 @@ def take(cur: Cursor, years: Iterable[int], campaigns: Mapping[int, Campaign], t
     targets, ranks, reports = [_frame(TARGET_COLUMNS)], [_frame(RANK_COLUMNS)], [_frame(REPORT_COLUMNS)]
     for year in sorted(set(years)):
         values = measures.period_values(cur, measures.period_spec(cur, year, "year"))
-        judged = values.loc[values["meets_target"].notna(), ["unit_code", "short_name", "block", "indicator", "label", "meets_target"]]
+        demo = values["is_demo"].fillna(False).astype(bool)
+        judged = values.loc[values["meets_target"].notna() & ~demo, ["unit_code", "short_name", "block", *TARGET_COLUMNS[4:]]]
         targets.append(judged.rename(columns={"short_name": "unit"}).assign(year=year)[TARGET_COLUMNS])
         campaign = campaigns.get(year)
         if campaign is None:
             continue
-        if campaign.rubric is not None:
+        if campaign.rubric is not None and not demo.any():  # ranks from illustrative figures are no news
             summary = results.year_scores(cur, year, campaign.rubric).summary[["unit_code", "short_name", "block", "rank"]]
-            ranks.append(summary.rename(columns={"short_name": "unit"}).assign(year=year)[RANK_COLUMNS])
+            locked = assessments.is_locked(cur, year)
+            ranks.append(summary.rename(columns={"short_name": "unit"}).assign(year=year, locked=locked)[RANK_COLUMNS])
         board = status_board(cur, calendar_of(campaign), today)
         board = board[["unit_code", "unit", "block", "quarter", "status"]]
         reports.append(board.assign(year=year)[REPORT_COLUMNS])
@@ -104,7 +107,13 @@ def diff(before: Snapshot, after: Snapshot) -> pd.DataFrame:
     ranks = before.ranks.merge(after.ranks, on=keys, suffixes=("_before", "_after"))
     ranks = ranks[ranks["rank_before"] != ranks["rank_after"]]
     moved = pd.DataFrame(
-        {**{k: ranks[k] for k in keys}, "kind": "rank", "subject": "", "before": ranks["rank_before"], "after": ranks["rank_after"]}
+        {
+            **{k: ranks[k] for k in keys},
+            "kind": "rank",
+            "subject": ["locked" if locked else "" for locked in ranks["locked_after"]],  # a locked score moved
+            "before": ranks["rank_before"],
+            "after": ranks["rank_after"],
+        }
     )
     reports = after.reports.merge(before.reports, on=[*keys, "quarter"], how="left", suffixes=("_after", "_before"))
     reports = reports[reports["status_after"].isin(NEW_REPORT_STATUSES) & (reports["status_after"] != reports["status_before"])]
@@ -152,7 +161,8 @@ def change_line(row: pd.Series) -> str:
     if kind in ("target_lost", "target_met"):
         return t(f"digest_{kind}", indicator=row["subject"])
     if kind == "rank":
-        return t("digest_rank", block=block_name(str(row["block"])), before=fmt_number(row["before"]), after=fmt_number(row["after"]))
+        line = t("digest_rank", block=block_name(str(row["block"])), before=fmt_number(row["before"]), after=fmt_number(row["after"]))
+        return line + (t("digest_rank_locked", year=row["year"]) if row["subject"] == "locked" else "")
     return t(f"digest_{kind}", quarter=row["subject"])
 
 

@@ -194,9 +194,11 @@ def self_assess(
 
 
 def review_assessment(
-    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str
-) -> int:
-    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason."""
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str,
+    *, notifier: digests.Notifier | None = None,
+) -> int:  # fmt: skip
+    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason; the
+    points that count may move a rank, which subscribers then hear of."""
     authorize(actor, Action.REVIEW_SCORES)
     assert actor is not None
     found = assessments.current(store.cursor(), year)
@@ -212,12 +214,12 @@ def review_assessment(
         audit.record(cur, actor.name, f"assessment_{step}", f"{unit}/{criterion.code}", {"year": year, "points": agreed, "reason": reason})
         return step_id
 
-    return store.write(work)
+    with digests.watching(store, notifier, [year], actor.name, t("digest_cause_review", unit=unit, criterion=criterion.code)):
+        return store.write(work)
 
 
-def lock_scores(store: Store, actor: User | None, year: int, *, notifier: digests.Notifier | None = None) -> None:
-    """Freeze the year's manual points: no self-assessment or review after this. The scores as locked
-    are the ones subscribers hear of (ranks changed since the last digest)."""
+def lock_scores(store: Store, actor: User | None, year: int) -> None:
+    """Freeze the year's manual points: no self-assessment or review after this."""
     authorize(actor, Action.REVIEW_SCORES)
     assert actor is not None
 
@@ -225,8 +227,7 @@ def lock_scores(store: Store, actor: User | None, year: int, *, notifier: digest
         assessments.lock(cur, year, actor.name)
         audit.record(cur, actor.name, "scores_locked", str(year))
 
-    with digests.watching(store, notifier, [year], actor.name, t("digest_cause_lock", year=year)):
-        store.write(work)
+    store.write(work)
 
 
 # --- award history: the secretariat imports and edits it ---

@@ -75,12 +75,14 @@ def test_an_upload_pushing_a_unit_below_its_target_sends_one_digest_to_its_subsc
 
 
 def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store, notifier: digests.Notifier, smtp: SmtpServer) -> None:
+    actions.lock_scores(watched, ROOT, 2016)  # the rank the upload moves is then the official one
     upload(watched, ["STP_QN,2016,1,0,0"], notifier)
     [(recipients, message)] = smtp.inbox.received
     assert recipients == ["lanhdao@stpqn.test"]
     text = plain(message)
     assert text.count("không còn đạt chỉ tiêu") == 2
     assert text.count("unit_profile?") == 1  # one unit, one link
+    assert "• Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2 (điểm năm 2016 đã khóa: thứ hạng chính thức thay đổi)" in text
 
 
 def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_too(
@@ -173,7 +175,7 @@ def test_the_diff_finds_crossings_rank_moves_and_new_late_or_missing_reports_onl
     unit_a, unit_b = (2016, "A", "Đơn vị A", "STP"), (2016, "B", "Đơn vị B", "STP")
     before = snapshot(
         [(*unit_a, "x", "Chỉ tiêu X", True), (*unit_a, "y", "Chỉ tiêu Y", False), (*unit_b, "x", "Chỉ tiêu X", True)],
-        [(*unit_a, 1), (*unit_b, 2)],
+        [(*unit_a, 1, False), (*unit_b, 2, False)],
         [(*unit_a, 1, "late"), (*unit_a, 2, "pending"), (*unit_b, 1, "on_time")],
     )
     after = snapshot(
@@ -183,7 +185,7 @@ def test_the_diff_finds_crossings_rank_moves_and_new_late_or_missing_reports_onl
             (*unit_b, "x", "Chỉ tiêu X", True),
             (*unit_b, "z", "Chỉ tiêu Z", False),
         ],
-        [(*unit_a, 2), (*unit_b, 1)],
+        [(*unit_a, 2, False), (*unit_b, 1, True)],
         [(*unit_a, 1, "late"), (*unit_a, 2, "missing"), (*unit_b, 1, "revised")],
     )
     changes = digests.diff(before, after)
@@ -192,7 +194,7 @@ def test_the_diff_finds_crossings_rank_moves_and_new_late_or_missing_reports_onl
         ["A", "target_met", "Chỉ tiêu Y", False, True],
         ["A", "rank", "", 1, 2],
         ["A", "missing", 2, "pending", "missing"],
-        ["B", "rank", "", 2, 1],
+        ["B", "rank", "locked", 2, 1],
     ]  # B's first value of z is no crossing, A's quarter 1 was late already, B's revision is not late
     assert digests.diff(after, after).empty
 
