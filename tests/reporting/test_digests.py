@@ -109,6 +109,21 @@ def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     assert f"(hoàn tác lần tải lên số {int(row[0])})" in text and "nay đã đạt chỉ tiêu" in text
 
 
+def test_the_secretariats_review_of_a_score_that_moves_a_rank_sends_the_digest(
+    watched: Store, notifier: digests.Notifier, smtp: SmtpServer
+) -> None:
+    rubric = CAMPAIGNS[2016].rubric
+    assert rubric is not None
+    (manual,) = rubric.manual()
+    actions.self_assess(watched, ROOT, 2016, "STP_BN", manual, 0, "tự chấm")  # the unit's own claim sends nothing
+    actions.review_assessment(watched, ROOT, 2016, "STP_BN", manual, manual.max_points, "đủ minh chứng", notifier=notifier)
+    notifier.wait()
+    [(recipients, message)] = smtp.inbox.received
+    assert recipients == ["lanhdao@stpqn.test"]  # STP_QN was pushed down a place by STP_BN's points
+    text = plain(message)
+    assert "Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2" in text and "duyệt điểm tự chấm của STP_BN" in text
+
+
 def test_hostile_text_in_the_upload_cannot_become_markup_in_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
