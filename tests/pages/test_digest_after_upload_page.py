@@ -14,6 +14,7 @@ from tests.pages.test_auth_pages import LOGIN, ROOT, login, with_store
 from tests.support import TESTS, UPLOADS, SmtpServer, button, shown
 
 UPLOAD = str(TESTS.parent / "pages" / "upload.py")
+pytestmark = pytest.mark.slow  # AppTest runs of a page
 PASSWORD = "mat khau thu ky cum"
 
 
