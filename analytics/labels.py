@@ -1624,6 +1624,97 @@ TEXT: dict[str, tuple[str, str]] = {
         " save it as CSV from Excel or use the template",
     ),
     # --- click-through, chart notes and the phone layout ---
+    # change digests by e-mail
+    "action_subscribe": ("đăng ký nhận thư báo thay đổi", "subscribe to change digests"),
+    "audit_subscribe": ("Đăng ký nhận thư báo thay đổi", "Subscribed to change digests"),
+    "audit_unsubscribe": ("Hủy đăng ký nhận thư báo thay đổi", "Unsubscribed from change digests"),
+    "audit_digest": ("Gửi thư báo thay đổi", "Change digest sent"),
+    "audit_digest_failed": ("Gửi thư báo thay đổi không thành", "Change digest not delivered"),
+    "digest_no_email": (
+        "tài khoản {user} chưa có địa chỉ thư điện tử: thêm địa chỉ trước khi đăng ký",
+        "account {user} has no e-mail address: add one before subscribing",
+    ),
+    "digest_block_or_units": ("chọn một khối hoặc một số đơn vị (không chọn cả hai)", "choose a block or some units (not both)"),
+    "digest_bad_block": ("khối không hợp lệ: {block} (chọn {choices})", "invalid block: {block} (choose {choices})"),
+    "digest_unknown_units": ("không có đơn vị mã {units}", "no unit with code {units}"),
+    "digest_unknown_subscription": ("không có đăng ký số {id}", "no subscription number {id}"),
+    "digest_own_only": (
+        "tài khoản {user} chỉ quản lý được đăng ký của chính mình",
+        "account {user} can manage only its own subscriptions",
+    ),
+    "digest_subject": (
+        "Thay đổi số liệu thi đua: {count} thay đổi ở {units} đơn vị bạn theo dõi",
+        "Emulation figures changed: {count} change(s) in {units} unit(s) you follow",
+    ),
+    "digest_greeting": ("Kính gửi: {name},", "Dear {name},"),
+    "digest_intro": ("Số liệu thi đua vừa thay đổi sau:\n{causes}", "The emulation figures have just changed after:\n{causes}"),
+    "digest_cause_upload": ("lần tải lên số {id} của {by} (tệp {file})", "upload no. {id} by {by} (file {file})"),
+    "digest_cause_revert": (
+        "lần hoàn tác số {id} của {by} (hoàn tác lần tải lên số {target})",
+        "revert no. {id} by {by} (of upload no. {target})",
+    ),
+    "digest_cause_upload_generic": ("một lần cập nhật số liệu", "an update of the figures"),
+    "digest_cause_review": (
+        "việc Văn phòng duyệt điểm tự chấm của {unit}, tiêu chí {criterion}",
+        "the secretariat's review of {unit}'s self-assessed points, criterion {criterion}",
+    ),
+    "digest_rank_locked": (
+        " (điểm năm {year} đã khóa: thứ hạng chính thức thay đổi)",
+        " (the {year} scores are locked: the official rank moved)",
+    ),
+    "digest_unit_heading": ("{unit} — năm {year}:", "{unit} — {year}:"),
+    "digest_target_lost": ("{indicator}: không còn đạt chỉ tiêu", "{indicator}: no longer meets its target"),
+    "digest_target_met": ("{indicator}: nay đã đạt chỉ tiêu", "{indicator}: now meets its target"),
+    "digest_rank": ("Xếp hạng trong {block}: từ thứ {before} thành thứ {after}", "Rank in {block}: from {before} to {after}"),
+    "digest_late": ("Báo cáo quý {quarter}: gửi muộn", "Report for Q{quarter}: sent late"),
+    "digest_missing": ("Báo cáo quý {quarter}: chưa gửi, đã quá hạn", "Report for Q{quarter}: missing, past its deadline"),
+    "digest_link": ("Xem hồ sơ đơn vị: {link}", "Open the unit profile: {link}"),
+    "digest_why": (
+        "Bạn nhận thư này vì tài khoản {user} đăng ký theo dõi các đơn vị trên; hủy đăng ký tại trang Quản trị "
+        "hoặc bằng lệnh `python -m analytics subscribe --remove`.",
+        "You receive this because account {user} follows these units; unsubscribe on the Admin page or with "
+        "`python -m analytics subscribe --remove`.",
+    ),
+    "digest_cluster_unnamed": ("Cụm thi đua", "the emulation cluster"),
+    "digest_not_sent": ("không gửi thư báo thay đổi: {reason}", "no change digests sent: {reason}"),
+    "cli_help_subscribe": (
+        "đăng ký nhận thư báo khi số liệu của một khối hay đơn vị thay đổi; xem, hủy đăng ký",
+        "subscribe to a digest when a block's or unit's figures change; list, remove",
+    ),
+    "cli_description_subscribe": (
+        "Sau mỗi lần tải lên, hoàn tác hay duyệt điểm làm một đơn vị qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, "
+        "hoặc có báo cáo mới bị muộn hay thiếu, mỗi người đăng ký nhận MỘT thư liệt kê các thay đổi (cần THIDUA_SMTP_*; "
+        "đường dẫn đầy đủ khi đặt THIDUA_PUBLIC_URL). Mỗi tài khoản quản lý đăng ký của mình; Văn phòng quản lý của mọi người.",
+        "After an upload, revert or score review makes a unit meet or miss a target, changes its rank in the block, or "
+        "makes a report late or missing, each subscriber gets ONE message listing the changes (needs THIDUA_SMTP_*; full "
+        "links with THIDUA_PUBLIC_URL). An account manages its own subscriptions; the secretariat everyone's.",
+    ),
+    "cli_help_subscribe_user": ("tài khoản đăng ký (phải có địa chỉ thư)", "the subscribing account (must have an e-mail)"),
+    "cli_help_subscribe_block": ("theo dõi cả khối", "follow the whole block"),
+    "cli_help_subscribe_unit": ("theo dõi các đơn vị này (mã đơn vị)", "follow these units (unit codes)"),
+    "cli_help_subscribe_list": ("liệt kê các đăng ký (CSV; lọc theo --user)", "list the subscriptions (CSV; filter with --user)"),
+    "cli_help_subscribe_remove": ("hủy đăng ký có số này", "remove the subscription with this id"),
+    "cli_subscribe_needs_user": ("cần --user: tài khoản nào đăng ký", "--user is needed: which account subscribes"),
+    "cli_subscribed": ("Đã đăng ký cho {user}: số {ids}", "Subscribed {user}: id {ids}"),
+    "cli_unsubscribed": ("Đã hủy đăng ký số {id}", "Removed subscription {id}"),
+    "digest_section": ("Thư báo khi số liệu thay đổi", "E-mail when the figures change"),
+    "digest_section_no_email": (
+        "Tài khoản chưa có địa chỉ thư điện tử; đề nghị Văn phòng bổ sung để đăng ký nhận thư báo thay đổi.",
+        "This account has no e-mail address; ask the secretariat to add one to subscribe to change digests.",
+    ),
+    "digest_section_explain": (
+        "Sau mỗi lần cập nhật làm đơn vị bạn theo dõi qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, hoặc có báo cáo "
+        "mới bị muộn hay thiếu, một thư duy nhất liệt kê các thay đổi được gửi tới {email}.",
+        "After an update makes a unit you follow meet or miss a target, change rank in its block, or have a report "
+        "newly late or missing, one message listing the changes goes to {email}.",
+    ),
+    "digest_following": ("Đang theo dõi", "Following"),
+    "digest_pick_block": ("Theo dõi cả khối", "Follow a whole block"),
+    "digest_pick_units": ("hoặc các đơn vị", "or units"),
+    "digest_subscribe": ("Đăng ký", "Subscribe"),
+    "digest_pick_remove": ("Thôi theo dõi", "Stop following"),
+    "digest_unsubscribe": ("Hủy đăng ký", "Unsubscribe"),
+    "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- review day: self-assessment, the vote, awards and documents ---
     "doc_period_year": ("năm {year}", "{year}"),
     "doc_period_phase": ("đợt {number} năm {year}", "phase {number} of {year}"),

@@ -6,7 +6,7 @@ from analytics.labels import t
 from analytics.trust import auth
 from analytics.trust.safety import markdown_escape
 from ui import auth as auth_ui
-from ui import data
+from ui import data, digests
 from ui.routing import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -43,6 +43,7 @@ if user is not None:
     if st.button(t("logout"), key="logout_page"):
         auth_ui.logout()
         st.rerun()
+    digests.own_subscriptions(user)
     st.stop()
 
 with st.form("login"):

@@ -11,7 +11,7 @@ from analytics.config import Criterion, Rubric
 from analytics.labels import t
 from analytics.review import assessments
 from analytics.trust import actions, auth
-from ui import data
+from ui import data, mail
 from ui.auth import current_user, flash
 from ui.text import markdown_text
 
@@ -59,7 +59,7 @@ def self_assess(year: int, unit: str, crit: Criterion, points: float, note: str,
 
 
 def review(year: int, unit: str, crit: Criterion, points: float | None, reason: str) -> str | None:
-    return run(lambda user: actions.review_assessment(data.store(), user, year, unit, crit, points, reason))
+    return run(lambda user: actions.review_assessment(data.store(), user, year, unit, crit, points, reason, notifier=mail.notifier()))
 
 
 def lock(year: int) -> str | None:

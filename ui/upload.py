@@ -25,7 +25,7 @@ from analytics.registry import load_units
 from analytics.settings import from_env
 from analytics.trust import actions, auth, backup
 from ui import auth as auth_ui
-from ui import data
+from ui import data, mail
 
 _CHECKED = "up_checked"  # (what was checked, the result) for this browser session
 _PREVIEWED = "up_previewed"  # save.basis of the preview last shown in this browser session
@@ -112,7 +112,13 @@ def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str 
         return False, [t("up_changed_since_preview")]
     try:
         result = actions.commit_upload(
-            data.store(), checked, _user(), backups_root=from_env().backups_root, replace_demo=replace_demo, previewed=previewed
+            data.store(),
+            checked,
+            _user(),
+            backups_root=from_env().backups_root,
+            replace_demo=replace_demo,
+            previewed=previewed,
+            notifier=mail.notifier(),
         )
     except (auth.PermissionDenied, backup.BackupError) as exc:
         return False, [str(exc)]
@@ -124,7 +130,7 @@ def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str 
 
 def revert_action(upload_id: int) -> tuple[bool, str]:
     try:
-        applied = actions.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root)
+        applied = actions.revert_upload(data.store(), upload_id, _user(), backups_root=from_env().backups_root, notifier=mail.notifier())
     except RevertError as exc:
         return False, t(f"up_{exc.code}", **exc.params)
     except (auth.PermissionDenied, backup.BackupError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.bootstrap import open_store
+from analytics.config import ConfigError, load_campaigns
 from analytics.history import default_user
 from analytics.labels import t
+from analytics.mail.settings import MailSettingsError, smtp_settings
+from analytics.reporting.digests import Notifier
 from analytics.settings import Settings
 from analytics.store import Store, StoreBusyError
 from analytics.trust import auth
@@ -104,3 +108,17 @@ def write_frame(frame: pd.DataFrame, path: Path | None, sheet: str = "Bang", *, 
             sys.stdout.write(data.decode("utf-8-sig"))
         return
     downloads.write_file(frame, path, sheet)
+
+
+def digest_notifier(settings: Settings) -> Notifier | None:
+    """Digests to subscribers after a write, when THIDUA_SMTP_* names a mail server; a malformed
+    setting or campaign file is said on stderr and the write goes on without digests."""
+    try:
+        smtp = smtp_settings(os.environ)
+        campaigns = load_campaigns(settings.campaigns_dir)
+    except (MailSettingsError, ConfigError) as exc:
+        print(t("digest_not_sent", reason=exc), file=sys.stderr)
+        return None
+    if smtp is None:
+        return None
+    return Notifier(smtp, campaigns, public_url=os.environ.get("THIDUA_PUBLIC_URL") or None)

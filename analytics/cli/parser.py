@@ -224,6 +224,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=reporting.cmd_register_import)
 
     # chart notes
+    p = sub.add_parser("subscribe", help=t("cli_help_subscribe"), description=t("cli_description_subscribe"))
+    p.add_argument("--user", help=t("cli_help_subscribe_user"))
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--block", choices=("STP", "THADS"), help=t("cli_help_subscribe_block"))
+    what.add_argument("--unit", nargs="+", metavar="CODE", help=t("cli_help_subscribe_unit"))
+    what.add_argument("--list", action="store_true", help=t("cli_help_subscribe_list"))
+    what.add_argument("--remove", type=int, metavar="ID", help=t("cli_help_subscribe_remove"))
+    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    _as_user_waiting(p)
+    p.set_defaults(handler=reporting.cmd_subscribe)
+
     p = sub.add_parser("note", help=t("cli_help_note"))
     note_ops = p.add_subparsers(dest="note_command", required=True, metavar=t("cli_metavar_operation"))
     q = note_ops.add_parser("add", help=t("cli_help_note_add"))

@@ -16,12 +16,12 @@ from analytics.labels import t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
 from analytics.registry import load_units
-from analytics.reporting import registration, reminders
+from analytics.reporting import registration, reminders, subscriptions
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.status import status_board, status_csv_frame
 from analytics.settings import Settings
 from analytics.store import Store
-from analytics.trust import auth
+from analytics.trust import actions, auth
 
 # Exit code when some messages could not be delivered (the others went): cron should notice.
 EXIT_UNDELIVERED = 4
@@ -129,6 +129,30 @@ def cmd_register_import(args: argparse.Namespace, settings: Settings) -> int:
         if problems:
             return 1
         print(t("reg_imported", count=len(stored)))
+        return 0
+
+    return with_actor(args, settings, work)
+
+
+def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
+    """Follow a block or units (`--user`), list the subscriptions as CSV, or remove one by its id."""
+    if (args.block or args.unit) and not args.user:
+        raise CliRefused(t("cli_subscribe_needs_user"))
+
+    def work(store: Store, actor: auth.User) -> int:
+        try:
+            if args.list:
+                frame = subscriptions.listing(store.cursor(), args.user)
+                frame["created_at"] = frame["created_at"].map(lambda v: v.strftime("%Y-%m-%d %H:%M"))
+                write_frame(frame, args.output)
+            elif args.remove is not None:
+                actions.unsubscribe(store, actor, args.remove)
+                print(t("cli_unsubscribed", id=args.remove))
+            else:
+                ids = actions.subscribe(store, actor, args.user, block=args.block, units=tuple(args.unit or ()))
+                print(t("cli_subscribed", user=args.user, ids=", ".join(map(str, ids)) or "—"))
+        except subscriptions.SubscriptionError as exc:
+            raise CliRefused(str(exc)) from exc
         return 0
 
     return with_actor(args, settings, work)

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, with_actor
+from analytics.cli.common import WAIT_SECONDS, digest_notifier, with_actor
 from analytics.config import load_campaigns
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, validate
@@ -55,8 +55,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run:
             print(save.preview(cur, checked).to_string(index=False))
             return 0
+        notifier = digest_notifier(settings)
         try:
-            result = actions.commit_upload(store, checked, actor, backups_root=settings.backups_root, replace_demo=args.replace_demo)
+            result = actions.commit_upload(
+                store, checked, actor, backups_root=settings.backups_root, replace_demo=args.replace_demo, notifier=notifier
+            )
         except save.DemoPresentError:
             _err(t("up_demo_present", lang))
             return 1
@@ -64,6 +67,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             print(t("up_demo_removed", lang, count=result.demo_removed))
         for line in review.summary_lines(result, lang):
             print(line)
+        if notifier is not None:
+            notifier.wait()  # the digests go out (or their failure is recorded) before the store closes
         return 0
 
     return with_actor(args, settings, work)
@@ -93,12 +98,15 @@ def cmd_revert(args: argparse.Namespace, settings: Settings) -> int:
     """Revert through the upload page's own action: the same permission check and safety backup."""
 
     def work(store: Store, actor: auth.User) -> int:
+        notifier = digest_notifier(settings)
         try:
-            applied = actions.revert_upload(store, args.upload_id, actor, backups_root=settings.backups_root)
+            applied = actions.revert_upload(store, args.upload_id, actor, backups_root=settings.backups_root, notifier=notifier)
         except RevertError as exc:
             _err(t(f"up_{exc.code}", args.lang, **exc.params))
             return 1
         print(t("up_reverted", args.lang, target=args.upload_id, id=applied.upload_id, count=applied.new + applied.changed))
+        if notifier is not None:
+            notifier.wait()
         return 0
 
     return with_actor(args, settings, work)

@@ -14,11 +14,12 @@ from analytics.history import Applied, check_revertible, revert
 from analytics.ingest import awards, save, validate
 from analytics.labels import t
 from analytics.registry import Unit, load_units
+from analytics.reporting import digests, subscriptions
 from analytics.review import assessments, vote
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit, backup
-from analytics.trust.auth import Action, User, allowed_units, authorize, authorize_revert
+from analytics.trust.auth import Action, PermissionDenied, User, allowed_units, authorize, authorize_revert
 
 
 def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
@@ -100,6 +101,14 @@ def checked_units(checked: validate.Checked) -> set[str]:
     return units
 
 
+def checked_years(checked: validate.Checked) -> set[int]:
+    """Every year whose figures a checked batch would write."""
+    years: set[int] = set()
+    for f in checked.files:
+        years |= {int(y) for y in f.values["year"]} | {int(y) for y in f.communes["year"]}
+    return years
+
+
 def commit_upload(
     store: Store,
     checked: validate.Checked,
@@ -108,10 +117,12 @@ def commit_upload(
     backups_root: Path,
     replace_demo: bool = False,
     previewed: str | None = None,
+    notifier: digests.Notifier | None = None,
 ) -> save.CommitResult:
     """Store a checked batch as `actor`: only units it may change; replacing the demo is an admin's
     decision and is preceded by a backup. Raises PermissionDenied, or save.ChangedSincePreview when
-    the figures changed since the preview `previewed` fingerprints (nothing stored either way)."""
+    the figures changed since the preview `previewed` fingerprints (nothing stored either way).
+    With a `notifier`, subscribers of what changed get their digest once the batch is stored."""
     authorize(actor, Action.UPLOAD, checked_units(checked))
     assert actor is not None
     if previewed is not None and save.basis(store.cursor(), checked) != previewed:
@@ -119,10 +130,14 @@ def commit_upload(
     if replace_demo and demo.has_demo(store.cursor()):
         authorize(actor, Action.REMOVE_DEMO)
         safety_backup(store, actor, backups_root, "before_demo_remove")
-    return save.commit(store, checked, by=actor.name, replace_demo=replace_demo, allowed_units=allowed_units(actor), previewed=previewed)
+    with digests.watching(store, notifier, checked_years(checked), actor.name, t("digest_cause_upload_generic")):
+        units = allowed_units(actor)
+        return save.commit(store, checked, by=actor.name, replace_demo=replace_demo, allowed_units=units, previewed=previewed)
 
 
-def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_root: Path) -> Applied:
+def revert_upload(
+    store: Store, upload_id: int, actor: User | None, *, backups_root: Path, notifier: digests.Notifier | None = None
+) -> Applied:
     """Revert as `actor` (a unit user only its own unit's uploads), after a backup.
 
     Raises RevertError, before any backup, when the upload cannot be reverted: nothing would change."""
@@ -131,7 +146,9 @@ def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_r
     assert actor is not None
     check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
-    return store.write(lambda c: revert(c, upload_id, actor.name))
+    years = {int(r[0]) for r in cur.execute("SELECT DISTINCT year FROM fact_history WHERE upload_id = ?", [upload_id]).fetchall()}
+    with digests.watching(store, notifier, years, actor.name, t("digest_cause_upload_generic")):
+        return store.write(lambda c: revert(c, upload_id, actor.name))
 
 
 # --- the year-end vote ---
@@ -177,9 +194,11 @@ def self_assess(
 
 
 def review_assessment(
-    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str
-) -> int:
-    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason."""
+    store: Store, actor: User | None, year: int, unit: str, criterion: Criterion, points: float | None, reason: str,
+    *, notifier: digests.Notifier | None = None,
+) -> int:  # fmt: skip
+    """The secretariat accepts the unit's points (`points` None) or adjusts them, with a reason; the
+    points that count may move a rank, which subscribers then hear of."""
     authorize(actor, Action.REVIEW_SCORES)
     assert actor is not None
     found = assessments.current(store.cursor(), year)
@@ -195,7 +214,8 @@ def review_assessment(
         audit.record(cur, actor.name, f"assessment_{step}", f"{unit}/{criterion.code}", {"year": year, "points": agreed, "reason": reason})
         return step_id
 
-    return store.write(work)
+    with digests.watching(store, notifier, [year], actor.name, t("digest_cause_review", unit=unit, criterion=criterion.code)):
+        return store.write(work)
 
 
 def lock_scores(store: Store, actor: User | None, year: int) -> None:
@@ -274,3 +294,42 @@ def edit_note(store: Store, actor: User | None, note_id: int, text: str) -> None
 def remove_note(store: Store, actor: User | None, note_id: int) -> None:
     user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
     store.write(lambda cur: notes.remove(cur, user.name, note_id))
+
+
+# --- change digests: who follows which block or units ---
+
+
+def _authorize_subscriptions(actor: User | None, user_name: str) -> User:
+    """An account manages its own subscriptions; the secretariat anyone's."""
+    if actor is None:
+        raise PermissionDenied(t("auth_login_to", action=t("action_subscribe")))
+    if actor.role != "admin" and actor.name != user_name:
+        raise PermissionDenied(t("digest_own_only", user=actor.name))
+    return actor
+
+
+def subscribe(store: Store, actor: User | None, user_name: str, *, block: str | None = None, units: tuple[str, ...] = ()) -> list[int]:
+    """`user_name` follows a block or units (what it follows already is left as is); returns the new ids."""
+    who = _authorize_subscriptions(actor, user_name)
+
+    def work(cur: Cursor) -> list[int]:
+        ids = subscriptions.add(cur, user_name, block, units, who.name)
+        if ids:
+            audit.record(cur, who.name, "subscribe", user_name, {"block": block, "units": list(units), "ids": ids})
+        return ids
+
+    return store.write(work)
+
+
+def unsubscribe(store: Store, actor: User | None, subscription_id: int) -> None:
+    """Remove one subscription (the account's own, or any for the secretariat)."""
+    if actor is None:
+        raise PermissionDenied(t("auth_login_to", action=t("action_subscribe")))
+
+    def work(cur: Cursor) -> None:
+        user_name = subscriptions.owner(cur, subscription_id)
+        who = _authorize_subscriptions(actor, user_name)
+        cur.execute("DELETE FROM subscriptions WHERE id = ?", [int(subscription_id)])
+        audit.record(cur, who.name, "unsubscribe", user_name, {"id": int(subscription_id)})
+
+    store.write(work)

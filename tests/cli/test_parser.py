@@ -37,6 +37,7 @@ COMMANDS = (
     "send-pack",
     "registrations",
     "register-import",
+    "subscribe",
     "note",
     "vote",
     "report",
