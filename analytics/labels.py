@@ -1659,7 +1659,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "the secretariat's review of {unit}'s self-assessed points, criterion {criterion}",
     ),
     "digest_rank_locked": (
-        " (điểm năm {year} đã khóa: thứ hạng chính thức thay đổi)",
+        " (điểm năm {year} đã khóa: thứ tự xếp chính thức thay đổi)",
         " (the {year} scores are locked: the official rank moved)",
     ),
     "digest_unit_heading": ("{unit} — năm {year}:", "{unit} — {year}:"),
@@ -1682,7 +1682,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "subscribe to a digest when a block's or unit's figures change; list, remove",
     ),
     "cli_description_subscribe": (
-        "Sau mỗi lần tải lên, hoàn tác hay duyệt điểm làm một đơn vị qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, "
+        "Sau mỗi lần tải lên, hoàn tác hay duyệt điểm làm một đơn vị qua hoặc rớt chỉ tiêu, đổi thứ tự xếp trong khối, "
         "hoặc có báo cáo mới bị muộn hay thiếu, mỗi người đăng ký nhận MỘT thư liệt kê các thay đổi (cần THIDUA_SMTP_*; "
         "đường dẫn đầy đủ khi đặt THIDUA_PUBLIC_URL). Mỗi tài khoản quản lý đăng ký của mình; Văn phòng quản lý của mọi người.",
         "After an upload, revert or score review makes a unit meet or miss a target, changes its rank in the block, or "
@@ -1703,7 +1703,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "This account has no e-mail address; ask the secretariat to add one to subscribe to change digests.",
     ),
     "digest_section_explain": (
-        "Sau mỗi lần cập nhật làm đơn vị bạn theo dõi qua hoặc rớt chỉ tiêu, đổi thứ hạng trong khối, hoặc có báo cáo "
+        "Sau mỗi lần cập nhật làm đơn vị bạn theo dõi qua hoặc rớt chỉ tiêu, đổi thứ tự xếp trong khối, hoặc có báo cáo "
         "mới bị muộn hay thiếu, một thư duy nhất liệt kê các thay đổi được gửi tới {email}.",
         "After an update makes a unit you follow meet or miss a target, change rank in its block, or have a report "
         "newly late or missing, one message listing the changes goes to {email}.",
