@@ -82,7 +82,7 @@ def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store,
     text = plain(message)
     assert text.count("không còn đạt chỉ tiêu") == 2
     assert text.count("unit_profile?") == 1  # one unit, one link
-    assert "• Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2 (điểm năm 2016 đã khóa: thứ hạng chính thức thay đổi)" in text
+    assert "• Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2 (điểm năm 2016 đã khóa: thứ tự xếp chính thức thay đổi)" in text
 
 
 def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_too(
