@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from analytics.settings import DATA_DIR
 from bench.browser_time import CHROMIUM, CHROMIUM_ARGS  # one set of Chromium flags for the bench and the tests
 from tests.support import Server, start_server, stop_server
 
@@ -54,3 +55,12 @@ def page(browser_context, server: Server):  # type: ignore[no-untyped-def]
     pg.js_errors = errors  # type: ignore[attr-defined]
     yield pg
     pg.close()
+
+
+@pytest.fixture(scope="module")
+def years_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server on the shipped demo years (2016 and 2024–2026), not the tests' 2016-only copy."""
+    config = {"THIDUA_CAMPAIGNS": str(DATA_DIR / "campaigns"), "THIDUA_MEETINGS": str(DATA_DIR / "meetings")}
+    srv = start_server(tmp_path_factory.mktemp("years_server"), config)
+    yield srv
+    stop_server(srv)

@@ -97,6 +97,14 @@ def phone(chromium):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", ["overview", "unit_profile?unit=STP_HN&ind=xa_ntm"])
 def test_a_phone_reads_the_page_without_scrolling_sideways(phone, server: Server, name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _reads_on_a_phone(phone, server, name, tmp_path)
+
+
+def test_a_phone_reads_the_year_over_year_view(phone, years_server: Server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _reads_on_a_phone(phone, years_server, "years?block=THADS&ind=ty_le_viec&from=2024", tmp_path)
+
+
+def _reads_on_a_phone(phone, server: Server, name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page = phone.new_page()
     page.goto(f"{server.url}/{name}")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)

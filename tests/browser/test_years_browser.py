@@ -1,23 +1,13 @@
 """The year-over-year page in a real Chromium at 1920×1080 on the shipped demo years, opened from a link."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from analytics.settings import DATA_DIR
 from tests.browser.test_dashboard_browser import _check
-from tests.support import Server, start_server, stop_server
+from tests.support import Server
 
 pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
-
-
-@pytest.fixture(scope="module")
-def years_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    config = {"THIDUA_CAMPAIGNS": str(DATA_DIR / "campaigns"), "THIDUA_MEETINGS": str(DATA_DIR / "meetings")}
-    srv = start_server(tmp_path_factory.mktemp("years_server"), config)
-    yield srv
-    stop_server(srv)
 
 
 def test_year_over_year_from_a_link_draws_both_charts_with_the_merger_note(browser_context, years_server: Server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
