@@ -41,8 +41,10 @@ _CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quart
 
 def sent_at(year: int, quarter: int) -> datetime:
     """When the demo's reports for a quarter are recorded: the 12th of the month after it, 10:00 —
-    so the 6-month review (mid-June) has Q1 only and the year-end review (early November) Q1–Q3."""
-    return datetime(year + 1, 1, 12, 10) if quarter == 4 else datetime(year, 3 * quarter + 1, 12, 10)
+    so the 6-month review (mid-June) has Q1 only and the year-end review (early November) Q1–Q3.
+    Never later than now: the demo of the current year must not claim an update from the future."""
+    due = datetime(year + 1, 1, 12, 10) if quarter == 4 else datetime(year, 3 * quarter + 1, 12, 10)
+    return min(due, datetime.now().replace(microsecond=0))
 
 
 def generate(units: list[Unit], campaign: Campaign) -> pd.DataFrame:
