@@ -10,10 +10,14 @@ from datetime import datetime
 import pandas as pd
 
 from analytics.labels import t
-from analytics.store import Cursor
+from analytics.store import Cursor, Store
 from analytics.trust import audit
 
 VALUE_COLUMNS = ["unit_code", "year", "quarter", "indicator", "value"]
+# Uploads of real figures; the first one marks the store for good (meta REAL_FIGURES_KEY), so demo
+# data is never seeded into it again, even after every real value is reverted or deleted.
+REAL_KINDS = ("results", "communes")
+REAL_FIGURES_KEY = "held_real_figures"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,13 @@ def default_user() -> str:
 def file_hash(raw: bytes) -> str:
     """The SHA-256 an upload is recorded and recognised by."""
     return hashlib.sha256(raw).hexdigest()
+
+
+def mark_if_real(cur: Cursor) -> None:
+    """Mark the store when its uploads include real figures (a restore brings uploads back wholesale)."""
+    row = cur.execute("SELECT min(created_at) FROM uploads WHERE kind IN (SELECT unnest(?)) AND NOT is_demo", [list(REAL_KINDS)]).fetchone()
+    if row and row[0] is not None and cur.execute("SELECT count(*) FROM meta WHERE key = ?", [REAL_FIGURES_KEY]).fetchone() == (0,):
+        Store.set_meta(cur, REAL_FIGURES_KEY, row[0].isoformat(timespec="seconds"))
 
 
 def record_upload(
@@ -58,6 +69,8 @@ def record_upload(
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         [upload_id, kind, datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
+    if kind in REAL_KINDS and not is_demo:
+        Store.set_meta(cur, REAL_FIGURES_KEY, datetime.now().isoformat(timespec="seconds"))
     # Every change to values passes here, so auditing here covers every upload, revert and demo change.
     detail = {"kind": kind, "reverts": reverts, "note": note}
     audit.record(cur, created_by, audit.UPLOAD_ACTIONS.get(kind, kind), file_name, detail, upload_id)

@@ -1,12 +1,20 @@
-"""The one module that owns the DuckDB connection.
+"""The one module that opens the DuckDB file.
 
-One connection per process; every caller takes its own `.cursor()` (DuckDB refuses concurrent
-calls on one shared cursor); writes go through `write()`, serialised by a lock because two DuckDB
-transactions touching the same rows fail with a conflict instead of waiting.
+DuckDB lets one process at a time open a file for writing, and a process that keeps it open locks
+every other one out. So no process keeps it: the dashboard, its backup scheduler and each command of
+the CLI open the file for the work at hand and close it again (`reading()`, `write()`), and a process
+that finds it held retries for a short while. Connections of one process to one file share a single
+database instance, so the dashboard's threads open and close cheaply while one of them holds it.
+
+Pages read through caches keyed on the data version. Every committed write bumps it in the store
+and copies it, atomically, into a small file beside the store (`<store>.version`), so any process
+learns of a change without opening the store at all.
 """
 
 from __future__ import annotations
 
+import os
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,9 +30,13 @@ from analytics.labels import t
 T = TypeVar("T")
 Cursor = duckdb.DuckDBPyConnection
 
+# How long to keep retrying a store another process holds: each holds it for one piece of work
+# (an import of a quarter takes a fraction of a second, a backup of the national store seconds).
+LOCK_WAIT_SECONDS = 15.0
+
 
 class StoreBusyError(RuntimeError):
-    """Another process (usually the running dashboard) holds the store file."""
+    """Another process has held the store file longer than we were willing to wait."""
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -37,29 +49,37 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class Store:
-    def __init__(self, path: Path | str, *, wait_seconds: float = 0.0) -> None:
+    """Where the store file is, and how to work on it; holds no connection between two pieces of work."""
+
+    def __init__(self, path: Path | str, *, wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = _connect(self.path, wait_seconds)
+        self.wait_seconds = wait_seconds
         self._write_lock = threading.RLock()
         self.migrate()
 
-    def cursor(self) -> Cursor:
-        return self._conn.cursor()
+    @property
+    def version_file(self) -> Path:
+        return self.path.with_name(self.path.name + ".version")
 
-    def close(self) -> None:
-        self._conn.close()
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """A connection for one piece of reading, closed (and the file let go) at the end of the block."""
+        con = _connect(self.path, self.wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
 
     def migrate(self) -> list[int]:
         """Apply the migrations this file has not seen yet; the applied versions live in the file."""
-        cur = self.cursor()
-        cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)")
-        done = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
         applied = []
-        for version, sql in migrations():
-            if version in done:
-                continue
-            with self._write_lock:
+        with self._write_lock, self.reading() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER, applied_at TIMESTAMP)")
+            done = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+            for version, sql in migrations():
+                if version in done:
+                    continue
                 cur.begin()
                 try:
                     cur.execute(sql)
@@ -68,14 +88,15 @@ class Store:
                 except Exception:
                     cur.rollback()
                     raise
-            applied.append(version)
+                applied.append(version)
+            if applied or not self.version_file.exists():  # a new file at this path must not inherit an old file's version
+                self._publish_version(cur)
         return applied
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
         """One atomic write: everything inside commits together or not at all; bumps the data version."""
-        with self._write_lock:
-            cur = self.cursor()
+        with self._write_lock, self.reading() as cur:
             cur.begin()
             try:
                 yield cur
@@ -84,6 +105,7 @@ class Store:
             except BaseException:
                 cur.rollback()
                 raise
+            self._publish_version(cur)  # still holding the file: no other writer can come between
 
     def write(self, work: Callable[[Cursor], T], retries: int = 3) -> T:
         """Run `work` in a transaction, retrying when DuckDB reports a write-write conflict."""
@@ -98,12 +120,28 @@ class Store:
         raise AssertionError("unreachable")
 
     def data_version(self) -> int:
-        """Bumped by every committed write: the cache key that keeps charts fresh."""
-        row = self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
-        return int(row[0]) if row else 0
+        """Bumped by every committed write in any process: the cache key that keeps charts fresh.
+
+        Read from the version file, without opening the store; a store without one gets it written."""
+        try:
+            return int(self.version_file.read_text(encoding="ascii"))
+        except (FileNotFoundError, ValueError):
+            with self._write_lock, self.reading() as cur:
+                return self._publish_version(cur)
+
+    def _publish_version(self, cur: Cursor) -> int:
+        row = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        version = int(row[0]) if row else 0
+        partial = self.version_file.with_name(f"{self.version_file.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_text(str(version), encoding="ascii")
+        os.replace(partial, self.version_file)
+        return version
 
     def get_meta(self, key: str, cur: Cursor | None = None) -> str | None:
-        row = (cur or self.cursor()).execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        if cur is None:
+            with self.reading() as own:
+                return self.get_meta(key, own)
+        row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     @staticmethod
@@ -113,6 +151,7 @@ class Store:
 
 
 def _connect(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying every few hundredths of a second while another process holds it."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -122,4 +161,4 @@ def _connect(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
                 raise
             if time.monotonic() >= deadline:
                 raise StoreBusyError(t("store_busy", path=path)) from exc
-            time.sleep(0.2)
+            time.sleep(random.uniform(0.01, 0.04))  # jittered, so two waiting processes do not collide in step

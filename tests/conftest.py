@@ -70,7 +70,6 @@ def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
     store = store_templates.open("demo", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -78,7 +77,6 @@ def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Sto
     """The shipped registry and campaign, no values."""
     store = store_templates.open("empty", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -86,7 +84,6 @@ def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
     store = store_templates.open("mini", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 from analytics import demo, measures
 from analytics.store import Store
+from tests.support import connection
 
 
 def test_demo_covers_22_units_with_differing_values_and_gaps(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     facts = cur.execute("SELECT * FROM facts").df()
     assert facts["is_demo"].all()
     assert facts["unit_code"].nunique() == 22
@@ -16,7 +17,7 @@ def test_demo_covers_22_units_with_differing_values_and_gaps(demo_store: Store) 
 
 
 def test_demo_has_laggards_and_sensible_rates(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     ntm = year[year["indicator"] == "xa_ntm"]
     assert set(ntm.loc[ntm["meets_target"].eq(False), "unit_code"]) == set(demo.NTM_LAGGARDS)
@@ -30,7 +31,7 @@ def test_demo_has_laggards_and_sensible_rates(demo_store: Store) -> None:
 
 
 def test_demo_removal_is_recorded_and_leaves_no_demo(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     before = cur.execute("SELECT count(*) FROM facts").fetchone()[0]
     assert demo.remove(demo_store, "thu-ky") == before
     assert cur.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
@@ -46,7 +47,7 @@ def test_demo_removal_is_recorded_and_leaves_no_demo(demo_store: Store) -> None:
 def test_demo_commune_registers_match_the_counts(demo_store: Store) -> None:
     from analytics.communes import commune_list
 
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     ntm = commune_list(cur, 2016, "ntm")
     per_unit = ntm.groupby("unit_code").size()
     assert len(per_unit) == 22

@@ -61,17 +61,19 @@ def sources(files: list) -> list[Source]:  # type: ignore[type-arg]
 
 
 def check(files: list, year: int | None, quarter: int | None, replace_demo: bool) -> validate.Checked:  # type: ignore[type-arg]
-    cur = data.store().cursor()
-    return validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    with data.reading() as cur:
+        return validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
 
 
 def preview(checked: validate.Checked) -> pd.DataFrame:
     """What storing the batch would change, per file and unit (rendered with `review.preview_frame`)."""
-    return save.preview(data.store().cursor(), checked)
+    with data.reading() as cur:
+        return save.preview(cur, checked)
 
 
 def has_demo() -> bool:
-    return demo.has_demo(data.store().cursor())
+    with data.reading() as cur:
+        return demo.has_demo(cur)
 
 
 def commit_action(checked: validate.Checked, replace_demo: bool) -> list[str]:
@@ -96,7 +98,8 @@ def revert_action(upload_id: int) -> tuple[bool, str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def uploads(data_version: int) -> pd.DataFrame:
-    return list_uploads(data.store().cursor(), 200)
+    with data.reading() as cur:
+        return list_uploads(cur, 200)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -104,7 +107,8 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
     """Downloads: empty template (csv/xlsx), filled sample (csv), commune register (csv)."""
     settings = from_env()
     if kind == "register":
-        return csv_bytes(review.register_template(data.store().cursor(), year))
+        with data.reading() as cur:
+            return csv_bytes(review.register_template(cur, year))
     campaign = load_campaigns(settings.campaigns_dir)[year]
     frame = templates.template_frame(load_units(settings.units_file), campaign, quarter, filled=kind == "sample")
     return xlsx_bytes(frame, templates.SHEET) if kind == "xlsx" else csv_bytes(frame)
@@ -112,7 +116,10 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
 
 def revertible_for_user(choices: dict[int, str]) -> dict[int, str]:
     """Only the uploads the current user may revert (a unit user: those touching its unit alone)."""
-    user, cur = _user(), data.store().cursor()
-    return {
-        upload_id: label for upload_id, label in choices.items() if auth.can(user, auth.Action.REVERT, auth.upload_units(cur, upload_id))
-    }
+    user = _user()
+    with data.reading() as cur:
+        return {
+            upload_id: label
+            for upload_id, label in choices.items()
+            if auth.can(user, auth.Action.REVERT, auth.upload_units(cur, upload_id))
+        }

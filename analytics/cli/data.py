@@ -11,8 +11,7 @@ import time
 import pandas as pd
 
 from analytics import export, scale
-from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, write_frame, write_text
+from analytics.cli.common import opened, write_frame, write_text
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
@@ -62,11 +61,9 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
-        write_text(args.output, export.export_csv(store.cursor(), args.year))
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        text = export.export_csv(cur, args.year)
+    write_text(args.output, text)
     return 0
 
 

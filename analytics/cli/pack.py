@@ -10,8 +10,7 @@ import argparse
 import sys
 import time
 
-from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS
+from analytics.cli.common import opened
 from analytics.config import load_campaigns
 from analytics.labels import t
 from analytics.settings import Settings
@@ -36,20 +35,10 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         meeting = default_meeting(args.year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
+    with opened(args, settings).reading() as cur:
         deck = build_deck(
-            store.cursor(),
-            meeting,
-            year=args.year,
-            period=period,
-            block=args.block,
-            lang=args.lang,
-            variant=args.variant,
-            campaigns=campaigns,
+            cur, meeting, year=args.year, period=period, block=args.block, lang=args.lang, variant=args.variant, campaigns=campaigns
         )
-    finally:
-        store.close()
     if not deck.slides:
         print(t("cli_pack_no_slides", args.lang), file=sys.stderr)
         return 2

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from analytics import scale
 from analytics.cli import admin, data, pack, uploads
-from analytics.cli.common import WAIT_SECONDS
+from analytics.cli.common import TABLE_SUFFIXES, output_path
 from analytics.labels import t
+from analytics.store import LOCK_WAIT_SECONDS
 from analytics.trust import auth
 
 LANGS = ("vi", "en")
@@ -21,7 +22,7 @@ def _as_user(p: argparse.ArgumentParser, help_key: str = "cli_help_as_user") -> 
 def _as_user_waiting(p: argparse.ArgumentParser) -> None:
     """Commands that may find the store held by the running dashboard, and wait for it."""
     _as_user(p)
-    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help=t("cli_help_units"))
     p.add_argument("--year", type=int, help=t("cli_help_units_year"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_units)
 
     for name, handler, help_key in (
@@ -40,17 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=t(help_key), description=t(help_key))
         p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
         p.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4), help=t("cli_help_quarter"))
-        p.add_argument("-o", "--output", type=Path, help=t("cli_help_template_output"))
+        p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_template_output"))
         p.set_defaults(handler=handler)
 
     p = sub.add_parser("export", help=t("cli_help_export"))
     p.add_argument("--year", type=int, help=t("cli_help_only_year"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(".csv"), help=t("cli_help_export_output"))
     p.set_defaults(handler=data.cmd_export)
 
     p = sub.add_parser("demo", help=t("cli_help_demo"))
     p.add_argument("--remove", action="store_true", help=t("cli_help_demo_remove"))
-    p.add_argument("--by", help=t("cli_help_by"))
     _as_user_waiting(p)
     p.set_defaults(handler=uploads.cmd_demo)
 
@@ -59,7 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help=t("cli_help_import"), description=t("cli_description_import"))
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=t("cli_help_import_files"))
-    p.add_argument("--by", help=t("cli_help_import_by"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_message_lang"))
     p.add_argument("--replace-demo", action="store_true", help=t("cli_help_replace_demo"))
     p.add_argument("--year", type=int, help=t("cli_help_import_year"))
@@ -75,7 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("revert", help=t("cli_help_revert"))
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", help=t("cli_help_by"))
     p.add_argument("--lang", choices=LANGS, default="vi")
     _as_user(p, "cli_help_as_user_upload")
     p.set_defaults(handler=uploads.cmd_revert)
@@ -88,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block", choices=("ALL", "STP", "THADS"), help=t("cli_help_block"))
     p.add_argument("--variant", choices=("light", "dark"), help=t("cli_help_variant"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_lang"))
-    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_pack_output"))
+    p.add_argument("-o", "--output", type=output_path(".html", ".pdf", ".zip", folder=True), required=True, help=t("cli_help_pack_output"))
     p.set_defaults(handler=pack.cmd_pack)
 
     p = sub.add_parser("user", help=t("cli_help_user"))
@@ -112,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=admin.cmd_user)
 
     p = sub.add_parser("backup", help=t("cli_help_backup"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_backup_output"))
+    p.add_argument("-o", "--output", type=output_path(folder=True), help=t("cli_help_backup_output"))
     p.add_argument("--list", action="store_true", help=t("cli_help_backup_list"))
     p.add_argument("--every", type=int, metavar=t("cli_metavar_hours"), help=t("cli_help_backup_every"))
     _as_user_waiting(p)
@@ -126,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help=t("cli_help_audit"))
     p.add_argument("--limit", type=int, default=5000)
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_audit_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_audit_output"))
     _as_user_waiting(p)
     p.set_defaults(handler=admin.cmd_audit)
 

@@ -22,8 +22,9 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
     """Remove every demo value (after a backup); returns how many values went."""
     authorize(actor, Action.REMOVE_DEMO)
     assert actor is not None
-    if not demo.has_demo(store.cursor()):
-        return 0
+    with store.reading() as cur:
+        if not demo.has_demo(cur):
+            return 0
     safety_backup(store, actor, backups_root, "before_demo_remove")
     return demo.remove(store, actor.name)
 
@@ -31,10 +32,12 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
 def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: dict[int, Campaign]) -> bool:
     """Load the demo dataset unless the store already holds it; False when it did.
 
-    The same right as removing it: demo values change what every unit's figures look like."""
+    The same right as removing it: demo values change what every unit's figures look like. Raises
+    demo.RealFiguresError (nothing written) when the store holds or ever held real figures."""
     authorize(actor, Action.REMOVE_DEMO)
-    if demo.has_demo(store.cursor()):
-        return False
+    with store.reading() as cur:
+        if demo.has_demo(cur):
+            return False
     demo.load(store, units, campaigns)
     return True
 
@@ -109,9 +112,12 @@ def commit_upload(
     decision and is preceded by a backup. Raises PermissionDenied (nothing stored)."""
     authorize(actor, Action.UPLOAD, checked_units(checked))
     assert actor is not None
-    if replace_demo and demo.has_demo(store.cursor()):
-        authorize(actor, Action.REMOVE_DEMO)
-        safety_backup(store, actor, backups_root, "before_demo_remove")
+    if replace_demo:
+        with store.reading() as cur:
+            has_demo = demo.has_demo(cur)
+        if has_demo:
+            authorize(actor, Action.REMOVE_DEMO)
+            safety_backup(store, actor, backups_root, "before_demo_remove")
     return save.commit(store, checked, by=actor.name, replace_demo=replace_demo, allowed_units=allowed_units(actor))
 
 
@@ -119,9 +125,9 @@ def revert_upload(store: Store, upload_id: int, actor: User | None, *, backups_r
     """Revert as `actor` (a unit user only its own unit's uploads), after a backup.
 
     Raises RevertError, before any backup, when the upload cannot be reverted: nothing would change."""
-    cur = store.cursor()
-    authorize_revert(cur, actor, upload_id)
+    with store.reading() as cur:
+        authorize_revert(cur, actor, upload_id)
+        check_revertible(cur, upload_id)
     assert actor is not None
-    check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
     return store.write(lambda c: revert(c, upload_id, actor.name))

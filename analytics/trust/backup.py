@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.history import mark_if_real
 from analytics.labels import TEXT, t
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -115,18 +116,18 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
-    cur = store.cursor()
-    cur.begin()  # one snapshot for the counts and the export
-    try:
-        tables = {t: int(cur.execute("SELECT count(*) FROM " + _quoted(t)).fetchone()[0]) for t in _live_tables(cur)}  # type: ignore[index]
-        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-        schema_version = int(row[0]) if row else 0
-        cur.execute("EXPORT DATABASE " + _literal(partial) + " (FORMAT parquet)")
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+    with store.reading() as cur:
+        cur.begin()  # one snapshot for the counts and the export
+        try:
+            tables = {t: int(cur.execute("SELECT count(*) FROM " + _quoted(t)).fetchone()[0]) for t in _live_tables(cur)}  # type: ignore[index]
+            row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+            schema_version = int(row[0]) if row else 0
+            cur.execute("EXPORT DATABASE " + _literal(partial) + " (FORMAT parquet)")
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
     sequences = {
         m.group(1): int(m.group(2))
         for m in re.finditer(r"CREATE SEQUENCE (\w+) .*?START (\d+)", (partial / "schema.sql").read_text(encoding="utf-8"))
@@ -220,7 +221,8 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
     authorize(actor, Action.RESTORE)
     assert actor is not None
     info = read_backup(folder)
-    row = store.cursor().execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    with store.reading() as cur:
+        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
     if row is not None and info.schema_version > int(row[0]):
         raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
     files = json.loads((info.path / MANIFEST).read_text(encoding="utf-8"))["files"]
@@ -243,6 +245,7 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
             if current is not None and int(current[0]) < start:  # never hand out an id the backup already used
                 cur.execute("CREATE OR REPLACE SEQUENCE " + _quoted(name) + " START " + str(int(start)))
         Store.set_meta(cur, "demo_seeded", "1")
+        mark_if_real(cur)
         audit.record(
             cur, actor.name, "restore", str(info.path), {"backup_of": info.created_at.isoformat(), "safety_backup": str(safety.path)}
         )

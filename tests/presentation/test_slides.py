@@ -12,6 +12,7 @@ from analytics.presentation import captions, slides
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
 from analytics.store import Store
+from tests.support import connection
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
@@ -58,7 +59,7 @@ def test_change_of_a_rate_is_in_points_and_never_an_average() -> None:
 
 
 def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["so-ket-2016"])
+    deck = slides.build_deck(connection(demo_store), MEETINGS["so-ket-2016"])
     assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "heatmap", "milestones"]
     assert [s.number for s in deck.slides] == list(range(1, 10)) and {s.total for s in deck.slides} == {9}
     assert all(s.is_demo and "Quý 2/2016" in s.as_of for s in deck.slides)
@@ -71,7 +72,7 @@ def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
 
 
 def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"])
     ntm = deck.slides[1]
     year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
@@ -83,7 +84,7 @@ def test_year_deck_compares_with_phase_one(demo_store: Store) -> None:
 
 
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
     assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
     assert len(deck.slides) == 10 and all("Đợt 2/2016" in s.period for s in deck.slides)
@@ -99,7 +100,7 @@ def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
     slides.register("dots", slides.indicator_chart(dots), needs=("indicator",))
     try:
         meeting = Meeting("m", "Họp", 2016, "year", "ALL", 15, "light", (SlideSpec("dots", indicator="dien_hinh"),))
-        deck = slides.build_deck(demo_store.cursor(), meeting)
+        deck = slides.build_deck(connection(demo_store), meeting)
         assert deck.slides[0].kind == "dots" and len(deck.slides[0].figure.data[0].y) == 22
         assert "Dẫn đầu" in deck.slides[0].caption
     finally:
@@ -107,14 +108,14 @@ def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
 
 
 def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
-    deck = slides.build_deck(empty_store.cursor(), slides.default_meeting(2016, "P1"))
+    deck = slides.build_deck(connection(empty_store), slides.default_meeting(2016, "P1"))
     assert deck.slides and all(s.as_of == "chưa có số liệu" for s in deck.slides)
     assert all(not s.is_demo for s in deck.slides)
 
 
 @pytest.mark.slow
 def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
     by_kind = {s.kind: s for s in deck.slides}
     assert [s.kind for s in deck.slides][-5:] == ["phases", "heatmap", "scores", "scores", "milestones"]
@@ -134,7 +135,7 @@ def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: St
 def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
     import json
 
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
+    deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
     assert len(deck.slides) == 14
     for slide in deck.slides:
         before = slide.figure.to_json()

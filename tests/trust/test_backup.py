@@ -16,7 +16,7 @@ from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
 from analytics.store import Store
 from analytics.trust import audit, auth, backup
-from tests.support import TESTS, make_settings
+from tests.support import TESTS, connection, make_settings
 
 ROOT = auth.system_user("test")
 COLS = ["unit_code", "year", "quarter", "indicator", "value"]
@@ -62,7 +62,7 @@ def test_restore_keeps_users_and_audit_and_never_reuses_upload_ids(demo_store: S
     later = upload(demo_store, [["STP_QN", 2016, 1, "xa_ntm", 9.0]])
     admin = auth.add_user(demo_store, ROOT, "thuky", "admin", "mat khau thu ky")
     backup.restore(demo_store, snap.path, actor=admin, root=root)
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     assert cur.execute("SELECT count(*) FROM uploads WHERE id = ?", [later]).fetchone() == (0,)
     assert auth.get_user(cur, "thuky") is not None  # accounts are not rolled back
     actions = audit.trail(cur)["action"].tolist()
@@ -74,22 +74,19 @@ def test_disaster_recovery_into_a_new_store_with_users(demo_store: Store, tmp_pa
     auth.add_user(demo_store, ROOT, "thuky", "admin", "mat khau thu ky")
     upload(demo_store, [["STP_QN", 2016, 1, "xa_ntm", 7.0]])
     snap = backup.backup(demo_store, tmp_path / "snap", actor=ROOT, root=tmp_path / "b")
-    expected = export.export_csv(demo_store.cursor())
+    expected = export.export_csv(connection(demo_store))
     fresh = open_store(make_settings(tmp_path / "new", demo=False))
-    try:
-        backup.restore(fresh, snap.path, actor=ROOT, root=tmp_path / "b2", include_users=True)
-        assert export.export_csv(fresh.cursor()) == expected
-        assert auth.authenticate(fresh.cursor(), "thuky", "mat khau thu ky", auth.LoginLimiter()).role == "admin"
-        assert demo.has_demo(fresh.cursor())
-        next_id = upload(fresh, [["STP_HN", 2016, 2, "xa_ntm", 1.0]])
-        assert next_id > max(fresh.cursor().execute("SELECT id FROM uploads WHERE id <> ?", [next_id]).fetchall())[0]
-    finally:
-        fresh.close()
+    backup.restore(fresh, snap.path, actor=ROOT, root=tmp_path / "b2", include_users=True)
+    assert export.export_csv(connection(fresh)) == expected
+    assert auth.authenticate(connection(fresh), "thuky", "mat khau thu ky", auth.LoginLimiter()).role == "admin"
+    assert demo.has_demo(connection(fresh))
+    next_id = upload(fresh, [["STP_HN", 2016, 2, "xa_ntm", 1.0]])
+    assert next_id > max(connection(fresh).execute("SELECT id FROM uploads WHERE id <> ?", [next_id]).fetchall())[0]
 
 
 def test_a_tampered_or_foreign_folder_is_refused_and_nothing_changes(demo_store: Store, tmp_path: Path) -> None:
     snap = backup.backup(demo_store, tmp_path / "snap", actor=ROOT, root=tmp_path / "b")
-    before = export.export_csv(demo_store.cursor())
+    before = export.export_csv(connection(demo_store))
     facts = snap.path / "facts.parquet"
     facts.write_bytes(facts.read_bytes()[:-10] + b"0123456789")
     with pytest.raises(backup.BackupError, match="facts"):
@@ -97,7 +94,7 @@ def test_a_tampered_or_foreign_folder_is_refused_and_nothing_changes(demo_store:
     (tmp_path / "empty").mkdir()
     with pytest.raises(backup.BackupError, match="manifest"):
         backup.restore(demo_store, tmp_path / "empty", actor=ROOT, root=tmp_path / "b")
-    assert export.export_csv(demo_store.cursor()) == before
+    assert export.export_csv(connection(demo_store)) == before
     with pytest.raises(backup.BackupError, match="đã có tệp"):
         backup.backup(demo_store, snap.path, actor=ROOT, root=tmp_path / "b")
 
@@ -137,7 +134,6 @@ from analytics.store import Store
 store = Store(sys.argv[1])
 print("HOLDING", flush=True)
 time.sleep(float(sys.argv[2]))
-store.close()
 """
 
 
