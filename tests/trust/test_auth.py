@@ -154,3 +154,11 @@ def test_migration_adds_users_and_audit_to_an_existing_store(tmp_path: Path) -> 
     conn.close()
     store = Store(path)
     assert auth.user_count(connection(store)) == 0 and audit.trail(connection(store)).empty
+
+
+@pytest.mark.parametrize("name", sorted(auth.PROGRAM_ACTORS))
+def test_no_account_takes_a_name_the_program_records_for_its_own_actions(empty_store: Store, name: str) -> None:
+    """Else the history and the audit trail could not tell the scheduler or the demo from a person."""
+    with pytest.raises(auth.UserError, match="chương trình"):
+        auth.add_user(empty_store, auth.system_user("test"), name, "admin", "mat khau thu ky")
+    assert auth.get_user(connection(empty_store), name) is None
