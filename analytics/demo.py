@@ -152,7 +152,12 @@ def held_real_figures(cur: Cursor) -> bool:
 
 
 def seed_new_store(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
-    """The demo dataset, only into a brand-new, empty store (decided in the same transaction)."""
+    """The demo dataset, only into a brand-new, empty store (decided again in the writing transaction,
+    in case another process seeded or uploaded meanwhile). Every process start asks, so the usual
+    answer is read without writing: a write would bump the data version and empty every page's cache."""
+    with store.reading() as cur:
+        if not store_is_new(cur):
+            return None
     frame = _frame(units, campaigns)
     return store.write(lambda cur: _write(cur, frame, units, campaigns) if store_is_new(cur) else None)
 

@@ -89,8 +89,9 @@ class Store:
                     cur.rollback()
                     raise
                 applied.append(version)
-            if applied or not self.version_file.exists():  # a new file at this path must not inherit an old file's version
-                self._publish_version(cur)
+            # Every process start republishes: a new file at an old path must not inherit that file's
+            # version, and a writer killed between its commit and its publish is healed here.
+            self._publish_version(cur)
         return applied
 
     @contextmanager
