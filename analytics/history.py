@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from analytics.labels import t
-from analytics.store import Cursor, Store
+from analytics.store import Cursor
 from analytics.trust import audit
 
 VALUE_COLUMNS = ["unit_code", "year", "quarter", "indicator", "value"]
@@ -41,10 +41,13 @@ def file_hash(raw: bytes) -> str:
 
 
 def mark_if_real(cur: Cursor) -> None:
-    """Mark the store when its uploads include real figures (a restore brings uploads back wholesale)."""
-    row = cur.execute("SELECT min(created_at) FROM uploads WHERE kind IN (SELECT unnest(?)) AND NOT is_demo", [list(REAL_KINDS)]).fetchone()
-    if row and row[0] is not None and cur.execute("SELECT count(*) FROM meta WHERE key = ?", [REAL_FIGURES_KEY]).fetchone() == (0,):
-        Store.set_meta(cur, REAL_FIGURES_KEY, row[0].isoformat(timespec="seconds"))
+    """Mark the store, with the time of its first real upload, once its uploads include real figures;
+    a mark already there stays as it is. Called by every real upload and by a restore."""
+    cur.execute(
+        "INSERT INTO meta SELECT ?, CAST(min(created_at) AS VARCHAR) FROM uploads WHERE kind IN (SELECT unnest(?)) AND NOT is_demo"
+        " HAVING count(*) > 0 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+        [REAL_FIGURES_KEY, list(REAL_KINDS), REAL_FIGURES_KEY],
+    )
 
 
 def record_upload(
@@ -70,7 +73,7 @@ def record_upload(
         [upload_id, kind, datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
     if kind in REAL_KINDS and not is_demo:
-        Store.set_meta(cur, REAL_FIGURES_KEY, datetime.now().isoformat(timespec="seconds"))
+        mark_if_real(cur)
     # Every change to values passes here, so auditing here covers every upload, revert and demo change.
     detail = {"kind": kind, "reverts": reverts, "note": note}
     audit.record(cur, created_by, audit.UPLOAD_ACTIONS.get(kind, kind), file_name, detail, upload_id)

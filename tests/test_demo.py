@@ -110,3 +110,13 @@ def test_a_brand_new_store_is_still_seeded_and_a_removed_demo_not_reseeded(tmp_p
     demo.remove(store, "thu-ky")
     store = open_store(replace(settings, load_demo_when_new=True))
     assert not demo.has_demo(connection(store))
+
+
+def test_a_store_restored_from_a_backup_with_real_figures_refuses_the_demo(tmp_path: Path) -> None:
+    real, fresh = tmp_path / "real", tmp_path / "fresh"
+    real.mkdir(), fresh.mkdir()
+    assert run_cli(real, "import", str(quarter_file(tmp_path, [OWN])), demo=False).returncode == 0
+    assert run_cli(real, "backup", "-o", str(tmp_path / "sao_luu"), demo=False).returncode == 0
+    assert run_cli(fresh, "restore", str(tmp_path / "sao_luu"), demo=False).returncode == 0
+    refused = run_cli(fresh, "demo", demo=False)
+    assert refused.returncode == 1 and "số liệu thật" in refused.stderr.decode()
