@@ -16,14 +16,14 @@ from analytics.store import LOCK_WAIT_SECONDS, Cursor, Store
 from analytics.trust import audit
 
 
-def open_store(settings: Settings, *, wait_seconds: float = LOCK_WAIT_SECONDS) -> Store:
+def open_store(settings: Settings, *, wait_seconds: float = LOCK_WAIT_SECONDS, linger_seconds: float = 0.0) -> Store:
     """The store, ready to use. Raises ConfigError for a malformed registry or campaign file.
 
     Demo data goes only into a store that has never held anything (see `demo.store_is_new`): a
     THIDUA_DEMO left at its default must never mix made-up figures into a store with real ones."""
     units = load_units(settings.units_file)
     campaigns = load_campaigns(settings.campaigns_dir)
-    store = Store(settings.db_path, wait_seconds=wait_seconds)
+    store = Store(settings.db_path, wait_seconds=wait_seconds, linger_seconds=linger_seconds)
     sync_configuration(store, units, campaigns, _fingerprint(settings))
     if settings.load_demo_when_new:
         demo.seed_new_store(store, units, campaigns)

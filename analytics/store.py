@@ -1,10 +1,13 @@
 """The one module that opens the DuckDB file.
 
-DuckDB lets one process at a time open a file for writing, and a process that keeps it open locks
-every other one out. So no process keeps it: the dashboard, its backup scheduler and each command of
-the CLI open the file for the work at hand and close it again (`reading()`, `write()`), and a process
-that finds it held retries for a short while. Connections of one process to one file share a single
-database instance, so the dashboard's threads open and close cheaply while one of them holds it.
+DuckDB lets one process at a time open a file, and a process that keeps it open locks every other
+one out. So the dashboard, its backup scheduler and each command of the CLI open the file for the
+work at hand and close it again (`reading()`, `write()`), and a process that finds it held retries
+for a short while, saying so in a `<store>.wanted` file. Connections of one process to one file
+share a single database instance, so they open in well under a millisecond while the instance is
+alive; opening it afresh costs 20–150 ms. The dashboard therefore keeps it alive for a moment after
+its last read (`linger_seconds`), and lets go within a few hundredths of a second when another
+process asks for the file.
 
 Pages read through caches keyed on the data version. Every committed write bumps it in the store
 and copies it, atomically, into a small file beside the store (`<store>.version`), so any process
@@ -13,6 +16,7 @@ learns of a change without opening the store at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import threading
@@ -33,6 +37,11 @@ Cursor = duckdb.DuckDBPyConnection
 # How long to keep retrying a store another process holds: each holds it for one piece of work
 # (an import of a quarter takes a fraction of a second, a backup of the national store seconds).
 LOCK_WAIT_SECONDS = 15.0
+# How long the dashboard keeps the file after its last read: a page rerun reads several times and a
+# leader clicks again within seconds, while another process asking for the file gets it at once.
+LINGER_SECONDS = 2.0
+_POLL_SECONDS = 0.03  # how often a lingering process looks for another one's request
+_WANT_FRESH_SECONDS = 1.0  # a waiter renews its request every few hundredths of a second; older is stale
 
 
 class StoreBusyError(RuntimeError):
@@ -51,25 +60,71 @@ def migrations() -> list[tuple[int, str]]:
 class Store:
     """Where the store file is, and how to work on it; holds no connection between two pieces of work."""
 
-    def __init__(self, path: Path | str, *, wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
+    def __init__(self, path: Path | str, *, wait_seconds: float = LOCK_WAIT_SECONDS, linger_seconds: float = 0.0) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.wait_seconds = wait_seconds
+        self.linger_seconds = linger_seconds
         self._write_lock = threading.RLock()
+        self._keeper: Cursor | None = None  # keeps the database instance alive while lingering
+        self._keeper_lock = threading.Lock()
+        self._last_used = 0.0
         self.migrate()
 
     @property
     def version_file(self) -> Path:
         return self.path.with_name(self.path.name + ".version")
 
+    @property
+    def wanted_file(self) -> Path:
+        return self.path.with_name(self.path.name + ".wanted")
+
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
-        """A connection for one piece of reading, closed (and the file let go) at the end of the block."""
-        con = _connect(self.path, self.wait_seconds)
+        """A connection for one piece of work, closed at the end of the block; the file is let go
+        then, or after `linger_seconds` without work, or as soon as another process asks for it."""
+        if self.linger_seconds > 0:
+            self._give_way()
+        con = _connect(self.path, self.wait_seconds, self.wanted_file)
         try:
+            if self.linger_seconds > 0:
+                self._linger()
             yield con
         finally:
             con.close()
+            self._last_used = time.monotonic()
+
+    def _another_process_wants_it(self) -> bool:
+        try:
+            fresh = time.time() - self.wanted_file.stat().st_mtime < _WANT_FRESH_SECONDS
+            return fresh and self.wanted_file.read_text(encoding="ascii") != str(os.getpid())
+        except (FileNotFoundError, ValueError):
+            return False
+
+    def _give_way(self) -> None:
+        """Wait while another process asks for the file, so that overlapping reads of this one do not
+        keep it from ever getting it."""
+        deadline = time.monotonic() + self.wait_seconds
+        while self._another_process_wants_it() and time.monotonic() < deadline:
+            time.sleep(_POLL_SECONDS)
+
+    def _linger(self) -> None:
+        with self._keeper_lock:
+            self._last_used = time.monotonic()
+            if self._keeper is not None:
+                return
+            self._keeper = duckdb.connect(str(self.path))  # the instance is open: this one only keeps it
+        threading.Thread(target=self._let_go_when_idle_or_asked, name="thidua-store-linger", daemon=True).start()
+
+    def _let_go_when_idle_or_asked(self) -> None:
+        while True:
+            time.sleep(_POLL_SECONDS)
+            with self._keeper_lock:
+                if time.monotonic() - self._last_used > self.linger_seconds or self._another_process_wants_it():
+                    assert self._keeper is not None
+                    self._keeper.close()
+                    self._keeper = None
+                    return
 
     def migrate(self) -> list[int]:
         """Apply the migrations this file has not seen yet; the applied versions live in the file."""
@@ -151,15 +206,25 @@ class Store:
         cur.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
 
 
-def _connect(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, retrying every few hundredths of a second while another process holds it."""
+def _connect(path: Path, wait_seconds: float, wanted: Path) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying every few hundredths of a second while another process holds it, and
+    asking for it meanwhile (a lingering dashboard lets go when it sees the request)."""
     deadline = time.monotonic() + wait_seconds
+    asked = False
     while True:
         try:
-            return duckdb.connect(str(path))
+            con = duckdb.connect(str(path))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
             if time.monotonic() >= deadline:
                 raise StoreBusyError(t("store_busy", path=path)) from exc
+            wanted.write_text(str(os.getpid()), encoding="ascii")
+            asked = True
             time.sleep(random.uniform(0.01, 0.04))  # jittered, so two waiting processes do not collide in step
+            continue
+        if asked:
+            with contextlib.suppress(OSError):
+                if wanted.read_text(encoding="ascii") == str(os.getpid()):
+                    wanted.unlink()
+        return con

@@ -100,19 +100,17 @@ def _since(start: Timing) -> Timing:
 
 def replay(log: list[list[Any]]) -> Timing:
     """Time to run the recorded statements bare, fetching results the way the page did."""
-    started = _clock()
-    with ExitStack() as opened:  # each store opened once: the floor is the queries, not the opening
-        connections: dict[int, Any] = {}
+    with ExitStack() as opened:  # each store opened before the clock starts: the floor is the queries
+        connections = {id(store): opened.enter_context(_original_reading(store)) for store, *_ in log}
+        started = _clock()
         for store, sql, params, kind in log:
-            if id(store) not in connections:
-                connections[id(store)] = opened.enter_context(_original_reading(store))
             cur = connections[id(store)].cursor()
             if kind == "arrow":
                 cur.sql(sql, params=params).to_arrow_table()
                 continue
             result = cur.execute(sql, params) if params is not None else cur.execute(sql)
             getattr(result, kind)()
-    return _since(started)
+        return _since(started)
 
 
 def navigation_pages() -> list[str]:

@@ -94,11 +94,11 @@ def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest
     Streamlit's caches are process-wide, so they are cleared around each test."""
     from ui import data
 
-    def open_ready_store(settings: Settings) -> Store:
+    def open_ready_store(settings: Settings, **options: float) -> Store:
         kind = kind_built_by(settings)
         if kind is not None and not settings.db_path.exists():
             store_templates.place(kind, settings.db_path)
-        return open_store(settings)
+        return open_store(settings, **options)
 
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setattr(data, "open_store", open_ready_store)

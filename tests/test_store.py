@@ -112,3 +112,21 @@ def test_a_new_file_at_an_old_path_does_not_inherit_its_data_version(tmp_path: P
     assert store.data_version() == 3
     store.path.unlink()
     assert Store(store.path).data_version() == 0
+
+
+def test_a_lingering_store_lets_go_as_soon_as_another_process_asks(tmp_path: Path) -> None:
+    """The dashboard keeps the file for a while after a read (opening it afresh is slow), but a command
+    asking for it gets it within moments, and the dashboard's next read sees what it wrote."""
+    store = Store(tmp_path / "s.duckdb", linger_seconds=60)
+    before = store.data_version()
+    with store.reading() as cur:
+        cur.execute("SELECT 1").fetchall()
+    code = (
+        "started = time.monotonic()\n"
+        "Store(DB, wait_seconds=30).write(lambda cur: Store.set_meta(cur, 'x', '1'))\n"
+        "print(time.monotonic() - started)"
+    )
+    done = _in_another_process(code, store.path)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) < 5  # not the 60 s the dashboard would otherwise have kept it
+    assert store.data_version() == before + 1 and store.get_meta("x") == "1"

@@ -24,14 +24,15 @@ from analytics.bootstrap import open_store
 from analytics.config import Rubric, load_campaigns
 from analytics.labels import fmt_date
 from analytics.settings import from_env
-from analytics.store import Cursor, Store
+from analytics.store import LINGER_SECONDS, Cursor, Store
 from analytics.trust import actions, auth
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    """Migrated, configured (and seeded if brand-new) once per process; holds no connection."""
-    return open_store(from_env())
+    """Migrated, configured (and seeded if brand-new) once per process; keeps the file only for a
+    moment after a read, and lets go at once when a command asks for it."""
+    return open_store(from_env(), linger_seconds=LINGER_SECONDS)
 
 
 def reading() -> AbstractContextManager[Cursor]:

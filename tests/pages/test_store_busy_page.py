@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from tests.support import open_page
+from tests.support import PROJECT, open_page
 
 pytestmark = pytest.mark.slow  # AppTest runs of the whole app
 
@@ -22,8 +22,11 @@ def test_a_store_held_too_long_shows_the_busy_page_in_vietnamese(app_env: Path) 
     assert not at.exception
     data.store().wait_seconds = 0.3
     st.cache_data.clear()  # the next run has to read the store, which a command now holds
-    code = "import sys, time, duckdb\ncon = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(60)"
-    holder = subprocess.Popen([sys.executable, "-c", code, str(data.store().path)], stdout=subprocess.PIPE, text=True)
+    code = (  # a command that asks for the store (the page's lingering hold lets go), then keeps it
+        "import sys, time\nfrom analytics.store import Store\n"
+        "with Store(sys.argv[1]).reading():\n    print('held', flush=True)\n    time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, str(data.store().path)], stdout=subprocess.PIPE, text=True, cwd=PROJECT)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         at.run()
