@@ -58,7 +58,8 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class Store:
-    """Where the store file is, and how to work on it; holds no connection between two pieces of work."""
+    """Where the store file is, and how to work on it. Holds no connection between two pieces of work,
+    except for the `linger_seconds` after one (the dashboard)."""
 
     def __init__(self, path: Path | str, *, wait_seconds: float = LOCK_WAIT_SECONDS, linger_seconds: float = 0.0) -> None:
         self.path = Path(path)
@@ -69,6 +70,7 @@ class Store:
         self._keeper: Cursor | None = None  # keeps the database instance alive while lingering
         self._keeper_lock = threading.Lock()
         self._last_used = 0.0
+        self._open_here = threading.local()  # how many connections this thread has open
         self.migrate()
 
     @property
@@ -83,14 +85,17 @@ class Store:
     def reading(self) -> Iterator[Cursor]:
         """A connection for one piece of work, closed at the end of the block; the file is let go
         then, or after `linger_seconds` without work, or as soon as another process asks for it."""
-        if self.linger_seconds > 0:
+        depth = getattr(self._open_here, "depth", 0)
+        if self.linger_seconds > 0 and depth == 0:  # a thread that holds the file already cannot give it up by waiting
             self._give_way()
         con = _connect(self.path, self.wait_seconds, self.wanted_file)
+        self._open_here.depth = depth + 1
         try:
             if self.linger_seconds > 0:
                 self._linger()
             yield con
         finally:
+            self._open_here.depth = depth
             con.close()
             self._last_used = time.monotonic()
 
