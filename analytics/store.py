@@ -119,7 +119,9 @@ class Store:
             if self._keeper is not None:
                 return
             self._keeper = duckdb.connect(str(self.path))  # the instance is open: this one only keeps it
-        threading.Thread(target=self._let_go_when_idle_or_asked, name="thidua-store-linger", daemon=True).start()
+        # Not a daemon: at exit the interpreter waits (at most linger_seconds) for it to close the
+        # keeper itself; a daemon thread killed inside DuckDB during finalisation aborts the process.
+        threading.Thread(target=self._let_go_when_idle_or_asked, name="thidua-store-linger").start()
 
     def _let_go_when_idle_or_asked(self) -> None:
         while True:
