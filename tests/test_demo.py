@@ -2,6 +2,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from analytics import demo, measures
 from analytics.bootstrap import open_store
@@ -112,6 +113,7 @@ def test_a_brand_new_store_is_still_seeded_and_a_removed_demo_not_reseeded(tmp_p
     assert not demo.has_demo(connection(store))
 
 
+@pytest.mark.slow  # two stores, a backup and a restore through the CLI
 def test_a_store_restored_from_a_backup_with_real_figures_refuses_the_demo(tmp_path: Path) -> None:
     real, fresh = tmp_path / "real", tmp_path / "fresh"
     real.mkdir(), fresh.mkdir()

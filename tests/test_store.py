@@ -114,6 +114,7 @@ def test_a_new_file_at_an_old_path_does_not_inherit_its_data_version(tmp_path: P
     assert Store(store.path).data_version() == 0
 
 
+@pytest.mark.slow  # another interpreter
 def test_a_lingering_store_lets_go_as_soon_as_another_process_asks(tmp_path: Path) -> None:
     """The dashboard keeps the file for a while after a read (opening it afresh is slow), but a command
     asking for it gets it within moments, and the dashboard's next read sees what it wrote."""

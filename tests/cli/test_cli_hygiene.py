@@ -66,6 +66,7 @@ def test_every_name_a_command_accepts_is_written_as_named(tmp_path: Path, comman
             assert written.read_bytes().decode("utf-8-sig").count(",") > 1
 
 
+@pytest.mark.slow  # a real interpreter, as the shell runs it
 def test_output_piped_into_a_reader_that_leaves_ends_quietly(tmp_path: Path) -> None:
     """`python -m analytics history | head`: the reader is gone before the command writes."""
     env = dict(os.environ, THIDUA_DB=str(tmp_path / "cli.duckdb"), THIDUA_DEMO="1")
