@@ -37,7 +37,8 @@ def attempt(work, done: str) -> None:  # type: ignore[no-untyped-def]
 users_tab, audit_tab, backups_tab, data_tab = st.tabs([t("admin_users"), t("admin_audit"), t("admin_backups"), t("admin_data")])
 
 with users_tab:
-    users = auth.list_users(store.cursor())
+    with store.reading() as cur:
+        users = auth.list_users(cur)
     st.dataframe(auth.users_for_display(users), hide_index=True, width="stretch")
     with st.form("add_user", clear_on_submit=True):
         st.subheader(t("admin_add_user"))
@@ -79,7 +80,8 @@ with users_tab:
 
 with audit_tab:
     st.caption(t("admin_audit_explain"))
-    trail = audit.for_display(audit.trail(store.cursor()))
+    with store.reading() as cur:
+        trail = audit.for_display(audit.trail(cur))
     st.dataframe(trail, hide_index=True, width="stretch")
     st.download_button(t("admin_audit_download"), partial(csv_bytes, trail), file_name="nhat_ky_thay_doi.csv", mime=CSV_MIME)
 

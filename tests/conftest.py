@@ -70,7 +70,6 @@ def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
     store = store_templates.open("demo", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -78,7 +77,6 @@ def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Sto
     """The shipped registry and campaign, no values."""
     store = store_templates.open("empty", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -86,7 +84,6 @@ def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
     store = store_templates.open("mini", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -97,11 +94,11 @@ def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest
     Streamlit's caches are process-wide, so they are cleared around each test."""
     from ui import data
 
-    def open_ready_store(settings: Settings) -> Store:
+    def open_ready_store(settings: Settings, **options: float) -> Store:
         kind = kind_built_by(settings)
         if kind is not None and not settings.db_path.exists():
             store_templates.place(kind, settings.db_path)
-        return open_store(settings)
+        return open_store(settings, **options)
 
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setattr(data, "open_store", open_ready_store)

@@ -19,7 +19,7 @@ from analytics.config import load_campaigns
 from analytics.presentation import slides, tables
 from analytics.settings import Settings
 from analytics.store import Store
-from tests.support import TESTS, run_cli
+from tests.support import TESTS, connection, run_cli
 
 GOLDEN = TESTS / "data" / "golden"
 EXPECTED = tomllib.loads((GOLDEN / "expected.toml").read_text(encoding="utf-8"))
@@ -102,7 +102,7 @@ def test_scores_command_matches_the_hand_worked_scores(golden: Golden, case: dic
 def test_pages_tables_show_the_late_unit_with_its_quarter(golden: Golden) -> None:
     store = golden.store()
     try:
-        cur = store.cursor()
+        cur = connection(store)
         values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
         table = tables.indicator_table(measures.indicator_slice(values, "xa_ntm")).set_index("Đơn vị")
         status = table["Tình trạng"]
@@ -123,7 +123,7 @@ def test_meeting_slides_show_the_values_at_the_cut_off(golden: Golden) -> None:
     meeting = slides.load_all(golden.settings.meetings_dir)["tong-ket"]
     store = golden.store()
     try:
-        deck = slides.build_deck(store.cursor(), meeting, campaigns=load_campaigns(golden.settings.campaigns_dir))
+        deck = slides.build_deck(connection(store), meeting, campaigns=load_campaigns(golden.settings.campaigns_dir))
     finally:
         store.close()
     at_cut_off = next(c for c in EXPECTED["results"] if c["period"] == "year" and "as_of" in c)
