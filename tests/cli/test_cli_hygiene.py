@@ -53,7 +53,7 @@ def test_every_command_that_takes_o_is_checked_here() -> None:
 @pytest.mark.parametrize("command", sorted(OUTPUTS))
 def test_an_o_name_of_a_kind_the_command_cannot_write_is_a_usage_error(tmp_path: Path, command: str) -> None:
     args, refused, _ = OUTPUTS[command]
-    result = run_cli(tmp_path, command, *args, "-o", str(tmp_path / refused))
+    result = run_cli(tmp_path, *command.split(), *args, "-o", str(tmp_path / refused))
     assert result.returncode == 2
     assert refused in result.stderr.decode() and "hãy dùng" in result.stderr.decode()
     assert not (tmp_path / refused).exists()
@@ -63,7 +63,7 @@ def test_an_o_name_of_a_kind_the_command_cannot_write_is_a_usage_error(tmp_path:
 def test_every_name_a_command_accepts_is_written_as_named(tmp_path: Path, command: str) -> None:
     args, _, names = OUTPUTS[command]
     for name in names:
-        result = run_cli(tmp_path, command, *args, "-o", str(tmp_path / name))
+        result = run_cli(tmp_path, *command.split(), *args, "-o", str(tmp_path / name))
         assert result.returncode == 0, result.stderr.decode()
         written = tmp_path / name
         if command == "backup":
