@@ -62,13 +62,9 @@ def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_pat
     store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 11"))
     store.write(lambda cur: cur.execute("ALTER TABLE units DROP COLUMN listing_order"))
     store.write(lambda cur: cur.execute("ALTER TABLE contents DROP COLUMN short_title"))
-    store.close()
     again = open_store(settings)  # migrates, then re-reads the files
-    try:
-        assert queries.registry(connection(again), "STP")["short_name"].tolist() == STP_ORDER
-        assert queries.contents(connection(again), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
-    finally:
-        again.close()
+    assert queries.registry(connection(again), "STP")["short_name"].tolist() == STP_ORDER
+    assert queries.contents(connection(again), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
 
 
 def test_the_upload_template_lists_units_in_the_same_order(tmp_path: Path) -> None:

@@ -38,7 +38,6 @@ def secretariat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServe
     codes = [u.code for u in load_units(DATA_DIR / "units.csv") if u.active_in(2016) and u.code != MISSING]
     checked = validate.check(connection(store), [source_from_path(quarter_file(tmp_path, codes, 2))])
     actions.commit_upload(store, checked, admin, backups_root=tmp_path / "backups")
-    store.close()
     yield admin
     st.cache_resource.clear()
     st.cache_data.clear()

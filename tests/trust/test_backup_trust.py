@@ -134,23 +134,17 @@ def test_backups_the_key_and_the_store_are_owner_only(demo_store: Store, tmp_pat
     assert modes.pop(folder.name) == 0o700 and set(modes.values()) == {0o600}
     assert stat.S_IMODE(backup.key_file(demo_store).stat().st_mode) == 0o600
     reopened = open_store(make_settings(tmp_path / "own"))
-    try:
-        assert stat.S_IMODE(reopened.path.stat().st_mode) == 0o600
-    finally:
-        reopened.close()
+    assert stat.S_IMODE(reopened.path.stat().st_mode) == 0o600
 
 
 def test_a_quote_in_the_paths_backs_up_and_restores(tmp_path: Path) -> None:
     folder = tmp_path / "Sở Tư pháp's data"
     store = open_store(make_settings(folder))
-    try:
-        before = export.export_csv(connection(store))
-        info = backup.backup(store, None, actor=ROOT, root=folder / "sao lưu 'chính'")
-        assert info.tables["facts"] > 0 and not list(info.path.parent.glob("*.partial"))
-        backup.restore(store, info.path, actor=ROOT, root=folder / "sao lưu 'chính'")
-        assert export.export_csv(connection(store)) == before
-    finally:
-        store.close()
+    before = export.export_csv(connection(store))
+    info = backup.backup(store, None, actor=ROOT, root=folder / "sao lưu 'chính'")
+    assert info.tables["facts"] > 0 and not list(info.path.parent.glob("*.partial"))
+    backup.restore(store, info.path, actor=ROOT, root=folder / "sao lưu 'chính'")
+    assert export.export_csv(connection(store)) == before
 
 
 def test_an_existing_partial_folder_is_neither_deleted_nor_written_over(demo_store: Store, tmp_path: Path) -> None:
