@@ -54,7 +54,7 @@ def test_cli_note_on_compare_bars_and_heatmap_cell(noted: Path) -> None:
     assert star["y"] == ["STP Hà Nội"]
     assert "&lt;script&gt;" in _hover_texts(bars) and "<script" not in _hover_texts(bars)
     cell = next(tr for tr in heat["data"] if tr.get("name") == "Ghi chú")
-    assert (cell["x"], cell["y"]) == (["ND3"], ["STP Hà Nội"])
+    assert (cell["x"], cell["y"]) == (["Nông thôn mới"], ["STP Hà Nội"])  # ND3's column, headed by its short title
     assert "hợp nhất" not in _hover_texts(bars)  # phase 2 does not cover quarter 2
     later = _hover_texts(figures(open_page("compare", ind="xa_ntm", period="Q3"))[0])
     assert "alert" not in later

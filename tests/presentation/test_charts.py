@@ -222,7 +222,10 @@ def test_every_heatmap_cell_has_a_clickable_point_with_its_hover(demo) -> None: 
     grid = queries.content_attainment(values, queries.contents(cur, 2016))
     fig = charts.attainment_heatmap(grid, "t")
     cells = next(tr for tr in fig.data if tr.type == "scatter" and tr.mode == "markers+text")
-    assert len(cells.x) == 22 * 9 and cells.marker.opacity == 0  # a heatmap cell cannot be selected; this point can
-    first = next(zip(cells.x, cells.y, cells.hovertext, strict=True))
+    targeted = grid.loc[grid["status"] != "none", "content"].nunique()  # contents without a target are left out
+    assert len(cells.x) == 22 * targeted and cells.marker.opacity == 0  # a heatmap cell cannot be selected; this point can
+    first = next(zip(cells.x, cells.y, cells.hovertext, cells.customdata, strict=True))
     row = grid.iloc[0]
+    # Without the contents' short titles the column is headed by the code, which the point also carries.
     assert first[:2] == (row["content"], row["short_name"]) and first[2].startswith(f"<b>{row['name']}</b>")
+    assert first[3] == row["content"]
