@@ -1,5 +1,5 @@
 """Open the store the way both the CLI and the dashboard do: migrate, sync the registry and the
-campaign files into it, and seed demo data into a brand-new store."""
+campaign files into it, and seed demo data into a brand-new, empty store."""
 
 from __future__ import annotations
 
@@ -14,22 +14,21 @@ from analytics import demo
 from analytics.config import Campaign, load_campaigns
 from analytics.registry import Unit, in_listing_order, latest_versions, load_units, unit_span, units_in
 from analytics.settings import Settings
-from analytics.store import Cursor, Store
+from analytics.store import LOCK_WAIT_SECONDS, Cursor, Store
 from analytics.trust import audit
 
 
-def open_store(settings: Settings, *, wait_seconds: float = 0.0) -> Store:
-    """The store, ready to use. Raises ConfigError for a malformed registry or campaign file."""
+def open_store(settings: Settings, *, wait_seconds: float = LOCK_WAIT_SECONDS, linger_seconds: float = 0.0) -> Store:
+    """The store, ready to use. Raises ConfigError for a malformed registry or campaign file.
+
+    Demo data goes only into a store that has never held anything (see `demo.store_is_new`): a
+    THIDUA_DEMO left at its default must never mix made-up figures into a store with real ones."""
     units = load_units(settings.units_file)
     campaigns = load_campaigns(settings.campaigns_dir)
-    store = Store(settings.db_path, wait_seconds=wait_seconds)
-    try:
-        sync_configuration(store, units, campaigns, _fingerprint(settings))
-        if settings.load_demo_when_new and store.get_meta("demo_seeded") is None:
-            demo.load(store, units, campaigns)
-    except BaseException:
-        store.close()
-        raise
+    store = Store(settings.db_path, wait_seconds=wait_seconds, linger_seconds=linger_seconds)
+    sync_configuration(store, units, campaigns, _fingerprint(settings))
+    if settings.load_demo_when_new:
+        demo.seed_new_store(store, units, campaigns)
     return store
 
 

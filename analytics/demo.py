@@ -14,7 +14,7 @@ import pandas as pd
 
 from analytics.communes import replace_register
 from analytics.config import Campaign
-from analytics.history import apply_values, record_upload
+from analytics.history import REAL_FIGURES_KEY, apply_values, record_upload
 from analytics.labels import t
 from analytics.registry import Unit, latest_versions, predecessors, units_in
 from analytics.review import assessments
@@ -160,33 +160,77 @@ def generate_communes(facts: pd.DataFrame, units: list[Unit], year: int) -> pd.D
     return pd.DataFrame(rows, columns=columns)
 
 
+class RealFiguresError(RuntimeError):
+    """The store holds, or once held, real figures: demo values would mix with them."""
+
+
+def store_is_new(cur: Cursor) -> bool:
+    """Nothing was ever stored in it: no upload of any kind (a removed demo leaves its trace), no
+    value, no commune, and never a real figure — the only store that demo data may be seeded into."""
+    row = cur.execute(
+        "SELECT NOT (EXISTS (SELECT 1 FROM uploads) OR EXISTS (SELECT 1 FROM facts) OR EXISTS (SELECT 1 FROM communes)"
+        " OR EXISTS (SELECT 1 FROM assessments)"
+        " OR EXISTS (SELECT 1 FROM meta WHERE key IN ('demo_seeded', ?)))",
+        [REAL_FIGURES_KEY],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def held_real_figures(cur: Cursor) -> bool:
+    """Whether a real upload (results or a commune register) was ever stored, even if since removed."""
+    return cur.execute("SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?)", [REAL_FIGURES_KEY]).fetchone() == (True,)
+
+
+def seed_new_store(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
+    """The demo dataset, only into a brand-new, empty store (decided again in the writing transaction,
+    in case another process seeded or uploaded meanwhile). Every process start asks, so the usual
+    answer is read without writing: a write would bump the data version and empty every page's cache."""
+    with store.reading() as cur:
+        if not store_is_new(cur):
+            return None
+    frame = _frame(units, campaigns)
+    return store.write(lambda cur: _write(cur, frame, units, campaigns) if store_is_new(cur) else None)
+
+
 def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
     """Write the demo dataset for every configured year, one upload per quarter dated when it would
     have been sent (the commune registers with the year's last one); marks the store as seeded.
-    Returns the last upload's id."""
-    frames = [generate(units, c) for c in campaigns.values()]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    Returns the last upload's id.
+
+    Raises RealFiguresError (nothing written) when the store holds or ever held real figures."""
+    frame = _frame(units, campaigns)
 
     def work(cur: Cursor) -> int | None:
-        Store.set_meta(cur, "demo_seeded", "1")
-        upload_id = None
-        if frame.empty:
-            return upload_id
-        for (year, quarter), part in frame.groupby(["year", "quarter"], sort=True):
-            upload_id = record_upload(
-                cur, kind="demo", created_by="demo", n_rows=len(part), is_demo=True, note=t("note_demo"),
-                created_at=sent_at(int(year), int(quarter)),
-            )  # fmt: skip
-            apply_values(cur, upload_id, part, is_demo=True)
-            if quarter == frame.loc[frame["year"] == year, "quarter"].max():
-                communes = generate_communes(frame, units, int(year))
-                if not communes.empty:
-                    replace_register(cur, upload_id, communes, is_demo=True)
-        for campaign in campaigns.values():
-            _self_assessments(cur, units, campaign)
-        return upload_id
+        if held_real_figures(cur):
+            raise RealFiguresError(t("demo_refused_real_figures"))
+        return _write(cur, frame, units, campaigns)
 
     return store.write(work)
+
+
+def _frame(units: list[Unit], campaigns: dict[int, Campaign]) -> pd.DataFrame:
+    frames = [generate(units, c) for c in campaigns.values()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
+    Store.set_meta(cur, "demo_seeded", "1")
+    upload_id = None
+    if frame.empty:
+        return upload_id
+    for (year, quarter), part in frame.groupby(["year", "quarter"], sort=True):
+        upload_id = record_upload(
+            cur, kind="demo", created_by="demo", n_rows=len(part), is_demo=True, note=t("note_demo"),
+            created_at=sent_at(int(year), int(quarter)),
+        )  # fmt: skip
+        apply_values(cur, upload_id, part, is_demo=True)
+        if quarter == frame.loc[frame["year"] == year, "quarter"].max():
+            communes = generate_communes(frame, units, int(year))
+            if not communes.empty:
+                replace_register(cur, upload_id, communes, is_demo=True)
+    for campaign in campaigns.values():
+        _self_assessments(cur, units, campaign)
+    return upload_id
 
 
 def _self_assessments(cur: Cursor, units: list[Unit], campaign: Campaign) -> None:

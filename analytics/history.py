@@ -14,6 +14,10 @@ from analytics.store import Cursor
 from analytics.trust import audit
 
 VALUE_COLUMNS = ["unit_code", "year", "quarter", "indicator", "value"]
+# Uploads of real figures; the first one marks the store for good (meta REAL_FIGURES_KEY), so demo
+# data is never seeded into it again, even after every real value is reverted or deleted.
+REAL_KINDS = ("results", "communes")
+REAL_FIGURES_KEY = "held_real_figures"
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,16 @@ def default_user() -> str:
 def file_hash(raw: bytes) -> str:
     """The SHA-256 an upload is recorded and recognised by."""
     return hashlib.sha256(raw).hexdigest()
+
+
+def mark_if_real(cur: Cursor) -> None:
+    """Mark the store, with the time of its first real upload, once its uploads include real figures;
+    a mark already there stays as it is. Called by every real upload and by a restore."""
+    cur.execute(
+        "INSERT INTO meta SELECT ?, CAST(min(created_at) AS VARCHAR) FROM uploads WHERE kind IN (SELECT unnest(?)) AND NOT is_demo"
+        " HAVING count(*) > 0 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = ?)",
+        [REAL_FIGURES_KEY, list(REAL_KINDS), REAL_FIGURES_KEY],
+    )
 
 
 def record_upload(
@@ -61,6 +75,8 @@ def record_upload(
         " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         [upload_id, kind, created_at or datetime.now(), created_by, file_name, sha, n_rows, is_demo, reverts, raw, note],
     )
+    if kind in REAL_KINDS and not is_demo:
+        mark_if_real(cur)
     # Every change to values passes here, so auditing here covers every upload, revert and demo change.
     detail = {"kind": kind, "reverts": reverts, "note": note}
     audit.record(cur, created_by, audit.UPLOAD_ACTIONS.get(kind, kind), file_name, detail, upload_id)

@@ -225,34 +225,31 @@ def build(folder: Path, spec: ScaleSpec, *, replace: bool = False) -> ScaleStore
     write_campaigns(years, extra, settings.campaigns_dir)
 
     store = open_store(settings)
-    try:
-        campaigns = load_campaigns(settings.campaigns_dir)
-        values = generate_values(units, campaigns, extra, spec.seed)
-        if spec.communes:
-            registers = generate_communes(units, years, spec.communes, spec.seed)
-        else:  # the demo's own registers, consistent with its counts
-            registers = pd.concat([demo.generate_communes(values, units, y) for y in years], ignore_index=True)
+    campaigns = load_campaigns(settings.campaigns_dir)
+    values = generate_values(units, campaigns, extra, spec.seed)
+    if spec.communes:
+        registers = generate_communes(units, years, spec.communes, spec.seed)
+    else:  # the demo's own registers, consistent with its counts
+        registers = pd.concat([demo.generate_communes(values, units, y) for y in years], ignore_index=True)
 
-        def work(cur: Cursor) -> None:
-            upload_id = record_upload(
-                cur,
-                kind="demo",
-                created_by="scale",
-                n_rows=len(values),
-                is_demo=True,
-                note=t("note_scale", units=spec.units, years=spec.years),
-            )
-            apply_values(cur, upload_id, values, is_demo=True)
-            if not registers.empty:
-                replace_register(cur, upload_id, registers, is_demo=True)
-            Store.set_meta(cur, "demo_seeded", "1")
+    def work(cur: Cursor) -> None:
+        upload_id = record_upload(
+            cur,
+            kind="demo",
+            created_by="scale",
+            n_rows=len(values),
+            is_demo=True,
+            note=t("note_scale", units=spec.units, years=spec.years),
+        )
+        apply_values(cur, upload_id, values, is_demo=True)
+        if not registers.empty:
+            replace_register(cur, upload_id, registers, is_demo=True)
+        Store.set_meta(cur, "demo_seeded", "1")
 
-        store.write(work)
-        cur = store.cursor()
+    store.write(work)
+    with store.reading() as cur:
         facts = _one(cur, "SELECT count(*) FROM facts")
         communes = _one(cur, "SELECT count(*) FROM communes")
-    finally:
-        store.close()
     return ScaleStore(folder, settings, facts, communes)
 
 

@@ -102,17 +102,15 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(from_env(dict(os.environ, THIDUA_DB=str(Path(tmp) / "bench.duckdb"), THIDUA_DEMO="0")))
-        try:
-            for name, data in cases.items():
-                start = time.perf_counter()
-                checked = validate.check(store.cursor(), [source_from_bytes(name, data)])
-                took = time.perf_counter() - start
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                last = checked.problems[-1]
-                print(f"{name} ({len(data) / limits.MEGABYTE:.1f} MB): {took:.2f} s, {len(checked.problems)} problems, "
-                      f"last {last.code}; peak RSS so far {peak:.0f} MB")  # fmt: skip
-        finally:
-            store.close()
+        for name, data in cases.items():
+            start = time.perf_counter()
+            with store.reading() as cur:
+                checked = validate.check(cur, [source_from_bytes(name, data)])
+            took = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            last = checked.problems[-1]
+            print(f"{name} ({len(data) / limits.MEGABYTE:.1f} MB): {took:.2f} s, {len(checked.problems)} problems, "
+                  f"last {last.code}; peak RSS so far {peak:.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -53,14 +53,14 @@ def quarterly_file(folder: Path) -> bytes:
 def hundred_thousand_values(store: Store, values: int = 100_000) -> bytes:
     """The upload template (one row per unit and quarter, one column per indicator) of the latest
     year, every value changed, with as many rows as it takes to hold `values` values."""
-    cur = store.cursor()
-    year = int(cur.execute("SELECT max(year) FROM facts").fetchone()[0])  # type: ignore[index]
-    facts = cur.execute(
-        "SELECT f.unit_code, u.name AS unit_name, u.block, f.year, f.quarter, f.indicator, f.value + 1 AS value"
-        " FROM facts f JOIN units u ON u.code = f.unit_code WHERE f.year = ?",
-        [year],
-    ).df()
-    catalogue = cur.execute("SELECT code, label, unit FROM indicators WHERE year = ? ORDER BY position", [year]).df()
+    with store.reading() as cur:
+        year = int(cur.execute("SELECT max(year) FROM facts").fetchone()[0])  # type: ignore[index]
+        facts = cur.execute(
+            "SELECT f.unit_code, u.name AS unit_name, u.block, f.year, f.quarter, f.indicator, f.value + 1 AS value"
+            " FROM facts f JOIN units u ON u.code = f.unit_code WHERE f.year = ?",
+            [year],
+        ).df()
+        catalogue = cur.execute("SELECT code, label, unit FROM indicators WHERE year = ? ORDER BY position", [year]).df()
     identity = ["unit_code", "unit_name", "block", "year", "quarter"]
     wide = facts.pivot_table(index=identity, columns="indicator", values="value").reset_index()
     wide = wide.sort_values(["quarter", "unit_code"])
@@ -76,7 +76,8 @@ def xlsx_of(csv_file: bytes) -> bytes:
 
 
 def _ingest(store: Store, name: str, data: bytes) -> int:
-    checked = validate.check(store.cursor(), [readers.source_from_bytes(name, data)])
+    with store.reading() as cur:
+        checked = validate.check(cur, [readers.source_from_bytes(name, data)])
     if checked.errors:
         raise RuntimeError(f"{name}: {[str(p) for p in checked.errors[:3]]}")
     result = save.commit(store, checked, by="bench")
@@ -93,11 +94,7 @@ def measure(cluster: Path, national: Path, work: Path, repeats: int = 3) -> dict
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"path": "analytics.ingest.check + commit, the upload page's path"}
     quarterly = quarterly_file(cluster)
-    store = _copy_as_real(national, work / "national_copy")
-    try:
-        big_csv = hundred_thousand_values(store)
-    finally:
-        store.close()
+    big_csv = hundred_thousand_values(_copy_as_real(national, work / "national_copy"))
     cached_xlsx = work / "values_100k.xlsx"
     if not cached_xlsx.exists() or cached_xlsx.stat().st_mtime < (national / "thidua.duckdb").stat().st_mtime:
         cached_xlsx.write_bytes(xlsx_of(big_csv))
@@ -109,10 +106,6 @@ def measure(cluster: Path, national: Path, work: Path, repeats: int = 3) -> dict
     for key, folder, name, data in cases:
         times = []
         for _ in range(repeats):  # each on a fresh copy, so every run really changes the values
-            store = _copy_as_real(folder, work / f"{folder.name}_copy")
-            try:
-                times.append(timed_ingest(store, name, data))
-            finally:
-                store.close()
+            times.append(timed_ingest(_copy_as_real(folder, work / f"{folder.name}_copy"), name, data))
         result[key] = {"median_s": statistics.median(times), "max_s": max(times), "n": len(times), "bytes": len(data)}
     return result

@@ -54,10 +54,10 @@ def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
     campaign = load_campaigns(settings.campaigns_dir)[2016]
     units = load_units(settings.units_file)
     sources = [source_from_bytes(f"q{q}.csv", csv_bytes(template_frame(units, campaign, q, filled=True))) for q in (1, 2, 3, 4)]
-    checked = validate.check(store.cursor(), sources)
+    with store.reading() as cur:
+        checked = validate.check(cur, sources)
     assert checked.ok, [p.text() for p in checked.problems][:3]
     save.commit(store, checked, by="bench")
-    store.close()
     log = (folder / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -45,11 +45,8 @@ def main() -> None:
         settings = from_env({"THIDUA_DB": str(Path(tmp) / "bench.duckdb")})
         campaigns = load_campaigns(settings.campaigns_dir)
         meeting = slides.load_all(settings.meetings_dir, campaigns)[MEETING]
-        store = open_store(settings)
-        try:
-            deck = slides.build_deck(store.cursor(), meeting, campaigns=campaigns)
-        finally:
-            store.close()
+        with open_store(settings).reading() as cur:
+            deck = slides.build_deck(cur, meeting, campaigns=campaigns)
         print(f"{MEETING}: {len(deck.slides)} slides; load average before {os.getloadavg()[0]:.1f}", flush=True)
         walls, cpus = [], []
         for run in range(args.runs):

@@ -1,7 +1,7 @@
 """Server time per page through AppTest, with the floors the targets are stated against.
 
 Run in its own process per scale (bench/run.py does that): st.cache_resource holds one store per
-process. Every DuckDB statement a page runs is recorded (a thin proxy around Store.cursor), then
+process. Every DuckDB statement a page runs is recorded (a thin proxy around Store.reading), then
 replayed bare on the same connection: that is the page's query floor. The empty-page floor is an
 empty script run through the same AppTest machinery.
 """
@@ -14,6 +14,8 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from analytics.store import Store  # noqa: E402
 APP = ROOT / "app.py"
 BLOCKS = ("ALL", "STP", "THADS")
 
-_original_cursor = Store.cursor
+_original_reading = Store.reading
 _log: list[list[Any]] | None = None  # [store, sql, params, fetch] while recording
 
 
@@ -79,8 +81,10 @@ class RecordingCursor:
         return getattr(self._real, name)
 
 
-def _recording_cursor(self: Store) -> Any:
-    return RecordingCursor(self, _original_cursor(self))
+@contextmanager
+def _recording_reading(self: Store) -> Iterator[Any]:
+    with _original_reading(self) as con:
+        yield RecordingCursor(self, con)
 
 
 Timing = tuple[float, float]  # wall seconds, CPU seconds of this process
@@ -96,15 +100,17 @@ def _since(start: Timing) -> Timing:
 
 def replay(log: list[list[Any]]) -> Timing:
     """Time to run the recorded statements bare, fetching results the way the page did."""
-    started = _clock()
-    for store, sql, params, kind in log:
-        cur = _original_cursor(store)
-        if kind == "arrow":
-            cur.sql(sql, params=params).to_arrow_table()
-            continue
-        result = cur.execute(sql, params) if params is not None else cur.execute(sql)
-        getattr(result, kind)()
-    return _since(started)
+    with ExitStack() as opened:  # each store opened before the clock starts: the floor is the queries
+        connections = {id(store): opened.enter_context(_original_reading(store)) for store, *_ in log}
+        started = _clock()
+        for store, sql, params, kind in log:
+            cur = connections[id(store)].cursor()
+            if kind == "arrow":
+                cur.sql(sql, params=params).to_arrow_table()
+                continue
+            result = cur.execute(sql, params) if params is not None else cur.execute(sql)
+            getattr(result, kind)()
+        return _since(started)
 
 
 def navigation_pages() -> list[str]:
@@ -249,7 +255,7 @@ def _legacy_pages_mode_only_once() -> None:
 def main(out: Path, samples: int) -> None:
     _share_script_cache()
     _legacy_pages_mode_only_once()
-    Store.cursor = _recording_cursor  # type: ignore[method-assign]
+    Store.reading = _recording_reading  # type: ignore[method-assign,assignment]
     pages = navigation_pages()
     # Warm up imports and the store once, so the first measured run is not the process start.
     AppTest.from_file(str(APP), default_timeout=120).run()

@@ -39,14 +39,12 @@ def main() -> None:
                 out.write(line * 1000)
         env = dict(os.environ, THIDUA_DB=str(folder / "bench.duckdb"), THIDUA_DEMO="0")
         store = open_store(from_env(env))
-        try:
-            for path in (sparse, streamed):
-                start = time.perf_counter()
-                checked = validate.check(store.cursor(), [source_from_path(path)])
-                took = time.perf_counter() - start
-                print(f"validate.check {path.name} ({path.stat().st_size / MB:.0f} MB): {took * 1000:.2f} ms → {checked.errors[0].code}")
-        finally:
-            store.close()
+        for path in (sparse, streamed):
+            start = time.perf_counter()
+            with store.reading() as cur:
+                checked = validate.check(cur, [source_from_path(path)])
+            took = time.perf_counter() - start
+            print(f"validate.check {path.name} ({path.stat().st_size / MB:.0f} MB): {took * 1000:.2f} ms → {checked.errors[0].code}")
         for path in (sparse, streamed):
             start = time.perf_counter()
             result = subprocess.run([sys.executable, "-m", "analytics", "import", str(path)], cwd=ROOT, env=env, capture_output=True)

@@ -40,7 +40,8 @@ users_tab, audit_tab, backups_tab, data_tab, years_tab = st.tabs(
 )
 
 with users_tab:
-    users = auth.list_users(store.cursor())
+    with store.reading() as cur:
+        users = auth.list_users(cur)
     st.dataframe(auth.users_for_display(users), hide_index=True, width="stretch")
     with st.form("add_user", clear_on_submit=True):
         st.subheader(t("admin_add_user"))
@@ -82,7 +83,8 @@ with users_tab:
 
 with audit_tab:
     st.caption(t("admin_audit_explain"))
-    trail = audit.for_display(audit.trail(store.cursor()))
+    with store.reading() as cur:
+        trail = audit.for_display(audit.trail(cur))
     st.dataframe(trail, hide_index=True, width="stretch")
     st.download_button(t("admin_audit_download"), partial(csv_bytes, trail), file_name="nhat_ky_thay_doi.csv", mime=CSV_MIME)
 

@@ -15,7 +15,7 @@ st.title(t("page_login"))
 auth_ui.show_flash()
 user = auth_ui.current_user()
 
-if auth.user_count(data.store().cursor()) == 0:
+if data.user_count(data.version()) == 0:
     st.subheader(t("setup_title"))
     if not auth_ui.client_is_local():
         st.info(t("setup_remote"))

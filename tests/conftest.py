@@ -80,7 +80,6 @@ def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
     store = store_templates.open("demo", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -88,7 +87,6 @@ def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Sto
     """The shipped registry and campaign, no values."""
     store = store_templates.open("empty", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -96,7 +94,6 @@ def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Stor
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
     store = store_templates.open("mini", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -104,7 +101,6 @@ def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Sto
     """Every shipped year (2016 and the demo years 2024–2026, across the 2025 mergers) with the demo dataset."""
     store = store_templates.open("years", tmp_path)
     yield store
-    store.close()
 
 
 @pytest.fixture
@@ -115,11 +111,11 @@ def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest
     Streamlit's caches are process-wide, so they are cleared around each test."""
     from ui import data
 
-    def open_ready_store(settings: Settings) -> Store:
+    def open_ready_store(settings: Settings, **options: float) -> Store:
         kind = kind_built_by(settings)
         if kind is not None and not settings.db_path.exists():
             store_templates.place(kind, settings.db_path)
-        return open_store(settings)
+        return open_store(settings, **options)
 
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setattr(data, "open_store", open_ready_store)

@@ -25,6 +25,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import numpy as np
 import pandas as pd
 from aiosmtpd.controller import Controller
@@ -123,11 +124,8 @@ class StoreTemplates:
         shutil.rmtree(building, ignore_errors=True)
         try:
             store = open_store(store_settings(kind, building))
-            try:
-                if kind == "mini":
-                    store.write(_mini_values)
-            finally:
-                store.close()  # checkpoints: the whole store is then in the one file
+            if kind == "mini":
+                store.write(_mini_values)
             template.parent.mkdir(parents=True, exist_ok=True)
             os.replace(store_settings(kind, building).db_path, template)
         finally:
@@ -142,6 +140,13 @@ class StoreTemplates:
 def _mini_values(cur: Cursor) -> None:
     upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
     apply_values(cur, upload_id, pd.read_csv(MINI / "facts.csv"))
+
+
+def connection(store: Store) -> Cursor:
+    """A connection of the test's own, for its checks, closed when dropped: what `with store.reading()
+    as cur:` gives the code, without indenting every assertion under it. A test is one process, so
+    holding it blocks nothing the test waits for, except a CLI subprocess: drop it before one."""
+    return duckdb.connect(str(store.path))
 
 
 def broken_campaign(tmp_path: Path, old: str, new: str) -> Path:

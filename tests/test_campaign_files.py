@@ -11,7 +11,7 @@ from analytics.config import ConfigError, load_campaign
 from analytics.settings import DATA_DIR, Settings
 from analytics.trust import auth
 from analytics.years import campaigns as campaign_files
-from tests.support import CAMPAIGNS_2016, MEETINGS_2016
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016, connection
 
 
 @pytest.fixture
@@ -49,8 +49,8 @@ def test_new_year_is_validated_saved_audited_and_undone(settings: Settings) -> N
     made = load_campaign(settings.campaigns_dir / "2017.toml")
     assert made.signing_date == date(2017, 3, 4) and made.signing_place == "TP Hạ Long"
     assert made.phases[0].end == date(2017, 6, 15) and [m.date.year for m in made.milestones] == [2017] * 3
-    assert store.cursor().execute("SELECT count(*) FROM campaigns WHERE year = 2017").fetchone() == (1,)  # store re-synced
-    trail = store.cursor().execute("SELECT action, target FROM audit WHERE action LIKE 'campaign_%'").fetchall()
+    assert connection(store).execute("SELECT count(*) FROM campaigns WHERE year = 2017").fetchone() == (1,)  # store re-synced
+    trail = connection(store).execute("SELECT action, target FROM audit WHERE action LIKE 'campaign_%'").fetchall()
     assert trail == [("campaign_new", "2017")]
 
     edit = campaign_files.draft_edit(settings, 2017, changes={"targets[1].max": 3})
@@ -62,7 +62,6 @@ def test_new_year_is_validated_saved_audited_and_undone(settings: Settings) -> N
     assert load_campaign(settings.campaigns_dir / "2017.toml").targets[0].max == 2
     campaign_files.save(store, settings, admin, campaign_files.draft_undo(store, settings, 2017))  # undo the undo: 3 again
     assert load_campaign(settings.campaigns_dir / "2017.toml").targets[0].max == 3
-    store.close()
 
 
 def test_undo_of_a_new_year_removes_its_files(settings: Settings) -> None:
@@ -72,8 +71,7 @@ def test_undo_of_a_new_year_removes_its_files(settings: Settings) -> None:
     undo = campaign_files.draft_undo(store, settings, 2018)
     campaign_files.save(store, settings, admin, undo)
     assert not list(settings.campaigns_dir.glob("2018*")) and not list(settings.meetings_dir.glob("*2018*"))
-    assert store.cursor().execute("SELECT count(*) FROM campaigns WHERE year = 2018").fetchone() == (0,)
-    store.close()
+    assert connection(store).execute("SELECT count(*) FROM campaigns WHERE year = 2018").fetchone() == (0,)
 
 
 @pytest.mark.parametrize(
@@ -98,4 +96,3 @@ def test_only_an_admin_saves(settings: Settings) -> None:
     with pytest.raises(auth.PermissionDenied):
         campaign_files.save(store, settings, viewer, campaign_files.draft_new(settings, 2017, 2016))
     assert not (settings.campaigns_dir / "2017.toml").exists()
-    store.close()

@@ -5,15 +5,15 @@ from __future__ import annotations
 from analytics import queries
 from analytics.labels import t
 from analytics.store import Store
-from tests.support import PROJECT
+from tests.support import PROJECT, connection
 
 
 def test_the_cluster_name_is_read_from_the_campaign(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     assert queries.cluster_name(cur) == queries.cluster_name(cur, 2016) == "Khu vực thi đua Đồng bằng Bắc Bộ"
     demo_store.write(lambda w: w.execute("UPDATE campaigns SET cluster = ? WHERE year = 2016", ["Cụm thi đua số 3"]))
-    assert t("app_title", cluster=queries.cluster_name(demo_store.cursor())) == "Thi đua Tư pháp — Cụm thi đua số 3"
-    assert queries.cluster_name(demo_store.cursor(), 2015) is None
+    assert t("app_title", cluster=queries.cluster_name(connection(demo_store))) == "Thi đua Tư pháp — Cụm thi đua số 3"
+    assert queries.cluster_name(connection(demo_store), 2015) is None
 
 
 def test_no_code_names_the_cluster() -> None:

@@ -1,9 +1,18 @@
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
 from analytics import demo, measures
+from analytics.bootstrap import open_store
+from analytics.history import REAL_FIGURES_KEY
 from analytics.store import Store
+from tests.support import OTHER, OWN, connection, make_settings, quarter_file, run_cli
 
 
 def test_demo_covers_22_units_with_differing_values_and_gaps(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     facts = cur.execute("SELECT * FROM facts").df()
     assert facts["is_demo"].all()
     assert facts["unit_code"].nunique() == 22
@@ -16,7 +25,7 @@ def test_demo_covers_22_units_with_differing_values_and_gaps(demo_store: Store) 
 
 
 def test_demo_has_laggards_and_sensible_rates(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     ntm = year[year["indicator"] == "xa_ntm"]
     assert set(ntm.loc[ntm["meets_target"].eq(False), "unit_code"]) == set(demo.NTM_LAGGARDS)
@@ -30,7 +39,7 @@ def test_demo_has_laggards_and_sensible_rates(demo_store: Store) -> None:
 
 
 def test_demo_removal_is_recorded_and_leaves_no_demo(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     before = cur.execute("SELECT count(*) FROM facts").fetchone()[0]
     assert demo.remove(demo_store, "thu-ky") == before
     assert cur.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
@@ -46,7 +55,7 @@ def test_demo_removal_is_recorded_and_leaves_no_demo(demo_store: Store) -> None:
 def test_demo_commune_registers_match_the_counts(demo_store: Store) -> None:
     from analytics.communes import commune_list
 
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     ntm = commune_list(cur, 2016, "ntm")
     per_unit = ntm.groupby("unit_code").size()
     assert len(per_unit) == 22
@@ -59,3 +68,57 @@ def test_demo_commune_registers_match_the_counts(demo_store: Store) -> None:
     assert commune_list(cur, 2016, "xnpl", block="STP")["block"].eq("STP").all()
     demo.remove(demo_store, "t")
     assert commune_list(cur, 2016, "ntm").empty
+
+
+def test_demo_is_never_seeded_into_a_store_that_holds_or_held_real_figures(tmp_path: Path) -> None:
+    """The reproduction: a store made with THIDUA_DEMO=0, a real quarter imported, then every later
+    command and the dashboard's start without the variable (so with its default, 1)."""
+    assert run_cli(tmp_path, "import", str(quarter_file(tmp_path, [OWN, OTHER])), demo=False).returncode == 0
+    real = run_cli(tmp_path, "export", demo=False).stdout
+    settings = make_settings(tmp_path, demo=True)
+    store = open_store(replace(settings, db_path=tmp_path / "cli.duckdb"))  # what the dashboard does at start
+    version = store.data_version()
+    assert run_cli(tmp_path, "history", demo=True).returncode == 0
+    assert store.data_version() == version  # a command that only reads leaves every page's cache valid
+    assert run_cli(tmp_path, "export", demo=True).stdout == real
+    assert not demo.has_demo(connection(store))
+    # "ever held": reverting the only real upload empties the store, and still no demo comes in
+    assert run_cli(tmp_path, "revert", "1", demo=True).returncode == 0
+    assert connection(store).execute("SELECT count(*) FROM facts").fetchone() == (0,)
+    open_store(replace(settings, db_path=store.path))
+    assert connection(store).execute("SELECT count(*) FROM facts").fetchone() == (0,)
+    refused = run_cli(tmp_path, "demo", demo=True)  # nor by asking for it
+    assert refused.returncode == 1 and "số liệu thật" in refused.stderr.decode()
+    assert connection(store).execute("SELECT count(*) FROM facts").fetchone() == (0,)
+
+
+def test_a_store_with_real_figures_from_before_the_mark_is_marked_by_its_migration(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "import", str(quarter_file(tmp_path, [OWN])), demo=False).returncode == 0
+    db = tmp_path / "cli.duckdb"
+    with duckdb.connect(str(db)) as con:  # as a store written before the mark existed
+        con.execute("DELETE FROM meta WHERE key = ?", [REAL_FIGURES_KEY])
+        con.execute("DELETE FROM schema_migrations WHERE version = 50")
+    store = open_store(replace(make_settings(tmp_path, demo=True), db_path=db))
+    assert demo.held_real_figures(connection(store)) and not demo.has_demo(connection(store))
+
+
+def test_a_brand_new_store_is_still_seeded_and_a_removed_demo_not_reseeded(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, demo=False)
+    store = open_store(settings)
+    assert demo.store_is_new(connection(store))  # opened with THIDUA_DEMO=0, nothing stored yet
+    store = open_store(replace(settings, load_demo_when_new=True))
+    assert demo.has_demo(connection(store))
+    demo.remove(store, "thu-ky")
+    store = open_store(replace(settings, load_demo_when_new=True))
+    assert not demo.has_demo(connection(store))
+
+
+@pytest.mark.slow  # two stores, a backup and a restore through the CLI
+def test_a_store_restored_from_a_backup_with_real_figures_refuses_the_demo(tmp_path: Path) -> None:
+    real, fresh = tmp_path / "real", tmp_path / "fresh"
+    real.mkdir(), fresh.mkdir()
+    assert run_cli(real, "import", str(quarter_file(tmp_path, [OWN])), demo=False).returncode == 0
+    assert run_cli(real, "backup", "-o", str(tmp_path / "sao_luu"), demo=False).returncode == 0
+    assert run_cli(fresh, "restore", str(tmp_path / "sao_luu"), demo=False).returncode == 0
+    refused = run_cli(fresh, "demo", demo=False)
+    assert refused.returncode == 1 and "số liệu thật" in refused.stderr.decode()

@@ -41,7 +41,7 @@ from analytics.registry import COLUMNS, load_units
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import audit, auth
-from tests.support import PROJECT, csv_file, hostile, make_settings
+from tests.support import PROJECT, connection, csv_file, hostile, make_settings
 
 # Cells a spreadsheet runs as formulas: the signs, full-width ones included, also behind spaces,
 # NBSP, tabs, line breaks or control characters, which a spreadsheet skips or drops.
@@ -148,7 +148,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The shipped registry and campaign, no values; hostile text piles up across examples."""
     store = open_store(make_settings(tmp_path_factory.mktemp("downloads"), demo=False))
     yield store
-    store.close()
 
 
 # --- tables (ui.tables offers every table a page shows as CSV and .xlsx) -----------------------------
@@ -248,7 +247,7 @@ def test_commune_register_download(store: Store, rows: list[tuple[str, str, str,
             for commune, district, note, done in rows
         ],
     )
-    frame = review.register_template(store.cursor(), 2016)
+    frame = review.register_template(connection(store), 2016)
     assert sorted(frame[REGISTER_ALIASES["commune"][0]]) == sorted(register["commune"])
     check_csv(csv_bytes(frame), frame)
 
@@ -261,14 +260,14 @@ def test_commune_register_download(store: Store, rows: list[tuple[str, str, str,
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_upload_error_report_download(store: Store, cell: str) -> None:
     data = csv_file([["Mã đơn vị", "Năm", "Quý", "xa_ntm"], ["STP_QN", 2016, 1, cell], [cell, 2016, 1, 2]])
-    frame = review.problems_frame(validate.check(store.cursor(), [source_from_bytes(cell[:40] + ".csv", data)]))
+    frame = review.problems_frame(validate.check(connection(store), [source_from_bytes(cell[:40] + ".csv", data)]))
     assert not frame.empty  # the hostile cell is either not a number or not a unit
     check_csv(csv_bytes(frame), frame)
 
 
 def test_upload_error_report_neutralises_the_file_name_and_values_and_keeps_vietnamese(empty_store: Store) -> None:
     text = 'Mã đơn vị,Năm,Quý,dien_hinh\r\n=HYPERLINK("x"),2016,1,@SUM(1)\r\n'
-    frame = review.problems_frame(validate.check(empty_store.cursor(), [source_from_bytes("=evil.csv", text.encode())]))
+    frame = review.problems_frame(validate.check(connection(empty_store), [source_from_bytes("=evil.csv", text.encode())]))
     data = csv_bytes(frame)
     check_csv(data, frame)
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
@@ -287,7 +286,7 @@ def test_upload_error_report_neutralises_the_file_name_and_values_and_keeps_viet
 @STORE_EXAMPLES
 def test_audit_trail_download(store: Store, actor: str, target: str, detail: str) -> None:
     store.write(lambda cur: audit.record(cur, actor, "upload", target, {"ghi_chu": detail}))
-    trail = audit.trail(store.cursor(), limit=20)
+    trail = audit.trail(connection(store), limit=20)
     assert (trail.loc[0, "actor"], trail.loc[0, "target"]) == (actor, target)
     for frame in (audit.for_display(trail), trail):
         check_csv(csv_bytes(frame), frame)
@@ -304,7 +303,7 @@ accounts = itertools.count()
 def test_account_list_download(store: Store, full_name: str, email: str) -> None:
     n = next(accounts)
     auth.add_user(store, auth.system_user("t"), f"tk{n}", "viewer", None, full_name=full_name, email=f"{email}#{n}")
-    frame = auth.list_users(store.cursor())
+    frame = auth.list_users(connection(store))
     assert frame["email"].str.endswith(f"#{n}").any()
     check_csv(csv_bytes(frame), frame)
 
@@ -330,7 +329,7 @@ def test_upload_page_downloads_go_through_the_writer(tmp_path: Path, monkeypatch
         check_csv(page.template_bytes(version, 2016, 3, "csv"), templates.template_frame(registry, campaign, 3))
         check_xlsx(page.template_bytes(version, 2016, 3, "xlsx"), templates.template_frame(registry, campaign, 3))
         check_csv(page.template_bytes(version, 2016, 3, "sample"), templates.template_frame(registry, campaign, 3, filled=True))
-        current = review.register_template(data.store().cursor(), 2016)
+        current = review.register_template(connection(data.store()), 2016)
         assert len(current) == len(FORMULAS)
         check_csv(page.template_bytes(version, 2016, 3, "register"), current)
     finally:

@@ -19,7 +19,7 @@ from analytics.config import load_campaigns
 from analytics.presentation import slides, tables
 from analytics.settings import Settings
 from analytics.store import Store
-from tests.support import TESTS, run_cli
+from tests.support import TESTS, connection, run_cli
 
 GOLDEN = TESTS / "data" / "golden"
 EXPECTED = tomllib.loads((GOLDEN / "expected.toml").read_text(encoding="utf-8"))
@@ -60,15 +60,12 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Golden]:
             assert done.returncode == 0, done.stderr.decode()
         # The files were sent over a year; the test's clock is today, so each upload gets its date.
         store = open_store(settings)
-        try:
 
-            def date_uploads(cur) -> None:  # type: ignore[no-untyped-def]
-                for upload in EXPECTED["uploads"]:
-                    cur.execute("UPDATE uploads SET created_at = ? WHERE file_name = ?", [upload["at"], upload["file"]])
+        def date_uploads(cur) -> None:  # type: ignore[no-untyped-def]
+            for upload in EXPECTED["uploads"]:
+                cur.execute("UPDATE uploads SET created_at = ? WHERE file_name = ?", [upload["at"], upload["file"]])
 
-            store.write(date_uploads)
-        finally:
-            store.close()
+        store.write(date_uploads)
         yield Golden(folder, settings)
 
 
@@ -101,31 +98,25 @@ def test_scores_command_matches_the_hand_worked_scores(golden: Golden, case: dic
 
 def test_pages_tables_show_the_late_unit_with_its_quarter(golden: Golden) -> None:
     store = golden.store()
-    try:
-        cur = store.cursor()
-        values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
-        table = tables.indicator_table(measures.indicator_slice(values, "xa_ntm")).set_index("Đơn vị")
-        status = table["Tình trạng"]
-        assert status["Cục Thi hành án dân sự tỉnh Yên Hà"] == "nộp muộn / chưa đủ kỳ — số liệu quý 3"
-        assert status["Sở Tư pháp tỉnh Xuân Hòa"] == "đủ số liệu"
-        rubric = load_campaigns(golden.settings.campaigns_dir)[2016].rubric
-        assert rubric is not None
-        summary = results.year_scores(cur, 2016, rubric).summary.set_index("unit_code")
-        expected = {u: (float(p), g, rank) for u, p, g, rank, _ in EXPECTED["scores"][0]["rows"]}
-        assert {u: (r["total"], r["grade"], r["rank"]) for u, r in summary.iterrows()} == expected
-        assert summary.loc["THADS_Y", "data_note"] == "nộp muộn / chưa đủ kỳ — 2 tiêu chí chấm theo số liệu quý 3"
-        assert summary.loc["THADS_X", "data_note"] == "đủ số liệu"
-    finally:
-        store.close()
+    cur = connection(store)
+    values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
+    table = tables.indicator_table(measures.indicator_slice(values, "xa_ntm")).set_index("Đơn vị")
+    status = table["Tình trạng"]
+    assert status["Cục Thi hành án dân sự tỉnh Yên Hà"] == "nộp muộn / chưa đủ kỳ — số liệu quý 3"
+    assert status["Sở Tư pháp tỉnh Xuân Hòa"] == "đủ số liệu"
+    rubric = load_campaigns(golden.settings.campaigns_dir)[2016].rubric
+    assert rubric is not None
+    summary = results.year_scores(cur, 2016, rubric).summary.set_index("unit_code")
+    expected = {u: (float(p), g, rank) for u, p, g, rank, _ in EXPECTED["scores"][0]["rows"]}
+    assert {u: (r["total"], r["grade"], r["rank"]) for u, r in summary.iterrows()} == expected
+    assert summary.loc["THADS_Y", "data_note"] == "nộp muộn / chưa đủ kỳ — 2 tiêu chí chấm theo số liệu quý 3"
+    assert summary.loc["THADS_X", "data_note"] == "đủ số liệu"
 
 
 def test_meeting_slides_show_the_values_at_the_cut_off(golden: Golden) -> None:
     meeting = slides.load_all(golden.settings.meetings_dir)["tong-ket"]
     store = golden.store()
-    try:
-        deck = slides.build_deck(store.cursor(), meeting, campaigns=load_campaigns(golden.settings.campaigns_dir))
-    finally:
-        store.close()
+    deck = slides.build_deck(connection(store), meeting, campaigns=load_campaigns(golden.settings.campaigns_dir))
     at_cut_off = next(c for c in EXPECTED["results"] if c["period"] == "year" and "as_of" in c)
     wanted = {(u, i): float(v) for u, i, v, *_ in at_cut_off["rows"]}
     names = {"STP Xuân Hòa": "STP_X", "STP Yên Hà": "STP_Y", "THADS Xuân Hòa": "THADS_X", "THADS Yên Hà": "THADS_Y"}

@@ -7,10 +7,11 @@ import pytest
 
 from analytics import measures
 from analytics.store import Store
+from tests.support import connection
 
 
 def values(store: Store, period: str) -> pd.DataFrame:
-    cur = store.cursor()
+    cur = connection(store)
     return measures.period_values(cur, measures.period_spec(cur, 2016, period)).set_index(["unit_code", "indicator"])
 
 
@@ -67,14 +68,14 @@ def test_indicators_apply_only_to_their_block_and_units_to_their_years(mini_stor
     year = values(mini_store, "year").reset_index()
     assert set(year.loc[year["indicator"] == "ty_le_viec", "unit_code"]) == {"THADS_A", "THADS_B"}
     assert set(year.loc[year["indicator"] == "ho_tich", "unit_code"]) == {"STP_A", "STP_B"}
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     assert list(measures.active_units(cur, 2017)["code"]) == ["STP_A", "THADS_A"]
     stp = measures.period_values(cur, measures.period_spec(cur, 2016, "year"), block="STP")
     assert set(stp["block"]) == {"STP"}
 
 
 def test_slice_ranks_best_first_missing_last(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     frame = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     ranked = measures.indicator_slice(frame, "xa_ntm")
     assert list(ranked["unit_code"]) == ["STP_A", "THADS_B", "STP_B", "THADS_A"]  # THADS_B's late Q3 level counts
@@ -82,7 +83,7 @@ def test_slice_ranks_best_first_missing_last(mini_store: Store) -> None:
 
 
 def test_reporting_and_freshness(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     spec = measures.period_spec(cur, 2016, "year")
     assert spec.as_of == 4
     rep = measures.reporting(cur, spec).set_index("unit_code")["reported"].to_dict()

@@ -8,10 +8,11 @@ import pytest
 from analytics import measures, queries
 from analytics.presentation import kpis, narrative, tables
 from analytics.store import Store
+from tests.support import connection
 
 
 def test_quarter_values_give_each_quarter_its_own_figure(mini_store: Store) -> None:
-    q = queries.quarter_values(mini_store.cursor(), 2016).set_index(["unit_code", "indicator", "quarter"])["value"]
+    q = queries.quarter_values(connection(mini_store), 2016).set_index(["unit_code", "indicator", "quarter"])["value"]
     assert [q["STP_A", "buoi_pbgdpl", k] for k in (1, 2, 3, 4)] == [10, 20, 30, 40]  # flow: the quarter's own
     assert [q["STP_A", "xa_ntm", k] for k in (1, 2, 3, 4)] == [1, 2, 2, 3]  # stock: level at quarter end
     assert [q["THADS_A", "ty_le_viec", k] for k in (1, 2, 3, 4)] == pytest.approx([40, 55, 72, 20])  # from counts
@@ -19,7 +20,7 @@ def test_quarter_values_give_each_quarter_its_own_figure(mini_store: Store) -> N
 
 
 def test_phase_values_show_who_improved(mini_store: Store) -> None:
-    both = queries.phase_values(mini_store.cursor(), 2016).set_index(["unit_code", "indicator"])
+    both = queries.phase_values(connection(mini_store), 2016).set_index(["unit_code", "indicator"])
     assert (both.loc[("STP_A", "buoi_pbgdpl"), "value_p1"], both.loc[("STP_A", "buoi_pbgdpl"), "value_p2"]) == (30, 70)
     assert both.loc[("STP_A", "buoi_pbgdpl"), "change_sign"] == 1
     assert both.loc[("STP_B", "buoi_pbgdpl"), "change"] == -3 and both.loc[("STP_B", "buoi_pbgdpl"), "change_sign"] == -1
@@ -27,19 +28,19 @@ def test_phase_values_show_who_improved(mini_store: Store) -> None:
     assert both.loc[("THADS_A", "ty_le_viec"), "value_p1"] == pytest.approx(55)
     assert both.loc[("THADS_A", "ty_le_viec"), "value_p2"] == pytest.approx(72)
     assert pd.isna(both.loc[("THADS_B", "xa_ntm"), "change_sign"])
-    ranked = queries.rank_phases(queries.phase_values(mini_store.cursor(), 2016), "xa_ntm")
+    ranked = queries.rank_phases(queries.phase_values(connection(mini_store), 2016), "xa_ntm")
     assert ranked["unit_code"].tolist()[:3] == ["STP_A", "THADS_B", "STP_B"]  # THADS_B's late Q3 level ranks
 
 
 def test_phase_table_names_a_late_phase_figure(mini_store: Store) -> None:
-    both = queries.rank_phases(queries.phase_values(mini_store.cursor(), 2016), "xa_ntm")
+    both = queries.rank_phases(queries.phase_values(connection(mini_store), 2016), "xa_ntm")
     table = tables.phase_table(both).set_index("Đơn vị")
     assert table.loc["Cục Thi hành án dân sự tỉnh Bảo Lạc", "Số liệu"] == "Đợt 2: nộp muộn / chưa đủ kỳ — số liệu quý 3"
     assert table.loc["Sở Tư pháp tỉnh An Bình", "Số liệu"] == ""
 
 
 def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     grid = queries.content_attainment(values, queries.contents(cur, 2016)).set_index(["unit_code", "content"])
     assert len(grid) == 4 * 9
@@ -53,7 +54,7 @@ def test_content_attainment_counts_targets_met_and_keeps_missing_grey(mini_store
 
 
 def test_unit_sources_and_status(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     sources = queries.unit_sources(cur, "STP_A", 2016)
     assert len(sources) == 1
     row = sources.iloc[0]
@@ -68,7 +69,7 @@ def test_unit_sources_and_status(mini_store: Store) -> None:
 
 
 def test_scorecard_has_quarters_phases_and_year(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     card = queries.unit_scorecard(
         queries.quarter_values(cur, 2016), queries.phase_values(cur, 2016),
         measures.period_values(cur, measures.period_spec(cur, 2016, "year")), "STP_A",
@@ -81,7 +82,7 @@ def test_scorecard_has_quarters_phases_and_year(mini_store: Store) -> None:
 
 
 def test_side_by_side_and_wide_table_keep_one_row_per_unit(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     pairs = queries.side_by_side(values, {"xa_xnpl_dang_ky": "registered", "xa_xnpl_dat": "achieved"}, sort_by="achieved")
     assert len(pairs) == 4 and pairs.iloc[0]["unit_code"] == "STP_A"
@@ -101,7 +102,7 @@ def test_display_formats_vietnamese_and_marks_missing() -> None:
 
 
 def test_narrative_names_laggards_and_missing_reports(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     spec = measures.period_spec(cur, 2016, "year")
     lines = narrative.narrative(measures.period_values(cur, spec), measures.reporting(cur, spec), "Quý 4/2016")
     assert "Khối Cục THADS: 1/2 đơn vị chưa báo cáo Quý 4/2016: THADS Bảo Lạc." in lines
@@ -113,7 +114,7 @@ def test_narrative_names_laggards_and_missing_reports(mini_store: Store) -> None
 
 
 def test_narrative_speaks_english_too(mini_store: Store) -> None:
-    cur = mini_store.cursor()
+    cur = connection(mini_store)
     spec = measures.period_spec(cur, 2016, "year")
     lines = narrative.narrative(measures.period_values(cur, spec), measures.reporting(cur, spec), "Q4/2016", lang="en")
     assert "Civil Judgment Enforcement Depts.: 1/2 units have not reported Q4/2016: THADS Bảo Lạc." in lines
@@ -123,7 +124,7 @@ def test_narrative_speaks_english_too(mini_store: Store) -> None:
 
 
 def test_overview_kpis_compare_with_cluster_targets(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     spec = measures.period_spec(cur, 2016, "year")
     cards = {k.key: k for k in kpis.kpis(measures.period_values(cur, spec), measures.reporting(cur, spec))}
     assert cards["reported"].value == "21/22" and "THADS Thái Bình" in cards["reported"].detail

@@ -8,7 +8,7 @@ import pytest
 from analytics import measures, scoring
 from analytics.config import Adjustment, ConfigError, Criterion, FlagRule, Grade, Rubric, load_campaign
 from analytics.store import Store
-from tests.support import SHIPPED_CAMPAIGN, broken_campaign
+from tests.support import SHIPPED_CAMPAIGN, broken_campaign, connection
 
 SHIPPED = SHIPPED_CAMPAIGN
 
@@ -127,7 +127,7 @@ def test_rounding_is_half_up_as_by_hand() -> None:
 
 
 def test_demo_ranking_is_reproducible_from_the_drill_down(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     rubric = load_campaign(SHIPPED).rubric
     assert rubric is not None and rubric.illustrative

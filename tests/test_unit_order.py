@@ -12,7 +12,7 @@ from analytics import communes, measures, queries
 from analytics.bootstrap import open_store
 from analytics.registry import Unit, in_listing_order
 from analytics.store import Store
-from tests.support import make_settings, run_cli
+from tests.support import connection, make_settings, run_cli
 
 STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Hải Phòng", "STP Hưng Yên",
              "STP Nam Định", "STP Ninh Bình", "STP Quảng Ninh", "STP Thái Bình", "STP Vĩnh Phúc"]  # fmt: skip
@@ -28,7 +28,7 @@ def test_the_order_is_vietnamese_not_by_code_nor_by_code_point() -> None:
 
 
 def test_store_lists_follow_the_collation(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     assert queries.registry(cur, "STP")["short_name"].tolist() == STP_ORDER
     assert measures.active_units(cur, 2016, "STP")["short_name"].tolist() == STP_ORDER
     spec = measures.period_spec(cur, 2016, "year")
@@ -40,7 +40,7 @@ def test_store_lists_follow_the_collation(demo_store: Store) -> None:
 
 
 def test_equal_values_keep_the_collation_order(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"), "STP").assign(value=1.0)
     assert measures.indicator_slice(values, "xa_ntm")["short_name"].tolist() == STP_ORDER
     both = queries.phase_values(cur, 2016, "STP").assign(value_p1=1.0, value_p2=1.0)
@@ -62,13 +62,9 @@ def test_a_store_made_before_the_listing_order_gets_it_on_its_next_start(tmp_pat
     store.write(lambda cur: cur.execute("DELETE FROM schema_migrations WHERE version = 11"))
     store.write(lambda cur: cur.execute("ALTER TABLE units DROP COLUMN listing_order"))
     store.write(lambda cur: cur.execute("ALTER TABLE contents DROP COLUMN short_title"))
-    store.close()
     again = open_store(settings)  # migrates, then re-reads the files
-    try:
-        assert queries.registry(again.cursor(), "STP")["short_name"].tolist() == STP_ORDER
-        assert queries.contents(again.cursor(), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
-    finally:
-        again.close()
+    assert queries.registry(connection(again), "STP")["short_name"].tolist() == STP_ORDER
+    assert queries.contents(connection(again), 2016)["short"].iloc[0] == "Điển hình tiên tiến"
 
 
 def test_the_upload_template_lists_units_in_the_same_order(tmp_path: Path) -> None:

@@ -11,20 +11,21 @@ from analytics.config import Crosswalk, load_campaigns
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.years import compare
+from tests.support import connection
 
 
 def _year(store: Store, year: int) -> pd.DataFrame:
-    cur = store.cursor()
+    cur = connection(store)
     return measures.period_values(cur, measures.period_spec(cur, year, "year")).set_index(["unit_code", "indicator"])["value"]
 
 
 def test_lineage_follows_the_successor_column(years_store: Store) -> None:
-    links = compare.lineage(years_store.cursor())
+    links = compare.lineage(connection(years_store))
     assert links["STP_NB"] == ["STP_HNA", "STP_ND"] and links["THADS_HP"] == ["THADS_HD"] and "STP_QN" not in links
 
 
 def test_a_merged_unit_adds_its_predecessors_for_the_years_before_the_merger(years_store: Store) -> None:
-    view = compare.indicator_years(years_store.cursor(), [2024, 2025, 2026], "buoi_pbgdpl")
+    view = compare.indicator_years(connection(years_store), [2024, 2025, 2026], "buoi_pbgdpl")
     assert view is not None
     nb = view.units[view.units["unit_code"] == "STP_NB"].set_index("year")
     before = _year(years_store, 2024)
@@ -40,7 +41,7 @@ def test_a_merged_unit_adds_its_predecessors_for_the_years_before_the_merger(yea
 
 
 def test_a_merged_units_rate_is_recomputed_from_summed_counts(years_store: Store) -> None:
-    view = compare.indicator_years(years_store.cursor(), [2024, 2026], "ty_le_viec")
+    view = compare.indicator_years(connection(years_store), [2024, 2026], "ty_le_viec")
     assert view is not None
     nb = view.units[view.units["unit_code"] == "THADS_NB"].set_index("year")
     before = _year(years_store, 2024)
@@ -70,13 +71,13 @@ def test_changes_say_better_or_worse_in_the_indicators_direction() -> None:
 
 def test_a_crosswalk_follows_an_indicator_that_changed_code(years_store: Store) -> None:
     campaigns = load_campaigns(DATA_DIR / "campaigns")
-    values = compare.year_values(years_store.cursor(), [2024, 2026])
+    values = compare.year_values(connection(years_store), [2024, 2026])
     renamed = values.assign(
         indicator=values["indicator"].where(~((values["year"] == 2024) & (values["indicator"] == "dien_hinh")), "mo_hinh")
     )
     campaigns[2026] = replace(campaigns[2026], crosswalk=(Crosswalk("dien_hinh", "mo_hinh"),))
     assert compare.crosswalk_codes(campaigns, 2024, 2026) == {"mo_hinh": "dien_hinh"}
-    links = compare.lineage(years_store.cursor())
+    links = compare.lineage(connection(years_store))
     followed = compare.comparable(renamed, "dien_hinh", 2026, links, campaigns=campaigns)
     lost = compare.comparable(renamed, "dien_hinh", 2026, links)
     assert followed[followed["year"] == 2024]["value"].notna().all() and lost[lost["year"] == 2024].empty
@@ -85,7 +86,7 @@ def test_a_crosswalk_follows_an_indicator_that_changed_code(years_store: Store) 
 def test_a_unit_is_named_as_it_was_in_the_year_shown(years_store: Store) -> None:
     from analytics.queries import unit_status
 
-    cur = years_store.cursor()
+    cur = connection(years_store)
     old, new = unit_status(cur, "THADS_BN", 2016), unit_status(cur, "THADS_BN", 2026)
     assert old is not None and old.name == "Cục Thi hành án dân sự tỉnh Bắc Ninh" and old.active
     assert new is not None and new.name == "Thi hành án dân sự tỉnh Bắc Ninh"
@@ -98,7 +99,7 @@ def test_a_unit_is_named_as_it_was_in_the_year_shown(years_store: Store) -> None
 def test_an_upload_may_name_a_unit_by_any_name_it_has_had(years_store: Store) -> None:
     from analytics.ingest.validate import Context
 
-    matcher = Context(years_store.cursor()).unit_matcher
+    matcher = Context(connection(years_store)).unit_matcher
     assert matcher.find("Cục Thi hành án dân sự tỉnh Bắc Ninh") == matcher.find("Thi hành án dân sự tỉnh Bắc Ninh") == "THADS_BN"
 
 
@@ -107,7 +108,7 @@ def test_a_merged_unit_reports_only_the_quarters_it_existed_in(years_store: Stor
     from analytics.ingest.readers import source_from_bytes
 
     text = "Mã đơn vị,Năm,Quý,dien_hinh\r\nSTP_HNA,2025,2,1\r\nSTP_HNA,2025,3,1\r\nSTP_NB,2025,3,2\r\n"
-    checked = validate.check(years_store.cursor(), [source_from_bytes("q.csv", text.encode())])
+    checked = validate.check(connection(years_store), [source_from_bytes("q.csv", text.encode())])
     assert [(p.code, p.row) for p in checked.errors if p.code != "demo_present"] == [("unit_outside_quarter", 3)]
     refused = next(p for p in checked.errors if p.row == 3)
     assert refused.message() == "đơn vị không thuộc khu vực trong Quý 3/2025 (từ 01/01/2016 đến 30/06/2025)"

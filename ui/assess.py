@@ -18,16 +18,19 @@ from ui.text import markdown_text
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def current(data_version: int, year: int) -> pd.DataFrame:
-    return assessments.current(data.store().cursor(), year)
+    with data.reading() as cur:
+        return assessments.current(cur, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def trail(data_version: int, year: int) -> pd.DataFrame:
-    return assessments.steps(data.store().cursor(), year)
+    with data.reading() as cur:
+        return assessments.steps(cur, year)
 
 
 def lock_info(year: int) -> tuple[object, str] | None:
-    return assessments.lock_info(data.store().cursor(), year)
+    with data.reading() as cur:
+        return assessments.lock_info(cur, year)
 
 
 def own_units() -> list[str] | None:
@@ -83,10 +86,10 @@ def pair_label(names: dict[str, str]):  # type: ignore[no-untyped-def]
 @st.cache_data(show_spinner=False, max_entries=16)
 def evidence(data_version: int, year: int) -> list[tuple[str, str, str, bytes]]:
     """(label, file name, content type, bytes) of every current self-assessment's evidence files."""
-    cur = data.store().cursor()
-    found = assessments.current(cur, year)
     files = []
-    for unit, code, step in zip(found["unit_code"], found["criterion"], found["self_id"], strict=True):
-        for name, kind, digest, raw in assessments.evidence_files(cur, int(step)):
-            files.append((t("assess_evidence_item", unit=unit, criterion=code, file=name, sha=digest[:12]), name, kind, raw))
+    with data.reading() as cur:
+        found = assessments.current(cur, year)
+        for unit, code, step in zip(found["unit_code"], found["criterion"], found["self_id"], strict=True):
+            for name, kind, digest, raw in assessments.evidence_files(cur, int(step)):
+                files.append((t("assess_evidence_item", unit=unit, criterion=code, file=name, sha=digest[:12]), name, kind, raw))
     return files

@@ -19,7 +19,7 @@ from analytics.labels import t
 from analytics.mail.settings import MailSettingsError
 from analytics.presentation import mailing
 from analytics.settings import from_env
-from analytics.trust import actions, auth, backup
+from analytics.trust import auth, backup
 from analytics.trust.safety import markdown_escape
 from ui import data, mail
 
@@ -37,7 +37,8 @@ def limiter() -> auth.LoginLimiter:
 
 @st.cache_resource(show_spinner=False)
 def scheduler() -> backup.Scheduler:
-    """Scheduled backups and the meeting packs' mail run in the dashboard process, the one holding the store."""
+    """Scheduled backups and the meeting packs' mail run in the dashboard process (the CLI's `backup` and
+    `send-pack` do the same from a cron job)."""
     settings = from_env()
     try:
         smtp = mail.settings()
@@ -85,32 +86,38 @@ def sso_email() -> str | None:
 
 
 def current_user() -> auth.User | None:
-    """The logged-in user; the setup principal on a fresh local install; None for a visitor."""
-    cur = data.store().cursor()
+    """The logged-in user; the setup principal on a fresh local install; None for a visitor.
+
+    A visitor's rerun opens no store (the account count is cached under the data version); a session
+    or a single-sign-on identity is checked against the accounts on every run."""
     email = sso_email()
-    mapped = auth.user_for_email(cur, email) if email else None
-    if mapped is not None:
-        return mapped
     session = st.session_state.get(_SESSION)
-    user, renewed = auth.resume_session(cur, session, time.time())
-    if renewed is None and session is not None:
-        del st.session_state[_SESSION]
-        flash(t("login_expired"), "warning")
-    elif renewed is not None:
-        st.session_state[_SESSION] = renewed
-    if user is None and auth.user_count(cur) == 0 and client_is_local():
+    user: auth.User | None = None
+    if email or session is not None:
+        with data.reading() as cur:
+            mapped = auth.user_for_email(cur, email) if email else None
+            if mapped is not None:
+                return mapped
+            user, renewed = auth.resume_session(cur, session, time.time())
+        if renewed is None and session is not None:
+            del st.session_state[_SESSION]
+            flash(t("login_expired"), "warning")
+        elif renewed is not None:
+            st.session_state[_SESSION] = renewed
+    if user is None and data.user_count(data.version()) == 0 and client_is_local():
         return auth.setup_user()
     return user
 
 
 def viewing_allowed(user: auth.User | None) -> bool:
-    return auth.can(user, auth.Action.VIEW, open_viewing=actions.open_viewing(data.store()))
+    return auth.can(user, auth.Action.VIEW, open_viewing=data.open_viewing(data.version()))
 
 
 def login(name: str, password: str) -> str | None:
     """Log this browser session in; returns the error to show, or None."""
     try:
-        user = auth.authenticate(data.store().cursor(), name, password, limiter(), client_address())
+        with data.reading() as cur:
+            user = auth.authenticate(cur, name, password, limiter(), client_address())
     except (auth.LoginFailed, auth.LoginThrottled) as exc:
         return str(exc)
     st.session_state[_SESSION] = auth.open_session(user, time.time())
@@ -173,7 +180,7 @@ def require(action: auth.Action, unit_codes: tuple[str, ...] = ()) -> auth.User:
     """The current user if they may do `action`; otherwise explain and stop the page."""
     user = current_user()
     try:
-        auth.authorize(user, action, unit_codes, open_viewing=actions.open_viewing(data.store()))
+        auth.authorize(user, action, unit_codes, open_viewing=data.open_viewing(data.version()))
     except auth.PermissionDenied as exc:
         st.warning(markdown_escape(str(exc), 2000))
         if user is None:

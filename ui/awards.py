@@ -18,7 +18,8 @@ from ui.auth import current_user
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def history(data_version: int, unit: str) -> pd.DataFrame:
-    held = vote.held_titles(data.store().cursor())
+    with data.reading() as cur:
+        held = vote.held_titles(cur)
     return held[held["unit_code"] == unit].sort_values(["year", "title_code"], ascending=[False, True])
 
 
@@ -29,7 +30,9 @@ def may_edit() -> bool:
 def import_file(upload: object) -> list[str]:
     """Check and store an award history file; the problems (Vietnamese) when it was refused."""
     source = source_from_bytes(upload.name, upload.getvalue())  # type: ignore[attr-defined]
-    checked = awards.check(source, set(registry(data.store().cursor())["code"]))
+    with data.reading() as cur:
+        codes = set(registry(cur)["code"])
+    checked = awards.check(source, codes)
     if checked.problems:
         return [p.text() for p in checked.problems]
     actions.import_awards(data.store(), current_user(), checked, source.name)

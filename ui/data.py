@@ -1,10 +1,20 @@
-"""Cached access to the core. The store is a process-wide resource; query results are cached
-under the store's data version, which every committed write bumps, so charts are never stale."""
+"""Cached access to the core. Query results are cached under the store's data version, which every
+committed write bumps — in this process or any other (the CLI, a cron job) — so charts are never stale.
+
+The store is opened only for the query at hand and let go (see analytics/store.py), so the CLI can
+import, back up and restore while the dashboard runs. A cached function reads like this:
+
+    @st.cache_data(show_spinner=False, max_entries=64)
+    def registry(data_version: int, block: str | None) -> pd.DataFrame:
+        with reading() as cur:
+            return queries.registry(cur, block)
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 import pandas as pd
@@ -16,43 +26,59 @@ from analytics.config import Campaign, Rubric, load_campaigns
 from analytics.labels import fmt_date, t
 from analytics.review import assessments
 from analytics.settings import from_env
-from analytics.store import Store
+from analytics.store import LINGER_SECONDS, Cursor, Store
+from analytics.trust import actions, auth
 from analytics.years import compare
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    return open_store(from_env())
+    """Migrated, configured (and seeded if brand-new) once per process; keeps the file only for a
+    moment after a read, and lets go at once when a command asks for it."""
+    return open_store(from_env(), linger_seconds=LINGER_SECONDS)
+
+
+def reading() -> AbstractContextManager[Cursor]:
+    """A connection to the store for one piece of reading: `with reading() as cur: ...`."""
+    return store().reading()
 
 
 def version() -> int:
+    """The data version, read from the file every committed write updates (no store opened)."""
     return store().data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def years(data_version: int) -> list[int]:
-    return measures.years(store().cursor())
+    with reading() as cur:
+        return measures.years(cur)
 
 
 # `at` in the functions below is the data cut-off chosen in the sidebar (None: current values).
 @st.cache_data(show_spinner=False, max_entries=256)
 def period_spec(data_version: int, year: int, period: str, at: datetime | None = None) -> measures.PeriodSpec:
-    return measures.period_spec(store().cursor(), year, period, at)
+    with reading() as cur:
+        return measures.period_spec(cur, year, period, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def period_values(data_version: int, year: int, period: str, block: str | None, at: datetime | None = None) -> pd.DataFrame:
-    return measures.period_values(store().cursor(), period_spec(data_version, year, period, at), block)
+    spec = period_spec(data_version, year, period, at)
+    with reading() as cur:
+        return measures.period_values(cur, spec, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def reporting(data_version: int, year: int, period: str, block: str | None, at: datetime | None = None) -> pd.DataFrame:
-    return measures.reporting(store().cursor(), period_spec(data_version, year, period, at), block)
+    spec = period_spec(data_version, year, period, at)
+    with reading() as cur:
+        return measures.reporting(cur, spec, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def catalogue(data_version: int, year: int) -> pd.DataFrame:
-    return measures.catalogue(store().cursor(), year)
+    with reading() as cur:
+        return measures.catalogue(cur, year)
 
 
 def indicator_labels(data_version: int, year: int) -> dict[str, str]:
@@ -69,60 +95,71 @@ def indicator_units(data_version: int, year: int) -> dict[str, str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def freshness(data_version: int, year: int, at: datetime | None = None) -> measures.Freshness:
-    return measures.freshness(store().cursor(), year, at)
+    with reading() as cur:
+        return measures.freshness(cur, year, at)
 
 
 # --- leadership dashboard ---
 @st.cache_data(show_spinner=False, max_entries=16)
 def app_title(data_version: int) -> str:
     """The browser tab's title, naming the cluster as the newest campaign file does."""
-    cluster = queries.cluster_name(store().cursor())
+    with reading() as cur:
+        cluster = queries.cluster_name(cur)
     return t("app_title", cluster=cluster) if cluster else t("app_name")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def registry(data_version: int, block: str | None) -> pd.DataFrame:
-    return queries.registry(store().cursor(), block)
+    with reading() as cur:
+        return queries.registry(cur, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def quarter_values(data_version: int, year: int, block: str | None, at: datetime | None = None) -> pd.DataFrame:
-    return queries.quarter_values(store().cursor(), year, block, at)
+    with reading() as cur:
+        return queries.quarter_values(cur, year, block, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def phase_values(data_version: int, year: int, block: str | None, at: datetime | None = None) -> pd.DataFrame:
-    return queries.phase_values(store().cursor(), year, block, at)
+    with reading() as cur:
+        return queries.phase_values(cur, year, block, at)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def contents(data_version: int, year: int) -> pd.DataFrame:
-    return queries.contents(store().cursor(), year)
+    with reading() as cur:
+        return queries.contents(cur, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def milestones(data_version: int, year: int) -> pd.DataFrame:
-    return queries.milestones(store().cursor(), year)
+    with reading() as cur:
+        return queries.milestones(cur, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def phases(data_version: int, year: int) -> pd.DataFrame:
-    return queries.phases(store().cursor(), year)
+    with reading() as cur:
+        return queries.phases(cur, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_list(data_version: int, year: int, program: str, block: str | None) -> pd.DataFrame:
-    return communes.commune_list(store().cursor(), year, program, block)
+    with reading() as cur:
+        return communes.commune_list(cur, year, program, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_status(data_version: int, code: str, year: int) -> queries.UnitStatus | None:
-    return queries.unit_status(store().cursor(), code, year)
+    with reading() as cur:
+        return queries.unit_status(cur, code, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_sources(data_version: int, code: str, year: int) -> pd.DataFrame:
-    return queries.unit_sources(store().cursor(), code, year)
+    with reading() as cur:
+        return queries.unit_sources(cur, code, year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -143,7 +180,9 @@ def rubric(year: int) -> Rubric | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def indicator_years(data_version: int, years: tuple[int, ...], indicator: str, block: str | None) -> compare.YearView | None:
-    return compare.indicator_years(store().cursor(), list(years), indicator, block, campaigns())
+    known = campaigns()
+    with reading() as cur:
+        return compare.indicator_years(cur, list(years), indicator, block, known)
 
 
 def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
@@ -155,7 +194,8 @@ def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def illustrative_years(data_version: int, years: tuple[int, ...]) -> bool:
     """Whether any unit of these years has a membership the secretariat has not confirmed."""
-    return compare.has_illustrative_members(store().cursor(), list(years))
+    with reading() as cur:
+        return compare.has_illustrative_members(cur, list(years))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -169,7 +209,8 @@ def scores(data_version: int, year: int, at: datetime | None = None) -> scoring.
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def manual_points(data_version: int, year: int) -> dict[tuple[str, str], tuple[float, str]]:
-    return assessments.manual_points(store().cursor(), year)
+    with reading() as cur:
+        return assessments.manual_points(cur, year)
 
 
 _warmed: set[tuple[str, int]] = set()
@@ -236,3 +277,20 @@ def thads_span(data_version: int, year: int, period: str, at: datetime | None = 
 def unit_label(data_version: int, code: str, year: int) -> str:
     status = unit_status(data_version, code, year)
     return status.short_name if status else code
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def user_count(data_version: int) -> int:
+    with reading() as cur:
+        return auth.user_count(cur)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def open_viewing(data_version: int) -> bool:
+    return actions.open_viewing(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unit_codes(data_version: int) -> list[str]:
+    with reading() as cur:
+        return actions.unit_codes(cur)

@@ -19,8 +19,8 @@ def own_subscriptions(user: auth.User) -> None:
         st.info(t("digest_section_no_email"))
         return
     st.caption(markdown_escape(t("digest_section_explain", email=user.email)))
-    store = data.store()
-    mine = subscriptions.listing(store.cursor(), user.name)
+    with data.reading() as cur:
+        mine = subscriptions.listing(cur, user.name)
     registry = data.registry(data.version(), None)
     names = dict(zip(registry["code"], registry["short_name"], strict=True))
 
@@ -35,12 +35,12 @@ def own_subscriptions(user: auth.User) -> None:
         block = st.selectbox(t("digest_pick_block"), blocks, format_func=lambda b: "—" if b is None else block_name(b))
         units = st.multiselect(t("digest_pick_units"), list(names), format_func=lambda c: f"{names[c]} ({c})")
         if st.form_submit_button(t("digest_subscribe")):
-            _attempt(lambda: actions.subscribe(store, user, user.name, block=block, units=tuple(units)))
+            _attempt(lambda: actions.subscribe(data.store(), user, user.name, block=block, units=tuple(units)))
     if choices:
         with st.form("digest_unsubscribe"):
             chosen = st.selectbox(t("digest_pick_remove"), list(choices), format_func=choices.__getitem__)
             if st.form_submit_button(t("digest_unsubscribe")):
-                _attempt(lambda: actions.unsubscribe(store, user, chosen))
+                _attempt(lambda: actions.unsubscribe(data.store(), user, chosen))
 
 
 def _attempt(work) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,8 @@ from ui.filters import Filters
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def year_notes(data_version: int, year: int) -> pd.DataFrame:
-    return notes.for_year(data.store().cursor(), year)
+    with data.reading() as cur:
+        return notes.for_year(cur, year)
 
 
 def _shown(f: Filters, *, codes: set[str] | None, units: list[str] | None) -> pd.DataFrame:

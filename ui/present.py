@@ -98,9 +98,8 @@ def meeting_for(req: Request) -> Meeting | None:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _deck(version: int, meeting: Meeting, year: int | None, period: str | None, block: str | None, variant: str | None, lang: str) -> Deck:
     campaigns = load_campaigns(from_env().campaigns_dir)  # the scoring rubric lives in the campaign file
-    return build_deck(
-        data.store().cursor(), meeting, year=year, period=period, block=block, lang=lang, variant=variant, campaigns=campaigns
-    )
+    with data.reading() as cur:
+        return build_deck(cur, meeting, year=year, period=period, block=block, lang=lang, variant=variant, campaigns=campaigns)
 
 
 def deck(req: Request, meeting: Meeting) -> Deck:
@@ -236,12 +235,12 @@ def document(meeting: Meeting, which: str) -> bytes:
     from analytics.presentation import documents
 
     campaigns = load_campaigns(from_env().campaigns_dir)
-    cur = data.store().cursor()
-    if which == "minutes":
-        return documents.minutes_docx(cur, campaigns[meeting.year], meeting.period)
-    if which == "proposal":
-        return documents.proposal_docx(cur, campaigns[meeting.year], meeting.period)
-    return documents.report_docx(cur, meeting, campaigns)
+    with data.reading() as cur:
+        if which == "minutes":
+            return documents.minutes_docx(cur, campaigns[meeting.year], meeting.period)
+        if which == "proposal":
+            return documents.proposal_docx(cur, campaigns[meeting.year], meeting.period)
+        return documents.report_docx(cur, meeting, campaigns)
 
 
 def has_campaign(meeting: Meeting) -> bool:

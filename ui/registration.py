@@ -23,7 +23,8 @@ from ui import data
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def overview(data_version: int, year: int, block: str | None) -> pd.DataFrame:
-    return registration.registered_vs_achieved(data.store().cursor(), year, block)
+    with data.reading() as cur:
+        return registration.registered_vs_achieved(cur, year, block)
 
 
 def titles(cal: Calendar) -> dict[str, str]:
@@ -41,7 +42,8 @@ def head(cal: Calendar) -> None:
 def own_units(year: int) -> list[str]:
     """Units the current user may register for: a unit account its own, the secretariat every unit."""
     user = auth_ui.current_user()
-    codes = registration.registrations(data.store().cursor(), year)["unit_code"].tolist()
+    with data.reading() as cur:
+        codes = registration.registrations(cur, year)["unit_code"].tolist()
     return [c for c in codes if auth.can(user, auth.Action.REGISTER, [c])] if user is not None else []
 
 
@@ -52,7 +54,8 @@ def may_review() -> bool:
 def form(cal: Calendar, units: list[str], names: dict[str, str]) -> None:
     """The registration of one unit: titles, and for each target how many and which."""
     unit = units[0] if len(units) == 1 else st.selectbox(t("reg_form_unit"), units, format_func=lambda c: names.get(c, c), key="reg_unit")
-    current = registration.get(data.store().cursor(), unit, cal.year) or Registration(unit, cal.year)
+    with data.reading() as cur:
+        current = registration.get(cur, unit, cal.year) or Registration(unit, cal.year)
     st.subheader(t("reg_form_heading", unit=names.get(unit, unit)))
     st.caption(t("reg_state_now", state=t("reg_state_" + current.state)))
     if current.state == "returned" and current.reason:
@@ -118,7 +121,9 @@ def review(cal: Calendar, both: pd.DataFrame, names: dict[str, str]) -> None:
 
 
 def template_bytes(cal: Calendar) -> bytes:
-    return csv_bytes(registration.template_frame(data.store().cursor(), cal))
+    with data.reading() as cur:
+        frame = registration.template_frame(cur, cal)
+    return csv_bytes(frame)
 
 
 def import_panel(cal: Calendar) -> None:

@@ -45,7 +45,8 @@ def board(data_version: int, year: int, block: str | None, today: date) -> pd.Da
     """The whole year's board; `today` is in the key because the same uploads age into "missing"."""
     found = calendar(year)
     assert found is not None
-    return status_board(data.store().cursor(), found, today, block=block)
+    with data.reading() as cur:
+        return status_board(cur, found, today, block=block)
 
 
 def choose_quarter(cal: Calendar, today: date) -> int | str:
@@ -88,7 +89,8 @@ def may_remind() -> bool:
 
 def reminder_plan(year: int, quarter: int, force: bool) -> tuple[pd.DataFrame, int]:
     """Who is not reported and what would happen to each; and how many would be sent a message."""
-    planned = reminders.plan(data.store().cursor(), campaigns()[year], quarter, datetime.now(), force=force)
+    with data.reading() as cur:
+        planned = reminders.plan(cur, campaigns()[year], quarter, datetime.now(), force=force)
     frame = pd.DataFrame(
         {
             t("status_col_code"): [r.unit_code for r in planned],

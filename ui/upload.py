@@ -79,8 +79,8 @@ def check(files: list, year: int | None, quarter: int | None, replace_demo: bool
     done = st.session_state.get(_CHECKED)
     if done is not None and done[0] == key:
         return done[1]
-    cur = data.store().cursor()
-    checked = validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
+    with data.reading() as cur:
+        checked = validate.check(cur, sources(files), allowed_units=allowed_units(), year=year, quarter=quarter, replace_demo=replace_demo)
     st.session_state[_CHECKED] = (key, checked)
     return checked
 
@@ -95,14 +95,15 @@ def preview(checked: validate.Checked) -> tuple[pd.DataFrame, str | None]:
     """What storing the batch would change, per file and unit (rendered with `review.preview_frame`),
     and the fingerprint of the preview this session showed on its previous run — the one a click on
     "store" confirms (this run's preview replaces it for the next click)."""
-    cur = data.store().cursor()
     shown = st.session_state.get(_PREVIEWED)
-    st.session_state[_PREVIEWED] = save.basis(cur, checked)
-    return save.preview(cur, checked), shown
+    with data.reading() as cur:
+        st.session_state[_PREVIEWED] = save.basis(cur, checked)
+        return save.preview(cur, checked), shown
 
 
 def has_demo() -> bool:
-    return demo.has_demo(data.store().cursor())
+    with data.reading() as cur:
+        return demo.has_demo(cur)
 
 
 def commit_action(checked: validate.Checked, replace_demo: bool, previewed: str | None) -> tuple[bool, list[str]]:
@@ -140,7 +141,8 @@ def revert_action(upload_id: int) -> tuple[bool, str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def uploads(data_version: int) -> pd.DataFrame:
-    return list_uploads(data.store().cursor(), 200)
+    with data.reading() as cur:
+        return list_uploads(cur, 200)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -148,7 +150,8 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
     """Downloads: empty template (csv/xlsx), filled sample (csv), commune register (csv)."""
     settings = from_env()
     if kind == "register":
-        return csv_bytes(review.register_template(data.store().cursor(), year))
+        with data.reading() as cur:
+            return csv_bytes(review.register_template(cur, year))
     campaign = load_campaigns(settings.campaigns_dir)[year]
     frame = templates.template_frame(load_units(settings.units_file), campaign, quarter, filled=kind == "sample")
     return xlsx_bytes(frame, templates.SHEET) if kind == "xlsx" else csv_bytes(frame)
@@ -156,7 +159,10 @@ def template_bytes(data_version: int, year: int, quarter: int, kind: str) -> byt
 
 def revertible_for_user(choices: dict[int, str]) -> dict[int, str]:
     """Only the uploads the current user may revert (a unit user: those touching its unit alone)."""
-    user, cur = _user(), data.store().cursor()
-    return {
-        upload_id: label for upload_id, label in choices.items() if auth.can(user, auth.Action.REVERT, auth.upload_units(cur, upload_id))
-    }
+    user = _user()
+    with data.reading() as cur:
+        return {
+            upload_id: label
+            for upload_id, label in choices.items()
+            if auth.can(user, auth.Action.REVERT, auth.upload_units(cur, upload_id))
+        }

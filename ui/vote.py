@@ -34,14 +34,16 @@ def standing(data_version: int, year: int, code: str) -> pd.DataFrame:
     """The title's candidates: the shortlist of its block, checked against the award history."""
     found = campaign(year)
     assert found is not None and found.rubric is not None
-    cur = data.store().cursor()
-    summary = vote.year_summary(cur, found.rubric, year)
-    return vote.candidates(summary, found.title(code), vote.held_titles(cur), year)
+    with data.reading() as cur:
+        summary = vote.year_summary(cur, found.rubric, year)
+        held = vote.held_titles(cur)
+    return vote.candidates(summary, found.title(code), held, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def latest(data_version: int, year: int, code: str) -> pd.DataFrame:
-    recorded = vote.recorded(data.store().cursor(), year)
+    with data.reading() as cur:
+        recorded = vote.recorded(cur, year)
     return recorded[recorded["title_code"] == code]
 
 
@@ -71,7 +73,9 @@ def record(year: int, code: str, voters: int, typed: dict[str, int], upload: obj
         return Outcome(result, [])
     raw = upload.getvalue()  # type: ignore[attr-defined]
     source = source_from_bytes(upload.name, raw)  # type: ignore[attr-defined]
-    counted = ballots.read(source, voters, registry(data.store().cursor()), candidates)
+    with data.reading() as cur:
+        units = registry(cur)
+    counted = ballots.read(source, voters, units, candidates)
     if counted.problems:
         return Outcome(None, [p.text() for p in counted.problems])
     result = vote.tally(title, voters, counted.counts, candidates)

@@ -15,7 +15,9 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store, actor: auth.User) -> int:
         if args.user_command == "list":
             auth.authorize(actor, auth.Action.MANAGE_USERS)
-            write_frame(auth.list_users(store.cursor()), None)
+            with store.reading() as cur:
+                users = auth.list_users(cur)
+            write_frame(users, None)
             return 0
         if args.user_command == "add":
             auth.authorize(actor, auth.Action.MANAGE_USERS)  # before asking for a password
@@ -78,7 +80,9 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store, actor: auth.User) -> int:
         auth.authorize(actor, auth.Action.VIEW_AUDIT)
-        write_frame(audit.trail(store.cursor(), limit=args.limit), args.output)
+        with store.reading() as cur:
+            trail = audit.trail(cur, limit=args.limit)
+        write_frame(trail, args.output)
         return 0
 
     return with_actor(args, settings, work)

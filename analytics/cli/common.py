@@ -1,10 +1,11 @@
-"""What the command handlers share: opening the store while the dashboard may hold it, who acts,
-reading a password, and writing tables and text.
+"""What the command handlers share: opening the store while the dashboard may be using it, who acts,
+reading a password, checking output names, and writing tables and text.
 
 The CLI runs with the server's own file access, so it acts as the system administrator
-("cli:<OS user or --by>") unless `--as-user NAME` narrows it to that account's rights (no password
-needed: it can only take rights away). Passwords are read from standard input or prompted, never
-taken from argv, where other users of the machine could see them.
+`cli:<OS user>` — a name no account can take (account names have no colon) — unless `--as-user NAME`
+narrows it to that account's rights (no password needed: it can only take rights away). Passwords
+are read from standard input or prompted, never taken from argv, where other users of the machine
+could see them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from analytics.labels import t
 from analytics.mail.settings import MailSettingsError, smtp_settings
 from analytics.reporting.digests import Notifier
 from analytics.settings import Settings
-from analytics.store import Store, StoreBusyError
+from analytics.store import LOCK_WAIT_SECONDS, Store
 from analytics.trust import auth
 
 
@@ -33,41 +34,44 @@ class CliRefused(Exception):
     """Refused for a reason the user can fix; printed without a traceback, exit 1."""
 
 
-# How long a command waits for a dashboard that holds the store before it gives up (exit 3).
-WAIT_SECONDS = 10.0
+TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
-def open_waiting(settings: Settings, wait: float) -> Store:
-    """Open the store; if the dashboard holds it, say so once and wait up to `wait` seconds."""
-    try:
-        return open_store(settings, wait_seconds=0)
-    except StoreBusyError as exc:
-        if wait <= 0:
-            raise StoreBusyError(f"{exc} {t('cli_store_busy_hint')}") from exc
-    print(t("cli_store_waiting", seconds=f"{wait:g}"), file=sys.stderr)
-    try:
-        return open_store(settings, wait_seconds=wait)
-    except StoreBusyError as exc:
-        raise StoreBusyError(f"{exc} {t('cli_store_busy_hint')}") from exc
+def output_path(*suffixes: str, folder: bool = False) -> Callable[[str], Path]:
+    """The argparse type of an `-o`: a name ending in one of `suffixes`, or (`folder`) a name without a
+    file-type suffix; anything else is a usage error (exit 2) before any work, never a guess."""
+
+    def check(text: str) -> Path:
+        path = Path(text)
+        suffix = path.suffix.lower()
+        if suffix in suffixes or (folder and not suffix.strip(".").isalpha()):
+            return path
+        key = ("cli_bad_output_or_folder" if suffixes else "cli_bad_output_folder") if folder else "cli_bad_output"
+        raise argparse.ArgumentTypeError(t(key, name=text, allowed=", ".join(suffixes)))
+
+    return check
 
 
-def actor_for(store: Store, as_user: str | None, by: str | None = None) -> auth.User:
-    """The system administrator named after `by` (or the OS user), or the account `--as-user` names."""
+def opened(args: argparse.Namespace, settings: Settings) -> Store:
+    """The store, retrying for up to `--wait` seconds while the dashboard or another command works on it."""
+    return open_store(settings, wait_seconds=getattr(args, "wait", LOCK_WAIT_SECONDS))
+
+
+def actor_for(store: Store, as_user: str | None) -> auth.User:
+    """The system administrator named after the OS user, or the account `--as-user` names."""
     if not as_user:
-        return auth.system_user(by or default_user())
-    user = auth.get_user(store.cursor(), as_user.strip().lower())
+        return auth.system_user(default_user())
+    with store.reading() as cur:
+        user = auth.get_user(cur, as_user.strip().lower())
     if user is None:
         raise CliRefused(t("cli_unknown_user", name=as_user))
     return user
 
 
 def with_actor(args: argparse.Namespace, settings: Settings, work: Callable[[Store, auth.User], int]) -> int:
-    """Run `work` on the store (waiting `--wait` seconds for the dashboard) as the acting user."""
-    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
-    try:
-        return work(store, actor_for(store, getattr(args, "as_user", None), getattr(args, "by", None)))
-    finally:
-        store.close()
+    """Run `work` on the store as the acting user."""
+    store = opened(args, settings)
+    return work(store, actor_for(store, getattr(args, "as_user", None)))
 
 
 def read_password(prompt_key: str = "cli_password") -> str:

@@ -11,8 +11,7 @@ import time
 import pandas as pd
 
 from analytics import export, results, scale
-from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, CliRefused, write_frame, write_text
+from analytics.cli.common import CliRefused, opened, write_frame, write_text
 from analytics.config import load_campaigns
 from analytics.ingest import templates
 from analytics.labels import fmt_number, t
@@ -75,21 +74,16 @@ def cmd_sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
-        write_text(args.output, export.export_csv(store.cursor(), args.year))
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        text = export.export_csv(cur, args.year)
+    write_text(args.output, text)
     return 0
 
 
 def cmd_results(args: argparse.Namespace, settings: Settings) -> int:
     """The period's figure for every unit and indicator, as the pages compute it, as CSV (or .xlsx)."""
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
-        frame = results.results(store.cursor(), args.year, args.period, args.as_of)
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        frame = results.results(cur, args.year, args.period, args.as_of)
     write_frame(frame, args.output, for_excel=True)
     return 0
 
@@ -99,11 +93,8 @@ def cmd_scores(args: argparse.Namespace, settings: Settings) -> int:
     campaign = load_campaigns(settings.campaigns_dir).get(args.year)
     if campaign is None or campaign.rubric is None:
         raise CliRefused(t("scoring_none", year=args.year))
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
-        frame = results.scores(store.cursor(), args.year, campaign.rubric, args.as_of)
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        frame = results.scores(cur, args.year, campaign.rubric, args.as_of)
     write_frame(frame, args.output, for_excel=True)
     return 0
 

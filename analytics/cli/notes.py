@@ -17,7 +17,9 @@ def cmd_note(args: argparse.Namespace, settings: Settings) -> int:
         try:
             if args.note_command == "list":
                 auth.authorize(actor, auth.Action.VIEW)
-                write_frame(notes.list_notes(store.cursor(), args.year), args.output)
+                with store.reading() as cur:
+                    listed = notes.list_notes(cur, args.year)
+                write_frame(listed, args.output)
             elif args.note_command == "add":
                 scope = notes.Scope(args.year, args.quarter, args.phase, args.unit, args.indicator)
                 print(t("cli_note_added", id=actions.add_note(store, actor, scope, args.text)))

@@ -11,8 +11,7 @@ import sys
 import time
 from functools import partial
 
-from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, CliRefused, with_actor
+from analytics.cli.common import CliRefused, opened, with_actor
 from analytics.cli.reporting import EXIT_UNDELIVERED, mail_settings
 from analytics.config import load_campaigns
 from analytics.labels import t
@@ -41,10 +40,9 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         meeting = default_meeting(year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
+    with opened(args, settings).reading() as cur:
         deck = build_deck(
-            store.cursor(),
+            cur,
             meeting,
             year=args.year,
             period=period,
@@ -54,8 +52,6 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             campaigns=campaigns,
             at=args.as_of,
         )
-    finally:
-        store.close()
     if not deck.slides:
         print(t("cli_pack_no_slides", args.lang), file=sys.stderr)
         return 2
@@ -90,7 +86,8 @@ def cmd_send_pack(args: argparse.Namespace, settings: Settings) -> int:
 
     def work(store: Store, actor: auth.User) -> int:
         auth.authorize(actor, auth.Action.SEND_MAIL)  # before seconds of rendering
-        deck = build_deck(store.cursor(), meeting, campaigns=campaigns)
+        with store.reading() as cur:
+            deck = build_deck(cur, meeting, campaigns=campaigns)
         if not deck.slides:
             raise CliRefused(t("cli_pack_no_slides"))
         cluster = campaigns[meeting.year].cluster if meeting.year in campaigns else ""

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from analytics import measures, results, scale
 from analytics.cli import admin, data, notes, pack, reporting, review, uploads, years
-from analytics.cli.common import WAIT_SECONDS
+from analytics.cli.common import TABLE_SUFFIXES, output_path
 from analytics.labels import t
+from analytics.store import LOCK_WAIT_SECONDS
 from analytics.trust import auth
 
 LANGS = ("vi", "en")
@@ -22,7 +23,7 @@ def _as_user(p: argparse.ArgumentParser, help_key: str = "cli_help_as_user") -> 
 def _as_user_waiting(p: argparse.ArgumentParser) -> None:
     """Commands that may find the store held by the running dashboard, and wait for it."""
     _as_user(p)
-    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
 
 
 def _as_of(text: str) -> datetime:
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("units", help=t("cli_help_units"))
     p.add_argument("--year", type=int, help=t("cli_help_units_year"))
     p.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD", help=t("cli_help_units_on"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_units)
 
     for name, handler, help_key in (
@@ -49,17 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=t(help_key), description=t(help_key))
         p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
         p.add_argument("--quarter", type=int, required=True, choices=(1, 2, 3, 4), help=t("cli_help_quarter"))
-        p.add_argument("-o", "--output", type=Path, help=t("cli_help_template_output"))
+        p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_template_output"))
         p.set_defaults(handler=handler)
 
     p = sub.add_parser("export", help=t("cli_help_export"))
     p.add_argument("--year", type=int, help=t("cli_help_only_year"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(".csv"), help=t("cli_help_export_output"))
     p.set_defaults(handler=data.cmd_export)
 
     p = sub.add_parser("demo", help=t("cli_help_demo"))
     p.add_argument("--remove", action="store_true", help=t("cli_help_demo_remove"))
-    p.add_argument("--by", help=t("cli_help_by"))
     _as_user_waiting(p)
     p.set_defaults(handler=uploads.cmd_demo)
 
@@ -68,7 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help=t("cli_help_import"), description=t("cli_description_import"))
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help=t("cli_help_import_files"))
-    p.add_argument("--by", help=t("cli_help_import_by"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_message_lang"))
     p.add_argument("--replace-demo", action="store_true", help=t("cli_help_replace_demo"))
     p.add_argument("--year", type=int, help=t("cli_help_import_year"))
@@ -84,7 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("revert", help=t("cli_help_revert"))
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
-    p.add_argument("--by", help=t("cli_help_by"))
     p.add_argument("--lang", choices=LANGS, default="vi")
     _as_user(p, "cli_help_as_user_upload")
     p.set_defaults(handler=uploads.cmd_revert)
@@ -97,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block", choices=("ALL", "STP", "THADS"), help=t("cli_help_block"))
     p.add_argument("--variant", choices=("light", "dark"), help=t("cli_help_variant"))
     p.add_argument("--lang", choices=LANGS, default="vi", help=t("cli_help_lang"))
-    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_pack_output"))
+    p.add_argument(
+        "-o", "--output", type=output_path(".html", ".pdf", ".pptx", ".zip", folder=True), required=True, help=t("cli_help_pack_output")
+    )
     p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_pack_as_of"))
     p.set_defaults(handler=pack.cmd_pack)
 
@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=admin.cmd_user)
 
     p = sub.add_parser("backup", help=t("cli_help_backup"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_backup_output"))
+    p.add_argument("-o", "--output", type=output_path(folder=True), help=t("cli_help_backup_output"))
     p.add_argument("--list", action="store_true", help=t("cli_help_backup_list"))
     p.add_argument("--every", type=int, metavar=t("cli_metavar_hours"), help=t("cli_help_backup_every"))
     _as_user_waiting(p)
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help=t("cli_help_audit"))
     p.add_argument("--limit", type=int, default=5000)
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_audit_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_audit_output"))
     _as_user_waiting(p)
     p.set_defaults(handler=admin.cmd_audit)
 
@@ -158,13 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
     p.add_argument("--period", required=True, choices=measures.PERIODS, help=t("cli_help_results_period"))
     p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_as_of"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_results)
 
     p = sub.add_parser("scores", help=t("cli_help_scores"), description=t("cli_help_scores"))
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
     p.add_argument("--as-of", type=_as_of, metavar="YYYY-MM-DD HH:MM", help=t("cli_help_as_of"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     p.set_defaults(handler=data.cmd_scores)
 
     # campaign years
@@ -193,8 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help=t("cli_help_status"), description=t("cli_description_status"))
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
     p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help=t("cli_help_status_quarter"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
-    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
+    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
     p.set_defaults(handler=reporting.cmd_status)
 
     p = sub.add_parser("remind", help=t("cli_help_remind"), description=t("cli_description_remind"))
@@ -213,8 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("registrations", help=t("cli_help_registrations"), description=t("cli_description_registrations"))
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
-    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
+    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
     p.set_defaults(handler=reporting.cmd_registrations)
 
     p = sub.add_parser("register-import", help=t("cli_help_register_import"), description=t("cli_description_register_import"))
@@ -231,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--unit", nargs="+", metavar="CODE", help=t("cli_help_subscribe_unit"))
     what.add_argument("--list", action="store_true", help=t("cli_help_subscribe_list"))
     what.add_argument("--remove", type=int, metavar="ID", help=t("cli_help_subscribe_remove"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     _as_user_waiting(p)
     p.set_defaults(handler=reporting.cmd_subscribe)
 
@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user_waiting(q)
     q = note_ops.add_parser("list", help=t("cli_help_note_list"))
     q.add_argument("--year", type=int, help=t("cli_help_only_year"))
-    q.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    q.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     _as_user_waiting(q)
     q = note_ops.add_parser("remove", help=t("cli_help_note_remove"))
     q.add_argument("id", type=int, help=t("cli_help_note_id"))
@@ -266,20 +266,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="CODE", help=t("cli_help_vote_title"))
     p.add_argument("--voters", type=int, metavar="N", help=t("cli_help_vote_voters"))
     p.add_argument("--ballots", type=Path, metavar="FILE", help=t("cli_help_vote_ballots"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     _as_user_waiting(p)
     p.set_defaults(handler=review.cmd_vote)
 
     p = sub.add_parser("report", help=t("cli_help_report"), description=t("cli_description_report"))
     p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
     p.add_argument("--document", choices=("report", "minutes", "proposal"), default="report", help=t("cli_help_report_document"))
-    p.add_argument("-o", "--output", type=Path, required=True, help=t("cli_help_report_output"))
-    p.add_argument("--wait", type=float, default=WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    p.add_argument("-o", "--output", type=output_path(".docx"), required=True, help=t("cli_help_report_output"))
+    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
     p.set_defaults(handler=review.cmd_report)
 
     p = sub.add_parser("awards", help=t("cli_help_awards"), description=t("cli_description_awards"))
     p.add_argument("--import", dest="import_file", type=Path, metavar="FILE", help=t("cli_help_awards_import"))
-    p.add_argument("-o", "--output", type=Path, help=t("cli_help_output"))
+    p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
     _as_user_waiting(p)
     p.set_defaults(handler=review.cmd_awards)
 

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from functools import partial
 
-from analytics.cli.common import WAIT_SECONDS, CliRefused, open_waiting, with_actor, write_frame
+from analytics.cli.common import CliRefused, opened, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
@@ -47,11 +47,8 @@ def mail_settings(required: bool) -> SmtpSettings | None:
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     calendar = calendar_of(_campaign(settings, args.year))
-    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
-    try:
-        board = status_board(store.cursor(), calendar, datetime.now().date(), quarter=args.quarter)
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        board = status_board(cur, calendar, datetime.now().date(), quarter=args.quarter)
     write_frame(status_csv_frame(board), args.output)
     return 0
 
@@ -77,7 +74,8 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
         auth.authorize(actor, auth.Action.SEND_MAIL)
         now = datetime.now()
         if args.dry_run:
-            done = reminders.plan(store.cursor(), campaign, args.quarter, now, force=args.force)
+            with store.reading() as cur:
+                done = reminders.plan(cur, campaign, args.quarter, now, force=args.force)
         else:
             assert smtp is not None
             send = partial(deliver.send, smtp)
@@ -108,11 +106,8 @@ REGISTRATION_COLUMNS = [
 def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
     """Each unit's registration beside what it achieved, as CSV (or .xlsx by the file's suffix)."""
     _campaign(settings, args.year)
-    store = open_waiting(settings, getattr(args, "wait", WAIT_SECONDS))
-    try:
-        both = registration.registered_vs_achieved(store.cursor(), args.year)
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        both = registration.registered_vs_achieved(cur, args.year)
     both["titles"] = both["titles"].map("; ".join)
     write_frame(both[REGISTRATION_COLUMNS], args.output)
     return 0
@@ -142,7 +137,8 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store, actor: auth.User) -> int:
         try:
             if args.list:
-                frame = subscriptions.listing(store.cursor(), args.user)
+                with store.reading() as cur:
+                    frame = subscriptions.listing(cur, args.user)
                 frame["created_at"] = frame["created_at"].map(lambda v: v.strftime("%Y-%m-%d %H:%M"))
                 write_frame(frame, args.output)
             elif args.remove is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics.cli.common import CliRefused, open_waiting, with_actor, write_frame
+from analytics.cli.common import CliRefused, opened, with_actor, write_frame
 from analytics.config import Campaign, load_campaigns
 from analytics.ingest import awards, ballots
 from analytics.ingest.readers import source_from_path
@@ -47,11 +47,12 @@ def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
     rubric = campaign.rubric
 
     def work(store: Store, actor: User) -> int:
-        cur = store.cursor()
-        summary = vote.year_summary(cur, rubric, args.year)
-        standing = vote.candidates(summary, title, vote.held_titles(cur), args.year)
+        with store.reading() as cur:
+            summary = vote.year_summary(cur, rubric, args.year)
+            standing = vote.candidates(summary, title, vote.held_titles(cur), args.year)
+            units = registry(cur)
         source = source_from_path(args.ballots)
-        counted = ballots.read(source, args.voters, registry(cur), standing)
+        counted = ballots.read(source, args.voters, units, standing)
         if counted.problems:
             print(ballots.problems_text(counted.problems), file=sys.stderr)
             return 1
@@ -69,9 +70,6 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from analytics.presentation import documents
     from analytics.presentation.slides import load_all
 
-    if args.output.suffix.lower() != ".docx":
-        print(t("cli_report_docx_only", file=args.output), file=sys.stderr)
-        return 2
     campaigns = load_campaigns(settings.campaigns_dir)
     meetings = load_all(settings.meetings_dir, campaigns)
     meeting = meetings.get(args.meeting)
@@ -79,18 +77,14 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         names = ", ".join(meetings) or t("cli_pack_no_meetings")
         print(t("cli_pack_unknown_meeting", meeting=args.meeting, folder=settings.meetings_dir, names=names), file=sys.stderr)
         return 2
-    store = open_waiting(settings, args.wait)
-    try:
-        cur = store.cursor()
-        campaign = campaigns[meeting.year]
+    campaign = campaigns[meeting.year]
+    with opened(args, settings).reading() as cur:
         if args.document == "minutes":
             data = documents.minutes_docx(cur, campaign, meeting.period)
         elif args.document == "proposal":
             data = documents.proposal_docx(cur, campaign, meeting.period)
         else:
             data = documents.report_docx(cur, meeting, campaigns)
-    finally:
-        store.close()
     args.output.write_bytes(data)
     print(args.output)
     return 0
@@ -100,12 +94,15 @@ def cmd_awards(args: argparse.Namespace, settings: Settings) -> int:
     """Print the award history (CSV), or replace the history of the units a checked file names."""
 
     def work(store: Store, actor: User) -> int:
-        cur = store.cursor()
         if args.import_file is None:
-            write_frame(vote.held_titles(cur), args.output)
+            with store.reading() as cur:
+                held = vote.held_titles(cur)
+            write_frame(held, args.output)
             return 0
         source = source_from_path(args.import_file)
-        checked = awards.check(source, set(registry(cur)["code"]))
+        with store.reading() as cur:
+            codes = set(registry(cur)["code"])
+        checked = awards.check(source, codes)
         if checked.problems:
             print("\n".join(p.text() for p in checked.problems), file=sys.stderr)
             return 1

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics.bootstrap import open_store
-from analytics.cli.common import WAIT_SECONDS, digest_notifier, with_actor
+from analytics.cli.common import digest_notifier, opened, with_actor
 from analytics.config import load_campaigns
 from analytics.history import RevertError, list_uploads
 from analytics.ingest import review, save, validate
@@ -34,15 +33,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     sources = [source_from_path(f) for f in args.files]
 
     def work(store: Store, actor: auth.User) -> int:
-        cur = store.cursor()
-        checked = validate.check(
-            cur,
-            sources,
-            allowed_units=auth.allowed_units(actor),
-            year=args.year,
-            quarter=args.quarter,
-            replace_demo=args.replace_demo,
-        )
+        with store.reading() as cur:
+            checked = validate.check(
+                cur,
+                sources,
+                allowed_units=auth.allowed_units(actor),
+                year=args.year,
+                quarter=args.quarter,
+                replace_demo=args.replace_demo,
+            )
         for f in checked.files:
             if f.kind:
                 kind = t(f"up_kind_{f.kind}", lang)
@@ -53,7 +52,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             _err(t("up_rejected", lang, errors=len(checked.errors), warnings=len(checked.warnings)))
             return 1
         if args.dry_run:
-            print(save.preview(cur, checked).to_string(index=False))
+            with store.reading() as cur:
+                preview = save.preview(cur, checked)
+            print(preview.to_string(index=False))
             return 0
         notifier = digest_notifier(settings)
         try:
@@ -75,11 +76,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings, wait_seconds=WAIT_SECONDS)
-    try:
-        frame = list_uploads(store.cursor(), args.limit)
-    finally:
-        store.close()
+    with opened(args, settings).reading() as cur:
+        frame = list_uploads(cur, args.limit)
     if frame.empty:
         print(t("up_history_empty", args.lang))
         return 0

@@ -95,9 +95,10 @@ def send_due_packs(store: Store, settings: Settings, smtp: SmtpSettings | None, 
     meetings = load_all(settings.meetings_dir, campaigns)
     sent = []
     for meeting in meetings.values():
-        if not due(store.cursor(), meeting, now):
-            continue
-        deck = build_deck(store.cursor(), meeting, campaigns=campaigns)
+        with store.reading() as cur:
+            if not due(cur, meeting, now):
+                continue
+            deck = build_deck(cur, meeting, campaigns=campaigns)
         cluster = campaigns[meeting.year].cluster if meeting.year in campaigns else ""
         send_pack(store, SCHEDULER, deck, meeting.recipients, send or partial(deliver.send, smtp), cluster=cluster, key=meeting.send_key)
         sent.append(meeting.name)

@@ -235,15 +235,15 @@ def _record(store: Store, actor: str, deliveries: Sequence[Delivery], counts: Ma
 
 def dispatch(store: Store, notifier: Notifier, before: Snapshot, years: Iterable[int], actor: str, cause: str) -> Future[None] | None:
     """After the write: diff, compose and hand the digests to the sending thread (None: nobody to tell)."""
-    cur = store.cursor()
-    changes = diff(before, take(cur, years, notifier.campaigns, date.today()))
-    if changes.empty:
-        return None
-    watchers = subscriptions.watchers(cur)
-    mine = concerned(changes, watchers)
-    if not mine:
-        return None
-    causes = cause_lines(cur, before.last_upload, cause)
+    with store.reading() as cur:
+        changes = diff(before, take(cur, years, notifier.campaigns, date.today()))
+        if changes.empty:
+            return None
+        watchers = subscriptions.watchers(cur)
+        mine = concerned(changes, watchers)
+        if not mine:
+            return None
+        causes = cause_lines(cur, before.last_upload, cause)
     people = watchers.drop_duplicates("user_name").set_index("user_name")
     cluster = notifier.cluster(years)
     mails = [
@@ -276,8 +276,9 @@ def watching(store: Store, notifier: Notifier | None, years: Iterable[int], acto
     before = None
     if notifier is not None and wanted:
         try:
-            if subscriptions.any_watcher(store.cursor()):
-                before = take(store.cursor(), wanted, notifier.campaigns, date.today())
+            with store.reading() as cur:
+                if subscriptions.any_watcher(cur):
+                    before = take(cur, wanted, notifier.campaigns, date.today())
         except Exception as exc:
             log.exception("digest snapshot failed")
             _record_failure(store, actor, exc)

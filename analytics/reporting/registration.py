@@ -248,13 +248,11 @@ def read_file(source: Source, calendar: Calendar, unit_codes: set[str]) -> tuple
 def import_file(store: Store, actor: User | None, source: Source, calendar: Calendar) -> tuple[list[Registration], list[Problem]]:
     """Check the whole file, then store every row sent for approval — all or nothing, a unit account
     only for its own unit. Returns what was stored and the problems (nothing stored when any)."""
-    cur = store.cursor()
-    codes = {
-        r[0]
-        for r in cur.execute(
+    with store.reading() as cur:
+        rows = cur.execute(
             "SELECT code FROM units WHERE valid_from <= $y AND coalesce(valid_to, 9999) >= $y", {"y": calendar.year}
         ).fetchall()
-    }
+    codes = {r[0] for r in rows}
     found, issues = read_file(source, calendar, codes)
     if issues:
         return [], issues

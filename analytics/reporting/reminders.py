@@ -118,7 +118,8 @@ def send_reminders(
     authorize(actor, Action.SEND_MAIL)
     assert actor is not None
     by_code = {u.code: u for u in units_in(units, campaign.year, quarter)}  # each unit as it was named that quarter
-    planned = plan(store.cursor(), campaign, quarter, now, force=force)
+    with store.reading() as cur:
+        planned = plan(cur, campaign, quarter, now, force=force)
     due = [r for r in planned if r.skip is None]
     deliveries = send([message(r, campaign, by_code[r.unit_code], quarter, now.date()) for r in due])
     done = [

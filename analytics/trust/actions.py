@@ -26,8 +26,9 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
     """Remove every demo value (after a backup); returns how many values went."""
     authorize(actor, Action.REMOVE_DEMO)
     assert actor is not None
-    if not demo.has_demo(store.cursor()):
-        return 0
+    with store.reading() as cur:
+        if not demo.has_demo(cur):
+            return 0
     safety_backup(store, actor, backups_root, "before_demo_remove")
     return demo.remove(store, actor.name)
 
@@ -35,10 +36,12 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
 def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: dict[int, Campaign]) -> bool:
     """Load the demo dataset unless the store already holds it; False when it did.
 
-    The same right as removing it: demo values change what every unit's figures look like."""
+    The same right as removing it: demo values change what every unit's figures look like. Raises
+    demo.RealFiguresError (nothing written) when the store holds or ever held real figures."""
     authorize(actor, Action.REMOVE_DEMO)
-    if demo.has_demo(store.cursor()):
-        return False
+    with store.reading() as cur:
+        if demo.has_demo(cur):
+            return False
     demo.load(store, units, campaigns)
     return True
 
@@ -125,9 +128,11 @@ def commit_upload(
     With a `notifier`, subscribers of what changed get their digest once the batch is stored."""
     authorize(actor, Action.UPLOAD, checked_units(checked))
     assert actor is not None
-    if previewed is not None and save.basis(store.cursor(), checked) != previewed:
-        raise save.ChangedSincePreview()  # before the safety backup: nothing would be stored
-    if replace_demo and demo.has_demo(store.cursor()):
+    with store.reading() as cur:
+        if previewed is not None and save.basis(cur, checked) != previewed:
+            raise save.ChangedSincePreview()  # before the safety backup: nothing would be stored
+        has_demo = replace_demo and demo.has_demo(cur)
+    if has_demo:
         authorize(actor, Action.REMOVE_DEMO)
         safety_backup(store, actor, backups_root, "before_demo_remove")
     with digests.watching(store, notifier, checked_years(checked), actor.name, t("digest_cause_upload_generic")):
@@ -141,10 +146,10 @@ def revert_upload(
     """Revert as `actor` (a unit user only its own unit's uploads), after a backup.
 
     Raises RevertError, before any backup, when the upload cannot be reverted: nothing would change."""
-    cur = store.cursor()
-    authorize_revert(cur, actor, upload_id)
+    with store.reading() as cur:
+        authorize_revert(cur, actor, upload_id)
+        check_revertible(cur, upload_id)
     assert actor is not None
-    check_revertible(cur, upload_id)
     safety_backup(store, actor, backups_root, "before_revert")
     years = {int(r[0]) for r in cur.execute("SELECT DISTINCT year FROM fact_history WHERE upload_id = ?", [upload_id]).fetchall()}
     with digests.watching(store, notifier, years, actor.name, t("digest_cause_upload_generic")):
@@ -201,7 +206,8 @@ def review_assessment(
     points that count may move a rank, which subscribers then hear of."""
     authorize(actor, Action.REVIEW_SCORES)
     assert actor is not None
-    found = assessments.current(store.cursor(), year)
+    with store.reading() as cur:
+        found = assessments.current(cur, year)
     mine = found[(found["unit_code"] == unit) & (found["criterion"] == criterion.code)]
     if mine.empty:
         raise assessments.AssessmentError(t("assess_nothing_to_review"))
@@ -287,12 +293,16 @@ def add_note(store: Store, actor: User | None, scope: notes.Scope, text: str) ->
 
 
 def edit_note(store: Store, actor: User | None, note_id: int, text: str) -> None:
-    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    with store.reading() as cur:
+        note = notes.get(cur, note_id)
+    user = _authorize_note(actor, note.unit_code)
     store.write(lambda cur: notes.edit(cur, user.name, note_id, text))
 
 
 def remove_note(store: Store, actor: User | None, note_id: int) -> None:
-    user = _authorize_note(actor, notes.get(store.cursor(), note_id).unit_code)
+    with store.reading() as cur:
+        note = notes.get(cur, note_id)
+    user = _authorize_note(actor, note.unit_code)
     store.write(lambda cur: notes.remove(cur, user.name, note_id))
 
 

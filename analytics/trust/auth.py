@@ -37,6 +37,9 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 # change figures that rank units, and a phrase of three Vietnamese words is easy to remember.
 MIN_PASSWORD = 12
 COMMON_PASSWORDS_FILE = DATA_DIR / "common_passwords.txt"
+# Names the program records for what it does itself (bootstrap, demo seeding, scheduled backups, the
+# first-run newcomer, scale stores); the CLI acts as "cli:<OS user>", which no account name can match.
+PROGRAM_ACTORS = frozenset({"system", "demo", "scheduler", "localhost", "scale"})
 MAX_PASSWORD = 1024  # scrypt cost grows with input; a megabyte "password" is an attack, not a password
 
 
@@ -289,9 +292,13 @@ def list_users(cur: Cursor) -> pd.DataFrame:
 
 
 def normalise_name(name: str) -> str:
+    """A new account's name; never one the program records for its own actions, which the audit
+    trail and the upload history could not tell apart from a person."""
     clean = name.strip().lower()
     if not NAME_PATTERN.fullmatch(clean):
         raise UserError(t("auth_bad_name", name=name[:80]))
+    if clean in PROGRAM_ACTORS:
+        raise UserError(t("auth_reserved_name", name=clean))
     return clean
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics.history import mark_if_real
 from analytics.labels import TEXT, t
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -188,17 +189,17 @@ def backup(store: Store, dest: Path | None, *, actor: User | None, root: Path, r
 
 def _export(store: Store, partial: Path, target: Path, key: bytes, actor: User, reason: str) -> BackupInfo:
     """EXPORT DATABASE into `partial`, then the signed manifest; owner-only throughout."""
-    cur = store.cursor()
-    cur.begin()  # one snapshot for the counts and the export
-    try:
-        tables = {t: int(cur.execute("SELECT count(*) FROM " + _quoted(t)).fetchone()[0]) for t in _live_tables(cur)}  # type: ignore[index]
-        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-        schema_version = int(row[0]) if row else 0
-        cur.execute("EXPORT DATABASE " + _literal(partial) + " (FORMAT parquet)")
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
+    with store.reading() as cur:
+        cur.begin()  # one snapshot for the counts and the export
+        try:
+            tables = {t: int(cur.execute("SELECT count(*) FROM " + _quoted(t)).fetchone()[0]) for t in _live_tables(cur)}  # type: ignore[index]
+            row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+            schema_version = int(row[0]) if row else 0
+            cur.execute("EXPORT DATABASE " + _literal(partial) + " (FORMAT parquet)")
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
     owner_only(partial)
     sequences = {
         m.group(1): int(m.group(2))
@@ -273,28 +274,32 @@ def verify_backup(store: Store, folder: Path) -> tuple[BackupInfo, dict[str, dic
     signature = manifest.get("signature")
     if key is None or not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(key, manifest)):
         raise BackupError(t("backup_bad_signature", folder=folder, keyfile=key_file(store)))
-    cur = store.cursor()
-    row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-    if row is not None and info.schema_version > int(row[0]):
-        raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
-    live = set(_live_tables(cur))
-    files: dict[str, dict] = manifest["files"]
-    missing = sorted(live - set(info.tables) | live - set(files))
-    unknown = sorted(set(info.tables) - live | set(files) - live)
-    if missing or unknown:
-        raise BackupError(t("backup_tables_differ", folder=folder, missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—"))
-    for table in sorted(live):
-        path = folder / Path(str(files[table]["file"])).name
-        try:
-            counted = cur.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
-            columns = {r[0] for r in cur.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
-        except duckdb.Error as exc:
-            raise BackupError(t("backup_file_changed", folder=folder, table=table, file=path.name)) from exc
-        if counted is None or int(counted[0]) != info.tables[table]:
-            raise BackupError(t("backup_row_count", folder=folder, table=table, expected=info.tables[table], found=counted and counted[0]))
-        schema = {r[0] for r in cur.execute("DESCRIBE " + _quoted(table)).fetchall()}
-        if not columns <= schema:
-            raise BackupError(t("backup_columns_differ", folder=folder, table=table, columns=", ".join(sorted(columns - schema))))
+    with store.reading() as cur:
+        row = cur.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        if row is not None and info.schema_version > int(row[0]):
+            raise BackupError(t("backup_newer_schema", folder=folder, version=info.schema_version))
+        live = set(_live_tables(cur))
+        files: dict[str, dict] = manifest["files"]
+        missing = sorted(live - set(info.tables) | live - set(files))
+        unknown = sorted(set(info.tables) - live | set(files) - live)
+        if missing or unknown:
+            raise BackupError(
+                t("backup_tables_differ", folder=folder, missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—")
+            )
+        for table in sorted(live):
+            path = folder / Path(str(files[table]["file"])).name
+            try:
+                counted = cur.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()
+                columns = {r[0] for r in cur.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+            except duckdb.Error as exc:
+                raise BackupError(t("backup_file_changed", folder=folder, table=table, file=path.name)) from exc
+            if counted is None or int(counted[0]) != info.tables[table]:
+                raise BackupError(
+                    t("backup_row_count", folder=folder, table=table, expected=info.tables[table], found=counted and counted[0])
+                )
+            schema = {r[0] for r in cur.execute("DESCRIBE " + _quoted(table)).fetchall()}
+            if not columns <= schema:
+                raise BackupError(t("backup_columns_differ", folder=folder, table=table, columns=", ".join(sorted(columns - schema))))
     return info, files
 
 
@@ -344,6 +349,7 @@ def restore(store: Store, folder: Path, *, actor: User | None, root: Path, inclu
             if current is not None and int(current[0]) < start:  # never hand out an id the backup already used
                 cur.execute("CREATE OR REPLACE SEQUENCE " + _quoted(name) + " START " + str(int(start)))
         Store.set_meta(cur, "demo_seeded", "1")
+        mark_if_real(cur)
         audit.record(
             cur, actor.name, "restore", str(info.path), {"backup_of": info.created_at.isoformat(), "safety_backup": str(safety.path)}
         )

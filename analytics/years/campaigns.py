@@ -210,15 +210,12 @@ def _path(settings: Settings, label: str) -> Path:
 
 def draft_undo(store: Store, settings: Settings, year: int) -> Draft:
     """Undo the latest save of `year`: each file it touched goes back to its text before (or goes away)."""
-    rows = (
-        store.cursor()
-        .execute(
+    with store.reading() as cur:
+        rows = cur.execute(
             "SELECT file, old_text, new_text FROM campaign_revisions"
             " WHERE revision = (SELECT max(revision) FROM campaign_revisions WHERE year = ?) ORDER BY file",
             [year],
-        )
-        .fetchall()
-    )
+        ).fetchall()
     target = campaign_file(settings, year)
     if not rows:
         raise ConfigError(target, "year", t("camp_nothing_to_undo", year=year))
@@ -290,12 +287,9 @@ def overview(settings: Settings) -> pd.DataFrame:
 
 def revisions(store: Store, year: int | None = None) -> pd.DataFrame:
     """Saves of campaign files, newest first."""
-    return (
-        store.cursor()
-        .execute(
+    with store.reading() as cur:
+        return cur.execute(
             "SELECT revision, year, file, saved_at, saved_by, action FROM campaign_revisions"
             " WHERE ? IS NULL OR year = ? ORDER BY revision DESC, file",
             [year, year],
-        )
-        .df()
-    )
+        ).df()

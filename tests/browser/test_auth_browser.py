@@ -42,7 +42,6 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     auth.add_user(store, root, "tp.qn", "unit", PASSWORDS["tp.qn"], unit_code="STP_QN", full_name=HOSTILE[2] + HOSTILE[3])
     for text in HOSTILE:
         store.write(lambda cur, text=text: record_upload(cur, kind="results", created_by=text, file_name=text, note=text, raw=b"x"))
-    store.close()
     server = start_server(tmp)
     yield server
     stop_server(server)

@@ -70,7 +70,7 @@ def fresh_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     """One never-visited server per page, started in parallel from a copy of a demo-seeded store
     (starting them one after another made this module several times slower)."""
     seeded = tmp_path_factory.mktemp("seeded")
-    open_store(make_settings(seeded)).close()
+    open_store(make_settings(seeded))
     folders = {}
     for name in FRESH:
         folders[name] = tmp_path_factory.mktemp(f"fresh_{name}")

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops
 from analytics.presentation import pack, slides
 from analytics.settings import DATA_DIR
 from analytics.store import Store
-from tests.support import run_cli_process
+from tests.support import connection, run_cli_process
 
 pytestmark = pytest.mark.slow  # the whole pack rendered by Chromium, from a separate interpreter
 
@@ -44,7 +44,7 @@ def test_cli_writes_the_whole_pack(tmp_path: Path) -> None:
 def test_charts_drawn_in_one_kept_page_match_charts_drawn_each_in_a_fresh_page(demo_store: Store) -> None:
     """The pack keeps kaleido's page for all its charts instead of reloading it after each: nothing
     a chart leaves behind may show on the next one."""
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"])
+    deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"])
     figures = [slides.fit(s.figure, 360, 640) for s in deck.slides[:4]]
     assert len({type(f.data[0]).__name__ if f.data else "" for f in figures}) > 1  # different kinds of chart
     together = pack.figure_pngs(figures, 640, 360)

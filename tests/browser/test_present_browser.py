@@ -10,7 +10,7 @@ import pytest
 
 from analytics.presentation import pack, slides
 from analytics.store import Store
-from tests.support import start_server, stop_server
+from tests.support import connection, start_server, stop_server
 
 pytestmark = pytest.mark.slow  # a real streamlit server driven by Chromium
 
@@ -128,7 +128,7 @@ def test_present_bookmark_on_a_fresh_server(chromium, tmp_path) -> None:  # type
 
 def test_the_html_pack_runs_offline_and_shows_every_slide(chromium, demo_store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     meeting = slides.load_all(Path("data/meetings"))["so-ket-2016"]
-    deck = slides.build_deck(demo_store.cursor(), meeting)
+    deck = slides.build_deck(connection(demo_store), meeting)
     file = tmp_path / "pack.html"
     file.write_text(pack.offline_html(deck), encoding="utf-8")
     context = chromium.new_context(viewport={"width": 1920, "height": 1080}, offline=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from analytics.history import default_user
 from tests.support import UPLOADS, run_cli, run_cli_process
 
 GOOD = UPLOADS / "good"
@@ -92,10 +93,10 @@ def test_demo_store_needs_replace_demo(tmp_path: Path) -> None:
     refused = run_cli(tmp_path, "import", str(GOOD / "utf8_nobom_lf.csv"))
     assert refused.returncode == 1 and "--replace-demo" in refused.stderr.decode()
     assert run_cli(tmp_path, "export").stdout == before
-    done = run_cli(tmp_path, "import", "--replace-demo", "--by", "Thư ký cụm", str(GOOD / "utf8_nobom_lf.csv"))
+    done = run_cli(tmp_path, "import", "--replace-demo", str(GOOD / "utf8_nobom_lf.csv"))
     assert done.returncode == 0 and "Đã xóa 1477 giá trị minh họa" in done.stdout.decode()
     history = run_cli(tmp_path, "history").stdout.decode()
-    assert "Thư ký cụm" in history and "demo_remove" in history
+    assert f"cli:{default_user()}" in history and "demo_remove" in history
 
 
 def test_history_revert_round_trip(tmp_path: Path) -> None:
@@ -106,10 +107,10 @@ def test_history_revert_round_trip(tmp_path: Path) -> None:
     assert again.returncode == 0 and "không có gì thay đổi" in again.stdout.decode() and "#1" in again.stdout.decode()
     corrected = tmp_path / "stp_sua.csv"
     corrected.write_text("Mã đơn vị,Năm,Quý,buoi_pbgdpl\nSTP_HN,2016,2,1\n", encoding="utf-8")
-    stored = run_cli(tmp_path, "import", "--by", "đầu mối", str(corrected), demo=False)
+    stored = run_cli(tmp_path, "import", str(corrected), demo=False)
     assert stored.returncode == 0 and "1 thay đổi" in stored.stdout.decode()
     history = run_cli(tmp_path, "history", demo=False).stdout.decode().splitlines()
-    assert history[0].startswith("#2") and "đầu mối" in history[0] and "stp_sua.csv" in history[0]
+    assert history[0].startswith("#2") and f"\tcli:{default_user()}\t" in history[0] and "stp_sua.csv" in history[0]
     reverted = run_cli(tmp_path, "revert", "2", demo=False)
     assert reverted.returncode == 0, text(reverted)
     assert run_cli(tmp_path, "export", demo=False).stdout == before

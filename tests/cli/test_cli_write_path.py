@@ -14,12 +14,13 @@ from analytics.cli import main
 from analytics.history import default_user
 from analytics.settings import Settings
 from analytics.trust import actions, audit, auth, backup
-from tests.support import OTHER, OWN, make_settings, quarter_file
+from tests.support import OTHER, OWN, connection, make_settings, quarter_file
 
 
 def run(monkeypatch: pytest.MonkeyPatch, settings: Settings, *args: str) -> int:
     monkeypatch.setenv("THIDUA_DB", str(settings.db_path))
     monkeypatch.setenv("THIDUA_DEMO", "1" if settings.load_demo_when_new else "0")
+    monkeypatch.setattr("getpass.getuser", lambda: "thu-ky")  # the OS account the CLI acts as, cli:thu-ky
     return main(list(args))
 
 
@@ -42,19 +43,13 @@ def backups(settings: Settings) -> list[tuple[str, str]]:
 
 def trail(settings: Settings) -> list[tuple[str, str]]:
     store = open_store(settings)
-    try:
-        frame = audit.trail(store.cursor())
-    finally:
-        store.close()
+    frame = audit.trail(connection(store))
     return list(zip(frame["actor"], frame["action"], strict=True))
 
 
 def stored(settings: Settings) -> str:
     store = open_store(settings)
-    try:
-        return export.export_csv(store.cursor())
-    finally:
-        store.close()
+    return export.export_csv(connection(store))
 
 
 def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
@@ -63,7 +58,6 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
     settings = make_settings(tmp_path)
     store = open_store(settings)
     auth.add_user(store, auth.system_user("test"), "tp.qn", "unit", "mat khau don vi", unit_code=OWN)
-    store.close()
     committed = watch(monkeypatch, "commit_upload")
     mixed = quarter_file(tmp_path, [OWN, OTHER])
 
@@ -72,7 +66,7 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
     assert "không được tải số liệu của đơn vị này" in capsys.readouterr().err
     assert stored(settings) == before and backups(settings) == [] and committed == []  # nothing stored, nothing backed up
 
-    assert run(monkeypatch, settings, "import", "--replace-demo", "--by", "thu-ky", str(mixed)) == 0
+    assert run(monkeypatch, settings, "import", "--replace-demo", str(mixed)) == 0
     assert "Đã xóa 1477 giá trị minh họa" in capsys.readouterr().out
     assert [u.name for u in committed] == ["cli:thu-ky"] and committed[0].system
     assert backups(settings) == [("before_demo_remove", "auto:cli:thu-ky")]
@@ -83,18 +77,15 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
 def test_cli_revert_makes_the_same_safety_backup_as_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, demo=False)
     files = [quarter_file(tmp_path, [OWN], 1), quarter_file(tmp_path, [OTHER], 2)]
-    assert run(monkeypatch, settings, "import", "--by", "thu-ky", *map(str, files)) == 0  # uploads #1 and #2
+    assert run(monkeypatch, settings, "import", *map(str, files)) == 0  # uploads #1 and #2
     reverted = watch(monkeypatch, "revert_upload")
-    assert run(monkeypatch, settings, "revert", "1", "--by", "thu-ky") == 0
+    assert run(monkeypatch, settings, "revert", "1") == 0
     assert [u.name for u in reverted] == ["cli:thu-ky"]
-    assert run(monkeypatch, settings, "revert", "99", "--by", "thu-ky") == 1  # no such upload: refused, no backup
+    assert run(monkeypatch, settings, "revert", "99") == 1  # no such upload: refused, no backup
 
     store = open_store(settings)
-    try:
-        admin = auth.add_user(store, auth.system_user("test"), "thuky", "admin", "mat khau thu ky")
-        actions.revert_upload(store, 2, admin, backups_root=settings.backups_root)  # what the upload page's revert calls
-    finally:
-        store.close()
+    admin = auth.add_user(store, auth.system_user("test"), "thuky", "admin", "mat khau thu ky")
+    actions.revert_upload(store, 2, admin, backups_root=settings.backups_root)  # what the upload page's revert calls
     assert backups(settings) == [("before_revert", "auto:cli:thu-ky"), ("before_revert", "auto:thuky")]
     first, second = sorted(backup.list_backups(settings.backups_root), key=lambda b: b.created_at)
     assert set(first.tables) == set(second.tables)
@@ -108,11 +99,11 @@ def test_cli_demo_and_restore_go_through_the_admin_pages_actions(
     settings = make_settings(tmp_path)
     removed, loaded, restored = (watch(monkeypatch, name) for name in ("remove_demo", "load_demo", "restore_backup"))
     with_demo = stored(settings)
-    assert run(monkeypatch, settings, "demo", "--remove", "--by", "thu-ky") == 0
+    assert run(monkeypatch, settings, "demo", "--remove") == 0
     assert [u.name for u in removed] == ["cli:thu-ky"] and backups(settings) == [("before_demo_remove", "auto:cli:thu-ky")]
     assert stored(settings) != with_demo
     safety = backup.list_backups(settings.backups_root)[0].path
-    assert run(monkeypatch, settings, "restore", str(safety)) == 0  # without --by: the OS user
+    assert run(monkeypatch, settings, "restore", str(safety)) == 0
     os_user = f"cli:{default_user()}"
     assert [u.name for u in restored] == [os_user] and stored(settings) == with_demo
     assert ("before_restore", os_user) in backups(settings)

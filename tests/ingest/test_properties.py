@@ -16,7 +16,7 @@ from analytics.export import export_csv
 from analytics.ingest import save, validate
 from analytics.ingest.readers import source_from_bytes
 from analytics.store import Store
-from tests.support import TESTS, make_settings
+from tests.support import TESTS, connection, make_settings
 
 pytestmark = pytest.mark.slow  # hundreds of damaged files per test
 
@@ -35,11 +35,10 @@ FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Hea
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     s = open_store(make_settings(Path(tmp_path_factory.mktemp("prop")), demo=False))
     yield s
-    s.close()
 
 
 def snapshot(store: Store) -> tuple[str, int, int, int]:
-    cur = store.cursor()
+    cur = connection(store)
     uploads = cur.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
     communes = cur.execute("SELECT count(*) FROM communes").fetchall()[0][0]
     return export_csv(cur), uploads, communes, store.data_version()
@@ -48,7 +47,7 @@ def snapshot(store: Store) -> tuple[str, int, int, int]:
 def attempt(store: Store, name: str, data: bytes) -> validate.Checked:
     """What the CLI does; must never raise, whatever the bytes."""
     before = snapshot(store)
-    checked = validate.check(store.cursor(), [source_from_bytes(name, data)])
+    checked = validate.check(connection(store), [source_from_bytes(name, data)])
     for problem in checked.problems:
         assert problem.text() and problem.text("en")  # every message renders in both languages
     if checked.ok:

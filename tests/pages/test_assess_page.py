@@ -56,7 +56,6 @@ def test_a_focal_point_self_assesses_only_its_own_unit_and_cannot_review(tmp_pat
     st.cache_data.clear()
     store = open_store(from_env())
     focal = auth.add_user(store, auth.system_user("test"), "tp.qn", "unit", "mat khau don vi", unit_code="STP_QN")
-    store.close()
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["_auth_session"] = auth.open_session(focal, time.time())
     at.switch_page("pages/scoring.py").run()

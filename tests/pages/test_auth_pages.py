@@ -13,7 +13,7 @@ from analytics.bootstrap import open_store
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import auth, backup
-from tests.support import APP, TESTS
+from tests.support import APP, TESTS, connection
 
 # Pages are driven on their own: AppTest drops widget state of a page reached with switch_page in
 # this Streamlit version, and a form needs it. The login itself is the real form of pages/login.py.
@@ -26,10 +26,7 @@ PASSWORDS = {"thuky": "mat khau thu ky", "tp.qn": "mat khau don vi", "lanhdao": 
 def with_store(work) -> None:  # type: ignore[no-untyped-def]
     """Prepare the store before the app opens it (one process may hold the file)."""
     store = open_store(from_env())
-    try:
-        work(store)
-    finally:
-        store.close()
+    work(store)
 
 
 def add_users(store: Store) -> None:
@@ -164,7 +161,7 @@ def test_admin_backs_up_removes_demo_and_restores(app_env: Path) -> None:
     assert not at.exception and "Đã khôi phục" in rendered_texts(at)
     from ui import data
 
-    assert demo.has_demo(data.store().cursor())
+    assert demo.has_demo(connection(data.store()))
 
 
 def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -156,7 +156,6 @@ def two_years(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         apply_values(cur, record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"x"), facts)
 
     store.write(work)
-    store.close()
     return app_env
 
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.reporting import subscriptions
 from analytics.trust import audit, auth
 from tests.pages.test_auth_pages import LOGIN, ROOT, button_labelled, login, rendered_texts, with_store
+from tests.support import connection
 
 pytestmark = pytest.mark.slow  # AppTest runs of a page
 PASSWORD = "mat khau lanh dao cum"
@@ -25,9 +26,9 @@ def test_a_leader_follows_a_block_and_stops_following_it_from_the_login_page(app
     assert not at.exception, at.exception
 
     def stored(store) -> None:  # type: ignore[no-untyped-def]
-        found = subscriptions.listing(store.cursor())
+        found = subscriptions.listing(connection(store))
         assert found[["user", "block"]].values.tolist() == [["lanhdao", "STP"]]
-        assert audit.trail(store.cursor(), action="subscribe")["actor"].tolist() == ["lanhdao"]
+        assert audit.trail(connection(store), action="subscribe")["actor"].tolist() == ["lanhdao"]
 
     with_store(stored)
     assert at.dataframe[0].value.iloc[0, 0] == "Khối Sở Tư pháp"
@@ -35,7 +36,7 @@ def test_a_leader_follows_a_block_and_stops_following_it_from_the_login_page(app
     assert not at.exception, at.exception
 
     def removed(store) -> None:  # type: ignore[no-untyped-def]
-        assert subscriptions.listing(store.cursor()).empty
-        assert audit.trail(store.cursor(), action="unsubscribe")["target"].tolist() == ["lanhdao"]
+        assert subscriptions.listing(connection(store)).empty
+        assert audit.trail(connection(store), action="unsubscribe")["target"].tolist() == ["lanhdao"]
 
     with_store(removed)

@@ -29,7 +29,7 @@ def imported_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         target = folder / f"bao_cao_Q{quarter}.csv"
         assert cli(env, "sample", "--year", "2016", "--quarter", quarter, "-o", str(target)).returncode == 0
         files.append(str(target))
-    result = cli(env, "import", *files, "--by", "thu-ky")
+    result = cli(env, "import", *files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(cli(env, "export").stdout.splitlines()) > 1000
     return folder / "store.duckdb"

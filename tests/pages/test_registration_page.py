@@ -30,7 +30,6 @@ def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
         "admin": auth.add_user(store, root, "thuky", "admin", "mat khau thu ky"),
         "unit": auth.add_user(store, root, "tp.qn", "unit", "mat khau don vi", unit_code=OWN),
     }
-    store.close()
     yield users
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -17,7 +17,7 @@ from analytics.ingest.readers import source_from_path
 from analytics.registry import load_units
 from analytics.settings import DATA_DIR, from_env
 from analytics.trust import actions, auth
-from tests.support import APP, SmtpServer, button, figures, quarter_file, texts
+from tests.support import APP, SmtpServer, button, connection, figures, quarter_file, texts
 
 pytestmark = pytest.mark.slow
 MISSING = "THADS_HY"
@@ -36,9 +36,8 @@ def secretariat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServe
     admin = auth.add_user(store, root, "thuky", "admin", "mat khau thu ky")
     auth.add_user(store, root, "hy.daumoi", "unit", "mat khau don vi", unit_code=MISSING, email="daumoi@thahy.test")
     codes = [u.code for u in load_units(DATA_DIR / "units.csv") if u.active_in(2016) and u.code != MISSING]
-    checked = validate.check(store.cursor(), [source_from_path(quarter_file(tmp_path, codes, 2))])
+    checked = validate.check(connection(store), [source_from_path(quarter_file(tmp_path, codes, 2))])
     actions.commit_upload(store, checked, admin, backups_root=tmp_path / "backups")
-    store.close()
     yield admin
     st.cache_resource.clear()
     st.cache_data.clear()

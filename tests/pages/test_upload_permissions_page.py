@@ -15,7 +15,7 @@ from analytics.ingest import validate
 from analytics.ingest.readers import source_from_path
 from analytics.settings import from_env
 from analytics.trust import actions, auth, backup
-from tests.support import APP, OTHER, OWN, button, quarter_file, shown
+from tests.support import APP, OTHER, OWN, button, connection, quarter_file, shown
 
 ROOT = auth.system_user("test")
 
@@ -32,9 +32,8 @@ def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[s
         "unit": auth.add_user(store, ROOT, "tp.qn", "unit", "mat khau don vi", unit_code=OWN),
         "viewer": auth.add_user(store, ROOT, "lanhdao", "viewer", "mat khau lanh dao"),
     }
-    first = validate.check(store.cursor(), [source_from_path(quarter_file(tmp_path, [OTHER], 1))])
+    first = validate.check(connection(store), [source_from_path(quarter_file(tmp_path, [OTHER], 1))])
     actions.commit_upload(store, first, users["admin"], backups_root=tmp_path)  # upload #1: another unit's
-    store.close()
     yield users
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -76,7 +75,7 @@ def test_a_focal_point_uploads_and_reverts_only_its_own_unit(accounts, tmp_path:
     from analytics.trust import audit
     from ui import data
 
-    actions = audit.trail(data.store().cursor())
+    actions = audit.trail(connection(data.store()))
     assert actions[actions["actor"] == "tp.qn"]["action"].tolist() == ["revert", "upload"]  # both under its name
     made = [(b.reason, b.created_by) for b in backup.list_backups(from_env().backups_root)]
     assert made == [("before_revert", "auto:tp.qn")]  # the safety backup the CLI's revert takes too (tests/cli)

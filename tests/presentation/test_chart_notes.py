@@ -15,7 +15,7 @@ from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.store import Store
 from analytics.trust import actions
 from analytics.trust.auth import User
-from tests.support import hostile
+from tests.support import connection, hostile
 
 ADMIN = User("thuky", "admin")
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> **đậm** =HYPERLINK("x") [x](javascript:alert(3))'
@@ -24,7 +24,7 @@ HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)> **đậm** =HYP
 def _deck(store: Store, block: str | None = None) -> slides.Deck:
     specs = tuple(SlideSpec("units", indicator=code) for code in ("xa_ntm", "dien_hinh", "ty_le_viec"))
     meeting = Meeting("ghi-chu", "Ghi chú 2016", 2016, "year", "ALL", 15, "light", specs)
-    return slides.build_deck(store.cursor(), meeting, year=2016, period="year", block=block)
+    return slides.build_deck(connection(store), meeting, year=2016, period="year", block=block)
 
 
 def test_slide_footnote_carries_matching_notes_inert(demo_store: Store) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.presentation import charts
+from tests.support import connection
 
 
 def _frame(n: int) -> pd.DataFrame:
@@ -117,7 +118,7 @@ def test_every_chart_serialises_like_a_validated_rebuild(demo_store) -> None:  #
     from analytics.config import load_campaign
     from analytics.settings import DATA_DIR
 
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     rubric = load_campaign(DATA_DIR / "campaigns" / "2016.toml").rubric
     scores = scoring.score(values, rubric)

@@ -10,11 +10,12 @@ from analytics.config import load_campaign
 from analytics.presentation import charts
 from analytics.settings import DATA_DIR
 from analytics.store import Store
+from tests.support import connection
 
 
 @pytest.fixture
 def demo(demo_store: Store):  # type: ignore[no-untyped-def]
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     return cur, measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
 
 
@@ -116,7 +117,7 @@ def test_user_text_is_escaped_in_charts() -> None:
 
 
 def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "P2"))
     fig = charts.unit_bars(measures.indicator_slice(values, "hoat_dong_ntm"), "Hoạt động — Đợt 2/2016", "hoạt động")
     labels = {y: text for tr in fig.data if tr.type == "bar" for y, text in zip(tr.y, tr.text, strict=True)}
@@ -125,7 +126,7 @@ def test_unit_bars_flag_a_flow_with_missing_quarters(demo_store: Store) -> None:
 
 
 def test_block_trend_draws_each_block_median(mini_store: Store) -> None:
-    series = queries.quarter_values(mini_store.cursor(), 2016)
+    series = queries.quarter_values(connection(mini_store), 2016)
     series = series[series["indicator"] == "buoi_pbgdpl"]
     medians = queries.block_medians(series).set_index(["block", "quarter"])["value"]
     assert medians["STP", 1] == 7.5 and medians["STP", 4] == 40  # (10+5)/2; STP_B missing Q4 is left out

@@ -28,7 +28,7 @@ from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth
-from tests.support import run_cli
+from tests.support import connection, run_cli
 
 CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
 CAMPAIGN = CAMPAIGNS[2016]
@@ -52,7 +52,7 @@ def _tables(doc) -> list[pd.DataFrame]:  # type: ignore[no-untyped-def]
 
 def _record_votes(store: Store) -> None:
     """STP Thái Bình passes its block's flag; the THADS vote is a tie between Ninh Bình and Hà Nội."""
-    cur = store.cursor()
+    cur = connection(store)
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     for code, counts in (("CO_BTP_STP", {"STP_TB": 18}), ("CO_BTP_THADS", {"THADS_NB": 12, "THADS_HN": 12})):
@@ -66,7 +66,7 @@ def test_report_has_the_layout_headings_every_unit_and_the_scoring_numbers(demo_
     _record_votes(demo_store)
     calendar = calendar_of(CAMPAIGN)
     registration.save(demo_store, SECRETARIAT, registration.Registration("STP_QN", 2016, ("co_bo_tu_phap",), 5), calendar, submit=True)
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     doc = Document(io.BytesIO(documents.report_docx(cur, SMALL, CAMPAIGNS)))
     head = [cell.text for cell in doc.tables[0].rows[0].cells]
     assert "BỘ TƯ PHÁP\nKHU VỰC THI ĐUA\nĐỒNG BẰNG BẮC BỘ" in head[0] and "Số:" in head[0]
@@ -121,7 +121,7 @@ def test_report_has_the_layout_headings_every_unit_and_the_scoring_numbers(demo_
 
 def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_store: Store) -> None:
     _record_votes(demo_store)
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     minutes = Document(io.BytesIO(documents.minutes_docx(cur, CAMPAIGN)))
     texts = _texts(minutes)
     assert texts[texts.index("BIÊN BẢN") + 1] == "Họp bình xét, suy tôn danh hiệu thi đua năm 2016"
@@ -151,7 +151,7 @@ def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_
 
 @pytest.mark.slow
 def test_pptx_has_one_picture_per_slide_and_the_caption_in_the_notes(demo_store: Store) -> None:
-    deck = build_deck(demo_store.cursor(), SMALL, campaigns=CAMPAIGNS)
+    deck = build_deck(connection(demo_store), SMALL, campaigns=CAMPAIGNS)
     show = Presentation(io.BytesIO(pack.pptx_bytes(deck)))
     assert len(show.slides) == len(deck.slides) == 2
     assert (show.slide_width, show.slide_height) == (12192000, 6858000)

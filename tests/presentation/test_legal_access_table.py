@@ -4,10 +4,11 @@ from analytics import measures
 from analytics.presentation import tables
 from analytics.presentation.tables import display
 from analytics.store import Store
+from tests.support import connection
 
 
 def test_legal_access_table_shows_the_counts_the_rate_comes_from(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"), "STP")
     ranked = measures.indicator_slice(values, "ty_le_xa_tcpl")
     table = tables.legal_access_table(values, ranked)

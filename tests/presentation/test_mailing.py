@@ -16,7 +16,7 @@ from analytics.settings import DATA_DIR, Settings
 from analytics.store import Store
 from analytics.trust import audit, backup
 from analytics.trust.auth import system_user
-from tests.support import SmtpServer, run_cli
+from tests.support import SmtpServer, connection, run_cli
 
 AT = datetime(2016, 11, 1, 8, 0)
 
@@ -38,7 +38,7 @@ SCHEDULED = '[mail]\nto = ["LanhDao@stp.test", "vanphong@stp.test"]\nsend_at = 2
 def test_due_at_its_time_once_retried_an_hour_after_a_failure_and_not_when_long_missed(tmp_path: Path, empty_store: Store) -> None:
     meeting = load_meeting(meeting_file(tmp_path, SCHEDULED))
     assert meeting.recipients == ("lanhdao@stp.test", "vanphong@stp.test") and meeting.send_key == "tong-ket-2016@2016-11-01T08:00"
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     assert not due(cur, meeting, AT - timedelta(minutes=1))
     assert due(cur, meeting, AT) and due(cur, meeting, AT + timedelta(days=1))
     assert not due(cur, meeting, AT + timedelta(days=2, minutes=1))
@@ -98,6 +98,6 @@ def test_the_scheduler_sends_the_pack_at_its_time_once(tmp_path: Path, demo_stor
     assert pdf_pages(next(message.iter_attachments()).get_content()) == 2
     scheduler.run_once(AT + timedelta(minutes=1))
     assert len(smtp.inbox.received) == 1
-    trail = audit.trail(demo_store.cursor(), action="pack_sent")
+    trail = audit.trail(connection(demo_store), action="pack_sent")
     assert trail["target"].tolist() == ["tong-ket-2016@2016-11-01T08:00"] and trail["actor"].tolist() == ["scheduler"]
     assert system_user("x").role == "admin"

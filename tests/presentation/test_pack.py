@@ -11,14 +11,14 @@ from analytics.presentation import pack, slides
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
 from analytics.store import Store
-from tests.support import run_cli
+from tests.support import connection, run_cli
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 
 
 def test_html_is_self_contained_and_escapes_text(demo_store: Store) -> None:
     meeting = Meeting("m", "Họp <script>alert(1)</script>", 2016, "P1", "ALL", 15, "light", (SlideSpec("kpi"), SlideSpec("milestones")))
-    deck = slides.build_deck(demo_store.cursor(), meeting)
+    deck = slides.build_deck(connection(demo_store), meeting)
     text = pack.offline_html(deck)
     assert text.count('<section class="slide"') == 2
     assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text

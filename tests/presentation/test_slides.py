@@ -15,6 +15,7 @@ from analytics.presentation import captions, slides
 from analytics.presentation.meetings import Meeting, SlideSpec
 from analytics.settings import DATA_DIR
 from analytics.store import Store
+from tests.support import connection
 
 MEETINGS = slides.load_all(DATA_DIR / "meetings")
 CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
@@ -61,7 +62,7 @@ def test_change_of_a_rate_is_in_points_and_never_an_average() -> None:
 
 
 def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["so-ket-2016"])
+    deck = slides.build_deck(connection(demo_store), MEETINGS["so-ket-2016"])
     assert [s.kind for s in deck.slides] == ["kpi", *["units"] * 6, "heatmap", "milestones"]
     assert [s.number for s in deck.slides] == list(range(1, 10)) and {s.total for s in deck.slides} == {9}
     # Its cut-off is the afternoon before the 16/6 meeting: phase 1 holds what was reported by then, Q1.
@@ -76,23 +77,23 @@ def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
 
 def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_store: Store) -> None:
     meeting = MEETINGS["so-ket-2016"]
-    before = slides.build_deck(demo_store.cursor(), meeting)
+    before = slides.build_deck(connection(demo_store), meeting)
     correction = pd.DataFrame({"unit_code": ["STP_HD"], "year": [2016], "quarter": [1], "indicator": ["xa_ntm"], "value": [5.0]})
 
     def upload(cur):  # type: ignore[no-untyped-def]
         apply_values(cur, record_upload(cur, kind="results", created_by="t"), correction)
 
     demo_store.write(upload)
-    after = slides.build_deck(demo_store.cursor(), meeting)
+    after = slides.build_deck(connection(demo_store), meeting)
     assert [(s.caption, s.as_of, s.figure.to_json()) for s in after.slides] == [
         (s.caption, s.as_of, s.figure.to_json()) for s in before.slides
     ]
-    now = slides.build_deck(demo_store.cursor(), dataclasses.replace(meeting, cutoff=None), period="Q1")
+    now = slides.build_deck(connection(demo_store), dataclasses.replace(meeting, cutoff=None), period="Q1")
     assert now.slides[1].caption.startswith("Cao nhất: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
 
 
 def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, dataclasses.replace(MEETINGS["tong-ket-2016"], cutoff=None))
     ntm = deck.slides[1]
     year = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
@@ -105,13 +106,13 @@ def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> Non
 
 
 def test_year_deck_at_its_cut_off_has_the_third_quarter_and_no_late_unit(demo_store: Store) -> None:
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"])
+    deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"])
     assert {s.as_of for s in deck.slides} == {"Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)"}
     assert "Nộp muộn" not in deck.slides[1].caption  # nobody had Q4 on 3/11: nobody is late
 
 
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
     assert [s.kind for s in deck.slides].count("scores") == 1  # only the STP scoring slide
     # The legal-access rate is annual-only: no phase-2 slide for it; the registration slide is there.
@@ -128,7 +129,7 @@ def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
     slides.register("dots", slides.indicator_chart(dots), needs=("indicator",))
     try:
         meeting = Meeting("m", "Họp", 2016, "year", "ALL", 15, "light", (SlideSpec("dots", indicator="dien_hinh"),))
-        deck = slides.build_deck(demo_store.cursor(), meeting)
+        deck = slides.build_deck(connection(demo_store), meeting)
         assert deck.slides[0].kind == "dots" and len(deck.slides[0].figure.data[0].y) == 22
         assert "Cao nhất" in deck.slides[0].caption
     finally:
@@ -136,14 +137,14 @@ def test_a_new_kind_is_one_registration(demo_store: Store) -> None:
 
 
 def test_default_meeting_when_no_file_fits(empty_store: Store) -> None:
-    deck = slides.build_deck(empty_store.cursor(), slides.default_meeting(2016, "P1"))
+    deck = slides.build_deck(connection(empty_store), slides.default_meeting(2016, "P1"))
     assert deck.slides and all(s.as_of == "chưa có số liệu" for s in deck.slides)
     assert all(not s.is_demo for s in deck.slides)
 
 
 @pytest.mark.slow
 def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
     by_kind = {s.kind: s for s in deck.slides}
     assert [s.kind for s in deck.slides][-5:] == ["phases", "heatmap", "scores", "scores", "milestones"]
@@ -164,7 +165,7 @@ def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: St
 def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
     import json
 
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
+    deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS, variant="dark")
     assert len(deck.slides) == 15
     for slide in deck.slides:
         before = slide.figure.to_json()
@@ -184,7 +185,7 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
 
     calendar = calendar_of(CAMPAIGNS[2016])
     save(demo_store, system_user("test"), Registration("STP_QN", 2016, ("co_bo_tu_phap",), 5), calendar, submit=True)
-    deck = slides.build_deck(demo_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
     [slide] = [s for s in deck.slides if s.kind == "registration"]
     assert "Xã được chọn hỗ trợ xây dựng nông thôn mới" in slide.title
     traces = {trace.name: trace for trace in slide.figure.data}
@@ -195,10 +196,10 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
 
 
 def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
-    deck = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
+    deck = slides.build_deck(connection(years_store), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
     last = deck.slides[-1]
     assert last.kind == "years" and last.title == "Tỷ lệ thi hành xong về việc qua các năm"
     assert {tuple(trace["x"]) for trace in last.figure.to_dict()["data"]} == {(2024, 2025, 2026)}
     assert last.caption.startswith("Khối Cục THADS: Toàn khu vực:") and "THADS Ninh Bình: THADS Hà Nam, THADS Nam Định" in last.caption
-    alone = slides.build_deck(years_store.cursor(), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
+    alone = slides.build_deck(connection(years_store), MEETINGS["tong-ket-2016"], campaigns=CAMPAIGNS)
     assert "years" not in {s.kind for s in alone.slides}  # no earlier year to compare 2016 with

@@ -12,6 +12,7 @@ from analytics.labels import KINDS, TEXT, t
 from analytics.presentation import captions, charts, narrative, tables
 from analytics.settings import DATA_DIR
 from analytics.store import Store
+from tests.support import connection
 
 
 def _ranked(rows: list[tuple[str, float | None]], *, higher: bool = True) -> pd.DataFrame:
@@ -88,7 +89,7 @@ def test_no_vietnamese_text_says_dashboard_kho_leading_or_hang_for_a_place() -> 
 
 
 def test_tables_show_names_and_words_not_codes_or_a_false_not_reported(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     campaign = load_campaign(DATA_DIR / "campaigns" / "2016.toml")
     assert campaign.rubric is not None

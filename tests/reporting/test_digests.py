@@ -18,7 +18,7 @@ from analytics.reporting import digests, subscriptions
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, audit, auth
-from tests.support import SmtpServer, run_cli
+from tests.support import SmtpServer, connection, run_cli
 
 ROOT = auth.system_user("test")
 CAMPAIGNS = load_campaigns(DATA_DIR / "campaigns")
@@ -27,7 +27,7 @@ HEADER = "Mã đơn vị,Năm,Quý,dien_hinh,xa_ntm"
 
 def upload(store: Store, rows: list[str], notifier: digests.Notifier | None, name: str = "q1.csv") -> None:
     text = "\r\n".join([HEADER, *rows]) + "\r\n"
-    checked = validate.check(store.cursor(), [source_from_bytes(name, text.encode())])
+    checked = validate.check(connection(store), [source_from_bytes(name, text.encode())])
     assert checked.ok, checked.problems
     actions.commit_upload(store, checked, ROOT, backups_root=Path(store.path).parent / "backups", notifier=notifier)
     if notifier is not None:
@@ -70,7 +70,7 @@ def test_an_upload_pushing_a_unit_below_its_target_sends_one_digest_to_its_subsc
     assert "• Điển hình tiên tiến xây dựng được: không còn đạt chỉ tiêu" in text
     assert "https://thidua.example.vn/unit_profile?year=2016&period=year&unit=STP_QN" in text
     assert "lần tải lên số" in text and "q1.csv" in text
-    sent = audit.trail(watched.cursor(), action="digest")
+    sent = audit.trail(connection(watched), action="digest")
     assert sent["target"].tolist() == ["ld.qn"]
 
 
@@ -99,7 +99,7 @@ def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
     upload(watched, ["STP_QN,2016,1,0,2"], None)
-    row = watched.cursor().execute("SELECT max(id) FROM uploads").fetchone()
+    row = connection(watched).execute("SELECT max(id) FROM uploads").fetchone()
     assert row is not None
     actions.revert_upload(watched, int(row[0]), ROOT, backups_root=Path(watched.path).parent / "backups", notifier=notifier)
     notifier.wait()
@@ -153,26 +153,26 @@ def test_a_mail_failure_is_recorded_and_never_fails_the_upload(
 
     monkeypatch.setattr(digests.deliver, "send", broken)
     upload(watched, ["STP_QN,2016,1,0,2"], notifier)
-    row = watched.cursor().execute("SELECT value FROM facts WHERE unit_code = 'STP_QN' AND indicator = 'dien_hinh'").fetchone()
+    row = connection(watched).execute("SELECT value FROM facts WHERE unit_code = 'STP_QN' AND indicator = 'dien_hinh'").fetchone()
     assert row is not None and row[0] == 0
-    failed = audit.trail(watched.cursor(), action="digest_failed")
+    failed = audit.trail(connection(watched), action="digest_failed")
     assert failed["target"].tolist() == ["ld.qn"] and "máy chủ thư không trả lời" in failed["detail"].iloc[0]
 
 
 def test_an_account_manages_its_own_subscriptions_and_the_secretariat_anyones(watched: Store) -> None:
-    own = auth.get_user(watched.cursor(), "ld.none")
+    own = auth.get_user(connection(watched), "ld.none")
     assert own is not None
     with pytest.raises(auth.PermissionDenied):
         actions.subscribe(watched, own, "ld.qn", block="STP")
     [new] = actions.subscribe(watched, own, "ld.none", units=("THADS_HY", "THADS_HY"))
     assert actions.subscribe(watched, own, "ld.none", units=("THADS_HY",)) == []  # already followed
-    [qn_id] = subscriptions.listing(watched.cursor(), "ld.qn")["id"].tolist()
+    [qn_id] = subscriptions.listing(connection(watched), "ld.qn")["id"].tolist()
     with pytest.raises(auth.PermissionDenied):
         actions.unsubscribe(watched, own, qn_id)
     actions.unsubscribe(watched, own, new)
     actions.unsubscribe(watched, ROOT, qn_id)
-    assert subscriptions.listing(watched.cursor())["user"].tolist() == ["ld.thads"]
-    assert audit.trail(watched.cursor(), action="unsubscribe")["actor"].tolist() == [ROOT.name, "ld.none"]
+    assert subscriptions.listing(connection(watched))["user"].tolist() == ["ld.thads"]
+    assert audit.trail(connection(watched), action="unsubscribe")["actor"].tolist() == [ROOT.name, "ld.none"]
     with pytest.raises(subscriptions.SubscriptionError, match="chưa có địa chỉ"):
         auth.add_user(watched, ROOT, "no.mail", "viewer", "mat-khau-du-dai-2016-x")
         actions.subscribe(watched, ROOT, "no.mail", block="STP")

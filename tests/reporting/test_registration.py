@@ -15,7 +15,7 @@ from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.registration import Registration, RegistrationError
 from analytics.store import Store
 from analytics.trust import audit, auth
-from tests.support import OTHER, OWN, SHIPPED_CAMPAIGN, csv_file
+from tests.support import OTHER, OWN, SHIPPED_CAMPAIGN, connection, csv_file
 
 CALENDAR = calendar_of(load_campaign(SHIPPED_CAMPAIGN))
 ROOT = auth.system_user("test")
@@ -50,9 +50,9 @@ def test_a_unit_registers_its_own_and_the_secretariat_returns_then_approves(empt
     assert (returned.state, returned.reason) == ("returned", "Thiếu tên điển hình")
     registration.save(empty_store, unit, own(models_names=("Mô hình “Tủ sách pháp luật”",)), CALENDAR, submit=True)
     assert registration.review(empty_store, admin, OWN, 2016, approve=True).state == "approved"
-    stored = registration.get(empty_store.cursor(), OWN, 2016)
+    stored = registration.get(connection(empty_store), OWN, 2016)
     assert stored is not None and stored.models_names == ("Mô hình “Tủ sách pháp luật”",) and stored.reason is None
-    trail = audit.trail(empty_store.cursor())
+    trail = audit.trail(connection(empty_store))
     assert trail.loc[trail["action"].str.startswith("registration"), "action"].tolist()[::-1] == [
         "registration_save", "registration_submit", "registration_return", "registration_submit", "registration_approve",
     ]  # fmt: skip
@@ -62,7 +62,7 @@ def test_rules_unknown_title_more_names_than_registered(empty_store: Store, peop
     with pytest.raises(RegistrationError, match="“huy_chuong”") as caught:
         registration.save(empty_store, people["unit"], own(titles=("huy_chuong",), ntm_count=1), CALENDAR, submit=False)
     assert "ghi 2 tên nhưng chỉ đăng ký 1" in str(caught.value)
-    assert registration.get(empty_store.cursor(), OWN, 2016) is None
+    assert registration.get(connection(empty_store), OWN, 2016) is None
 
 
 HEADER = ["Mã đơn vị", "Năm", "Danh hiệu đăng ký", "Số xã nông thôn mới", "Tên các xã nông thôn mới", "Số điển hình tiên tiến"]
@@ -87,7 +87,7 @@ def test_a_file_is_checked_row_by_row_and_stored_all_or_nothing(empty_store: Sto
         (4, "Tên các xã nông thôn mới", "Lỗi: tệp dang_ky.csv, dòng 4, cột “Tên các xã nông thôn mới”: ghi 2 tên nhưng chỉ đăng ký 1"),
     ]
     assert "không nhận ra danh hiệu" in issues[2].text() and "Huân chương" in issues[2].text()
-    assert registration.registrations(empty_store.cursor(), 2016)["state"].eq("draft").all()
+    assert registration.registrations(connection(empty_store), 2016)["state"].eq("draft").all()
     good = csv_file([HEADER, [OWN, 2016, "Cờ thi đua của Bộ Tư pháp; bang khen cua bo truong", 2, "Xã A\nXã B", 1]])
     with pytest.raises(auth.PermissionDenied):
         other = source_from_bytes("x.csv", csv_file([HEADER, [OTHER, 2016, "", 0, "", 0]]))
@@ -100,12 +100,12 @@ def test_a_file_is_checked_row_by_row_and_stored_all_or_nothing(empty_store: Sto
 
 def test_the_template_reads_back_and_registered_meets_achieved(demo_store: Store) -> None:
     registration.save(demo_store, ROOT, own(), CALENDAR, submit=True)
-    template = registration.template_frame(demo_store.cursor(), CALENDAR)
+    template = registration.template_frame(connection(demo_store), CALENDAR)
     assert len(template) == 22
     stored, issues = registration.import_file(demo_store, ROOT, source_from_bytes("mau.csv", csv_bytes(template)), CALENDAR)
     assert issues == [] and len(stored) == 22
-    assert registration.get(demo_store.cursor(), OWN, 2016) == own(state="submitted")
-    both = registration.registered_vs_achieved(demo_store.cursor(), 2016).set_index("unit_code")
+    assert registration.get(connection(demo_store), OWN, 2016) == own(state="submitted")
+    both = registration.registered_vs_achieved(connection(demo_store), 2016).set_index("unit_code")
     assert both.loc[OWN, "ntm_count"] == 2 and both.loc[OWN, "ntm_achieved"] >= 0
     assert both["models_achieved"].notna().all()
 

@@ -16,7 +16,7 @@ from analytics.reporting.deadlines import Calendar, calendar_of
 from analytics.reporting.status import CSV_COLUMNS, punctuality, status_board
 from analytics.store import Store
 from analytics.trust import actions, auth
-from tests.support import SHIPPED_CAMPAIGN, broken_campaign, quarter_file, run_cli
+from tests.support import SHIPPED_CAMPAIGN, broken_campaign, connection, quarter_file, run_cli
 
 TODAY = date.today()
 
@@ -55,7 +55,7 @@ def test_each_status_is_read_from_the_upload_history(empty_store: Store) -> None
     upload(empty_store, {"STP_QN": 1}, 2)  # an identical re-send changes nothing: still on time
     upload(empty_store, {"STP_NB": 1}, 2, kind="demo")  # demo values are not a submission
     upload(empty_store, {"STP_TB": 1}, 3)  # quarter 3 sent early, before its deadline
-    board = status_board(empty_store.cursor(), calendar(Q2=deadline, Q3=TODAY + timedelta(days=5)), TODAY)
+    board = status_board(connection(empty_store), calendar(Q2=deadline, Q3=TODAY + timedelta(days=5)), TODAY)
     q2, q3 = statuses(board, 2), statuses(board, 3)
     assert q2["STP_QN"] == ("on_time", None)
     assert q2["STP_HN"] == ("revised", None)
@@ -71,7 +71,7 @@ def test_each_status_is_read_from_the_upload_history(empty_store: Store) -> None
 def test_a_reverted_quarter_is_missing_again(empty_store: Store, tmp_path: Path) -> None:
     upload_id = upload(empty_store, {"STP_QN": 1}, 2)
     actions.revert_upload(empty_store, upload_id, auth.system_user("test"), backups_root=tmp_path / "backups")
-    board = status_board(empty_store.cursor(), calendar(Q2=TODAY - timedelta(days=1)), TODAY, quarter=2)
+    board = status_board(connection(empty_store), calendar(Q2=TODAY - timedelta(days=1)), TODAY, quarter=2)
     assert statuses(board, 2)["STP_QN"] == ("missing", None)
 
 
@@ -80,7 +80,7 @@ def test_punctuality_counts_due_quarters_only(empty_store: Store) -> None:
     upload(empty_store, {"STP_QN": 1}, 1, at=long_ago)
     upload(empty_store, {"STP_QN": 1}, 2)
     cal = calendar(Q1=TODAY - timedelta(days=60), Q2=TODAY - timedelta(days=4), Q3=TODAY + timedelta(days=30))
-    found = punctuality(status_board(empty_store.cursor(), cal, TODAY, block="STP")).set_index("unit_code")
+    found = punctuality(status_board(connection(empty_store), cal, TODAY, block="STP")).set_index("unit_code")
     qn = found.loc["STP_QN"]
     assert (qn["due"], qn["on_time"], qn["late"], qn["missing"], qn["days_late"]) == (2, 1, 1, 0, 4)
     assert qn["on_time_share"] == pytest.approx(50.0)

@@ -13,6 +13,7 @@ from analytics.review import assessments, vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth
+from tests.support import connection
 
 CAMPAIGN = load_campaigns(DATA_DIR / "campaigns")[2016]
 assert CAMPAIGN.rubric is not None
@@ -24,13 +25,13 @@ PDF = b"%PDF-1.4\n% minh chung\n"
 
 
 def _points(store: Store, unit: str) -> tuple[float, str]:
-    summary = vote.year_summary(store.cursor(), RUBRIC, 2016)
+    summary = vote.year_summary(connection(store), RUBRIC, 2016)
     row = summary.set_index("unit_code").loc[unit]
     return float(row["total"]), str(row["grade"])
 
 
 def _line(store: Store, unit: str) -> dict:
-    found = assessments.current(store.cursor(), 2016)
+    found = assessments.current(connection(store), 2016)
     return found[(found["unit_code"] == unit) & (found["criterion"] == MANUAL.code)].iloc[0].to_dict()
 
 
@@ -42,7 +43,7 @@ def test_a_unit_self_assesses_the_secretariat_adjusts_and_locks(demo_store: Stor
     line = _line(demo_store, "STP_QN")
     assert (line["self_points"], line["status"], line["evidence"]) == (3.0, "self", 1)
     assert _points(demo_store, "STP_QN")[0] == pytest.approx(before - demo_points + 3)
-    (stored,) = assessments.evidence_files(demo_store.cursor(), int(line["self_id"]))
+    (stored,) = assessments.evidence_files(connection(demo_store), int(line["self_id"]))
     assert stored == ("bao_cao.pdf", "application/pdf", hashlib.sha256(PDF).hexdigest(), PDF)
 
     with pytest.raises(auth.PermissionDenied):
@@ -56,7 +57,7 @@ def test_a_unit_self_assesses_the_secretariat_adjusts_and_locks(demo_store: Stor
     line = _line(demo_store, "STP_QN")
     assert (line["self_points"], line["agreed_points"], line["status"], line["reviewed_by"]) == (3.0, 1.5, "agreed", "thuky")
     assert _points(demo_store, "STP_QN")[0] == pytest.approx(before - demo_points + 1.5)
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     values = measures.period_values(cur, measures.period_spec(cur, 2016, "year"))
     detail = scoring.score(values, RUBRIC, manual=assessments.manual_points(cur, 2016)).detail
     shown = detail[(detail["unit_code"] == "STP_QN") & (detail["code"] == "TC7")].iloc[0]
@@ -65,14 +66,14 @@ def test_a_unit_self_assesses_the_secretariat_adjusts_and_locks(demo_store: Stor
     actions.lock_scores(demo_store, SECRETARIAT, 2016)
     with pytest.raises(assessments.AssessmentError, match="đã khóa"):
         actions.self_assess(demo_store, FOCAL, 2016, "STP_QN", MANUAL, 3, "sau khi khóa")
-    trail = demo_store.cursor().execute("SELECT actor, action, target FROM audit WHERE action IN "
+    trail = connection(demo_store).execute("SELECT actor, action, target FROM audit WHERE action IN "
                                         "('self_assess', 'assessment_adjusted', 'scores_locked') ORDER BY id").fetchall()  # fmt: skip
     assert trail == [
         ("tp.qn", "self_assess", "STP_QN/TC7"),
         ("thuky", "assessment_adjusted", "STP_QN/TC7"),
         ("thuky", "scores_locked", "2016"),
     ]
-    steps = assessments.steps(demo_store.cursor(), 2016, "STP_QN")
+    steps = assessments.steps(connection(demo_store), 2016, "STP_QN")
     assert steps["step"].tolist()[:2] == ["adjusted", "self"]
 
 

@@ -15,7 +15,7 @@ from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth
-from tests.support import open_page, run_cli
+from tests.support import connection, open_page, run_cli
 
 CAMPAIGN = load_campaigns(DATA_DIR / "campaigns")[2016]
 HISTORY = (
@@ -27,7 +27,7 @@ HISTORY = (
 
 def test_the_file_names_row_and_column_of_each_problem(demo_store: Store) -> None:
     data = "unit_code,year,title_code,title,decision_date\nXX,20a5,,Cờ,32/13/2015\n".encode()
-    checked = awards.check(source_from_bytes("ls.csv", data), set(registry(demo_store.cursor())["code"]))
+    checked = awards.check(source_from_bytes("ls.csv", data), set(registry(connection(demo_store))["code"]))
     assert [p.text() for p in checked.problems] == [
         "Lỗi: tệp ls.csv, dòng 2, cột “unit_code”: mã đơn vị không có trong danh sách đơn vị (giá trị: “XX”)",
         "Lỗi: tệp ls.csv, dòng 2, cột “year”: năm phải là số nguyên (ví dụ 2015) (giá trị: “20a5”)",
@@ -37,7 +37,7 @@ def test_the_file_names_row_and_column_of_each_problem(demo_store: Store) -> Non
 
 
 def test_imported_history_decides_who_may_stand_for_a_title_that_needs_an_earlier_one(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     checked = awards.check(source_from_bytes("ls.csv", HISTORY.encode()), set(registry(cur)["code"]))
     assert checked.problems == []
     with pytest.raises(auth.PermissionDenied):

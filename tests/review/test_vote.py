@@ -18,7 +18,7 @@ from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import actions, auth
-from tests.support import run_cli
+from tests.support import connection, run_cli
 
 CAMPAIGN = load_campaigns(DATA_DIR / "campaigns")[2016]
 
@@ -87,7 +87,7 @@ def test_a_title_that_needs_an_earlier_one_checks_the_award_history() -> None:
 
 
 def test_the_ballots_file_names_file_excel_row_and_column_of_every_problem(demo_store: Store) -> None:
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     title = CAMPAIGN.title("CO_BTP_THADS")
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
@@ -109,7 +109,7 @@ def test_recording_a_vote_needs_the_secretariat_and_leaves_an_audit_row(demo_sto
     with pytest.raises(auth.PermissionDenied):
         actions.record_vote(demo_store, auth.User("dv", "unit", "THADS_NB"), 2016, result, source="form")
     actions.record_vote(demo_store, auth.User("thuky", "admin"), 2016, result, source="form")
-    cur = demo_store.cursor()
+    cur = connection(demo_store)
     stored = vote.recorded(cur, 2016)
     assert stored[["unit_code", "votes", "passed"]].values.tolist() == [["THADS_NB", 12, True]]
     row = cur.execute("SELECT actor, action, target FROM audit WHERE action = 'vote'").fetchone()

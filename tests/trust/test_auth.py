@@ -8,6 +8,7 @@ import pytest
 
 from analytics.store import Store
 from analytics.trust import audit, auth
+from tests.support import connection
 
 ROOT = auth.system_user("test")
 
@@ -15,7 +16,7 @@ ROOT = auth.system_user("test")
 def test_passwords_are_salted_slow_hashes_never_plain(empty_store: Store) -> None:
     auth.add_user(empty_store, ROOT, "a.admin", "admin", "correct horse 1")
     auth.add_user(empty_store, ROOT, "b.admin", "admin", "correct horse 1")
-    hashes = [r[0] for r in empty_store.cursor().execute("SELECT password_hash FROM users ORDER BY name").fetchall()]
+    hashes = [r[0] for r in connection(empty_store).execute("SELECT password_hash FROM users ORDER BY name").fetchall()]
     assert all(h.split("$")[:4] == ["scrypt", *map(str, auth.scrypt_cost)] for h in hashes)
     assert hashes[0] != hashes[1]  # salted: same password, different hash
     assert "correct horse" not in " ".join(hashes)
@@ -37,7 +38,7 @@ def test_an_unknown_name_costs_one_scrypt_at_the_current_cost(empty_store: Store
     real = auth.verify_password
     monkeypatch.setattr(auth, "verify_password", lambda password, stored: checked.append(stored) or real(password, stored))
     with pytest.raises(auth.LoginFailed):
-        auth.authenticate(empty_store.cursor(), "nobody", "mat khau dai 1", auth.LoginLimiter(), "10.0.0.1")
+        auth.authenticate(connection(empty_store), "nobody", "mat khau dai 1", auth.LoginLimiter(), "10.0.0.1")
     assert [h.split("$")[:4] for h in checked] == [["scrypt", *map(str, auth.scrypt_cost)]]
 
 
@@ -57,7 +58,7 @@ def test_an_unknown_name_costs_one_scrypt_at_the_current_cost(empty_store: Store
 def test_invalid_users_are_refused_in_vietnamese(empty_store: Store, name, role, unit, password, problem) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(auth.UserError, match=problem):
         auth.add_user(empty_store, ROOT, name, role, password, unit_code=unit)
-    assert auth.user_count(empty_store.cursor()) == 0
+    assert auth.user_count(connection(empty_store)) == 0
 
 
 def test_unit_users_are_bound_to_a_registered_unit_and_duplicates_refused(empty_store: Store) -> None:
@@ -72,7 +73,7 @@ def test_first_admin_only_while_no_account_exists(empty_store: Store) -> None:
     assert first.role == "admin"
     with pytest.raises(auth.PermissionDenied):
         auth.create_first_admin(empty_store, "intruder", "mat khau dai 2")
-    assert auth.list_users(empty_store.cursor())["name"].tolist() == ["thuky"]
+    assert auth.list_users(connection(empty_store))["name"].tolist() == ["thuky"]
 
 
 def test_last_admin_cannot_be_removed_and_every_user_change_is_audited(empty_store: Store) -> None:
@@ -82,7 +83,7 @@ def test_last_admin_cannot_be_removed_and_every_user_change_is_audited(empty_sto
     auth.remove_user(empty_store, admin, "lanhdao")
     with pytest.raises(auth.UserError, match="cuối cùng"):
         auth.remove_user(empty_store, admin, "thuky")
-    trail = audit.trail(empty_store.cursor(), action=None)
+    trail = audit.trail(connection(empty_store), action=None)
     rows = trail[trail["action"].str.startswith("user_")][["actor", "action", "target"]].values.tolist()
     assert rows == [
         ["thuky", "user_remove", "lanhdao"],
@@ -97,7 +98,7 @@ def test_wrong_passwords_slow_their_client_down_but_never_lock_the_right_user_ou
     auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
     now = [1000.0]
     limiter = auth.LoginLimiter(window=600, clock=lambda: now[0])
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     for _ in range(auth.PAIR_BACKOFF.free):
         with pytest.raises(auth.LoginFailed):
             auth.authenticate(cur, "thuky", "wrong", limiter, "10.0.0.1")
@@ -131,7 +132,7 @@ def test_guessing_one_name_from_many_clients_delays_the_right_user_a_minute_at_m
     auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
     now = [1000.0]
     limiter = auth.LoginLimiter(window=600, clock=lambda: now[0])
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     for i in range(40):
         limiter.failed("thuky", f"session:{i}")  # visitors without an address each count apart
     with pytest.raises(auth.LoginThrottled) as info:
@@ -145,7 +146,7 @@ def test_an_administrator_unlocks_a_name_for_every_process(empty_store: Store) -
     admin = auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
     viewer = auth.add_user(empty_store, admin, "lanhdao", "viewer", "mat khau dai 2")
     limiter = auth.LoginLimiter(window=600)  # the dashboard's counters, with the real clock
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     for _ in range(auth.PAIR_BACKOFF.free):
         with pytest.raises(auth.LoginFailed):
             auth.authenticate(cur, "lanhdao", "wrong", limiter, "10.0.0.1")
@@ -185,7 +186,7 @@ def test_the_throttle_forgets_counters_whose_failures_expired(monkeypatch: pytes
 def test_short_and_common_passwords_are_refused(empty_store: Store, password: str) -> None:
     with pytest.raises(auth.UserError, match=r"ít nhất 12|phổ biến|trùng tên"):
         auth.add_user(empty_store, ROOT, "thuky", "admin", password)
-    assert auth.user_count(empty_store.cursor()) == 0
+    assert auth.user_count(connection(empty_store)) == 0
 
 
 def test_a_phrase_of_a_few_words_is_accepted(empty_store: Store) -> None:
@@ -195,7 +196,7 @@ def test_a_phrase_of_a_few_words_is_accepted(empty_store: Store) -> None:
 def test_sessions_expire_and_end_when_the_password_changes_or_the_user_goes(empty_store: Store) -> None:
     admin = auth.add_user(empty_store, ROOT, "thuky", "admin", "mat khau dai 1")
     viewer = auth.add_user(empty_store, admin, "lanhdao", "viewer", "mat khau dai 2")
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     session = auth.open_session(viewer, 1000.0)
     user, renewed = auth.resume_session(cur, session, 1000.0 + auth.IDLE_SECONDS - 1)
     assert user == viewer and renewed is not None
@@ -211,11 +212,11 @@ def test_sessions_expire_and_end_when_the_password_changes_or_the_user_goes(empt
 
 def test_sso_identity_maps_to_our_user_and_role(empty_store: Store) -> None:
     auth.add_user(empty_store, ROOT, "tp.hanoi", "unit", None, unit_code="STP_HN", email="Focal@HaNoi.gov.vn")
-    user = auth.user_for_email(empty_store.cursor(), " focal@hanoi.gov.vn ")
+    user = auth.user_for_email(connection(empty_store), " focal@hanoi.gov.vn ")
     assert user is not None and user.role == "unit" and user.unit_code == "STP_HN"
-    assert auth.user_for_email(empty_store.cursor(), "other@hanoi.gov.vn") is None
+    assert auth.user_for_email(connection(empty_store), "other@hanoi.gov.vn") is None
     with pytest.raises(auth.LoginFailed):  # an SSO-only account has no password to guess
-        auth.authenticate(empty_store.cursor(), "tp.hanoi", "", auth.LoginLimiter(), "10.0.0.1")
+        auth.authenticate(connection(empty_store), "tp.hanoi", "", auth.LoginLimiter(), "10.0.0.1")
 
 
 def test_migration_adds_users_and_audit_to_an_existing_store(tmp_path: Path) -> None:
@@ -232,5 +233,12 @@ def test_migration_adds_users_and_audit_to_an_existing_store(tmp_path: Path) -> 
             conn.execute("INSERT INTO schema_migrations VALUES (?, now())", [version])
     conn.close()
     store = Store(path)
-    assert auth.user_count(store.cursor()) == 0 and audit.trail(store.cursor()).empty
-    store.close()
+    assert auth.user_count(connection(store)) == 0 and audit.trail(connection(store)).empty
+
+
+@pytest.mark.parametrize("name", sorted(auth.PROGRAM_ACTORS))
+def test_no_account_takes_a_name_the_program_records_for_its_own_actions(empty_store: Store, name: str) -> None:
+    """Else the history and the audit trail could not tell the scheduler or the demo from a person."""
+    with pytest.raises(auth.UserError, match="chương trình"):
+        auth.add_user(empty_store, auth.system_user("test"), name, "admin", "mat khau thu ky")
+    assert auth.get_user(connection(empty_store), name) is None

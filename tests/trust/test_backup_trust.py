@@ -17,7 +17,7 @@ from analytics import export
 from analytics.bootstrap import open_store
 from analytics.store import Store
 from analytics.trust import auth, backup
-from tests.support import make_settings
+from tests.support import connection, make_settings
 
 ROOT = auth.system_user("test")
 
@@ -44,10 +44,10 @@ def rehash(folder: Path, table: str) -> Callable[[dict], None]:
 
 
 def refused(store: Store, folder: Path, tmp_path: Path, match: str, *, include_users: bool = False) -> None:
-    before = export.export_csv(store.cursor()), auth.list_users(store.cursor()).to_dict()
+    before = export.export_csv(connection(store)), auth.list_users(connection(store)).to_dict()
     with pytest.raises(backup.BackupError, match=match):
         backup.restore(store, folder, actor=ROOT, root=tmp_path / "b", include_users=include_users)
-    assert (export.export_csv(store.cursor()), auth.list_users(store.cursor()).to_dict()) == before
+    assert (export.export_csv(connection(store)), auth.list_users(connection(store)).to_dict()) == before
 
 
 def store_key(store: Store) -> bytes:
@@ -87,7 +87,7 @@ def test_a_wrong_row_count_is_noticed(demo_store: Store, tmp_path: Path) -> None
         rehash(folder, "facts")(manifest)
 
     rewrite_manifest(folder, edit, key=store_key(demo_store))
-    held = demo_store.cursor().execute("SELECT count(*) FROM facts").fetchone()[0]  # type: ignore[index]
+    held = connection(demo_store).execute("SELECT count(*) FROM facts").fetchone()[0]  # type: ignore[index]
     refused(demo_store, folder, tmp_path, f"facts .* 10 dòng, bản kê ghi {held}")
 
 
@@ -108,7 +108,7 @@ def test_restoring_users_from_a_tampered_backup_creates_no_admin(demo_store: Sto
 
     rewrite_manifest(folder, edit)
     refused(demo_store, folder, tmp_path, "chữ ký", include_users=True)
-    assert auth.get_user(demo_store.cursor(), "mallory") is None
+    assert auth.get_user(connection(demo_store), "mallory") is None
 
 
 def test_symbolic_links_are_refused(demo_store: Store, tmp_path: Path) -> None:
@@ -134,23 +134,17 @@ def test_backups_the_key_and_the_store_are_owner_only(demo_store: Store, tmp_pat
     assert modes.pop(folder.name) == 0o700 and set(modes.values()) == {0o600}
     assert stat.S_IMODE(backup.key_file(demo_store).stat().st_mode) == 0o600
     reopened = open_store(make_settings(tmp_path / "own"))
-    try:
-        assert stat.S_IMODE(reopened.path.stat().st_mode) == 0o600
-    finally:
-        reopened.close()
+    assert stat.S_IMODE(reopened.path.stat().st_mode) == 0o600
 
 
 def test_a_quote_in_the_paths_backs_up_and_restores(tmp_path: Path) -> None:
     folder = tmp_path / "Sở Tư pháp's data"
     store = open_store(make_settings(folder))
-    try:
-        before = export.export_csv(store.cursor())
-        info = backup.backup(store, None, actor=ROOT, root=folder / "sao lưu 'chính'")
-        assert info.tables["facts"] > 0 and not list(info.path.parent.glob("*.partial"))
-        backup.restore(store, info.path, actor=ROOT, root=folder / "sao lưu 'chính'")
-        assert export.export_csv(store.cursor()) == before
-    finally:
-        store.close()
+    before = export.export_csv(connection(store))
+    info = backup.backup(store, None, actor=ROOT, root=folder / "sao lưu 'chính'")
+    assert info.tables["facts"] > 0 and not list(info.path.parent.glob("*.partial"))
+    backup.restore(store, info.path, actor=ROOT, root=folder / "sao lưu 'chính'")
+    assert export.export_csv(connection(store)) == before
 
 
 def test_an_existing_partial_folder_is_neither_deleted_nor_written_over(demo_store: Store, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.history import apply_values, record_upload
 from analytics.store import Store
-from tests.support import make_settings
+from tests.support import connection, make_settings
 
 COLS = ["unit_code", "year", "quarter", "indicator", "value"]
 UNITS = [f"STP_{c}" for c in ("BN", "HNA", "HN", "HD", "HP", "HY", "ND", "NB", "QN", "TB", "VP")]
@@ -54,7 +54,7 @@ def test_writers_and_readers_at_once(empty_store: Store) -> None:
 
     def reader() -> None:
         try:
-            cur = store.cursor()  # one cursor per reader, as each dashboard session has
+            cur = connection(store)  # one cursor per reader, as each dashboard session has
             while time.monotonic() < stop:
                 row = cur.execute(
                     "SELECT count(*), count(DISTINCT value), count(DISTINCT upload_id) FROM facts WHERE year = 2099"
@@ -73,7 +73,7 @@ def test_writers_and_readers_at_once(empty_store: Store) -> None:
     assert errors == []
     assert torn == []
     assert len(committed) >= 8 and reads[0] >= 20
-    cur = store.cursor()
+    cur = connection(store)
     per_upload = dict(cur.execute("SELECT upload_id, count(*) FROM fact_history GROUP BY upload_id").fetchall())
     assert all(per_upload.get(upload_id) == KEYS for upload_id, _ in committed)  # every committed upload fully recorded
     last_id, last_marker = max(committed)
@@ -83,7 +83,7 @@ def test_writers_and_readers_at_once(empty_store: Store) -> None:
 
 def test_a_write_conflict_is_retried_not_lost(empty_store: Store) -> None:
     """A transaction outside the app's queue holds the same row: Store.write retries until it can commit."""
-    outsider = empty_store.cursor()
+    outsider = connection(empty_store)
     outsider.begin()
     outsider.execute("UPDATE meta SET value = '41' WHERE key = 'data_version'")
     result: list[object] = []
@@ -104,7 +104,7 @@ def test_a_write_conflict_is_retried_not_lost(empty_store: Store) -> None:
 
 
 def test_without_retries_the_conflict_surfaces(empty_store: Store) -> None:
-    outsider = empty_store.cursor()
+    outsider = connection(empty_store)
     outsider.begin()
     outsider.execute("UPDATE meta SET value = '41' WHERE key = 'data_version'")
     try:
@@ -147,7 +147,7 @@ def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ign
                 k += 1
                 frame = sample[sample["Mã đơn vị"] == unit].copy()
                 frame[numbers] = frame[numbers] + k  # a corrected file: every value changes
-                checked = validate.check(store.cursor(), [source_from_bytes(f"{unit}-{k}.csv", csv_bytes(frame))])
+                checked = validate.check(connection(store), [source_from_bytes(f"{unit}-{k}.csv", csv_bytes(frame))])
                 assert checked.ok, [p.text() for p in checked.problems][:3]
                 result = actions.commit_upload(store, checked, users[unit], backups_root=tmp_path / "b")
                 stored = result.stored[0]
@@ -158,7 +158,7 @@ def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ign
 
     def reader() -> None:
         try:
-            cur = store.cursor()
+            cur = connection(store)
             while time.monotonic() < stop:
                 rows = cur.execute(
                     "SELECT unit_code, count(DISTINCT upload_id), count(*) FROM facts WHERE year = 2016 AND quarter = 3 GROUP BY unit_code"
@@ -172,16 +172,13 @@ def test_uploads_through_the_ingest_with_readers(tmp_path) -> None:  # type: ign
         th.start()
     for th in threads:
         th.join(60)
-    try:
-        assert errors == [] and torn == []
-        assert len(committed) >= 6
-        cur = store.cursor()
-        for unit, upload_id, written in committed:
-            assert cur.execute("SELECT count(*) FROM fact_history WHERE upload_id = ?", [upload_id]).fetchone() == (written,)
-            actor = cur.execute("SELECT actor FROM audit WHERE upload_id = ?", [upload_id]).fetchone()
-            assert actor == (users[unit].name,)
-        for unit in units:
-            last = max(upload_id for u, upload_id, _ in committed if u == unit)
-            assert cur.execute("SELECT DISTINCT upload_id FROM facts WHERE unit_code = ? AND quarter = 3", [unit]).fetchall() == [(last,)]
-    finally:
-        store.close()
+    assert errors == [] and torn == []
+    assert len(committed) >= 6
+    cur = connection(store)
+    for unit, upload_id, written in committed:
+        assert cur.execute("SELECT count(*) FROM fact_history WHERE upload_id = ?", [upload_id]).fetchone() == (written,)
+        actor = cur.execute("SELECT actor FROM audit WHERE upload_id = ?", [upload_id]).fetchone()
+        assert actor == (users[unit].name,)
+    for unit in units:
+        last = max(upload_id for u, upload_id, _ in committed if u == unit)
+        assert cur.execute("SELECT DISTINCT upload_id FROM facts WHERE unit_code = ? AND quarter = 3", [unit]).fetchall() == [(last,)]

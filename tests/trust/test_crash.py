@@ -13,7 +13,7 @@ import pytest
 
 from analytics import export
 from analytics.bootstrap import open_store
-from tests.support import TESTS, make_settings, quarter_file
+from tests.support import TESTS, connection, make_settings, quarter_file
 
 pytestmark = pytest.mark.slow  # SIGKILLs a process mid-import
 
@@ -46,15 +46,12 @@ time.sleep(60)
 
 def _state(db: Path) -> tuple[str, int, int, int]:
     store = open_store(make_settings(db.parent))
-    try:
-        cur = store.cursor()
-        counts = cur.execute(
-            "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM fact_history), (SELECT count(*) FROM audit)"
-        ).fetchone()
-        assert counts is not None
-        return (export.export_csv(cur), *counts)
-    finally:
-        store.close()
+    cur = connection(store)
+    counts = cur.execute(
+        "SELECT (SELECT count(*) FROM uploads), (SELECT count(*) FROM fact_history), (SELECT count(*) FROM audit)"
+    ).fetchone()
+    assert counts is not None
+    return (export.export_csv(cur), *counts)
 
 
 def _run_and_kill(db: Path, mode: str, kill_after: str, delay: float) -> str:

@@ -25,7 +25,7 @@ from analytics.history import record_upload
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import auth, safety
-from tests.support import APP, SNIPPETS, TESTS, csv_file, hostile, make_settings
+from tests.support import APP, SNIPPETS, TESTS, connection, csv_file, hostile, make_settings
 
 pytestmark = pytest.mark.slow  # hundreds of hostile examples per test, some each an AppTest run
 
@@ -44,13 +44,12 @@ def test_display_text_is_inert(text: str) -> None:
 def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store = open_store(make_settings(tmp_path_factory.mktemp("fuzz")))
     yield store
-    store.close()
 
 
 @given(name=hostile, file_name=hostile, note=hostile)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_store_keeps_hostile_text_as_text(fuzz_store: Store, name: str, file_name: str, note: str) -> None:
-    tables = fuzz_store.cursor().execute("SELECT count(*) FROM duckdb_tables()").fetchone()
+    tables = connection(fuzz_store).execute("SELECT count(*) FROM duckdb_tables()").fetchone()
 
     def work(cur):  # type: ignore[no-untyped-def]
         upload_id = record_upload(cur, kind="communes", created_by=name, file_name=file_name, note=note, raw=note.encode())
@@ -62,7 +61,7 @@ def test_the_store_keeps_hostile_text_as_text(fuzz_store: Store, name: str, file
         return upload_id
 
     upload_id = fuzz_store.write(work)
-    cur = fuzz_store.cursor()
+    cur = connection(fuzz_store)
     assert cur.execute("SELECT created_by, file_name, note FROM uploads WHERE id = ?", [upload_id]).fetchone() == (name, file_name, note)
     assert cur.execute("SELECT actor, target FROM audit WHERE upload_id = ?", [upload_id]).fetchone() == (name, file_name)
     stored = cur.execute("SELECT commune, note FROM communes WHERE upload_id = ?", [upload_id]).fetchone()
@@ -113,7 +112,6 @@ def test_pages_show_hostile_text_only_as_plain_values(
         )
 
     store.write(register)
-    store.close()
     try:
         at = AppTest.from_file(ADMIN, default_timeout=60)
         at.session_state["_auth_session"] = auth.open_session(admin, time.time())
@@ -151,13 +149,13 @@ def test_hostile_register_files_never_crash_the_ingest_and_stay_text(fuzz_store:
     from analytics.ingest.readers import source_from_bytes
 
     data = csv_file([REGISTER_HEADER, ["STP_QN", 2030, "ntm", commune, district, "registered", "", note]])
-    cur = fuzz_store.cursor()
+    cur = connection(fuzz_store)
     checked = validate.check(cur, [source_from_bytes("xã <b>độc</b> =1.csv", data)])
     if not checked.ok:
         assert checked.problems and all(p.text() for p in checked.problems)  # reported, not raised
         return
     save.commit(fuzz_store, checked, by="fuzz")
-    shown = commune_list(fuzz_store.cursor(), 2030, "ntm")
+    shown = commune_list(connection(fuzz_store), 2030, "ntm")
     assert len(shown[shown["unit_code"] == "STP_QN"]) == 1
 
 

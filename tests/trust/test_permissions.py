@@ -18,7 +18,7 @@ from analytics.cli import main
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import actions, auth, backup
-from tests.support import OTHER, OWN, make_settings, quarter_file
+from tests.support import OTHER, OWN, connection, make_settings, quarter_file
 
 ACTIONS = (
     "view",
@@ -88,7 +88,6 @@ def settings_with_users(tmp_path: Path) -> Iterator[tuple[Settings, dict[str, au
     settings = make_settings(tmp_path)
     store = open_store(settings)
     users = make_users(store)
-    store.close()
     yield settings, users
 
 
@@ -110,7 +109,7 @@ def _files_changed(store: Store) -> None:
 
 
 def _state(store: Store, settings: Settings) -> tuple:
-    cur = store.cursor()
+    cur = connection(store)
     return (
         export.export_csv(cur),
         auth.list_users(cur)["name"].tolist(),
@@ -124,20 +123,17 @@ def _state(store: Store, settings: Settings) -> tuple:
 def test_core_api_refuses_and_changes_nothing_or_does_it(settings_with_users, role: str) -> None:  # type: ignore[no-untyped-def]
     settings, users = settings_with_users
     store = open_store(settings)
-    try:
-        first = backup.backup(store, None, actor=users["admin"], root=settings.backups_root).path
-        user = users[role]
-        for name, run in _real_actions(store, settings, first).items():
-            before = _state(store, settings)
-            if name in EXPECTED[role]:
+    first = backup.backup(store, None, actor=users["admin"], root=settings.backups_root).path
+    user = users[role]
+    for name, run in _real_actions(store, settings, first).items():
+        before = _state(store, settings)
+        if name in EXPECTED[role]:
+            run(user)
+            assert _state(store, settings) != before, (role, name)
+        else:
+            with pytest.raises(auth.PermissionDenied):
                 run(user)
-                assert _state(store, settings) != before, (role, name)
-            else:
-                with pytest.raises(auth.PermissionDenied):
-                    run(user)
-                assert _state(store, settings) == before, (role, name)
-    finally:
-        store.close()
+            assert _state(store, settings) == before, (role, name)
 
 
 # --- the same matrix through `python -m analytics` (in-process: argument parsing, handlers, exit codes) ---
@@ -172,7 +168,6 @@ def test_cli_matrix_with_as_user(settings_with_users, monkeypatch: pytest.Monkey
     settings, users = settings_with_users
     store = open_store(settings)
     first = backup.backup(store, None, actor=users["admin"], root=settings.backups_root).path
-    store.close()
     narrow = [] if role == "cli" else ["--as-user", users[role].name]  # type: ignore[union-attr]
     for name, (args, stdin) in CLI_COMMANDS.items():
         argv = [a.replace("{backup}", str(first)) for a in args] + narrow
@@ -183,12 +178,9 @@ def test_cli_matrix_with_as_user(settings_with_users, monkeypatch: pytest.Monkey
             assert code == 1, (role, name, code, err)
             assert "Từ chối" in err and "Traceback" not in err
     store = open_store(settings)
-    try:
-        names = auth.list_users(store.cursor())["name"].tolist()
-        assert ("cli.new" in names) == ("manage_users" in CLI_ALLOWED[role])
-        assert demo.has_demo(store.cursor()) == ("remove_demo" not in CLI_ALLOWED[role] or "restore" in CLI_ALLOWED[role])
-    finally:
-        store.close()
+    names = auth.list_users(connection(store))["name"].tolist()
+    assert ("cli.new" in names) == ("manage_users" in CLI_ALLOWED[role])
+    assert demo.has_demo(connection(store)) == ("remove_demo" not in CLI_ALLOWED[role] or "restore" in CLI_ALLOWED[role])
 
 
 def test_cli_unknown_as_user_is_refused(settings_with_users, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +207,7 @@ def test_revert_is_scoped_to_the_units_an_upload_touched(empty_store: Store) -> 
     own = upload([[OWN, 2016, 1, "xa_ntm", 2.0]])
     mixed = upload([[OWN, 2016, 2, "xa_ntm", 2.0], [OTHER, 2016, 2, "xa_ntm", 3.0]])
     unit = auth.User("tp.qn", "unit", OWN)
-    cur = empty_store.cursor()
+    cur = connection(empty_store)
     assert auth.upload_units(cur, mixed) == {OWN, OTHER}
     auth.authorize_revert(cur, unit, own)
     with pytest.raises(auth.PermissionDenied, match=OTHER):
@@ -267,47 +259,43 @@ def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None
 
     settings = make_settings(tmp_path, demo=False)
     store = open_store(settings)
-    try:
-        users = make_users(store)
-        user = users[role]
-        own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
-        first = validate.check(store.cursor(), [source_from_path(quarter_file(tmp_path, [OTHER], 1))])
-        admin_upload = actions.commit_upload(store, first, users["admin"], backups_root=tmp_path)
-        other_id = admin_upload.stored[0].upload_id
-        for path, allowed in zip((own, mixed), UPLOAD_EXPECTED[role], strict=True):
-            before = export.export_csv(store.cursor())
-            checked = validate.check(store.cursor(), [source_from_path(path)], allowed_units=auth.allowed_units(user))
-            assert checked.ok == allowed, (role, path.name, [p.text() for p in checked.problems][:3])
-            if not allowed:
-                assert any(p.code == "unit_not_allowed" for p in checked.problems) or user is None
-                unchecked = validate.check(store.cursor(), [source_from_path(path)])  # even a batch checked without limits is refused
-                with pytest.raises(auth.PermissionDenied):
-                    actions.commit_upload(store, unchecked, user, backups_root=tmp_path)
-                assert export.export_csv(store.cursor()) == before
-                continue
-            result = actions.commit_upload(store, checked, user, backups_root=tmp_path)
-            upload_id = result.stored[0].upload_id
-            assert export.export_csv(store.cursor()) != before
-            trail = store.cursor().execute("SELECT actor, action FROM audit WHERE upload_id = ?", [upload_id]).fetchall()
-            assert trail == [(user.name, "upload")]  # type: ignore[union-attr]
-            actions.revert_upload(store, upload_id, user, backups_root=tmp_path)  # its own upload: allowed
-            assert export.export_csv(store.cursor()) == before
-        may_revert_other = role in ("admin", "cli")
-        if may_revert_other:
-            actions.revert_upload(store, other_id, user, backups_root=tmp_path)
-        else:
+    users = make_users(store)
+    user = users[role]
+    own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
+    first = validate.check(connection(store), [source_from_path(quarter_file(tmp_path, [OTHER], 1))])
+    admin_upload = actions.commit_upload(store, first, users["admin"], backups_root=tmp_path)
+    other_id = admin_upload.stored[0].upload_id
+    for path, allowed in zip((own, mixed), UPLOAD_EXPECTED[role], strict=True):
+        before = export.export_csv(connection(store))
+        checked = validate.check(connection(store), [source_from_path(path)], allowed_units=auth.allowed_units(user))
+        assert checked.ok == allowed, (role, path.name, [p.text() for p in checked.problems][:3])
+        if not allowed:
+            assert any(p.code == "unit_not_allowed" for p in checked.problems) or user is None
+            unchecked = validate.check(connection(store), [source_from_path(path)])  # even a batch checked without limits is refused
             with pytest.raises(auth.PermissionDenied):
-                actions.revert_upload(store, other_id, user, backups_root=tmp_path)
-        assert ("before_revert" in {b.reason for b in backup.list_backups(tmp_path)}) == (role in ("unit", "admin", "cli"))
-    finally:
-        store.close()
+                actions.commit_upload(store, unchecked, user, backups_root=tmp_path)
+            assert export.export_csv(connection(store)) == before
+            continue
+        result = actions.commit_upload(store, checked, user, backups_root=tmp_path)
+        upload_id = result.stored[0].upload_id
+        assert export.export_csv(connection(store)) != before
+        trail = connection(store).execute("SELECT actor, action FROM audit WHERE upload_id = ?", [upload_id]).fetchall()
+        assert trail == [(user.name, "upload")]  # type: ignore[union-attr]
+        actions.revert_upload(store, upload_id, user, backups_root=tmp_path)  # its own upload: allowed
+        assert export.export_csv(connection(store)) == before
+    may_revert_other = role in ("admin", "cli")
+    if may_revert_other:
+        actions.revert_upload(store, other_id, user, backups_root=tmp_path)
+    else:
+        with pytest.raises(auth.PermissionDenied):
+            actions.revert_upload(store, other_id, user, backups_root=tmp_path)
+    assert ("before_revert" in {b.reason for b in backup.list_backups(tmp_path)}) == (role in ("unit", "admin", "cli"))
 
 
 def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, demo=False)
     store = open_store(settings)
     users = make_users(store)
-    store.close()
     own, mixed, other = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER]), quarter_file(tmp_path, [OTHER], 1)
 
     def export_now() -> str:
