@@ -149,9 +149,9 @@ def revert_upload(
     with store.reading() as cur:
         authorize_revert(cur, actor, upload_id)
         check_revertible(cur, upload_id)
+        years = {int(r[0]) for r in cur.execute("SELECT DISTINCT year FROM fact_history WHERE upload_id = ?", [upload_id]).fetchall()}
     assert actor is not None
     safety_backup(store, actor, backups_root, "before_revert")
-    years = {int(r[0]) for r in cur.execute("SELECT DISTINCT year FROM fact_history WHERE upload_id = ?", [upload_id]).fetchall()}
     with digests.watching(store, notifier, years, actor.name, t("digest_cause_upload_generic")):
         return store.write(lambda c: revert(c, upload_id, actor.name))
 
