@@ -49,7 +49,8 @@ try:
                 st.Page("pages/admin.py", title=t("page_admin"), icon=":material/admin_panel_settings:", url_path="admin"),
                 st.Page("pages/login.py", title=t("page_login"), icon=":material/login:", url_path="login"),
             ],
-        }
+        },
+        expanded=True,  # every page listed: a secretary must not hunt for "Quản trị" behind "View more"
     )
     user = auth.current_user()  # login and session expiry; visitors are stopped when viewing needs an account
     auth.gate(user, navigation.url_path)

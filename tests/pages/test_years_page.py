@@ -26,7 +26,9 @@ def test_year_over_year_shows_a_merged_unit_on_a_comparable_basis_with_the_note(
     cluster, lines = figures(at)
     assert {tuple(trace["x"]) for trace in cluster["data"]} == {(2024, 2025, 2026)}
     nb = next(trace for trace in lines["data"] if trace["name"] == "THADS Ninh Bình")
-    assert nb["marker"]["symbol"] == ["diamond-open", "circle", "circle"] and "THADS Hà Nam" in nb["customdata"][0]
+    assert (
+        nb["marker"]["symbol"] == ["diamond-open", "diamond-open", "circle"] and "THADS Hà Nam" in nb["customdata"][0]
+    )  # 2025 adds the predecessors' first half
     assert len(lines["data"]) == 6  # the six enforcement departments of 2026
     metrics = {m.label: int(m.value) for m in at.metric}
     assert metrics["Tốt hơn năm trước"] + metrics["Kém hơn năm trước"] + metrics["Chưa có năm trước để so"] == 6
@@ -34,7 +36,7 @@ def test_year_over_year_shows_a_merged_unit_on_a_comparable_basis_with_the_note(
     assert len(at.dataframe) == 2  # this year against the last, and the scores across years
     changes, scores = (d.value for d in at.dataframe)
     assert {"2025", "2026", "So với năm trước"} <= set(changes.columns) and len(changes) == 6
-    assert {"Điểm 2024", "Xếp loại 2025", "Hạng 2026"} <= set(scores.columns)
+    assert {"Điểm 2024", "Xếp loại 2025", "Xếp thứ 2026"} <= set(scores.columns)
 
 
 def test_a_single_year_says_there_is_nothing_to_compare(app_env: Path) -> None:
