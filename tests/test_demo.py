@@ -1,3 +1,4 @@
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from analytics import demo, measures
 from analytics.bootstrap import open_store
 from analytics.history import REAL_FIGURES_KEY
 from analytics.store import Store
+from analytics.trust import backup
 from tests.support import OTHER, OWN, connection, make_settings, quarter_file, run_cli
 
 
@@ -119,6 +121,9 @@ def test_a_store_restored_from_a_backup_with_real_figures_refuses_the_demo(tmp_p
     real.mkdir(), fresh.mkdir()
     assert run_cli(real, "import", str(quarter_file(tmp_path, [OWN])), demo=False).returncode == 0
     assert run_cli(real, "backup", "-o", str(tmp_path / "sao_luu"), demo=False).returncode == 0
+    # A restore into another store needs the signing key kept beside the first one (as its error says).
+    [key] = real.glob("*" + backup.KEY_SUFFIX)
+    shutil.copy2(key, fresh / key.name)
     assert run_cli(fresh, "restore", str(tmp_path / "sao_luu"), demo=False).returncode == 0
     refused = run_cli(fresh, "demo", demo=False)
     assert refused.returncode == 1 and "số liệu thật" in refused.stderr.decode()

@@ -34,8 +34,8 @@ def test_a_store_held_too_long_shows_the_busy_page_in_vietnamese(app_env: Path) 
         holder.kill()
         holder.wait(30)
     assert not at.exception
-    assert [t.value for t in at.title] == ["Kho dữ liệu đang bận"]
+    assert [t.value for t in at.title] == ["Cơ sở dữ liệu đang bận"]
     assert "tải lại trang" in at.warning[0].value
     assert "The store is busy" in at.caption[0].value
     at.run()  # let go: the page is back
-    assert not at.exception and [t.value for t in at.title] != ["Kho dữ liệu đang bận"]
+    assert not at.exception and [t.value for t in at.title] != ["Cơ sở dữ liệu đang bận"]
