@@ -76,31 +76,27 @@ def store_templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
 
 
 @pytest.fixture
-def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
+def demo_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
     """The shipped registry and 2016 campaign with the demo dataset, as a fresh install has."""
-    store = store_templates.open("demo", tmp_path)
-    yield store
+    return store_templates.open("demo", tmp_path)
 
 
 @pytest.fixture
-def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
+def empty_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
     """The shipped registry and campaign, no values."""
-    store = store_templates.open("empty", tmp_path)
-    yield store
+    return store_templates.open("empty", tmp_path)
 
 
 @pytest.fixture
-def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
+def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
     """Four made-up units and the hand-made values of tests/data/mini/facts.csv."""
-    store = store_templates.open("mini", tmp_path)
-    yield store
+    return store_templates.open("mini", tmp_path)
 
 
 @pytest.fixture
-def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Iterator[Store]:
+def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
     """Every shipped year (2016 and the demo years 2024–2026, across the 2025 mergers) with the demo dataset."""
-    store = store_templates.open("years", tmp_path)
-    yield store
+    return store_templates.open("years", tmp_path)
 
 
 @pytest.fixture
