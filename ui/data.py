@@ -169,8 +169,14 @@ def _campaign_files(config_fingerprint: str | None) -> dict[int, Campaign]:
     return load_campaigns(from_env().campaigns_dir)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _config_fingerprint(data_version: int) -> str | None:
+    """Read once per data version: a sync of the campaign files commits a write, which bumps it."""
+    return store().get_meta("config_fingerprint")
+
+
 def campaigns() -> dict[int, Campaign]:
-    return _campaign_files(store().get_meta("config_fingerprint"))
+    return _campaign_files(_config_fingerprint(version()))
 
 
 def rubric(year: int) -> Rubric | None:
