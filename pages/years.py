@@ -34,22 +34,20 @@ if view.merged:
 if data.illustrative_years(version, shown):
     st.caption(f"{t('units_illustrative_note')} {t('years_left_note')}")
 
-changes = view.changes
-counts = changes["direction"].value_counts()
+counts = view.direction_counts
 a, b, c = st.columns(3)
-a.metric(t("years_better"), int(counts.get("better", 0)))
-b.metric(t("years_worse"), int(counts.get("worse", 0)))
-c.metric(t("years_no_previous"), int(changes["direction"].isna().sum()))
+a.metric(t("years_better"), counts["better"])
+b.metric(t("years_worse"), counts["worse"])
+c.metric(t("years_no_previous"), counts["none"])
 
 show_chart(charts.cluster_years(view.cluster, t("years_cluster_title", indicator=labels[code]), units[code]))
 show_chart(charts.year_lines(view.units, t("years_units_title", indicator=labels[code]), units[code], highlight=f.unit))
 st.subheader(t("years_change_title", year=f.year, previous=f.year - 1))
-table(tables.year_changes(changes, f.year), f"{code}_{f.year - 1}_{f.year}", key="yy_changes")
+table(tables.year_changes(view.changes, f.year), f"{code}_{f.year - 1}_{f.year}", key="yy_changes")
 
 st.subheader(t("years_scores"))
-history = data.score_history(version, shown)
+history = data.score_history(version, shown, f.block)
 if history.empty:
     st.info(t("years_scores_none"))
 else:
-    scores = history if f.block is None else history[history["block"] == f.block]
-    table(tables.score_years(scores), f"diem_{shown[0]}_{shown[-1]}", key="yy_scores")
+    table(tables.score_years(history), f"diem_{shown[0]}_{shown[-1]}", key="yy_scores")

@@ -69,6 +69,17 @@ def test_changes_say_better_or_worse_in_the_indicators_direction() -> None:
     assert lower.loc["A", "direction"] == "worse" and lower.loc["B", "direction"] == "better"
 
 
+def test_the_page_counts_and_block_scores_come_from_the_year_view() -> None:
+    changes = pd.DataFrame({"direction": ["better", "worse", "better", None, "same"]})
+    view = compare.YearView((2025, 2026), "x", "x", "", pd.DataFrame(), pd.DataFrame(), changes)
+    assert view.direction_counts == {"better": 2, "worse": 1, "none": 1}
+    summary = pd.DataFrame(
+        {"unit_code": ["A", "B"], "short_name": ["A", "B"], "block": ["STP", "THADS"], "total": [90.0, 80.0], "grade": "x", "rank": 1}
+    )
+    assert compare.score_history({2025: summary, 2026: summary}, "THADS")["unit_code"].tolist() == ["B", "B"]
+    assert len(compare.score_history({2025: summary})) == 2
+
+
 def test_a_crosswalk_follows_an_indicator_that_changed_code(years_store: Store) -> None:
     campaigns = load_campaigns(DATA_DIR / "campaigns")
     values = compare.year_values(connection(years_store), [2024, 2026])

@@ -191,10 +191,11 @@ def indicator_years(data_version: int, years: tuple[int, ...], indicator: str, b
         return compare.indicator_years(cur, list(years), indicator, block, known)
 
 
-def score_history(data_version: int, years: tuple[int, ...]) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=16)
+def score_history(data_version: int, years: tuple[int, ...], block: str | None) -> pd.DataFrame:
     """Each year's scores as the scoring page caches them (the current year is warmed at start)."""
     found = {year: scores(data_version, year) for year in years if freshness(data_version, year).quarter is not None}
-    return compare.score_history({year: s.summary for year, s in found.items() if s is not None})
+    return compare.score_history({year: s.summary for year, s in found.items() if s is not None}, block)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

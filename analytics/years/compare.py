@@ -137,14 +137,16 @@ def changes(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return out.reset_index().sort_values(["block", "change_pct"], ascending=[True, False], na_position="last").reset_index(drop=True)
 
 
-def score_history(summaries: dict[int, pd.DataFrame]) -> pd.DataFrame:
+def score_history(summaries: dict[int, pd.DataFrame], block: str | None = None) -> pd.DataFrame:
     """Score, grade and rank within the block per unit and year, from each year's scoring summary
-    (the scoring page's own results, so a year already scored is not scored again)."""
+    (the scoring page's own results, so a year already scored is not scored again); one block's
+    units only when `block` is given."""
     columns = ["unit_code", "short_name", "block", "total", "grade", "rank"]
     frames = [summary[columns].assign(year=year) for year, summary in sorted(summaries.items()) if not summary.empty]
     if not frames:
         return pd.DataFrame(columns=[*columns, "year"])
-    return pd.concat(frames, ignore_index=True)
+    history = pd.concat(frames, ignore_index=True)
+    return history if block is None else history[history["block"] == block].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,13 @@ class YearView:
         """'STP Ninh Bình: STP Hà Nam, STP Nam Định' for each unit shown with its predecessors added."""
         shown = self.units[self.units["includes"] != ""]
         return [f"{name}: {inc}" for name, inc in shown.groupby("short_name", sort=False)["includes"].first().items()]
+
+    @property
+    def direction_counts(self) -> dict[str, int]:
+        """How many units did better or worse than last year, and how many had no value then (`none`)."""
+        direction = self.changes["direction"]
+        counts = direction.value_counts()
+        return {key: int(counts.get(key, 0)) for key in ("better", "worse")} | {"none": int(direction.isna().sum())}
 
 
 def indicator_years(
