@@ -22,9 +22,9 @@ def show_store_busy() -> None:
 
 
 try:
-    data.store()
-    st.set_page_config(page_title=data.app_title(data.version()))  # the cluster's name comes from its campaign file
-    data.warm_in_background(data.version())  # after an upload or a restart, not on every run
+    version = data.version()  # opens the store on the first run (migrated, configured)
+    st.set_page_config(page_title=data.app_title(version))  # the cluster's name comes from its campaign file
+    data.warm_in_background(version)  # after an upload or a restart, not on every run
 
     # url_path must equal the page file's stem (see ui/routing.py).
     navigation = st.navigation(
