@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import scoring
 from analytics.labels import block_name, fmt_number, period_name, t
 from analytics.presentation import charts, tables
+from analytics.registry import BLOCK_CODES
 from ui import assess, data, filters, page
 from ui.auth import show_flash
 from ui.charts import show_chart
@@ -30,7 +31,7 @@ spec = data.period_spec(version, f.year, "year", at=f.at)
 st.caption(t("scoring_basis", year=f.year, quarter=period_name(f.year, f"Q{spec.as_of}")))
 
 summary, detail = scores.summary, scores.detail
-blocks = [f.block] if f.block else ["STP", "THADS"]
+blocks = [f.block] if f.block else list(BLOCK_CODES)
 st.subheader(t("scoring_flag"))
 flagged = summary[summary["flag_eligible"] & summary["block"].isin(blocks)]
 complete = t("scoring_flag_complete") if rubric.flag.require_complete else ""

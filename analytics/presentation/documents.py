@@ -23,13 +23,13 @@ from analytics.presentation import docx_layout as layout
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import figure_pngs
 from analytics.presentation.slides import Deck, Slide, build_deck, fit
+from analytics.registry import BLOCK_CODES
 from analytics.reporting import registration
 from analytics.reporting.registration import TARGETS
 from analytics.review import vote
 from analytics.store import Cursor
 
 CHART_WIDTH, CHART_HEIGHT = 1400, 760  # px: projector-sized text stays readable at 16 cm wide
-BLOCK_ORDER = ("STP", "THADS")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def report_docx(
             continue
         number += 1
         layout.heading(doc, f"{number}. {content.title}", level=2)
-        for block in BLOCK_ORDER:
+        for block in BLOCK_CODES:
             part = values[(values["block"] == block) & values["indicator"].isin(codes)]
             shown = [c for c in codes if c in set(part["indicator"])]
             if part.empty or not shown:
@@ -214,7 +214,7 @@ def report_docx(
         if rubric.illustrative:
             layout.paragraph(doc, t("doc_rubric_illustrative", note=rubric.note), italic=True)
         summary = vote.year_summary(cur, rubric, ctx.year, at=meeting.cutoff)
-        for block in BLOCK_ORDER:
+        for block in BLOCK_CODES:
             part = summary[summary["block"] == block]
             if part.empty:
                 continue
