@@ -181,16 +181,18 @@ def report_docx(
 
     layout.heading(doc, f"{next(section)}. {t('doc_section_contents')}")
     number = 0
+    reported = set(values["indicator"])
     for content in queries.contents(cur, ctx.year).itertuples(index=False):
-        codes = [c for c in catalogue.loc[catalogue["content"] == content.code, "code"] if c in set(values["indicator"])]
+        codes = [c for c in catalogue.loc[catalogue["content"] == content.code, "code"] if c in reported]
         if not codes:
             continue
         number += 1
         layout.heading(doc, f"{number}. {content.title}", level=2)
         for block in BLOCK_CODES:
             part = values[(values["block"] == block) & values["indicator"].isin(codes)]
-            shown = [c for c in codes if c in set(part["indicator"])]
-            if part.empty or not shown:
+            in_block = set(part["indicator"])
+            shown = [c for c in codes if c in in_block]  # part holds only `codes`: empty exactly when part is
+            if not shown:
                 continue
             layout.heading(doc, block_name(block), level=3)
             frame = _value_columns(part, shown, catalogue)
