@@ -6,6 +6,7 @@ import streamlit as st
 from analytics import scoring
 from analytics.labels import block_name, fmt_number, period_name, t
 from analytics.presentation import charts, tables
+from analytics.registry import BLOCK_CODES
 from ui import assess, data, filters, page
 from ui.auth import show_flash
 from ui.charts import show_chart
@@ -30,7 +31,7 @@ spec = data.period_spec(version, f.year, "year", at=f.at)
 st.caption(t("scoring_basis", year=f.year, quarter=period_name(f.year, f"Q{spec.as_of}")))
 
 summary, detail = scores.summary, scores.detail
-blocks = [f.block] if f.block else ["STP", "THADS"]
+blocks = [f.block] if f.block else list(BLOCK_CODES)
 st.subheader(t("scoring_flag"))
 flagged = summary[summary["flag_eligible"] & summary["block"].isin(blocks)]
 complete = t("scoring_flag_complete") if rubric.flag.require_complete else ""
@@ -41,6 +42,7 @@ else:
     items = [t("scoring_flag_item", unit=r.short_name, block=block_name(r.block), rank=r.rank) for r in flagged.itertuples()]
     st.success(markdown_text(" · ".join(items)), icon=":material/military_tech:")
 
+names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
 grades = data.rubric_grades(f.year)
 for column, block in zip(st.columns(len(blocks)), blocks, strict=True):
     frame = scoring.score_frame_for_chart(summary[summary["block"] == block])
@@ -54,20 +56,19 @@ if manual:
     st.subheader(t("assess_title"))
     locked = assess.lock_info(f.year)
     st.caption(t("assess_locked_by", who=locked[1], when=str(locked[0])[:16]) if locked else t("assess_explain"))
-    unit_names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
     crit_names = {c.code: f"{c.code} — {c.label}" for c in manual}
     now = assess.current(version, f.year)
-    table(tables.assessment_table(now, unit_names, crit_names), f"tu_cham_{f.year}", key="sc_assess")
+    table(tables.assessment_table(now, names, crit_names), f"tu_cham_{f.year}", key="sc_assess")
     with st.expander(t("assess_trail"), expanded=False):
-        table(tables.assessment_trail(assess.trail(version, f.year), unit_names), f"lich_su_tu_cham_{f.year}", key="sc_assess_trail")
+        table(tables.assessment_trail(assess.trail(version, f.year), names), f"lich_su_tu_cham_{f.year}", key="sc_assess_trail")
         for number, (label, name, kind, raw) in enumerate(assess.evidence(version, f.year)):
             st.download_button(label, raw, name, kind, key=f"assess_evidence_{number}")
     own = assess.own_units()
-    choices = list(unit_names) if own is None else [u for u in own if u in unit_names]
+    choices = list(names) if own is None else [u for u in own if u in names]
     if not locked and choices:
         with st.form("assess_self", clear_on_submit=True):
             st.markdown(t("assess_self_form"))
-            unit = st.selectbox(t("filter_unit"), choices, format_func=unit_names.get, key="assess_unit")
+            unit = st.selectbox(t("filter_unit"), choices, format_func=names.get, key="assess_unit")
             code = st.selectbox(t("col_criterion"), list(crit_names), format_func=crit_names.get, key="assess_crit")
             points = st.number_input(t("col_points"), min_value=0.0, step=0.5, key="assess_points")
             note = st.text_area(t("assess_col_note"), max_chars=1000, key="assess_note")
@@ -79,7 +80,7 @@ if manual:
         with st.form("assess_review"):
             st.markdown(t("assess_review_form"))
             pairs = [f"{u}|{c}" for u, c in zip(now["unit_code"], now["criterion"], strict=True)]
-            pair = st.selectbox(t("assess_pick"), pairs, format_func=assess.pair_label(unit_names), key="assess_pair")
+            pair = st.selectbox(t("assess_pick"), pairs, format_func=assess.pair_label(names), key="assess_pair")
             adjusted = st.number_input(t("assess_adjust_points"), min_value=0.0, step=0.5, value=None, key="assess_adjusted")
             reason = st.text_input(t("assess_col_reason"), max_chars=1000, key="assess_reason")
             if st.form_submit_button(t("assess_review_submit")):
@@ -95,7 +96,6 @@ codes = summary.loc[summary["block"].isin(blocks), "unit_code"].tolist()
 if not codes:
     st.info(t("no_units", year=f.year))
     st.stop()
-names = dict(zip(summary["unit_code"], summary["short_name"], strict=True))
 default = f.unit if f.unit in codes else codes[0]
 unit = filters.url_choice(t("filter_unit"), codes, "sc_unit", "drill", format_func=names.get, default=default)
 mine = detail[detail["unit_code"] == unit]

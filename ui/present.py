@@ -97,7 +97,7 @@ def meeting_for(req: Request) -> Meeting | None:
 # slides.fit copies a figure before sizing it.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _deck(version: int, meeting: Meeting, year: int | None, period: str | None, block: str | None, variant: str | None, lang: str) -> Deck:
-    campaigns = load_campaigns(from_env().campaigns_dir)  # the scoring rubric lives in the campaign file
+    campaigns = data.campaigns()  # the scoring rubric lives in the campaign file
     with data.reading() as cur:
         return build_deck(cur, meeting, year=year, period=period, block=block, lang=lang, variant=variant, campaigns=campaigns)
 
@@ -234,7 +234,7 @@ def document(meeting: Meeting, which: str) -> bytes:
     """The meeting's report, the minutes of the vote or the proposal, built when the button is pressed."""
     from analytics.presentation import documents
 
-    campaigns = load_campaigns(from_env().campaigns_dir)
+    campaigns = data.campaigns()
     with data.reading() as cur:
         if which == "minutes":
             return documents.minutes_docx(cur, campaigns[meeting.year], meeting.period)
@@ -244,4 +244,4 @@ def document(meeting: Meeting, which: str) -> bytes:
 
 
 def has_campaign(meeting: Meeting) -> bool:
-    return meeting.year in load_campaigns(from_env().campaigns_dir)
+    return meeting.year in data.campaigns()  # on every run of the page: the cached files, not a fresh parse

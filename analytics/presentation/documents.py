@@ -23,13 +23,13 @@ from analytics.presentation import docx_layout as layout
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import figure_pngs
 from analytics.presentation.slides import Deck, Slide, build_deck, fit
+from analytics.registry import BLOCK_CODES
 from analytics.reporting import registration
 from analytics.reporting.registration import TARGETS
 from analytics.review import vote
 from analytics.store import Cursor
 
 CHART_WIDTH, CHART_HEIGHT = 1400, 760  # px: projector-sized text stays readable at 16 cm wide
-BLOCK_ORDER = ("STP", "THADS")
 
 
 @dataclass(frozen=True)
@@ -181,16 +181,18 @@ def report_docx(
 
     layout.heading(doc, f"{next(section)}. {t('doc_section_contents')}")
     number = 0
+    reported = set(values["indicator"])
     for content in queries.contents(cur, ctx.year).itertuples(index=False):
-        codes = [c for c in catalogue.loc[catalogue["content"] == content.code, "code"] if c in set(values["indicator"])]
+        codes = [c for c in catalogue.loc[catalogue["content"] == content.code, "code"] if c in reported]
         if not codes:
             continue
         number += 1
         layout.heading(doc, f"{number}. {content.title}", level=2)
-        for block in BLOCK_ORDER:
+        for block in BLOCK_CODES:
             part = values[(values["block"] == block) & values["indicator"].isin(codes)]
-            shown = [c for c in codes if c in set(part["indicator"])]
-            if part.empty or not shown:
+            in_block = set(part["indicator"])
+            shown = [c for c in codes if c in in_block]  # part holds only `codes`: empty exactly when part is
+            if not shown:
                 continue
             layout.heading(doc, block_name(block), level=3)
             frame = _value_columns(part, shown, catalogue)
@@ -214,7 +216,7 @@ def report_docx(
         if rubric.illustrative:
             layout.paragraph(doc, t("doc_rubric_illustrative", note=rubric.note), italic=True)
         summary = vote.year_summary(cur, rubric, ctx.year, at=meeting.cutoff)
-        for block in BLOCK_ORDER:
+        for block in BLOCK_CODES:
             part = summary[summary["block"] == block]
             if part.empty:
                 continue
