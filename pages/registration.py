@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.labels import t
 from analytics.presentation import registration as vs
-from analytics.reporting.registration import TARGETS
+from analytics.reporting.registration import ACHIEVED_BY, TARGETS
 from ui import auth, data, status
 from ui import registration as reg
 from ui.charts import show_chart
@@ -30,7 +30,8 @@ st.subheader(t("reg_overview"))
 target = url_choice(
     t("reg_target_choice"), list(TARGETS), "reg_target", "target", format_func=lambda c: t("reg_target_" + c), widget="radio"
 )
-show_chart(vs.vs_chart(both, target, f.year), key="reg_chart")
+unit = data.indicator_units(data.version(), f.year).get(ACHIEVED_BY[target], "")
+show_chart(vs.vs_chart(both, target, f.year, unit), key="reg_chart")
 st.caption(vs.vs_caption(both, target))
 table(vs.registration_table(both, reg.titles(cal)), f"dang_ky_thi_dua_{f.year}", key="reg_table")
 

@@ -18,14 +18,15 @@ def target_for(indicator: str | None) -> str:
     return TARGET_OF.get(indicator or "", "ntm")
 
 
-def vs_chart(both: pd.DataFrame, target: str, year: int, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
-    """Per unit, the number registered next to the number the year's figures show achieved."""
+def vs_chart(both: pd.DataFrame, target: str, year: int, unit: str = "", *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+    """Per unit, the number registered next to the number the year's figures show achieved; `unit` is
+    the achieved indicator's unit of measure ('xã', 'mô hình'): the axis counts in whole numbers."""
     frame = both.rename(columns={"unit": "short_name", "unit_name": "name"}).assign(
         registered=both[f"{target}_count"].astype(float), achieved=both[f"{target}_achieved"].astype(float)
     )
     title = t("reg_chart_title", lang, year=year, target=t("reg_target_" + target, lang))
     series = [("registered", t("reg_series_registered", lang)), ("achieved", t("reg_series_achieved", lang))]
-    return charts.grouped_unit_bars(frame, title, series, theme=theme, lang=lang)
+    return charts.grouped_unit_bars(frame, title, series, unit, theme=theme, lang=lang)
 
 
 def vs_caption(both: pd.DataFrame, target: str, lang: str = "vi") -> str:

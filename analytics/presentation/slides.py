@@ -269,7 +269,9 @@ def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str
     if both.empty:
         return None
     target = vs.target_for(spec.indicator)
-    figure = vs.vs_chart(both, target, params.year, theme=theme, lang=params.lang)
+    row = _catalogue_row(cur, params.year, registration.ACHIEVED_BY[target])
+    unit = str(row["unit"]) if row is not None else ""
+    figure = vs.vs_chart(both, target, params.year, unit, theme=theme, lang=params.lang)
     title = spec.title or figure.layout.title.text
     return SlideBody(title, figure, vs.vs_caption(both, target, params.lang))
 

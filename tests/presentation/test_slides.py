@@ -193,6 +193,7 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     by_unit = dict(zip(registered.y, registered.x, strict=True))
     assert by_unit["STP Quảng Ninh"] == 5 and by_unit["STP Hà Nội"] == 0 and len(achieved.y) == 22
     assert slide.caption.startswith("0/22 đơn vị đã được duyệt đăng ký; 0/1 đơn vị có đăng ký đã đạt")
+    assert slide.figure.layout.xaxis.dtick == 1 and slide.figure.layout.xaxis.title.text == "xã"  # whole communes, no 0,5
 
 
 def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
