@@ -8,25 +8,19 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics.config import Campaign, load_campaigns
+from analytics.config import Campaign
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
 from analytics.queries import registry
 from analytics.review import vote
-from analytics.settings import from_env
 from analytics.trust import actions, auth
 from ui import data
 from ui.auth import current_user
 
 
-@st.cache_resource(show_spinner=False)
-def _campaigns() -> dict[int, Campaign]:
-    return load_campaigns(from_env().campaigns_dir)  # validated when the store opened
-
-
 def campaign(year: int) -> Campaign | None:
-    return _campaigns().get(year)
+    return data.campaigns().get(year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
