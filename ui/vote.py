@@ -12,7 +12,6 @@ from analytics.config import Campaign
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
-from analytics.queries import registry
 from analytics.review import vote
 from analytics.trust import actions, auth
 from ui import data
@@ -67,9 +66,7 @@ def record(year: int, code: str, voters: int, typed: dict[str, int], upload: obj
         return Outcome(result, [])
     raw = upload.getvalue()  # type: ignore[attr-defined]
     source = source_from_bytes(upload.name, raw)  # type: ignore[attr-defined]
-    with data.reading() as cur:
-        units = registry(cur)
-    counted = ballots.read(source, voters, units, candidates)
+    counted = ballots.read(source, voters, data.registry(data.version(), None), candidates)
     if counted.problems:
         return Outcome(None, [p.text() for p in counted.problems])
     result = vote.tally(title, voters, counted.counts, candidates)
