@@ -51,29 +51,32 @@ def clean_text(text: str) -> str:
 
 def check_scope(cur: Cursor, scope: Scope) -> None:
     """Refuse a scope naming a year, period, unit or code the store does not know."""
-    if cur.execute("SELECT 1 FROM campaigns WHERE year = ?", [scope.year]).fetchone() is None:
+    if not _exists(cur, "SELECT 1 FROM campaigns WHERE year = $y", {"y": scope.year}):
         raise NoteError(t("note_bad_year", year=scope.year))
     if scope.quarter is not None and scope.phase is not None:
         raise NoteError(t("note_quarter_or_phase"))
     if scope.quarter is not None and scope.quarter not in (1, 2, 3, 4):
         raise NoteError(t("note_bad_quarter", quarter=scope.quarter))
-    phase = cur.execute("SELECT 1 FROM phases WHERE year = ? AND number = ?", [scope.year, scope.phase]).fetchone()
-    if scope.phase is not None and phase is None:
+    if scope.phase is not None and not _exists(
+        cur, "SELECT 1 FROM phases WHERE year = $y AND number = $p", {"y": scope.year, "p": scope.phase}
+    ):
         raise NoteError(t("note_bad_phase", phase=scope.phase, year=scope.year))
-    if scope.unit_code is not None:
-        row = cur.execute(
-            "SELECT 1 FROM units WHERE code = $c AND valid_from <= $y AND coalesce(valid_to, 9999) >= $y",
-            {"c": scope.unit_code, "y": scope.year},
-        ).fetchone()
-        if row is None:
-            raise NoteError(t("note_bad_unit", unit=scope.unit_code, year=scope.year))
-    if scope.indicator is not None:
-        row = cur.execute(
-            "SELECT 1 FROM indicators WHERE year = $y AND code = $c UNION ALL SELECT 1 FROM contents WHERE year = $y AND code = $c",
-            {"y": scope.year, "c": scope.indicator},
-        ).fetchone()
-        if row is None:
-            raise NoteError(t("note_bad_indicator", indicator=scope.indicator, year=scope.year))
+    if scope.unit_code is not None and not _exists(
+        cur,
+        "SELECT 1 FROM units WHERE code = $c AND valid_from <= $y AND coalesce(valid_to, 9999) >= $y",
+        {"c": scope.unit_code, "y": scope.year},
+    ):
+        raise NoteError(t("note_bad_unit", unit=scope.unit_code, year=scope.year))
+    if scope.indicator is not None and not _exists(
+        cur,
+        "SELECT 1 FROM indicators WHERE year = $y AND code = $c UNION ALL SELECT 1 FROM contents WHERE year = $y AND code = $c",
+        {"y": scope.year, "c": scope.indicator},
+    ):
+        raise NoteError(t("note_bad_indicator", indicator=scope.indicator, year=scope.year))
+
+
+def _exists(cur: Cursor, sql: str, params: dict[str, object]) -> bool:
+    return cur.execute(sql, params).fetchone() is not None
 
 
 def get(cur: Cursor, note_id: int) -> Scope:

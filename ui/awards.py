@@ -9,7 +9,6 @@ import streamlit as st
 
 from analytics.ingest import awards
 from analytics.ingest.readers import source_from_bytes
-from analytics.queries import registry
 from analytics.review import vote
 from analytics.trust import actions, auth
 from ui import data
@@ -30,8 +29,7 @@ def may_edit() -> bool:
 def import_file(upload: object) -> list[str]:
     """Check and store an award history file; the problems (Vietnamese) when it was refused."""
     source = source_from_bytes(upload.name, upload.getvalue())  # type: ignore[attr-defined]
-    with data.reading() as cur:
-        codes = set(registry(cur)["code"])
+    codes = set(data.registry(data.version(), None)["code"])
     checked = awards.check(source, codes)
     if checked.problems:
         return [p.text() for p in checked.problems]

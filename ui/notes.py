@@ -113,8 +113,8 @@ def editor(f: Filters, code: str) -> None:
             if st.form_submit_button(t("note_add")):
                 quarter, phase = periods[period]
                 _act(lambda: actions.add_note(data.store(), user, notes.Scope(f.year, quarter, phase, code, indicator or None), text))
-        mine = notes.matching(year_notes(version, f.year), (1, 2, 3, 4), units=[code])
-        mine = mine[mine["unit_code"] == code]
+        everyone = year_notes(version, f.year)
+        mine = everyone[everyone["unit_code"] == code]  # the unit's own: cluster-wide notes are not its to edit
         if mine.empty:
             return
         texts = dict(zip(mine["id"].astype(int), mine["text"], strict=True))

@@ -42,8 +42,7 @@ def head(cal: Calendar) -> None:
 def own_units(year: int) -> list[str]:
     """Units the current user may register for: a unit account its own, the secretariat every unit."""
     user = auth_ui.current_user()
-    with data.reading() as cur:
-        codes = registration.registrations(cur, year)["unit_code"].tolist()
+    codes = overview(data.version(), year, None)["unit_code"].tolist()  # the year's units, cached
     return [c for c in codes if auth.can(user, auth.Action.REGISTER, [c])] if user is not None else []
 
 

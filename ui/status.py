@@ -10,7 +10,6 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from analytics.config import Campaign, load_campaigns
 from analytics.labels import fmt_date, t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError
@@ -29,14 +28,8 @@ ALL = "all"
 _JOB = "_remind_job"
 
 
-@st.cache_resource(show_spinner=False)
-def campaigns() -> dict[int, Campaign]:
-    """The campaign files, read once per process (already validated when the store opened)."""
-    return load_campaigns(from_env().campaigns_dir)
-
-
 def calendar(year: int) -> Calendar | None:
-    campaign = campaigns().get(year)
+    campaign = data.campaigns().get(year)
     return None if campaign is None else calendar_of(campaign)
 
 
@@ -90,7 +83,7 @@ def may_remind() -> bool:
 def reminder_plan(year: int, quarter: int, force: bool) -> tuple[pd.DataFrame, int]:
     """Who is not reported and what would happen to each; and how many would be sent a message."""
     with data.reading() as cur:
-        planned = reminders.plan(cur, campaigns()[year], quarter, datetime.now(), force=force)
+        planned = reminders.plan(cur, data.campaigns()[year], quarter, datetime.now(), force=force)
     frame = pd.DataFrame(
         {
             t("status_col_code"): [r.unit_code for r in planned],
@@ -111,7 +104,7 @@ def start_reminders(year: int, quarter: int, force: bool) -> str | None:
     if settings is None:
         return t("remind_not_configured_page")
     user = auth_ui.current_user()
-    store, campaign, units = data.store(), campaigns()[year], load_units(from_env().units_file)
+    store, campaign, units = data.store(), data.campaigns()[year], load_units(from_env().units_file)
     send = partial(deliver.send, settings)
     now = datetime.now()
     job = deliver.send_later(lambda: reminders.send_reminders(store, user, campaign, units, quarter, send, now=now, force=force))

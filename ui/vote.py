@@ -8,25 +8,18 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics.config import Campaign, load_campaigns
+from analytics.config import Campaign
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
-from analytics.queries import registry
 from analytics.review import vote
-from analytics.settings import from_env
 from analytics.trust import actions, auth
 from ui import data
 from ui.auth import current_user
 
 
-@st.cache_resource(show_spinner=False)
-def _campaigns() -> dict[int, Campaign]:
-    return load_campaigns(from_env().campaigns_dir)  # validated when the store opened
-
-
 def campaign(year: int) -> Campaign | None:
-    return _campaigns().get(year)
+    return data.campaigns().get(year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -73,9 +66,7 @@ def record(year: int, code: str, voters: int, typed: dict[str, int], upload: obj
         return Outcome(result, [])
     raw = upload.getvalue()  # type: ignore[attr-defined]
     source = source_from_bytes(upload.name, raw)  # type: ignore[attr-defined]
-    with data.reading() as cur:
-        units = registry(cur)
-    counted = ballots.read(source, voters, units, candidates)
+    counted = ballots.read(source, voters, data.registry(data.version(), None), candidates)
     if counted.problems:
         return Outcome(None, [p.text() for p in counted.problems])
     result = vote.tally(title, voters, counted.counts, candidates)

@@ -67,7 +67,3 @@ def calendar_of(campaign: Campaign) -> Calendar:
         titles=titles,
         titles_illustrative=reg.get("illustrative", bool, False),
     )
-
-
-def calendars(campaigns: dict[int, Campaign]) -> dict[int, Calendar]:
-    return {year: calendar_of(campaign) for year, campaign in campaigns.items()}

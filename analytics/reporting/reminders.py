@@ -5,7 +5,7 @@ the same day unless asked (`force`); every reminder sent (or failed) is in the a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from analytics.config import Campaign
@@ -122,10 +122,7 @@ def send_reminders(
         planned = plan(cur, campaign, quarter, now, force=force)
     due = [r for r in planned if r.skip is None]
     deliveries = send([message(r, campaign, by_code[r.unit_code], quarter, now.date()) for r in due])
-    done = [
-        Reminder(r.unit_code, r.unit_name, r.deadline, r.addresses, None, tuple(d for d in deliveries if d.about == r.unit_code))
-        for r in due
-    ]
+    done = [replace(r, deliveries=tuple(d for d in deliveries if d.about == r.unit_code)) for r in due]
 
     def work(cur: Cursor) -> None:
         for r in done:

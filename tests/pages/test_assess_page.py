@@ -23,19 +23,24 @@ def _row(at, unit: str) -> dict:  # type: ignore[no-untyped-def]
     return frame[frame["Đơn vị"] == unit].iloc[0].to_dict()
 
 
+def _submit(at: AppTest, form: str) -> None:
+    """Press the submit button of form `form` (its key is the form's, with Streamlit's prefix) and rerun."""
+    next(b for b in at.button if form in str(b.key)).click().run()
+
+
 def test_self_assess_adjust_with_a_reason_and_lock(app_env: Path) -> None:
     at = open_page("scoring")
     assert _row(at, "STP Quảng Ninh")["Tình trạng"] == "Chờ thẩm định"
     at.selectbox(key="assess_unit").set_value("STP_QN")
     at.number_input(key="assess_points").set_value(3.0)
     at.text_area(key="assess_note").set_value("Tổ chức 4 hội nghị nhân rộng điển hình")
-    next(b for b in at.button if "assess_self" in str(b.key)).click().run()
+    _submit(at, "assess_self")
     assert not at.exception and not at.error
     assert _row(at, "STP Quảng Ninh")["Giải trình"] == "Tổ chức 4 hội nghị nhân rộng điển hình"
     at.selectbox(key="assess_pair").set_value("STP_QN|TC7")
     at.number_input(key="assess_adjusted").set_value(2.0)
     at.text_input(key="assess_reason").set_value("Một hội nghị thiếu minh chứng")
-    next(b for b in at.button if "assess_review" in str(b.key)).click().run()
+    _submit(at, "assess_review")
     assert not at.exception and not at.error
     row = _row(at, "STP Quảng Ninh")
     assert (row["Điểm tự chấm"], row["Điểm thống nhất"], row["Tình trạng"], row["Người thẩm định"]) == (
@@ -64,7 +69,7 @@ def test_a_focal_point_self_assesses_only_its_own_unit_and_cannot_review(tmp_pat
     assert not [s for s in at.selectbox if s.key == "assess_pair"] and not [b for b in at.button if b.key == "assess_lock"]
     at.number_input(key="assess_points").set_value(1.0)
     at.text_area(key="assess_note").set_value("Tự đánh giá lại")
-    next(b for b in at.button if "assess_self" in str(b.key)).click().run()
+    _submit(at, "assess_self")
     assert not at.error
     row = _row(at, "STP Quảng Ninh")
     assert (row["Điểm tự chấm"], row["Giải trình"], row["Tình trạng"]) == ("1", "Tự đánh giá lại", "Chờ thẩm định")
