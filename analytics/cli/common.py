@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.bootstrap import open_store
-from analytics.config import ConfigError, load_campaigns
+from analytics.config import Campaign, ConfigError, load_campaigns
 from analytics.history import default_user
 from analytics.labels import t
 from analytics.mail.settings import MailSettingsError, smtp_settings
@@ -126,3 +126,11 @@ def digest_notifier(settings: Settings) -> Notifier | None:
     if smtp is None:
         return None
     return Notifier(smtp, campaigns, public_url=os.environ.get("THIDUA_PUBLIC_URL") or None)
+
+
+def campaign_of(settings: Settings, year: int) -> Campaign:
+    """The year's campaign file, or a refusal naming the year and the folder looked in."""
+    campaign = load_campaigns(settings.campaigns_dir).get(year)
+    if campaign is None:
+        raise CliRefused(t("cli_no_campaign_year", year=year, folder=settings.campaigns_dir))
+    return campaign

@@ -9,8 +9,7 @@ import sys
 from datetime import datetime
 from functools import partial
 
-from analytics.cli.common import CliRefused, opened, with_actor, write_frame
-from analytics.config import Campaign, load_campaigns
+from analytics.cli.common import CliRefused, campaign_of, opened, with_actor, write_frame
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.mail import deliver
@@ -27,13 +26,6 @@ from analytics.trust import actions, auth
 EXIT_UNDELIVERED = 4
 
 
-def _campaign(settings: Settings, year: int) -> Campaign:
-    campaigns = load_campaigns(settings.campaigns_dir)
-    if year not in campaigns:
-        raise CliRefused(t("cli_no_campaign_year", year=year, folder=settings.campaigns_dir))
-    return campaigns[year]
-
-
 def mail_settings(required: bool) -> SmtpSettings | None:
     """The SMTP server from THIDUA_SMTP_*; refused when required and missing or malformed."""
     try:
@@ -46,7 +38,7 @@ def mail_settings(required: bool) -> SmtpSettings | None:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    calendar = calendar_of(_campaign(settings, args.year))
+    calendar = calendar_of(campaign_of(settings, args.year))
     with opened(args, settings).reading() as cur:
         board = status_board(cur, calendar, datetime.now().date(), quarter=args.quarter)
     write_frame(status_csv_frame(board), args.output)
@@ -67,7 +59,7 @@ def _line(reminder: reminders.Reminder, dry_run: bool) -> str:
 
 
 def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
-    campaign = _campaign(settings, args.year)
+    campaign = campaign_of(settings, args.year)
     smtp = mail_settings(required=not args.dry_run)
 
     def work(store: Store, actor: auth.User) -> int:
@@ -105,7 +97,7 @@ REGISTRATION_COLUMNS = [
 
 def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
     """Each unit's registration beside what it achieved, as CSV (or .xlsx by the file's suffix)."""
-    _campaign(settings, args.year)
+    campaign_of(settings, args.year)
     with opened(args, settings).reading() as cur:
         both = registration.registered_vs_achieved(cur, args.year)
     both["titles"] = both["titles"].map("; ".join)
@@ -115,7 +107,7 @@ def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_register_import(args: argparse.Namespace, settings: Settings) -> int:
     """A registration file checked as a whole; stored (awaiting approval) only when every row is right."""
-    calendar = calendar_of(_campaign(settings, args.year))
+    calendar = calendar_of(campaign_of(settings, args.year))
 
     def work(store: Store, actor: auth.User) -> int:
         stored, problems = registration.import_file(store, actor, source_from_path(args.file), calendar)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics.cli.common import CliRefused, opened, with_actor, write_frame
-from analytics.config import Campaign, load_campaigns
+from analytics.cli.common import CliRefused, campaign_of, opened, with_actor, write_frame
+from analytics.config import load_campaigns
 from analytics.ingest import awards, ballots
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
@@ -18,15 +18,8 @@ from analytics.trust import actions
 from analytics.trust.auth import User
 
 
-def _campaign(settings: Settings, year: int) -> Campaign:
-    campaign = load_campaigns(settings.campaigns_dir).get(year)
-    if campaign is None:
-        raise CliRefused(t("cli_no_campaign_year", year=year, folder=settings.campaigns_dir))
-    return campaign
-
-
 def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
-    campaign = _campaign(settings, args.year)
+    campaign = campaign_of(settings, args.year)
     if args.list:
         write_frame(vote.titles_frame(campaign.titles), args.output)
         return 0
