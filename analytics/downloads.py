@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -46,14 +47,19 @@ def _is_text(column: pd.Series) -> bool:
     return column.dtype == object or pd.api.types.is_string_dtype(column)
 
 
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell and header neutralised; numbers untouched."""
+def _map_text(frame: pd.DataFrame, change: Callable[[object], object]) -> pd.DataFrame:
+    """A copy with `change` applied to every header and text cell; numbers untouched."""
     out = frame.copy()
-    out.columns = [str(neutralise_cell(str(c))) for c in out.columns]
+    out.columns = [str(change(str(c))) for c in out.columns]
     for column in out.columns:
         if _is_text(out[column]):
-            out[column] = out[column].map(neutralise_cell)
+            out[column] = out[column].map(change)
     return out
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and header neutralised; numbers untouched."""
+    return _map_text(frame, neutralise_cell)
 
 
 def _worksheet_text(value: object) -> object:
@@ -67,12 +73,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Bang") -> bytes:
     # Drop what a worksheet cannot hold first, so what remains is what gets neutralised.
-    cleaned = frame.copy()
-    cleaned.columns = [_worksheet_text(str(c)) for c in cleaned.columns]
-    for column in cleaned.columns:
-        if _is_text(cleaned[column]):
-            cleaned[column] = cleaned[column].map(_worksheet_text)
-    safe = neutralise_frame(cleaned)
+    safe = neutralise_frame(_map_text(frame, _worksheet_text))
     for column in safe.columns:  # Excel cannot store time-zone-aware datetimes
         if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
             safe[column] = safe[column].dt.tz_localize(None)

@@ -12,79 +12,21 @@ process's peak memory after each.
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import resource
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import openpyxl  # noqa: E402
-
 from analytics.bootstrap import open_store  # noqa: E402
 from analytics.ingest import limits, validate  # noqa: E402
 from analytics.ingest.readers import source_from_bytes  # noqa: E402
 from analytics.settings import from_env  # noqa: E402
-
-
-def _workbook(sheet_xml: bytes) -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                start, end = content.index(b"<sheetData>"), content.index(b"</sheetData>") + len(b"</sheetData>")
-                content = content[:start] + b"<sheetData>" + sheet_xml + b"</sheetData>" + content[end:]
-            dst.writestr(info, content)
-    return out.getvalue()
-
-
-def _workbook_with_shared_strings(count: int) -> bytes:
-    """A one-sheet workbook declaring `count` shared strings that no cell uses (openpyxl loads them all)."""
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    strings = b"".join(b"<si><t>%d</t></si>" % i for i in range(count))
-    shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
-    declared = (
-        b'<Override PartName="/xl/sharedStrings.xml"'
-        b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            dst.writestr(info, content.replace(b"</Types>", declared) if info.filename == "[Content_Types].xml" else content)
-        dst.writestr("xl/sharedStrings.xml", shared)
-    return out.getvalue()
-
-
-def _workbook_with_formats(count: int) -> bytes:
-    """A one-sheet workbook whose styles.xml declares `count` cell formats."""
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    formats = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * count
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "xl/styles.xml":
-                content = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="%d">' % count + formats, content)
-            dst.writestr(info, content)
-    return out.getvalue()
+from bench.hostile_files import workbook_with_formats, workbook_with_shared_strings, workbook_with_sheet  # noqa: E402
 
 
 def main() -> None:
@@ -95,9 +37,9 @@ def main() -> None:
     cases = {
         "wide_header.csv": wide_header.encode(),
         "blank_lines.csv": b"Ma don vi,Nam,Quy\n" + b"\n" * (budget - 20),
-        "sheet_xml_45MB.xlsx": _workbook(rows),
-        "one_million_shared_strings.xlsx": _workbook_with_shared_strings(1_000_000),
-        "300000_formats.xlsx": _workbook_with_formats(300_000),
+        "sheet_xml_45MB.xlsx": workbook_with_sheet(rows),
+        "one_million_shared_strings.xlsx": workbook_with_shared_strings(1_000_000),
+        "300000_formats.xlsx": workbook_with_formats(300_000),
         "all_wrong_20000_rows.csv": ("Mã đơn vị,Năm,Quý,dien_hinh\r\n" + "".join(f"X{i},2016,1,1\r\n" for i in range(20_000))).encode(),
     }
     with tempfile.TemporaryDirectory() as tmp:

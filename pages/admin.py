@@ -49,9 +49,9 @@ with users_tab:
         full_name = st.text_input(t("login_full_name"), key="new_full_name", max_chars=200)
         role = st.selectbox(t("admin_role"), auth.ROLES, key="new_role", format_func=auth_ui.role_label)
         registry = data.registry(data.version(), None)
-        names = dict(zip(registry["code"], registry["short_name"], strict=True))
+        unit_names = dict(zip(registry["code"], registry["short_name"], strict=True))
         unit = st.selectbox(
-            t("admin_unit"), [None, *names], key="new_unit", format_func=lambda c: "—" if c is None else f"{names[c]} ({c})"
+            t("admin_unit"), [None, *unit_names], key="new_unit", format_func=lambda c: "—" if c is None else f"{unit_names[c]} ({c})"
         )
         email = st.text_input(t("admin_email"), key="new_email", max_chars=200)
         password = st.text_input(t("login_password"), type="password", key="new_password", max_chars=auth.MAX_PASSWORD)

@@ -51,7 +51,7 @@ else:
     )
 only_period = actions.may_change() and st.checkbox(t("up_check_period"), value=False, key="up_only_period")
 replace_demo = False
-if actions.has_demo():
+if actions.has_demo(data.version()):
     st.warning(f"**{t('demo_badge')}** — {t('up_demo_explain')}", icon="⚠️")
     if actions.may_replace_demo():
         replace_demo = st.checkbox(t("up_replace_demo"), value=False, key="up_replace_demo")

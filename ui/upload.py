@@ -101,7 +101,9 @@ def preview(checked: validate.Checked) -> tuple[pd.DataFrame, str | None]:
         return save.preview(cur, checked), shown
 
 
-def has_demo() -> bool:
+@st.cache_data(show_spinner=False, max_entries=16)
+def has_demo(data_version: int) -> bool:
+    """Asked on every rerun of the page: answered once per data version (removing the demo is a write)."""
     with data.reading() as cur:
         return demo.has_demo(cur)
 

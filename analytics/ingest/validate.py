@@ -347,10 +347,11 @@ def _check_file(
     if not data_rows:
         return result, [_problem(name, table.numbers[header_at], None, None, "header_only")]
     result.n_rows = len(data_rows)
-    if is_register:
-        problems = _check_register(ctx, result, table, header_at, columns, data_rows, allowed, year)
-    else:
-        problems = _check_results(ctx, result, table, header_at, columns, data_rows, allowed, year, quarter)
+    cols, indicators, problems = _layout(ctx, name, table, header_at, columns, data_rows, register=is_register)
+    if cols is not None and is_register:
+        _check_register(ctx, result, columns, cols, data_rows, problems, allowed, year)
+    elif cols is not None:
+        _check_results(ctx, result, table, columns, cols, indicators, data_rows, problems, allowed, year, quarter)
     listed = [p for p in problems if p.code != "stopped"]
     if len(listed) > MAX_PROBLEMS:  # the last rows checked may add a few beyond the limit
         more = _problem(name, None, None, None, "more_problems", count=len(listed) - MAX_PROBLEMS, limit=MAX_PROBLEMS)
@@ -504,17 +505,17 @@ def _check_results(
     ctx: Context,
     result: FileResult,
     table: Table,
-    header_at: int,
     columns: dict[int, str],
+    cols: dict[str, int],
+    indicators: dict[int, str],
     data_rows: list[tuple[int, list[Cell]]],
+    problems: list[Problem],
     allowed: set[str] | None,
     declared_year: int | None,
     declared_quarter: int | None,
-) -> list[Problem]:
+) -> None:
+    """The rows of a results file, after its layout's checks: their problems are added to `problems`, their values kept in `result`."""
     name = result.name
-    cols, indicators, problems = _layout(ctx, name, table, header_at, columns, data_rows, register=False)
-    if cols is None:
-        return problems
     text_cells = [row[j] for _, row in data_rows for j in indicators if j < len(row) and isinstance(row[j], str)]
     decimal = decimal_mode((c for c in text_cells if isinstance(c, str)), table.delimiter) if text_cells else "."
     result.decimal = decimal
@@ -609,24 +610,20 @@ def _check_results(
             seen[key] = (number, dict(row_values))
         values += [(unit_row.code, year, quarter, code, value) for code, value in row_values.items()]
     result.values = pd.DataFrame(values, columns=["unit_code", "year", "quarter", "indicator", "value"])
-    return problems
 
 
 def _check_register(
     ctx: Context,
     result: FileResult,
-    table: Table,
-    header_at: int,
     columns: dict[int, str],
+    cols: dict[str, int],
     data_rows: list[tuple[int, list[Cell]]],
+    problems: list[Problem],
     allowed: set[str] | None,
     declared_year: int | None,
-) -> list[Problem]:
+) -> None:
+    """The rows of a commune register, after its layout's checks: their problems are added to `problems`, the rows kept in `result`."""
     name = result.name
-    found_cols, _, problems = _layout(ctx, name, table, header_at, columns, data_rows, register=True)
-    if found_cols is None:
-        return problems
-    cols = found_cols
     rows: list[tuple[str, int, str, str, str | None, str, date | None, str | None]] = []
     seen: dict[tuple[str, int, str, str], int] = {}
 
@@ -693,7 +690,6 @@ def _check_register(
             )
         )
     result.communes = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
-    return problems
 
 
 def _merge_batch(files: list[FileResult]) -> list[Problem]:

@@ -4,21 +4,11 @@ How long a refusal takes is measured in bench/hostile_uploads.py, not here."""
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
-import openpyxl
-
 from analytics.ingest import limits, validate
 from analytics.ingest.readers import Source, source_from_bytes
 from analytics.store import Store
+from bench.hostile_files import workbook_with_formats, workbook_with_shared_strings, workbook_with_sheet
 from tests.support import connection
-
-SHARED_STRINGS_TYPE = (
-    b'<Override PartName="/xl/sharedStrings.xml"'
-    b' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-)
 
 
 def _only_problem(checked: validate.Checked) -> validate.Problem:
@@ -43,30 +33,12 @@ def test_a_csv_with_too_many_rows_or_cells_is_refused(empty_store: Store) -> Non
     assert [(p.code, p.file) for p in checked.problems] == [("read_too_many_rows", "dai.csv"), ("read_too_many_cells", "to.csv")]
 
 
-def _workbook_with_sheet(sheet_data: str) -> bytes:
-    """A real workbook whose first sheet's cells are replaced by `sheet_data` (as a hostile program would write it)."""
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = content.decode()
-                start, end = text.index("<sheetData>"), text.index("</sheetData>") + len("</sheetData>")
-                content = (text[:start] + "<sheetData>" + sheet_data + "</sheetData>" + text[end:]).encode()
-            dst.writestr(info, content)
-    return out.getvalue()
-
-
 def test_workbooks_are_measured_by_streaming_their_xml_before_loading(empty_store: Store) -> None:
     row = "".join(f'<c t="inlineStr"><is><t>v{j}</t></is></c>' for j in range(20))
-    many_cells = _workbook_with_sheet("".join(f'<row r="{i}">{row}</row>' for i in range(1, 13_000)))
+    many_cells = workbook_with_sheet("".join(f'<row r="{i}">{row}</row>' for i in range(1, 13_000)).encode())
     assert len(many_cells) < 1_000_000  # small on the wire, large once inflated
-    far_row = _workbook_with_sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="A1048576"/></row>')
-    far_column = _workbook_with_sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="XFD1"/></row>')
+    far_row = workbook_with_sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="A1048576"/></row>')
+    far_column = workbook_with_sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="XFD1"/></row>')
     sources = [source_from_bytes(name, data) for name, data in (("o.xlsx", many_cells), ("d.xlsx", far_row), ("r.xlsx", far_column))]
     checked = validate.check(connection(empty_store), sources)
     assert [(p.code, p.file) for p in checked.problems] == [
@@ -77,38 +49,14 @@ def test_workbooks_are_measured_by_streaming_their_xml_before_loading(empty_stor
 
 
 def test_a_workbook_of_a_few_cells_and_too_many_shared_strings_is_refused(empty_store: Store) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    strings = "".join(f"<si><t>{i}</t></si>" for i in range(limits.MAX_CELLS + 1))
-    shared = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "[Content_Types].xml":  # declared, so openpyxl loads it whole, whatever the cells use
-                content = content.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
-            dst.writestr(info, content)
-        dst.writestr("xl/sharedStrings.xml", shared)
-    checked = validate.check(connection(empty_store), [source_from_bytes("chuoi.xlsx", out.getvalue())])
+    workbook = workbook_with_shared_strings(limits.MAX_CELLS + 1)
+    checked = validate.check(connection(empty_store), [source_from_bytes("chuoi.xlsx", workbook)])
     assert [(p.code, p.file) for p in checked.problems] == [("read_too_many_cells", "chuoi.xlsx")]
 
 
 def test_a_workbook_whose_styles_hold_hundreds_of_thousands_of_formats_is_refused(empty_store: Store) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(["Mã đơn vị", "Năm", "Quý"])
-    plain = io.BytesIO()
-    book.save(plain)
-    formats = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * (limits.MAX_OTHER_ELEMENTS + 1)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info)
-            if info.filename == "xl/styles.xml":
-                content = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="99999">' + formats, content)
-            dst.writestr(info, content)
-    checked = validate.check(connection(empty_store), [source_from_bytes("kieu.xlsx", out.getvalue())])
+    workbook = workbook_with_formats(limits.MAX_OTHER_ELEMENTS + 1)
+    checked = validate.check(connection(empty_store), [source_from_bytes("kieu.xlsx", workbook)])
     assert [(p.code, p.file, dict(p.params)["part"]) for p in checked.problems] == [("read_xlsx_too_complex", "kieu.xlsx", "xl/styles.xml")]
 
 
