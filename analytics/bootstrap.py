@@ -43,6 +43,13 @@ def _fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
+def sync_files(store: Store, settings: Settings, *, actor: str = "system") -> bool:
+    """Re-read the registry and campaign files named by `settings` into the store when they changed."""
+    return sync_configuration(
+        store, load_units(settings.units_file), load_campaigns(settings.campaigns_dir), _fingerprint(settings), actor=actor
+    )
+
+
 def sync_configuration(store: Store, units: list[Unit], campaigns: dict[int, Campaign], fingerprint: str, *, actor: str = "system") -> bool:
     """Replace registry and campaign tables when the files changed; returns whether it did."""
     if store.get_meta("config_fingerprint") == fingerprint:

@@ -8,12 +8,12 @@ import hashlib
 from pathlib import Path
 
 from analytics import demo, notes
-from analytics.bootstrap import _fingerprint, sync_configuration
-from analytics.config import Campaign, Criterion, load_campaigns
+from analytics.bootstrap import sync_files
+from analytics.config import Campaign, Criterion
 from analytics.history import Applied, check_revertible, revert
 from analytics.ingest import awards, save, validate
 from analytics.labels import t
-from analytics.registry import Unit, load_units
+from analytics.registry import Unit
 from analytics.reporting import digests, subscriptions
 from analytics.review import assessments, vote
 from analytics.settings import Settings
@@ -61,9 +61,7 @@ def reload_registry(store: Store, settings: Settings, actor: User | None) -> boo
     """
     authorize(actor, Action.RELOAD_REGISTRY)
     assert actor is not None
-    units = load_units(settings.units_file)
-    campaigns = load_campaigns(settings.campaigns_dir)
-    return sync_configuration(store, units, campaigns, _fingerprint(settings), actor=actor.name)
+    return sync_files(store, settings, actor=actor.name)
 
 
 def open_viewing(store: Store) -> bool:

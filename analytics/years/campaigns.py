@@ -22,10 +22,9 @@ from typing import Any
 import pandas as pd
 import tomlkit
 
-from analytics.bootstrap import _fingerprint, sync_configuration
+from analytics.bootstrap import sync_files
 from analytics.config import Campaign, ConfigError, load_campaign, load_campaigns
 from analytics.labels import t
-from analytics.registry import load_units
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
 from analytics.trust import audit
@@ -259,9 +258,7 @@ def save(store: Store, settings: Settings, actor: User | None, draft: Draft) -> 
         return revision
 
     revision = store.write(work)
-    sync_configuration(
-        store, load_units(settings.units_file), load_campaigns(settings.campaigns_dir), _fingerprint(settings), actor=actor.name
-    )
+    sync_files(store, settings, actor=actor.name)
     return revision
 
 
