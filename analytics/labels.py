@@ -1738,6 +1738,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_pick_remove": ("Thôi theo dõi", "Stop following"),
     "digest_unsubscribe": ("Hủy đăng ký", "Unsubscribe"),
     "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
+    # --- registration in scoring and the review ---
+    # --- status board order and scale, demo calendar ---
+    # --- the kept chart renderer ---
     # --- review day: self-assessment, the vote, awards and documents ---
     "doc_period_year": ("năm {year}", "{year}"),
     "doc_period_phase": ("đợt {number} năm {year}", "phase {number} of {year}"),

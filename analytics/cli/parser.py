@@ -283,4 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     _as_user_waiting(p)
     p.set_defaults(handler=review.cmd_awards)
 
+    # registration in scoring and the review
+
+    # status board order and scale
+
     return parser
