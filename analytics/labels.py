@@ -1740,6 +1740,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- registration in scoring and the review ---
     # --- status board order and scale, demo calendar ---
+    "status_board_capped": (
+        "{n} đơn vị cần chú ý nhất (chưa gửi, gửi chậm) trong {total} đơn vị; {rest} đơn vị còn lại xem ở bảng bên dưới (tải CSV, Excel)",
+        "the {n} of {total} units needing most attention (not sent, late); the other {rest} are in the table below (CSV, Excel)",
+    ),
     # --- the kept chart renderer ---
     # --- review day: self-assessment, the vote, awards and documents ---
     "doc_period_year": ("năm {year}", "{year}"),

@@ -50,11 +50,12 @@ if status.may_remind():
         st.caption(t("remind_pick_quarter"))
     else:
         force = st.checkbox(t("remind_force"), key="remind_force")
-        plan, sendable = status.reminder_plan(f.year, int(quarter), force)
-        if plan.empty:
+        plan = status.reminder_plan(f.year, int(quarter), force)
+        sendable = sum(r.skip is None for r in plan)
+        if not plan:
             st.success(t("remind_nobody", quarter=quarter, year=f.year))
         else:
-            st.dataframe(plan, hide_index=True)
+            st.dataframe(status_board.reminder_table(plan), hide_index=True)
             if st.button(t("remind_button", count=sendable), key="remind_send", type="primary", disabled=not sendable):
                 problem = status.start_reminders(f.year, int(quarter), force)
                 if problem:

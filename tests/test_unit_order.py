@@ -4,15 +4,21 @@ before Ninh Bình), block by block, wherever a list is ordered by name rather th
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from analytics import communes, measures, queries
 from analytics.bootstrap import open_store
+from analytics.config import load_campaign
+from analytics.presentation import status_board as status_board_figures
 from analytics.registry import Unit, in_listing_order
+from analytics.reporting import reminders
+from analytics.reporting.deadlines import calendar_of
+from analytics.reporting.status import punctuality, status_board
 from analytics.store import Store
-from tests.support import connection, make_settings, run_cli
+from tests.support import SHIPPED_CAMPAIGN, connection, make_settings, run_cli
 
 STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Hải Phòng", "STP Hưng Yên",
              "STP Nam Định", "STP Ninh Bình", "STP Quảng Ninh", "STP Thái Bình", "STP Vĩnh Phúc"]  # fmt: skip
@@ -72,3 +78,21 @@ def test_the_upload_template_lists_units_in_the_same_order(tmp_path: Path) -> No
     frame = pd.read_csv(io.BytesIO(run_cli(tmp_path, "template", "--year", "2016", "--quarter", "2").stdout))
     names = frame["Tên đơn vị"].tolist()
     assert names[:3] == ["Sở Tư pháp tỉnh Bắc Ninh", "Sở Tư pháp tỉnh Hà Nam", "Sở Tư pháp thành phố Hà Nội"]
+
+
+def test_the_status_board_and_its_reminders_list_units_in_the_same_order(empty_store: Store) -> None:
+    """The board, its punctuality table and the reminder plan in the store's one order; the shipped
+    registry's codes sort differently (STP_HD before STP_HN before STP_HNA; by name Hà Nam, Hà Nội, Hải Dương)."""
+    cur = connection(empty_store)
+    listed = queries.registry(cur)["code"].tolist()
+    campaign = load_campaign(SHIPPED_CAMPAIGN)  # its 2016 deadlines have passed: every unit is missing
+    board = status_board(cur, calendar_of(campaign), date.today())
+    in_board = list(dict.fromkeys(board["unit_code"]))
+    assert in_board == [c for c in listed if c in set(in_board)] and len(in_board) == 22
+    assert in_board != sorted(in_board)  # the check above would mean nothing if the two orders agreed
+    assert list(dict.fromkeys(board["unit"]))[:11] == STP_ORDER
+    assert board.loc[board["unit_code"] == "STP_HN", "quarter"].tolist() == [1, 2, 3, 4]
+    assert punctuality(board)["unit_code"].tolist() == in_board
+    assert [r.unit_code for r in reminders.plan(cur, campaign, 2, datetime.now())] == in_board
+    heatmap = status_board_figures.status_heatmap(board, "")
+    assert list(heatmap.data[0].y)[:11] == STP_ORDER

@@ -9,12 +9,12 @@ without each chart carrying codes for it.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import streamlit as st
 
 from analytics.labels import t
+from analytics.trust.safety import plotly_escape
 from ui import data
 from ui.filters import Filters
 
@@ -23,12 +23,12 @@ PICKER_KEY = "profile_pick_unit"
 
 
 def unit_lookup(data_version: int) -> dict[str, str]:
-    """Every way a chart labels a unit (short and full name, raw and HTML-escaped) → its code."""
+    """Every way a chart labels a unit (short and full name, raw and as charts escape them) → its code."""
     registry = data.registry(data_version, None)
     found: dict[str, str] = {}
     for column in ("name", "short_name"):  # short names last: they win if a full name ever equals one
         for code, label in zip(registry["code"], registry[column], strict=True):
-            found[str(label)] = found[html.escape(str(label))] = str(code)
+            found[str(label)] = found[plotly_escape(label)] = str(code)
     return found
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 from analytics.labels import fmt_date, t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError
+from analytics.presentation.status_board import reminder_table
 from analytics.registry import load_units
 from analytics.reporting import reminders
 from analytics.reporting.deadlines import Calendar, calendar_of
@@ -80,19 +81,10 @@ def may_remind() -> bool:
     return auth.can(auth_ui.current_user(), auth.Action.SEND_MAIL)
 
 
-def reminder_plan(year: int, quarter: int, force: bool) -> tuple[pd.DataFrame, int]:
-    """Who is not reported and what would happen to each; and how many would be sent a message."""
+def reminder_plan(year: int, quarter: int, force: bool) -> list[reminders.Reminder]:
+    """Who is not reported, in the board's order, and what would happen to each."""
     with data.reading() as cur:
-        planned = reminders.plan(cur, data.campaigns()[year], quarter, datetime.now(), force=force)
-    frame = pd.DataFrame(
-        {
-            t("status_col_code"): [r.unit_code for r in planned],
-            t("status_col_unit"): [r.unit_name for r in planned],
-            t("remind_col_to"): [", ".join(r.addresses) for r in planned],
-            t("remind_col_note"): [t("remind_skip_" + r.skip) if r.skip else "" for r in planned],
-        }
-    )
-    return frame, sum(r.skip is None for r in planned)
+        return reminders.plan(cur, data.campaigns()[year], quarter, datetime.now(), force=force)
 
 
 def start_reminders(year: int, quarter: int, force: bool) -> str | None:
@@ -127,19 +119,7 @@ def _progress() -> None:
     sent, failed = sum(r.sent for r in done), sum(r.failed for r in done)
     skipped = sum(r.skip is not None for r in done)
     (st.warning if failed else st.success)(t("remind_done", sent=sent, failed=failed, skipped=skipped))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("status_col_unit"): [r.unit_name for r in done],
-                t("remind_col_to"): [", ".join(d.recipient for d in r.deliveries if d.sent) for r in done],
-                t("remind_col_note"): [
-                    t("remind_skip_" + r.skip) if r.skip else "; ".join(f"{d.recipient}: {d.error}" for d in r.deliveries if not d.sent)
-                    for r in done
-                ],
-            }
-        ),
-        hide_index=True,
-    )
+    st.dataframe(reminder_table(done), hide_index=True)
 
 
 def reminder_progress() -> None:

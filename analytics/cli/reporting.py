@@ -14,6 +14,7 @@ from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
+from analytics.presentation.status_board import reminder_note, reminder_recipients
 from analytics.registry import load_units
 from analytics.reporting import registration, reminders, subscriptions
 from analytics.reporting.deadlines import calendar_of
@@ -46,16 +47,16 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _line(reminder: reminders.Reminder, dry_run: bool) -> str:
+    """One reminder as a line: the same recipients and notes as the status page's table."""
     unit = f"{reminder.unit_code} — {reminder.unit_name}"
+    to, note = reminder_recipients(reminder), reminder_note(reminder)
     if reminder.skip:
-        return t("remind_line_skipped", unit=unit, reason=t("remind_skip_" + reminder.skip))
+        return t("remind_line_skipped", unit=unit, reason=note)
     if dry_run:
-        return t("remind_line_planned", unit=unit, to=", ".join(reminder.addresses))
-    sent = ", ".join(d.recipient for d in reminder.deliveries if d.sent)
-    failed = "; ".join(f"{d.recipient} ({d.error})" for d in reminder.deliveries if not d.sent)
-    if not failed:
-        return t("remind_line_sent", unit=unit, to=sent)
-    return t("remind_line_failed", unit=unit, to=sent or "—", failed=failed)
+        return t("remind_line_planned", unit=unit, to=to)
+    if not note:
+        return t("remind_line_sent", unit=unit, to=to)
+    return t("remind_line_failed", unit=unit, to=to or "—", failed=note)
 
 
 def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,7 +6,6 @@ which also differ in lightness so they survive greyscale and a washed-out projec
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 
@@ -17,6 +16,7 @@ import plotly.graph_objects as go
 from analytics.config import counts_whole
 from analytics.labels import STATUS, block_name, fmt_number, period_short_name, t
 from analytics.measures import status_text
+from analytics.trust.safety import plotly_escape
 
 BLOCK_COLOURS = {"STP": "#0072B2", "THADS": "#E69F00"}
 MISSING_COLOUR = "#9E9E9E"
@@ -234,7 +234,7 @@ PHASE_FILL = ("rgba(86,180,233,0.12)", "rgba(230,159,0,0.12)")
 
 
 def _esc(values: object) -> list[str]:
-    return [html.escape(str(v)) for v in values]  # type: ignore[attr-defined]
+    return [plotly_escape(v) for v in values]  # type: ignore[attr-defined]
 
 
 def attainment_heatmap(
@@ -323,9 +323,9 @@ def _content_headings(codes: list[str], contents: pd.DataFrame | None, font: int
     short = dict(zip(contents["code"], contents["short"], strict=True)) if contents is not None else {}
     # About 1,400 px of plot shared by the columns; a character is about 0.55 of the font size wide.
     width = max(10, int(1400 / max(len(codes), 1) / (font * 0.55)))
-    headings = {c: "<br>".join(textwrap.wrap(html.escape(str(short.get(c) or c)), width, max_lines=3, placeholder=" …")) for c in codes}
+    headings = {c: "<br>".join(textwrap.wrap(plotly_escape(short.get(c) or c), width, max_lines=3, placeholder=" …")) for c in codes}
     if len(set(headings.values())) < len(headings):
-        return {c: html.escape(c) for c in codes}
+        return {c: plotly_escape(c) for c in codes}
     return headings
 
 

@@ -3,13 +3,15 @@ table, and each unit's punctuality over the year. Frames in (analytics.reporting
 
 from __future__ import annotations
 
-import html
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.labels import fmt_date, fmt_number, t
-from analytics.presentation.charts import FONT, INK, THEMES
+from analytics.presentation.charts import FONT, INK, MAX_BARS, THEMES
+from analytics.reporting.reminders import Reminder
+from analytics.trust.safety import plotly_escape
 
 # Okabe–Ito: green on time, sky-blue revised, orange late, vermillion missing; greys for "nothing due yet".
 STATUS_COLOURS = {
@@ -33,27 +35,49 @@ def cell_text(status: str, days_late: object, lang: str = "vi") -> str:
     return status_label(status, lang)
 
 
-def status_heatmap(board: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi") -> go.Figure:
+def needing_attention(board: pd.DataFrame, max_rows: int) -> list[str]:
+    """The codes of the `max_rows` units that most need the secretariat's attention over the quarters
+    shown: most quarters missing, then late, most days late, revised; ties keep the board's order."""
+    per_unit = board.assign(
+        missing=board["status"].eq("missing"), late=board["status"].eq("late"), revised=board["status"].eq("revised"),
+        days=board["days_late"].fillna(0),
+    ).groupby("unit_code", sort=False)[["missing", "late", "days", "revised"]].sum()  # fmt: skip
+    ranked = per_unit.sort_values(["missing", "late", "days", "revised"], ascending=False, kind="stable")
+    return ranked.index[:max_rows].tolist()
+
+
+def status_heatmap(
+    board: pd.DataFrame, title: str, *, theme: str = "screen", lang: str = "vi", max_rows: int | None = MAX_BARS
+) -> go.Figure:
     """Rows are units (in the board's order), columns quarters; every cell names its status in words,
-    so the colours are never the only carrier of meaning."""
+    so the colours are never the only carrier of meaning. More than `max_rows` units (national scale):
+    only the units needing attention most, still in the board's order, the title saying how many are
+    left out and that the table below lists them all."""
     sizes = THEMES[theme]
-    units = list(dict.fromkeys(board["unit"]))
+    total = board["unit_code"].nunique()
+    note = None
+    if max_rows is not None and total > max_rows:
+        board = board[board["unit_code"].isin(needing_attention(board, max_rows))]
+        note = t("status_board_capped", lang, n=max_rows, total=fmt_number(total), rest=fmt_number(total - max_rows))
+    heading = plotly_escape(title) + ("" if note is None else "<br>" + plotly_escape(note))
+    codes = list(dict.fromkeys(board["unit_code"]))
     quarters = sorted(board["quarter"].unique())
     xs = [f"Q{int(q)}" for q in quarters]
-    ys = [html.escape(u) for u in units]
-    cells = {(r.unit, r.quarter): r for r in board.itertuples(index=False)}
+    cells = {(r.unit_code, r.quarter): r for r in board.itertuples(index=False)}
+    names = dict(zip(board["unit_code"], board["unit"], strict=False))
+    ys = [plotly_escape(names[c]) for c in codes]
+    deadline = t("status_col_deadline", lang)
     z: list[list[int | None]] = []
     text: list[list[str]] = []
     hover: list[list[str]] = []
-    for unit in units:
-        found = [cells.get((unit, q)) for q in quarters]
+    for code in codes:
+        found = [cells.get((code, q)) for q in quarters]
         z.append([None if c is None else ORDER.index(c.status) for c in found])
-        words = ["" if c is None else html.escape(cell_text(c.status, c.days_late, lang)) for c in found]
+        words = ["" if c is None else plotly_escape(cell_text(c.status, c.days_late, lang)) for c in found]
         text.append(words)
-        deadline = t("status_col_deadline", lang)
         hover.append(
             [
-                "" if c is None else f"<b>{html.escape(c.unit_name)}</b><br>Q{int(c.quarter)} · {deadline}: {fmt_date(c.deadline)}<br>{w}"
+                "" if c is None else f"<b>{plotly_escape(c.unit_name)}</b><br>Q{int(c.quarter)} · {deadline}: {fmt_date(c.deadline)}<br>{w}"
                 for c, w in zip(found, words, strict=True)
             ]
         )
@@ -73,11 +97,11 @@ def status_heatmap(board: pd.DataFrame, title: str, *, theme: str = "screen", la
                        marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]})
         )  # fmt: skip
     figure.update_layout(
-        title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": sizes["title"], "color": INK}},
+        title={"text": heading, "x": 0, "xanchor": "left", "font": {"size": sizes["title"], "color": INK}},
         font={"family": FONT, "size": sizes["font"], "color": INK},
-        height=150 + sizes["row"] * max(len(units), 1),
+        height=150 + sizes["row"] * max(len(codes), 1),
         paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 10, "r": 20, "t": 60 + sizes["title"] * 2, "b": 70},
+        margin={"l": 10, "r": 20, "t": 60 + sizes["title"] * (2 if note is None else 3), "b": 70},
         legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},  # below: the quarters are on top
         xaxis={"side": "top", "showgrid": False, "categoryorder": "array", "categoryarray": xs},
         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},
@@ -126,6 +150,32 @@ def summary_text(board: pd.DataFrame, year: int, quarter: int, lang: str = "vi")
         "status_summary", lang, quarter=quarter, year=year, sent=sent, total=int(counts.sum()), on_time=got["on_time"] + got["reported"],
         late=got["late"], revised=got["revised"], missing=got["missing"] + got["pending"],
     )  # fmt: skip
+
+
+def reminder_recipients(reminder: Reminder) -> str:
+    """The addresses a planned reminder would go to; once sent, those it reached."""
+    if reminder.deliveries:
+        return ", ".join(d.recipient for d in reminder.deliveries if d.sent)
+    return ", ".join(reminder.addresses)
+
+
+def reminder_note(reminder: Reminder, lang: str = "vi") -> str:
+    """Why a unit was skipped, or which addresses the reminder did not reach (and the server's answer)."""
+    if reminder.skip:
+        return t("remind_skip_" + reminder.skip, lang)
+    return "; ".join(f"{d.recipient} ({d.error})" for d in reminder.deliveries if not d.sent)
+
+
+def reminder_table(reminders: Sequence[Reminder], lang: str = "vi") -> pd.DataFrame:
+    """The reminders planned or sent, one row per unit in the plan's order; user text stays plain values."""
+    return pd.DataFrame(
+        {
+            t("status_col_code", lang): [r.unit_code for r in reminders],
+            t("status_col_unit", lang): [r.unit_name for r in reminders],
+            t("remind_col_to", lang): [reminder_recipients(r) for r in reminders],
+            t("remind_col_note", lang): [reminder_note(r, lang) for r in reminders],
+        }
+    )
 
 
 def _when(value: object) -> str:

@@ -137,4 +137,5 @@ def send_reminders(
 
     if done:
         store.write(work)
-    return done + [r for r in planned if r.skip is not None]
+    outcome = {r.unit_code: r for r in done}
+    return [outcome.get(r.unit_code, r) for r in planned]  # in the plan's order: the units as every list shows them

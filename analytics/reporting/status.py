@@ -24,13 +24,14 @@ CSV_COLUMNS = ["unit_code", "unit", "quarter", "status", "uploaded_at", "days_la
 
 
 def submissions(cur: Cursor, year: int, quarters: list[int], block: str | None = None) -> pd.DataFrame:
-    """One row per active unit and quarter: first and last upload that wrote its values, and whether
-    values are held now (a reverted quarter is held no more)."""
+    """One row per active unit and quarter, units in the order every list shows them (units.listing_order):
+    first and last upload that wrote its values, and whether values are held now (a reverted quarter is
+    held no more)."""
     return cur.execute(
         """
         WITH active AS (
-            SELECT code, name, short_name, block FROM unit_years
-            WHERE year = $year AND ($block IS NULL OR block = $block)
+            SELECT y.code, y.name, y.short_name, y.block, u.listing_order FROM unit_years y JOIN units u USING (code)
+            WHERE y.year = $year AND ($block IS NULL OR y.block = $block)
         ),
         wanted AS (SELECT unnest($quarters::INTEGER[]) AS quarter),
         sent AS (
@@ -45,7 +46,7 @@ def submissions(cur: Cursor, year: int, quarters: list[int], block: str | None =
         FROM active a CROSS JOIN wanted w
         LEFT JOIN sent s ON s.unit_code = a.code AND s.quarter = w.quarter
         LEFT JOIN held h ON h.unit_code = a.code AND h.quarter = w.quarter
-        ORDER BY a.block, a.code, w.quarter
+        ORDER BY a.listing_order, w.quarter
         """,
         {"year": int(year), "quarters": [int(q) for q in quarters], "block": block},
     ).df()

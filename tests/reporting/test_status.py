@@ -112,6 +112,7 @@ def test_status_command_with_21_of_22_units_reported(tmp_path: Path) -> None:
     assert frame["status"].value_counts().to_dict() == {"late": 21, "missing": 1}
     missing = frame[frame["status"] == "missing"].iloc[0]
     assert (missing["unit_code"], missing["unit"]) == ("THADS_HY", "THADS Hưng Yên")
+    assert frame["unit"].tolist()[:4] == ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương"]  # as every list, not by code
     assert frame.loc[frame["status"] == "late", "days_late"].eq((TODAY - date(2016, 7, 15)).days).all()
     whole_year = run_cli(tmp_path, "status", "--year", "2016", "-o", str(tmp_path / "s.csv"), demo=False)
     assert whole_year.returncode == 0
