@@ -28,7 +28,7 @@ def open_store(settings: Settings, *, wait_seconds: float = LOCK_WAIT_SECONDS, l
     store = Store(settings.db_path, wait_seconds=wait_seconds, linger_seconds=linger_seconds)
     sync_configuration(store, units, campaigns, _fingerprint(settings))
     if settings.load_demo_when_new:
-        demo.seed_new_store(store, units, campaigns)
+        demo.seed_new_store(store, units, campaigns, settings.clock())
     return store
 
 

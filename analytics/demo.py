@@ -39,12 +39,17 @@ _THADS_MONEY_RATE = {1: 0.14, 2: 0.22, 3: 0.34, 4: 0.06}
 _CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quarter end (Q4: of Q3's)
 
 
-def sent_at(year: int, quarter: int) -> datetime:
+def sent_at(year: int, quarter: int, now: datetime) -> datetime:
     """When the demo's reports for a quarter are recorded: the 12th of the month after it, 10:00 —
     so the 6-month review (mid-June) has Q1 only and the year-end review (early November) Q1–Q3.
-    Never later than now: the demo of the current year must not claim an update from the future."""
+    Never later than `now`: the demo of the current year must not claim an update from the future."""
     due = datetime(year + 1, 1, 12, 10) if quarter == 4 else datetime(year, 3 * quarter + 1, 12, 10)
-    return min(due, datetime.now().replace(microsecond=0))
+    return min(due, now.replace(microsecond=0))
+
+
+def has_ended(year: int, quarter: int, now: datetime) -> bool:
+    """Whether the quarter is over by `now`: the demo holds no figures for a quarter still running."""
+    return now.date() >= (date(year + 1, 1, 1) if quarter == 4 else _quarter_start(year, quarter + 1))
 
 
 def generate(units: list[Unit], campaign: Campaign) -> pd.DataFrame:
@@ -181,39 +186,44 @@ def held_real_figures(cur: Cursor) -> bool:
     return cur.execute("SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?)", [REAL_FIGURES_KEY]).fetchone() == (True,)
 
 
-def seed_new_store(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
+def seed_new_store(store: Store, units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> int | None:
     """The demo dataset, only into a brand-new, empty store (decided again in the writing transaction,
     in case another process seeded or uploaded meanwhile). Every process start asks, so the usual
     answer is read without writing: a write would bump the data version and empty every page's cache."""
     with store.reading() as cur:
         if not store_is_new(cur):
             return None
-    frame = _frame(units, campaigns)
-    return store.write(lambda cur: _write(cur, frame, units, campaigns) if store_is_new(cur) else None)
+    frame = _frame(units, campaigns, now)
+    return store.write(lambda cur: _write(cur, frame, units, campaigns, now) if store_is_new(cur) else None)
 
 
-def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
-    """Write the demo dataset for every configured year, one upload per quarter dated when it would
-    have been sent (the commune registers with the year's last one); marks the store as seeded.
-    Returns the last upload's id.
+def load(store: Store, units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> int | None:
+    """Write the demo dataset for every configured year, the quarters ended by `now` only, one upload
+    per quarter dated when it would have been sent (the commune registers with the year's last one);
+    marks the store as seeded. Returns the last upload's id.
 
     Raises RealFiguresError (nothing written) when the store holds or ever held real figures."""
-    frame = _frame(units, campaigns)
+    frame = _frame(units, campaigns, now)
 
     def work(cur: Cursor) -> int | None:
         if held_real_figures(cur):
             raise RealFiguresError(t("demo_refused_real_figures"))
-        return _write(cur, frame, units, campaigns)
+        return _write(cur, frame, units, campaigns, now)
 
     return store.write(work)
 
 
-def _frame(units: list[Unit], campaigns: dict[int, Campaign]) -> pd.DataFrame:
+def _frame(units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> pd.DataFrame:
+    """Every year's figures for the quarters ended by `now` (a sample file may still show any quarter)."""
     frames = [generate(units, c) for c in campaigns.values()]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame()
+    frame = pd.concat(frames, ignore_index=True)
+    ended = {(y, q): has_ended(y, q, now) for y, q in frame[["year", "quarter"]].drop_duplicates().itertuples(index=False)}
+    return frame[[ended[(y, q)] for y, q in zip(frame["year"], frame["quarter"], strict=True)]].reset_index(drop=True)
 
 
-def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[int, Campaign]) -> int | None:
+def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> int | None:
     Store.set_meta(cur, "demo_seeded", "1")
     upload_id = None
     if frame.empty:
@@ -221,7 +231,7 @@ def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[
     for (year, quarter), part in frame.groupby(["year", "quarter"], sort=True):
         upload_id = record_upload(
             cur, kind="demo", created_by="demo", n_rows=len(part), is_demo=True, note=t("note_demo"),
-            created_at=sent_at(int(year), int(quarter)),
+            created_at=sent_at(int(year), int(quarter), now),
         )  # fmt: skip
         apply_values(cur, upload_id, part, is_demo=True)
         if quarter == frame.loc[frame["year"] == year, "quarter"].max():

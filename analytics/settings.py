@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +20,9 @@ class Settings:
     load_demo_when_new: bool
     meetings_dir: Path = DATA_DIR / "meetings"  # slide lists of the meeting-room projection
     backups_dir: Path | None = None  # default: a "backups" folder next to the store
+    # What "now" is for the demo dataset: its figures stop at the last quarter ended by then. Tests pin it
+    # so a store of the current year's demo is the same whatever day they run.
+    clock: Callable[[], datetime] = datetime.now
 
     @property
     def backups_root(self) -> Path:

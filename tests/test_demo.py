@@ -1,5 +1,6 @@
 import shutil
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -7,10 +8,14 @@ import pytest
 
 from analytics import demo, measures
 from analytics.bootstrap import open_store
+from analytics.config import load_campaign
 from analytics.history import REAL_FIGURES_KEY
+from analytics.reporting.deadlines import calendar_of
+from analytics.reporting.status import status_board
+from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import backup
-from tests.support import OTHER, OWN, connection, make_settings, quarter_file, run_cli
+from tests.support import DEMO_NOW, OTHER, OWN, connection, make_settings, quarter_file, run_cli
 
 
 def test_demo_covers_22_units_with_differing_values_and_gaps(demo_store: Store) -> None:
@@ -127,3 +132,24 @@ def test_a_store_restored_from_a_backup_with_real_figures_refuses_the_demo(tmp_p
     assert run_cli(fresh, "restore", str(tmp_path / "sao_luu"), demo=False).returncode == 0
     refused = run_cli(fresh, "demo", demo=False)
     assert refused.returncode == 1 and "số liệu thật" in refused.stderr.decode()
+
+
+def test_the_demo_holds_only_quarters_ended_by_its_clock(years_store: Store) -> None:
+    """Built on 30/11/2026 (tests.support.DEMO_NOW): 2026 up to Q3, earlier years whole; the board
+    shows 2026's running quarter as not yet due, not as missing."""
+    cur = connection(years_store)
+    held = cur.execute("SELECT year, max(quarter) FROM facts GROUP BY year ORDER BY year").fetchall()
+    assert held == [(2016, 4), (2024, 4), (2025, 4), (2026, 3)]
+    fresh = measures.freshness(cur, 2026)
+    assert fresh.quarter == 3 and fresh.updated_at == datetime(2026, 10, 12, 10) and fresh.has_demo
+    assert cur.execute("SELECT max(created_at) FROM uploads").fetchone()[0] <= DEMO_NOW
+    campaign = load_campaign(DATA_DIR / "campaigns" / "2026.toml")
+    board = status_board(cur, calendar_of(campaign), DEMO_NOW.date())
+    assert set(board.loc[board["quarter"] == 4, "status"]) == {"pending"}
+
+
+def test_a_quarter_has_ended_from_the_first_day_of_the_next() -> None:
+    assert not demo.has_ended(2026, 3, datetime(2026, 9, 30, 23, 59))
+    assert demo.has_ended(2026, 3, datetime(2026, 10, 1))
+    assert not demo.has_ended(2026, 4, datetime(2026, 12, 31, 23, 59)) and demo.has_ended(2026, 4, datetime(2027, 1, 1))
+    assert demo.sent_at(2026, 3, datetime(2026, 10, 5, 8, 30, 1, 500)) == datetime(2026, 10, 5, 8, 30, 1)  # not in the future

@@ -117,7 +117,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         if args.remove:
             count = actions.remove_demo(store, actor, settings.backups_root)
             print(t("cli_demo_removed", count=count) if count else t("cli_demo_none"))
-        elif actions.load_demo(store, actor, load_units(settings.units_file), load_campaigns(settings.campaigns_dir)):
+        elif actions.load_demo(store, actor, load_units(settings.units_file), load_campaigns(settings.campaigns_dir), settings.clock()):
             print(t("cli_demo_loaded"))
         else:
             print(t("cli_demo_present"))

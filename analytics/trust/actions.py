@@ -5,6 +5,7 @@ leave the trace in the audit trail (in the same transaction as the change)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from analytics import demo, notes
@@ -33,7 +34,7 @@ def remove_demo(store: Store, actor: User | None, backups_root: Path) -> int:
     return demo.remove(store, actor.name)
 
 
-def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: dict[int, Campaign]) -> bool:
+def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> bool:
     """Load the demo dataset unless the store already holds it; False when it did.
 
     The same right as removing it: demo values change what every unit's figures look like. Raises
@@ -42,7 +43,7 @@ def load_demo(store: Store, actor: User | None, units: list[Unit], campaigns: di
     with store.reading() as cur:
         if demo.has_demo(cur):
             return False
-    demo.load(store, units, campaigns)
+    demo.load(store, units, campaigns, now)
     return True
 
 
