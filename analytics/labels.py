@@ -1740,9 +1740,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- registration in scoring and the review ---
     # --- status board order and scale, demo calendar ---
-    "status_board_capped": (
-        "{n} đơn vị cần chú ý nhất (chưa gửi, gửi chậm) trong {total} đơn vị; {rest} đơn vị còn lại xem ở bảng bên dưới (tải CSV, Excel)",
-        "the {n} of {total} units needing most attention (not sent, late); the other {rest} are in the table below (CSV, Excel)",
+    "status_board_attention": (
+        "{n} đơn vị cần chú ý (chưa gửi, gửi chậm, sửa sau hạn) trong {total} đơn vị; "
+        "{rest} đơn vị còn lại xem ở bảng bên dưới (tải CSV, Excel)",
+        "{n} of {total} units need attention (not sent, late, revised after the deadline); "
+        "the other {rest} are in the table below (CSV, Excel)",
+    ),
+    "status_board_first": (
+        "Không đơn vị nào quá hạn hoặc gửi chậm: {n} đơn vị đầu danh sách trong {total}; "
+        "{rest} đơn vị còn lại xem ở bảng bên dưới (tải CSV, Excel)",
+        "No unit is overdue or late: the first {n} of {total} units; the other {rest} are in the table below (CSV, Excel)",
     ),
     # --- the kept chart renderer ---
     # --- review day: self-assessment, the vote, awards and documents ---

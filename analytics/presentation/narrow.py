@@ -71,6 +71,8 @@ def for_narrow_screen(figure: go.Figure) -> go.Figure:
         if trace.type == "heatmap":
             trace.showscale = False  # the cells' text says the same; the bar took a third of the width
             layout.xaxis.update(tickangle=-90, tickfont_size=MIN_FONT, dtick=1)  # every content code, upright
+            if trace.texttemplate and len(trace.x or ()) > 1:  # "Chưa gửi (quá hạn)" in a quarter-wide cell
+                trace.texttemplate = ""  # overlaps its neighbours: the colour, the legend and the hover say it
     if any(trace.type == "heatmap" for trace in narrow.data):
         for trace in narrow.data:  # "2/3" in a 17-px cell overlaps its neighbours: the colour and the hover say it
             if trace.type == "scatter" and trace.mode == "markers+text":

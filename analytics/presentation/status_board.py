@@ -36,13 +36,14 @@ def cell_text(status: str, days_late: object, lang: str = "vi") -> str:
 
 
 def needing_attention(board: pd.DataFrame, max_rows: int) -> list[str]:
-    """The codes of the `max_rows` units that most need the secretariat's attention over the quarters
-    shown: most quarters missing, then late, most days late, revised; ties keep the board's order."""
+    """The codes of at most `max_rows` units needing the secretariat's attention over the quarters
+    shown (a quarter missing, late or revised after the deadline), most first: most quarters missing,
+    then late, most days late, revised; ties keep the board's order."""
     per_unit = board.assign(
         missing=board["status"].eq("missing"), late=board["status"].eq("late"), revised=board["status"].eq("revised"),
         days=board["days_late"].fillna(0),
     ).groupby("unit_code", sort=False)[["missing", "late", "days", "revised"]].sum()  # fmt: skip
-    ranked = per_unit.sort_values(["missing", "late", "days", "revised"], ascending=False, kind="stable")
+    ranked = per_unit[per_unit.any(axis=1)].sort_values(["missing", "late", "days", "revised"], ascending=False, kind="stable")
     return ranked.index[:max_rows].tolist()
 
 
@@ -51,14 +52,17 @@ def status_heatmap(
 ) -> go.Figure:
     """Rows are units (in the board's order), columns quarters; every cell names its status in words,
     so the colours are never the only carrier of meaning. More than `max_rows` units (national scale):
-    only the units needing attention most, still in the board's order, the title saying how many are
-    left out and that the table below lists them all."""
+    only the units needing attention (or, when none does, the first `max_rows`), still in the board's
+    order, the title saying how many are left out and that the table below lists them all."""
     sizes = THEMES[theme]
     total = board["unit_code"].nunique()
     note = None
     if max_rows is not None and total > max_rows:
-        board = board[board["unit_code"].isin(needing_attention(board, max_rows))]
-        note = t("status_board_capped", lang, n=max_rows, total=fmt_number(total), rest=fmt_number(total - max_rows))
+        attention = needing_attention(board, max_rows)
+        kept = attention or list(dict.fromkeys(board["unit_code"]))[:max_rows]
+        board = board[board["unit_code"].isin(kept)]
+        key = "status_board_attention" if attention else "status_board_first"
+        note = t(key, lang, n=len(kept), total=fmt_number(total), rest=fmt_number(total - len(kept)))
     heading = plotly_escape(title) + ("" if note is None else "<br>" + plotly_escape(note))
     codes = list(dict.fromkeys(board["unit_code"]))
     quarters = sorted(board["quarter"].unique())
@@ -101,7 +105,7 @@ def status_heatmap(
         font={"family": FONT, "size": sizes["font"], "color": INK},
         height=150 + sizes["row"] * max(len(codes), 1),
         paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 10, "r": 20, "t": 60 + sizes["title"] * (2 if note is None else 3), "b": 70},
+        margin={"l": 10, "r": 20, "t": 60 + sizes["title"] * 2 + (0 if note is None else sizes["title"] + 20), "b": 70},
         legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0},  # below: the quarters are on top
         xaxis={"side": "top", "showgrid": False, "categoryorder": "array", "categoryarray": xs},
         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True},

@@ -12,6 +12,7 @@ from analytics import scale
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
 from analytics.mail.deliver import Delivery
+from analytics.presentation.narrow import for_narrow_screen
 from analytics.presentation.status_board import reminder_table, status_heatmap, status_table
 from analytics.reporting.deadlines import Calendar
 from analytics.reporting.reminders import Reminder
@@ -79,15 +80,18 @@ def test_a_board_of_many_units_draws_those_needing_attention_and_says_how_many_a
     board = status_board(cur, Calendar(2016, {2: DEADLINE}, None, False, (), False), TODAY, quarter=2)
     assert len(board) == 120  # the table keeps every unit
     figure = status_heatmap(board, "Tình hình gửi số liệu năm 2016")
-    rows = list(figure.data[0].y)
-    assert len(rows) == 40
     names = dict(zip(board["unit_code"], board["unit"], strict=True))
-    drawn = [c for c in codes if names[c] in set(rows)]
-    assert set(missing) | set(late) <= set(drawn)  # every unit needing attention is drawn
-    assert rows == [names[c] for c in drawn]  # in the board's order, not by attention
+    attention = [c for c in codes if c in set(missing) | set(late)]
+    assert list(figure.data[0].y) == [names[c] for c in attention]  # only those, in the board's order
     title = figure.layout.title.text
-    assert "40 đơn vị cần chú ý nhất" in title and "trong 120 đơn vị; 80 đơn vị còn lại xem ở bảng bên dưới" in title
-    assert figure.layout.height < 150 + 30 * 41
+    assert "11 đơn vị cần chú ý (chưa gửi, gửi chậm, sửa sau hạn) trong 120 đơn vị; 109 đơn vị còn lại xem ở bảng" in title
+    assert len(status_heatmap(board, "T", max_rows=4).data[0].y) == 4  # the most overdue first: the missing ones
+    assert set(status_heatmap(board, "T", max_rows=4).data[0].y) <= {names[c] for c in missing}
+    nobody_late = board[board["status"] == "on_time"]
+    first = status_heatmap(nobody_late, "T")
+    assert list(first.data[0].y) == [names[c] for c in codes if c in set(on_time)][:40]
+    assert "Không đơn vị nào quá hạn hoặc gửi chậm: 40 đơn vị đầu danh sách trong 109" in first.layout.title.text
+    assert first.layout.height < 150 + 30 * 41
     assert "trong" not in status_heatmap(board[board["unit_code"].isin(codes[:40])], "T").layout.title.text
 
 
@@ -102,3 +106,9 @@ def test_the_reminder_table_names_recipients_and_failures() -> None:
     assert list(table.columns) == ["Mã đơn vị", "Đơn vị", "Gửi tới", "Ghi chú"]
     assert table["Gửi tới"].tolist() == ["a@hn.test, b@hn.test", "", "a@qn.test"]
     assert table["Ghi chú"].tolist() == ["", "tài khoản của đơn vị chưa có địa chỉ e-mail", "b@qn.test (550 no such user)"]
+
+
+def test_on_a_phone_the_whole_year_drops_the_cell_words_and_one_quarter_keeps_them() -> None:
+    year = pd.concat([hostile_board().assign(quarter=q) for q in (1, 2, 3, 4)], ignore_index=True)
+    assert not for_narrow_screen(status_heatmap(year, "T")).data[0].texttemplate
+    assert for_narrow_screen(status_heatmap(hostile_board(), "T")).data[0].texttemplate == "%{text}"
