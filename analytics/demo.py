@@ -219,8 +219,8 @@ def _frame(units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> 
     if not frames:
         return pd.DataFrame()
     frame = pd.concat(frames, ignore_index=True)
-    ended = {(y, q): has_ended(y, q, now) for y, q in frame[["year", "quarter"]].drop_duplicates().itertuples(index=False)}
-    return frame[[ended[(y, q)] for y, q in zip(frame["year"], frame["quarter"], strict=True)]].reset_index(drop=True)
+    ended = [has_ended(int(y), int(q), now) for y, q in zip(frame["year"], frame["quarter"], strict=True)]
+    return frame[ended].reset_index(drop=True)
 
 
 def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[int, Campaign], now: datetime) -> int | None:

@@ -68,7 +68,7 @@ def status_heatmap(
     quarters = sorted(board["quarter"].unique())
     xs = [f"Q{int(q)}" for q in quarters]
     cells = {(r.unit_code, r.quarter): r for r in board.itertuples(index=False)}
-    names = dict(zip(board["unit_code"], board["unit"], strict=False))
+    names = dict(zip(board["unit_code"], board["unit"], strict=True))
     ys = [plotly_escape(names[c]) for c in codes]
     deadline = t("status_col_deadline", lang)
     z: list[list[int | None]] = []
