@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +13,17 @@ import pandas as pd
 from analytics import communes, measures, queries
 from analytics.bootstrap import open_store
 from analytics.config import load_campaign
+from analytics.mail import deliver
+from analytics.mail.settings import smtp_settings
 from analytics.presentation import status_board as status_board_figures
-from analytics.registry import Unit, in_listing_order
+from analytics.registry import Unit, in_listing_order, load_units
 from analytics.reporting import reminders
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.status import punctuality, status_board
+from analytics.settings import DATA_DIR
 from analytics.store import Store
-from tests.support import SHIPPED_CAMPAIGN, connection, make_settings, run_cli
+from analytics.trust import auth
+from tests.support import SHIPPED_CAMPAIGN, SmtpServer, connection, make_settings, run_cli
 
 STP_ORDER = ["STP Bắc Ninh", "STP Hà Nam", "STP Hà Nội", "STP Hải Dương", "STP Hải Phòng", "STP Hưng Yên",
              "STP Nam Định", "STP Ninh Bình", "STP Quảng Ninh", "STP Thái Bình", "STP Vĩnh Phúc"]  # fmt: skip
@@ -96,3 +101,17 @@ def test_the_status_board_and_its_reminders_list_units_in_the_same_order(empty_s
     assert [r.unit_code for r in reminders.plan(cur, campaign, 2, datetime.now())] == in_board
     heatmap = status_board_figures.status_heatmap(board, "")
     assert list(heatmap.data[0].y)[:11] == STP_ORDER
+
+
+def test_reminders_sent_are_listed_in_the_same_order_skipped_units_in_their_place(empty_store: Store, smtp: SmtpServer) -> None:
+    root = auth.system_user("test")
+    for name, unit in (("hd.daumoi", "STP_HD"), ("bn.daumoi", "STP_BN")):
+        auth.add_user(empty_store, root, name, "unit", "mat khau don vi 2016", unit_code=unit, email=f"{name}@stp.test")
+    settings = smtp_settings(smtp.env())
+    assert settings is not None
+    campaign = load_campaign(SHIPPED_CAMPAIGN)
+    units = load_units(DATA_DIR / "units.csv")
+    done = reminders.send_reminders(empty_store, root, campaign, units, 2, partial(deliver.send, settings), now=datetime.now())
+    listed = queries.registry(connection(empty_store))["code"].tolist()
+    assert [r.unit_code for r in done] == [c for c in listed if c in {r.unit_code for r in done}] and len(done) == 22
+    assert [r.unit_code for r in done if r.sent] == ["STP_BN", "STP_HD"] and done[1].skip == "no_address"  # STP_HNA (Hà Nam)
