@@ -21,9 +21,12 @@ from analytics.trust import auth
 
 
 def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
+    from analytics.presentation.renderer import RENDERER
+
+    if args.output.suffix.lower() != ".html":  # Chromium loads plotly.js while the slide code loads and the deck's queries run
+        RENDERER.start()
     from analytics.presentation.meetings import pick_meeting
     from analytics.presentation.pack import write_pack
-    from analytics.presentation.renderer import RENDERER
     from analytics.presentation.slides import build_deck, default_meeting, load_all
 
     campaigns = load_campaigns(settings.campaigns_dir)
@@ -41,8 +44,6 @@ def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         meeting = default_meeting(year, period or "year", args.block or "ALL", args.lang)
     started = time.monotonic()
-    if args.output.suffix.lower() != ".html":  # Chromium loads plotly.js while the deck's queries run
-        RENDERER.start()
     with opened(args, settings).reading() as cur:
         deck = build_deck(
             cur,

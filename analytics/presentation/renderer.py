@@ -15,9 +15,10 @@ import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import plotly.graph_objects as go
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 KEEP_SECONDS = 600.0
 T = TypeVar("T")
@@ -62,18 +63,21 @@ class ChartRenderer:
         return asyncio.run_coroutine_threadsafe(work, self._loop)
 
     def start(self) -> None:
-        """Begin starting Chromium and loading plotly.js in the background, unless already under way."""
+        """Begin starting Chromium and loading plotly.js in the background unless under way, and keep
+        it `keep_seconds` from now (every call, and every export, pushes the closing back)."""
         with self._state:
+            if self._browser is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="thidua-chart-renderer", daemon=True).start()
+                self._loop = loop
+                self._browser = self._run(_opened())
+                self.launches += 1
             if self._idle is not None:
                 self._idle.cancel()
-                self._idle = None
-            if self._browser is not None:
-                return
-            loop = asyncio.new_event_loop()
-            threading.Thread(target=loop.run_forever, name="thidua-chart-renderer", daemon=True).start()
-            self._loop = loop
-            self._browser = self._run(_opened())
-            self.launches += 1
+            timer = threading.Timer(self.keep_seconds, lambda: self._expire(timer))
+            timer.daemon = True
+            self._idle = timer
+            timer.start()
 
     def render(self, figures: list[go.Figure], width: int, height: int, on_image: Callable[[int, bytes], None]) -> None:
         """Render `figures` in order, calling `on_image(index, png)` as each arrives (from another
@@ -100,18 +104,10 @@ class ChartRenderer:
                     self._shut()
                     if attempt == 2:
                         raise
-            self._close_when_idle()
-
-    def _close_when_idle(self) -> None:
-        with self._state:
-            if self._browser is not None and self._idle is None:
-                timer = threading.Timer(self.keep_seconds, lambda: self._expire(timer))
-                timer.daemon = True
-                self._idle = timer
-                timer.start()
+            self.start()  # kept from the end of this export
 
     def _expire(self, timer: threading.Timer) -> None:
-        """Close, unless an export started since this timer was set (it cancelled or replaced it)."""
+        """Close, unless the renderer was asked for again since this timer was set (which replaced it)."""
         with self._export:
             with self._state:
                 if self._idle is not timer:
