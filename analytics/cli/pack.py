@@ -21,6 +21,10 @@ from analytics.trust import auth
 
 
 def cmd_pack(args: argparse.Namespace, settings: Settings) -> int:
+    from analytics.presentation.renderer import RENDERER
+
+    if args.output.suffix.lower() != ".html":  # Chromium loads plotly.js while the slide code loads and the deck's queries run
+        RENDERER.start()
     from analytics.presentation.meetings import pick_meeting
     from analytics.presentation.pack import write_pack
     from analytics.presentation.slides import build_deck, default_meeting, load_all
@@ -66,6 +70,7 @@ def cmd_send_pack(args: argparse.Namespace, settings: Settings) -> int:
     from analytics.mail import deliver
     from analytics.mail.settings import is_address
     from analytics.presentation.mailing import send_pack
+    from analytics.presentation.renderer import RENDERER
     from analytics.presentation.slides import build_deck, load_all
 
     campaigns = load_campaigns(settings.campaigns_dir)
@@ -86,6 +91,7 @@ def cmd_send_pack(args: argparse.Namespace, settings: Settings) -> int:
 
     def work(store: Store, actor: auth.User) -> int:
         auth.authorize(actor, auth.Action.SEND_MAIL)  # before seconds of rendering
+        RENDERER.start()
         with store.reading() as cur:
             deck = build_deck(cur, meeting, campaigns=campaigns)
         if not deck.slides:

@@ -21,6 +21,7 @@ from analytics.mail.record import last_recorded
 from analytics.mail.settings import SmtpSettings
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import file_stem, offline_html, pdf_bytes, slide_images
+from analytics.presentation.renderer import RENDERER
 from analytics.presentation.slides import Deck, build_deck, load_all
 from analytics.settings import Settings
 from analytics.store import Cursor, Store
@@ -32,6 +33,7 @@ from analytics.trust.auth import Action, User, authorize
 HTML_ATTACH_LIMIT = 8 * 1024 * 1024
 RETRY_AFTER = timedelta(hours=1)
 MISSED_AFTER = timedelta(days=2)
+WARM_AHEAD = timedelta(minutes=5)  # more than the scheduler's poll, less than the renderer is kept
 SENT, FAILED = "pack_sent", "pack_failed"
 SCHEDULER = User("scheduler", "admin", system=True)
 Sender = Callable[[Sequence[Mail]], list[Delivery]]
@@ -87,17 +89,27 @@ def due(cur: Cursor, meeting: Meeting, now: datetime) -> bool:
     return failed is None or now - failed >= RETRY_AFTER
 
 
+def coming_soon(meeting: Meeting, now: datetime) -> bool:
+    """Its sending time is less than WARM_AHEAD away: time to get the chart renderer ready."""
+    return meeting.send_at is not None and bool(meeting.recipients) and meeting.send_at - WARM_AHEAD <= now < meeting.send_at
+
+
 def send_due_packs(store: Store, settings: Settings, smtp: SmtpSettings | None, now: datetime, *, send: Sender | None = None) -> list[str]:
-    """The scheduler's job: every meeting whose pack is due, built and sent now. Returns their names."""
+    """The scheduler's job: every meeting whose pack is due, built and sent now. Returns their names.
+    A pack due within minutes gets the chart renderer started now, so that at its time only the
+    charts are left to draw."""
     if smtp is None:
         return []
     campaigns: dict[int, Campaign] = load_campaigns(settings.campaigns_dir)
     meetings = load_all(settings.meetings_dir, campaigns)
+    if any(coming_soon(m, now) for m in meetings.values()):
+        RENDERER.start()
     sent = []
     for meeting in meetings.values():
         with store.reading() as cur:
             if not due(cur, meeting, now):
                 continue
+            RENDERER.start()
             deck = build_deck(cur, meeting, campaigns=campaigns)
         cluster = campaigns[meeting.year].cluster if meeting.year in campaigns else ""
         send_pack(store, SCHEDULER, deck, meeting.recipients, send or partial(deliver.send, smtp), cluster=cluster, key=meeting.send_key)

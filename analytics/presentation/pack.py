@@ -1,19 +1,17 @@
 """The meeting pack: an offline HTML slideshow, 1920×1080 PNG images and a PDF of one deck.
 
 The HTML inlines plotly.js and every figure, so it runs from a USB stick with no network. The
-images come from kaleido driving the system Chromium: one browser per export, not one per image.
+images come from the process's kept chart renderer (renderer.py): one browser for every image.
 Pillow (already installed with Streamlit) adds the header and caption, and builds the PDF from the
 same images in memory, one page per slide, without encoding and decoding them again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import html
 import io
 import json
-import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from analytics.labels import t
 from analytics.presentation.charts import TARGET_COLOUR
+from analytics.presentation.renderer import RENDERER, ChartRenderer
 from analytics.presentation.slide_charts import palette
 from analytics.presentation.slides import Deck, Slide, fit
 
@@ -36,7 +35,6 @@ WIDTH, HEIGHT = 1920, 1080
 HEADER_PX, FOOTER_PX = 78, 78
 HEADER_FONT, CAPTION_FONT = 22, 24
 T = TypeVar("T")
-_EXPORT_LOCK = threading.Lock()  # one Chromium at a time, however many sessions export at once
 
 
 def file_stem(deck: Deck) -> str:
@@ -210,32 +208,13 @@ def png_bytes(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _render(figures: list[go.Figure], width: int, height: int, on_image: Callable[[int, bytes], None]) -> None:
-    """Render `figures` one after another in one kaleido browser, calling `on_image(index, png)` as
-    each arrives. Its own event loop in its own thread, so it also runs where a loop is running."""
-    import kaleido
-
-    class KeptPage(kaleido.Kaleido):
-        """Kaleido reloads its page (and with it 4,8 MB of plotly.js) after every image: two thirds of
-        Chromium's time for our figures. The images come out pixel-identical without the reload
-        (tests/browser/test_pack_browser.py checks it), so the page is kept for the whole export."""
-
-        async def _return_kaleido_tab(self, tab) -> None:  # type: ignore[no-untyped-def]
-            await self.tabs_ready.put(tab)
-
-    opts = {"format": "png", "width": width, "height": height, "scale": 1}
-
-    async def render_all() -> None:
-        # No MathJax: no slide uses LaTeX, and kaleido would otherwise fetch it from a CDN.
-        async with KeptPage(mathjax=False) as browser:
-            for index, figure in enumerate(figures):
-                on_image(index, bytes(await browser.calc_fig(figure, opts=opts)))
-
-    with _EXPORT_LOCK, ThreadPoolExecutor(max_workers=1) as loop_thread:
-        loop_thread.submit(asyncio.run, render_all()).result()
-
-
-def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+def figure_pngs(
+    figures: list[go.Figure],
+    width: int,
+    height: int,
+    progress: Callable[[int, int], None] | None = None,
+    renderer: ChartRenderer = RENDERER,
+) -> list[bytes]:
     """PNG images of `figures`, each sized width × height, from one kaleido browser for all.
     `progress(done, total)` is called from the rendering thread (in Streamlit: no `st.` calls in it)."""
     images: dict[int, bytes] = {}
@@ -245,7 +224,7 @@ def figure_pngs(figures: list[go.Figure], width: int, height: int, progress: Cal
         if progress is not None:
             progress(len(images), len(figures))
 
-    _render(figures, width, height, keep)
+    renderer.render(figures, width, height, keep)
     return [images[i] for i in range(len(figures))]
 
 
@@ -259,7 +238,7 @@ def _composed(deck: Deck, lang: str, finish: Callable[[Image.Image], T]) -> list
         def compose(index: int, chart: bytes) -> None:
             done[index] = composer.submit(lambda: finish(compose_image(deck.slides[index], deck, chart, lang)))
 
-        _render([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, compose)
+        RENDERER.render([chart_figure(s) for s in deck.slides], WIDTH, HEIGHT - HEADER_PX - FOOTER_PX, compose)
         return [done[i].result() for i in range(len(deck.slides))]
 
 

@@ -12,6 +12,7 @@ import pytest
 from analytics.mail.settings import smtp_settings
 from analytics.presentation.mailing import due, send_due_packs
 from analytics.presentation.meetings import load_meeting
+from analytics.presentation.renderer import RENDERER
 from analytics.settings import DATA_DIR, Settings
 from analytics.store import Store
 from analytics.trust import audit, backup
@@ -85,13 +86,16 @@ def test_send_pack_delivers_the_pdf_and_the_slideshow(tmp_path: Path, smtp: Smtp
 
 
 @pytest.mark.slow
-def test_the_scheduler_sends_the_pack_at_its_time_once(tmp_path: Path, demo_store: Store, smtp: SmtpServer) -> None:
+def test_the_scheduler_readies_chromium_and_sends_the_pack_at_its_time_once(tmp_path: Path, demo_store: Store, smtp: SmtpServer) -> None:
     meeting_file(tmp_path / "meetings", SCHEDULED)
     settings = Settings(demo_store.path, DATA_DIR / "units.csv", DATA_DIR / "campaigns", False, tmp_path / "meetings")
     mail = smtp_settings(smtp.env())
     scheduler = backup.Scheduler(demo_store, tmp_path / "backups", jobs=[lambda now: send_due_packs(demo_store, settings, mail, now)])
-    scheduler.run_once(AT - timedelta(seconds=1))
-    assert smtp.inbox.received == []
+    RENDERER.close()
+    scheduler.run_once(AT - timedelta(minutes=10))
+    assert not RENDERER.is_open
+    scheduler.run_once(AT - timedelta(seconds=1))  # due within minutes: Chromium gets ready, nothing is sent yet
+    assert smtp.inbox.received == [] and RENDERER.is_open
     scheduler.run_once(AT)
     [(recipients, message)] = smtp.inbox.received
     assert sorted(recipients) == ["lanhdao@stp.test", "vanphong@stp.test"]
