@@ -1739,6 +1739,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_unsubscribe": ("Hủy đăng ký", "Unsubscribe"),
     "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- registration in scoring and the review ---
+    "vote_reg_not_title": ("chưa đăng ký danh hiệu này", "did not register for this title"),
+    "vote_reg_not_approved": ("chưa được duyệt đăng ký thi đua", "no approved registration"),
+    "vote_col_registration": ("Đăng ký thi đua", "Registration"),
+    "vote_reg_ok": ("đã đăng ký", "registered"),
+    "vote_summary_unregistered": (
+        "Lưu ý: {units} chưa đăng ký danh hiệu này hoặc chưa được duyệt đăng ký thi đua — thư ký cụm xem xét trước khi đề nghị.",
+        "Note: {units} did not register for this title or has no approved registration — the secretariat decides before proposing.",
+    ),
+    "vote_page_registration_rule": (
+        "Theo quy định, tập thể chỉ được xem xét danh hiệu thi đua khi đã đăng ký thi đua (căn cứ cần xác minh, xem "
+        "docs/decisions.md). Đơn vị chưa đăng ký danh hiệu này được đánh dấu, không bị loại: thư ký cụm quyết định.",
+        "A collective is considered for an emulation title only if it registered to compete (legal basis to be checked, "
+        "see docs/decisions.md). A unit that did not register for this title is flagged, not dropped: the secretariat decides.",
+    ),
+    "doc_col_registration": ("Đăng ký thi đua", "Registration"),
+    "doc_proposal_unregistered": (
+        "Lưu ý: {units} chưa đăng ký danh hiệu đề nghị hoặc chưa được duyệt đăng ký thi đua; đề nghị cân nhắc trước khi trình.",
+        "Note: {units} did not register for the proposed title or has no approved registration; to be weighed before sending.",
+    ),
+    "rule_registration": (
+        "Đạt đủ mọi chỉ tiêu đã đăng ký (số lượng > 0) → +{points}; chưa đạt → 0",
+        "Every registered target (count > 0) reached → +{points}; otherwise 0",
+    ),
+    "score_reg_none": ("chưa có đăng ký được duyệt → 0", "no approved registration → 0"),
+    "score_reg_no_targets": (
+        "đăng ký được duyệt không có chỉ tiêu số lượng nào → 0",
+        "the approved registration has no counted target → 0",
+    ),
+    "score_reg_met": ("đạt đủ", "all reached"),
+    "score_reg_not_met": ("chưa đạt đủ", "not all reached"),
+    "col_registration_targets": ("Chỉ tiêu đăng ký", "Registered targets"),
+    "cfg_title_registration": (
+        "“{code}” không có trong [[registration.titles]] của tệp",
+        "“{code}” is not one of the file's [[registration.titles]]",
+    ),
+    "reg_late": ("đăng ký muộn ({days} ngày)", "registered late ({days} days)"),
+    "reg_on_time": ("đúng hạn", "on time"),
+    "reg_col_sent": ("Gửi đăng ký", "Sent"),
+    "reg_caption_late": ("Đăng ký muộn: {units}.", "Registered late: {units}."),
     # --- status board order and scale, demo calendar ---
     # --- the kept chart renderer ---
     # --- review day: self-assessment, the vote, awards and documents ---

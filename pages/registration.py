@@ -23,7 +23,7 @@ if f is None or cal is None:
     st.info(t("no_campaign"))
     st.stop()
 reg.head(cal)
-both = reg.overview(data.version(), f.year, f.block)
+both = reg.overview(data.version(), f.year, f.block, cal.registration_deadline)
 names = dict(zip(both["unit_code"], both["unit"], strict=True))
 
 st.subheader(t("reg_overview"))

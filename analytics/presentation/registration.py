@@ -3,12 +3,14 @@ registration table. Frames in (analytics.reporting.registration), figures and di
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.labels import t
+from analytics.labels import fmt_date, names_list, t
 from analytics.presentation import charts
-from analytics.reporting.registration import ACHIEVED_BY, TARGETS
+from analytics.reporting.registration import ACHIEVED_BY, TARGETS, late_text
 
 TARGET_OF = {indicator: target for target, indicator in ACHIEVED_BY.items()}
 
@@ -30,10 +32,21 @@ def vs_chart(both: pd.DataFrame, target: str, year: int, unit: str = "", *, them
 
 
 def vs_caption(both: pd.DataFrame, target: str, lang: str = "vi") -> str:
+    """How many registrations are approved and reached; then who registered late, by how many days."""
     registered = both[both[f"{target}_count"] > 0]
     met = int((registered[f"{target}_achieved"] >= registered[f"{target}_count"]).sum())
     approved = int((both["state"] == "approved").sum())
-    return t("reg_caption", lang, approved=approved, total=len(both), met=met, registered=len(registered))
+    text = t("reg_caption", lang, approved=approved, total=len(both), met=met, registered=len(registered))
+    late = [f"{unit} ({late_text(days, lang)})" for unit, days in zip(both["unit"], both["late_days"], strict=True) if days is not None]
+    return f"{text} {t('reg_caption_late', lang, units=names_list(late, lang, 5))}" if late else text
+
+
+def sent_text(submitted: datetime | None, days: int | None, lang: str = "vi") -> str:
+    """When the registration was first sent and whether on time: '20/04/2016 — đăng ký muộn (20 ngày)'."""
+    if submitted is None or pd.isna(submitted):
+        return ""
+    verdict = late_text(days, lang) if days is not None else t("reg_on_time", lang)
+    return f"{fmt_date(submitted)} — {verdict}"
 
 
 def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "vi") -> pd.DataFrame:
@@ -50,5 +63,6 @@ def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "
     columns[t("reg_col_names", lang)] = both.apply(
         lambda r: " | ".join("; ".join(r[f"{target}_names"]) for target in TARGETS if r[f"{target}_names"]), axis=1
     )
+    columns[t("reg_col_sent", lang)] = [sent_text(s, d, lang) for s, d in zip(both["submitted_at"], both["late_days"], strict=True)]
     columns[t("reg_col_reason", lang)] = both["reason"].fillna("")
     return pd.DataFrame(columns)

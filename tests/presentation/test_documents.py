@@ -57,7 +57,7 @@ def _record_votes(store: Store) -> None:
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     for code, counts in (("CO_BTP_STP", {"STP_TB": 18}), ("CO_BTP_THADS", {"THADS_NB": 12, "THADS_HN": 12})):
         title = CAMPAIGN.title(code)
-        result = vote.tally(title, 22, counts, vote.candidates(summary, title, vote.held_titles(cur), 2016))
+        result = vote.tally(title, 22, counts, vote.candidates(summary, title, vote.held_titles(cur), 2016, {}))
         actions.record_vote(store, SECRETARIAT, 2016, result, source="form")
 
 

@@ -35,6 +35,7 @@ def _standing(codes: list[str], block: str = "THADS") -> pd.DataFrame:
             "rank": 1,
             "eligible": True,
             "note": "",
+            "registration": "",
         }
     )
 
@@ -80,7 +81,7 @@ def test_a_title_that_needs_an_earlier_one_checks_the_award_history() -> None:
         }
     )
     held = pd.DataFrame({"unit_code": ["THADS_NB", "STP_TB"], "year": [2015, 2016], "title_code": ["CO_BTP_THADS", "CO_BTP_STP"]})
-    standing = vote.candidates(summary, title, held, 2016).set_index("unit_code")
+    standing = vote.candidates(summary, title, held, 2016, {}).set_index("unit_code")
     assert bool(standing.loc["THADS_NB", "eligible"])
     assert not bool(standing.loc["STP_TB", "eligible"])  # its Ministry flag is of the same year, not earlier
     assert "CO_BTP_STP" in standing.loc["STP_TB", "note"]
@@ -91,7 +92,7 @@ def test_the_ballots_file_names_file_excel_row_and_column_of_every_problem(demo_
     title = CAMPAIGN.title("CO_BTP_THADS")
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
-    standing = vote.candidates(summary, title, vote.held_titles(cur), 2016)
+    standing = vote.candidates(summary, title, vote.held_titles(cur), 2016, {})
     data = b"unit_code;votes\nTHADS_NB;25\nSTP_TB;3\nXX;1\nTHADS_HN;-1\nTHADS_HN;2,5\n"
     found = ballots.read(source_from_bytes("phieu.csv", data), 20, registry(cur), standing)
     texts = [p.text() for p in found.problems]
