@@ -551,7 +551,7 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
         reg = _Reader(file, raw["registration"], "scoring.registration")
         registration = RegistrationRule(reg.get("code", str), reg.get("label", str), float(reg.get("points", (int, float))))
         if registration.points <= 0:
-            raise ConfigError(file, reg._key("points"), t("cfg_points_positive"))
+            raise ConfigError(file, reg._key("points"), t("cfg_registration_points"))
         if registration.code in {c.code for c in criteria} | {a.code for a in adjustments}:
             raise ConfigError(file, reg._key("code"), t("cfg_duplicate_criterion", code=registration.code))
     tie_break = tuple(root.get("tie_break", list, []))

@@ -1,6 +1,7 @@
 """The golden fixture (tests/data/golden): four units, four quarters, one unit late, one correction
-uploaded after the year-end review's cut-off, and registrations (one never approved) the scores add to. expected.toml was worked out by hand; the `results` and
-`scores` commands, the pages' tables and the meeting slides must all agree with it."""
+uploaded after the year-end review's cut-off, and registrations (one never approved) the scores add to.
+expected.toml was worked out by hand; the `results` and `scores` commands, the pages' tables and the
+meeting slides must all agree with it."""
 
 from __future__ import annotations
 
