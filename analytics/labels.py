@@ -1082,8 +1082,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every unit × indicator figure of a period, as the pages compute it (CSV UTF-8 with BOM, or .xlsx by suffix)",
     ),
     "cli_help_scores": (
-        "Điểm, xếp loại, thứ tự trong khối và danh sách đưa vào bình xét của năm, như trang Chấm điểm tính",
-        "The year's points, grade, place in the block and vote shortlist, as the scoring page computes them",
+        "Điểm, xếp loại, thứ tự trong khối, danh sách đưa vào bình xét và chỉ tiêu đăng ký (met / not_met / none = chưa có "
+        "đăng ký được duyệt) của năm, như trang Chấm điểm tính",
+        "The year's points, grade, place in the block, vote shortlist and registered targets (met / not_met / none = no "
+        "approved registration), as the scoring page computes them",
     ),
     "present_as_of_cutoff": ("Số liệu đến hết {period} (chốt lúc {cutoff})", "Data up to {period} (cut-off {cutoff})"),
     "cli_help_pack_as_of": (
@@ -1499,9 +1501,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_description_registrations": (
         "In đăng ký thi đua của từng đơn vị: trạng thái (draft = chưa gửi, submitted = chờ duyệt, approved = đã duyệt, "
-        "returned = từ chối), danh hiệu, số đăng ký và số đạt được của xã NTM, điển hình, xã “xóa nghèo” pháp luật.",
+        "returned = từ chối), danh hiệu, số đăng ký và số đạt được của xã NTM, điển hình, xã “xóa nghèo” pháp luật, "
+        "lần gửi đầu (submitted_at) và đăng ký muộn so với hạn (late).",
         "Print each unit's registration: state (draft, submitted, approved, returned), titles, and registered and "
-        "achieved numbers of new-rural communes, exemplary models and legal-poverty communes.",
+        "achieved numbers of new-rural communes, exemplary models and legal-poverty communes, when it was first sent "
+        "(submitted_at) and whether after the deadline (late).",
     ),
     "cli_help_register_import": (
         "nhập tệp đăng ký thi đua (CSV/Excel) — chờ duyệt",
@@ -2043,9 +2047,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_description_vote": (
         "--list in danh hiệu (code,title,block,places,rule). Kiểm phiếu: --title MÃ --voters N --ballots TỆP "
-        "(CSV/xlsx hai cột unit_code,votes) → unit_code,unit,votes,share,passed; kết quả được lưu và ghi nhật ký.",
+        "(CSV/xlsx hai cột unit_code,votes) → unit_code,unit,votes,share,passed,registration (đơn vị chưa đăng ký danh "
+        "hiệu này / chưa được duyệt đăng ký thi đua: đánh dấu, không loại); kết quả được lưu và ghi nhật ký.",
         "--list prints the titles (code,title,block,places,rule). Counting: --title CODE --voters N --ballots FILE "
-        "(CSV/xlsx with unit_code,votes) → unit_code,unit,votes,share,passed; the result is stored and audited.",
+        "(CSV/xlsx with unit_code,votes) → unit_code,unit,votes,share,passed,registration (a unit that did not register "
+        "for the title or has no approved registration: flagged, not dropped); the result is stored and audited.",
     ),
     "cli_help_vote_list": ("in các danh hiệu của năm (CSV)", "print the year's titles (CSV)"),
     "cli_help_vote_title": ("mã danh hiệu (xem --list)", "title code (see --list)"),
