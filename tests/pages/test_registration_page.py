@@ -4,8 +4,8 @@ returns it with a reason the unit then sees, and approves it; registered vs achi
 from __future__ import annotations
 
 import time
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
