@@ -1782,6 +1782,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "reg_on_time": ("đúng hạn", "on time"),
     "reg_col_sent": ("Gửi đăng ký", "Sent"),
     "reg_caption_late": ("Đăng ký muộn: {units}.", "Registered late: {units}."),
+    "vote_page_flagged": (
+        "Ứng viên cần thư ký cụm xem xét về đăng ký thi đua: {units}.",
+        "Candidates whose registration the secretariat must weigh: {units}.",
+    ),
     "cfg_registration_points": ("số điểm cộng phải lớn hơn 0", "the bonus points must be above 0"),
     # --- status board order and scale, demo calendar ---
     # --- the kept chart renderer ---

@@ -33,7 +33,7 @@ target = url_choice(
 unit = data.indicator_units(data.version(), f.year).get(ACHIEVED_BY[target], "")
 show_chart(vs.vs_chart(both, target, f.year, unit), key="reg_chart")
 st.caption(vs.vs_caption(both, target))
-table(vs.registration_table(both, reg.titles(cal)), f"dang_ky_thi_dua_{f.year}", key="reg_table")
+table(vs.registration_table(both, reg.titles(cal)), f"dang_ky_thi_dua_{f.year}", key="reg_table", wide=(t("reg_col_sent"),))
 
 units = reg.own_units(f.year)
 if units:

@@ -38,6 +38,9 @@ standing = ui_vote.standing(version, f.year, code)
 if standing.empty:
     st.info(t("vote_page_no_candidates"))
 else:
+    flagged = [f"{r.short_name} ({r.registration})" for r in standing.itertuples() if r.registration]
+    if flagged:
+        st.warning(markdown_text(t("vote_page_flagged", units="; ".join(flagged))), icon="⚠️")
     table(tables.candidate_table(standing), f"ung_vien_{code}_{f.year}", key="vote_candidates")
 
 latest = ui_vote.latest(version, f.year, code, title)

@@ -50,11 +50,14 @@ def sent_text(submitted: datetime | None, days: int | None, lang: str = "vi") ->
 
 
 def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "vi") -> pd.DataFrame:
-    """One row per unit: state, titles by name, and each target registered beside achieved."""
+    """One row per unit: state, when first sent (late or on time), titles by name, and each target
+    registered beside achieved."""
     columns: dict[str, object] = {
         t("status_col_code", lang): both["unit_code"],
         t("status_col_unit", lang): both["unit_name"],
         t("reg_col_state", lang): both["state"].map(lambda s: t("reg_state_" + s, lang)),
+        # Next to the state: a late registration must not hide at the far right of a wide table.
+        t("reg_col_sent", lang): [sent_text(s, d, lang) for s, d in zip(both["submitted_at"], both["late_days"], strict=True)],
         t("reg_col_titles", lang): both["titles"].map(lambda codes: "; ".join(titles.get(c, c) for c in codes)),
     }
     for target in TARGETS:
@@ -63,6 +66,5 @@ def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "
     columns[t("reg_col_names", lang)] = both.apply(
         lambda r: " | ".join("; ".join(r[f"{target}_names"]) for target in TARGETS if r[f"{target}_names"]), axis=1
     )
-    columns[t("reg_col_sent", lang)] = [sent_text(s, d, lang) for s, d in zip(both["submitted_at"], both["late_days"], strict=True)]
     columns[t("reg_col_reason", lang)] = both["reason"].fillna("")
     return pd.DataFrame(columns)

@@ -15,6 +15,7 @@ from analytics.config import Rubric
 from analytics.ingest.review import upload_kind, uploader
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, fmt_percent, period_short_name, t
 from analytics.measures import status_text
+from analytics.reporting.registration import ACHIEVED_BY
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -212,6 +213,14 @@ def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, 
          t("col_max"): float("nan")}
         for a in rubric.adjustments
     ]  # fmt: skip
+    element = rubric.registration
+    if element is not None:
+        indicators = ", ".join(labels_of.get(code, code) for code in ACHIEVED_BY.values())
+        rows.append({
+            t("col_code"): element.code, t("col_content"): "", t("col_criterion"): element.label, t("col_block"): t("all_blocks"),
+            t("indicator"): indicators, t("col_rule"): t("rule_registration", points=fmt_number(element.points, 0)),
+            t("col_max"): float("nan"),
+        })  # fmt: skip
     return pd.DataFrame(rows).pipe(_not_applicable, t("col_max"))
 
 
