@@ -12,6 +12,7 @@ from ui.charts import show_chart
 from ui.filters import url_choice
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -25,6 +26,9 @@ if f is None or cal is None:
 reg.head(cal)
 both = reg.overview(data.version(), f.year, f.block, cal.registration_deadline)
 names = dict(zip(both["unit_code"], both["unit"], strict=True))
+late = vs.late_line(both)
+if late:
+    st.warning(markdown_text(late), icon="⏰")
 
 st.subheader(t("reg_overview"))
 target = url_choice(

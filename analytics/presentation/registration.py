@@ -32,13 +32,18 @@ def vs_chart(both: pd.DataFrame, target: str, year: int, unit: str = "", *, them
 
 
 def vs_caption(both: pd.DataFrame, target: str, lang: str = "vi") -> str:
-    """How many registrations are approved and reached; then who registered late, by how many days."""
+    """How many registrations are approved and reached."""
     registered = both[both[f"{target}_count"] > 0]
     met = int((registered[f"{target}_achieved"] >= registered[f"{target}_count"]).sum())
     approved = int((both["state"] == "approved").sum())
-    text = t("reg_caption", lang, approved=approved, total=len(both), met=met, registered=len(registered))
+    return t("reg_caption", lang, approved=approved, total=len(both), met=met, registered=len(registered))
+
+
+def late_line(both: pd.DataFrame, lang: str = "vi") -> str:
+    """Who registered after the deadline, by how many days ('' when nobody): the page's warning and
+    the slide's caption."""
     late = [f"{unit} ({late_text(days, lang)})" for unit, days in zip(both["unit"], both["late_days"], strict=True) if days is not None]
-    return f"{text} {t('reg_caption_late', lang, units=names_list(late, lang, 5))}" if late else text
+    return t("reg_caption_late", lang, units=names_list(late, lang, 5)) if late else ""
 
 
 def sent_text(submitted: datetime | None, days: int | None, lang: str = "vi") -> str:

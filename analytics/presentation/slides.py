@@ -276,7 +276,8 @@ def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str
     unit = str(row["unit"]) if row is not None else ""
     figure = vs.vs_chart(both, target, params.year, unit, theme=theme, lang=params.lang)
     title = spec.title or figure.layout.title.text
-    return SlideBody(title, figure, vs.vs_caption(both, target, params.lang))
+    caption = " ".join(part for part in (vs.vs_caption(both, target, params.lang), vs.late_line(both, params.lang)) if part)
+    return SlideBody(title, figure, caption)
 
 
 def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:

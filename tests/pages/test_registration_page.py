@@ -65,7 +65,7 @@ def test_a_unit_registers_its_own_and_the_secretariat_returns_then_approves(peop
     # Sent today, years after the shipped 2016 deadline (31/03/2016): flagged in the table and under the chart.
     late = (date.today() - date(2016, 3, 31)).days
     assert row["Gửi đăng ký"] == f"{date.today():%d/%m/%Y} — đăng ký muộn ({late} ngày)"
-    assert f"Đăng ký muộn: STP Quảng Ninh (đăng ký muộn ({late} ngày))." in shown(texts(at))
+    assert f"Đăng ký muộn: STP Quảng Ninh (đăng ký muộn ({late} ngày))." in [shown(w.value) for w in at.warning]
 
     admin = page(people["admin"])
     admin.text_input(key="reg_review_reason").set_value("Bổ sung tên điển hình tiên tiến")
