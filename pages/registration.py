@@ -28,7 +28,7 @@ both = reg.overview(data.version(), f.year, f.block, cal.registration_deadline)
 names = dict(zip(both["unit_code"], both["unit"], strict=True))
 late = vs.late_line(both)
 if late:
-    st.warning(markdown_text(late), icon="⏰")
+    st.warning(markdown_text(late), icon=":material/schedule:")
 
 st.subheader(t("reg_overview"))
 target = url_choice(
