@@ -92,18 +92,22 @@ def problems(reg: Registration, calendar: Calendar) -> list[tuple[str, str]]:
     return found
 
 
-def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
-    row = cur.execute(
-        "SELECT unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count, xnpl_names, state, reason"
-        " FROM registrations WHERE unit_code = ? AND year = ?",
-        [unit_code, int(year)],
-    ).fetchone()
-    if row is None:
-        return None
+_SELECT = (
+    "SELECT unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count, xnpl_names, state, reason"
+    " FROM registrations WHERE year = ?"
+)
+
+
+def _registration(row: tuple) -> Registration:  # type: ignore[type-arg]
     unit, year_, titles, ntm, ntm_names, models, models_names, xnpl, xnpl_names, state, reason = row
     return Registration(
         unit, year_, tuple(titles), ntm, tuple(ntm_names), models, tuple(models_names), xnpl, tuple(xnpl_names), state, reason
     )
+
+
+def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
+    row = cur.execute(_SELECT + " AND unit_code = ?", [int(year), unit_code]).fetchone()
+    return None if row is None else _registration(row)
 
 
 def _write(cur: Cursor, reg: Registration, by: str) -> None:
@@ -327,8 +331,8 @@ def registrations(cur: Cursor, year: int, block: str | None = None, deadline: da
 def approved(cur: Cursor, year: int) -> dict[str, Registration]:
     """The year's approved registrations by unit: what the review and the scoring go by (a draft,
     a registration awaiting approval or a returned one does not count yet)."""
-    rows = cur.execute("SELECT unit_code FROM registrations WHERE year = ? AND state = 'approved'", [int(year)]).fetchall()
-    return {code: reg for (code,) in rows if (reg := get(cur, code, year)) is not None}
+    rows = cur.execute(_SELECT + " AND state = 'approved'", [int(year)]).fetchall()
+    return {row[0]: _registration(row) for row in rows}
 
 
 def first_submitted(cur: Cursor, year: int) -> dict[str, datetime]:
