@@ -251,7 +251,13 @@ def load_campaign(file: Path) -> Campaign:
         if link.indicator not in codes:
             raise ConfigError(file, f"crosswalk[{i + 1}].indicator", t("cfg_unknown_indicator", code=link.indicator))
     rubric = _rubric(file, raw["scoring"], contents, indicators) if "scoring" in raw else None
-    titles = _titles(file, root.tables("titles"))
+    raw_registration = raw.get("registration", {})
+    registrable = (
+        {str(x.get("code")) for x in raw_registration.get("titles", []) if isinstance(x, dict)}
+        if isinstance(raw_registration, dict)
+        else set()
+    )
+    titles = _titles(file, root.tables("titles"), registrable)
     return Campaign(
         year=year,
         cluster=root.get("cluster", str, ""),
@@ -417,6 +423,16 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class RegistrationRule:
+    """Points added when a unit reaches every target of its approved registration (đăng ký thi đua):
+    a bonus on top of the criteria, so the points table's maximum and the grade thresholds stay as set."""
+
+    code: str
+    label: str
+    points: float
+
+
+@dataclass(frozen=True)
 class Rubric:
     max_points: float
     criteria: tuple[Criterion, ...]
@@ -427,6 +443,7 @@ class Rubric:
     decimals: int = 2
     illustrative: bool = False
     note: str = ""
+    registration: RegistrationRule | None = None
 
     def criteria_for(self, block: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to(block)]
@@ -529,6 +546,14 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
     for code in flag.grades:
         if code not in {g.code for g in grades}:
             raise ConfigError(file, "scoring.flag.grades", t("cfg_unknown_grade", code=code))
+    registration = None
+    if "registration" in raw:
+        reg = _Reader(file, raw["registration"], "scoring.registration")
+        registration = RegistrationRule(reg.get("code", str), reg.get("label", str), float(reg.get("points", (int, float))))
+        if registration.points <= 0:
+            raise ConfigError(file, reg._key("points"), t("cfg_registration_points"))
+        if registration.code in {c.code for c in criteria} | {a.code for a in adjustments}:
+            raise ConfigError(file, reg._key("code"), t("cfg_duplicate_criterion", code=registration.code))
     tie_break = tuple(root.get("tie_break", list, []))
     for code in tie_break:
         if code not in {c.code for c in criteria}:
@@ -543,6 +568,7 @@ def _rubric(file: Path, raw: Any, contents: tuple[Content, ...], indicators: tup
         decimals=root.get("decimals", int, 2),
         illustrative=root.get("illustrative", bool, False),
         note=root.get("note", str, ""),
+        registration=registration,
     )
 
 
@@ -578,12 +604,13 @@ class Title:
     share: float = 0.5
     requires: tuple[str, ...] = ()
     to_confirm: bool = True
+    registration: str | None = None  # the [[registration.titles]] code a unit registers for to stand
 
     def applies_to(self, block: str) -> bool:
         return in_scope(self.block, block)
 
 
-def _titles(file: Path, readers: list[_Reader]) -> tuple[Title, ...]:
+def _titles(file: Path, readers: list[_Reader], registrable: set[str]) -> tuple[Title, ...]:
     titles: list[Title] = []
     for r in readers:
         title = Title(
@@ -594,7 +621,10 @@ def _titles(file: Path, readers: list[_Reader]) -> tuple[Title, ...]:
             share=float(r.get("share", (int, float), 0.5)),
             requires=tuple(r.get("requires", list, [])),
             to_confirm=r.get("to_confirm", bool, True),
+            registration=r.get("registration", str, None),
         )
+        if title.registration is not None and title.registration not in registrable:
+            raise ConfigError(file, r._key("registration"), t("cfg_title_registration", code=title.registration))
         if title.places < 1:
             raise ConfigError(file, r._key("places"), t("cfg_title_places"))
         if not 0 <= title.share < 1:

@@ -1082,8 +1082,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Every unit × indicator figure of a period, as the pages compute it (CSV UTF-8 with BOM, or .xlsx by suffix)",
     ),
     "cli_help_scores": (
-        "Điểm, xếp loại, thứ tự trong khối và danh sách đưa vào bình xét của năm, như trang Chấm điểm tính",
-        "The year's points, grade, place in the block and vote shortlist, as the scoring page computes them",
+        "Điểm, xếp loại, thứ tự trong khối, danh sách đưa vào bình xét và chỉ tiêu đăng ký (met / not_met / none = chưa có "
+        "đăng ký được duyệt) của năm, như trang Chấm điểm tính",
+        "The year's points, grade, place in the block, vote shortlist and registered targets (met / not_met / none = no "
+        "approved registration), as the scoring page computes them",
     ),
     "present_as_of_cutoff": ("Số liệu đến hết {period} (chốt lúc {cutoff})", "Data up to {period} (cut-off {cutoff})"),
     "cli_help_pack_as_of": (
@@ -1499,9 +1501,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_description_registrations": (
         "In đăng ký thi đua của từng đơn vị: trạng thái (draft = chưa gửi, submitted = chờ duyệt, approved = đã duyệt, "
-        "returned = từ chối), danh hiệu, số đăng ký và số đạt được của xã NTM, điển hình, xã “xóa nghèo” pháp luật.",
+        "returned = từ chối), danh hiệu, số đăng ký và số đạt được của xã NTM, điển hình, xã “xóa nghèo” pháp luật, "
+        "lần gửi đầu (submitted_at) và đăng ký muộn so với hạn (late).",
         "Print each unit's registration: state (draft, submitted, approved, returned), titles, and registered and "
-        "achieved numbers of new-rural communes, exemplary models and legal-poverty communes.",
+        "achieved numbers of new-rural communes, exemplary models and legal-poverty communes, when it was first sent "
+        "(submitted_at) and whether after the deadline (late).",
     ),
     "cli_help_register_import": (
         "nhập tệp đăng ký thi đua (CSV/Excel) — chờ duyệt",
@@ -1739,6 +1743,50 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_unsubscribe": ("Hủy đăng ký", "Unsubscribe"),
     "digest_saved": ("Đã lưu đăng ký nhận thư báo.", "Subscriptions saved."),
     # --- registration in scoring and the review ---
+    "vote_reg_not_title": ("chưa đăng ký danh hiệu này", "did not register for this title"),
+    "vote_reg_not_approved": ("chưa được duyệt đăng ký thi đua", "no approved registration"),
+    "vote_col_registration": ("Đăng ký thi đua", "Registration"),
+    "vote_reg_ok": ("đã đăng ký", "registered"),
+    "vote_summary_unregistered": (
+        "Lưu ý: {units} chưa đăng ký danh hiệu này hoặc chưa được duyệt đăng ký thi đua — thư ký cụm xem xét trước khi đề nghị.",
+        "Note: {units} did not register for this title or has no approved registration — the secretariat decides before proposing.",
+    ),
+    "vote_page_registration_rule": (
+        "Theo quy định, tập thể chỉ được xem xét danh hiệu thi đua khi đã đăng ký thi đua (căn cứ cần xác minh, xem "
+        "docs/decisions.md). Đơn vị chưa đăng ký danh hiệu này được đánh dấu, không bị loại: thư ký cụm quyết định.",
+        "A collective is considered for an emulation title only if it registered to compete (legal basis to be checked, "
+        "see docs/decisions.md). A unit that did not register for this title is flagged, not dropped: the secretariat decides.",
+    ),
+    "doc_col_registration": ("Đăng ký thi đua", "Registration"),
+    "doc_proposal_unregistered": (
+        "Lưu ý: {units} chưa đăng ký danh hiệu đề nghị hoặc chưa được duyệt đăng ký thi đua; đề nghị cân nhắc trước khi trình.",
+        "Note: {units} did not register for the proposed title or has no approved registration; to be weighed before sending.",
+    ),
+    "rule_registration": (
+        "Đạt đủ mọi chỉ tiêu đã đăng ký (số lượng > 0) → +{points}; chưa đạt → 0",
+        "Every registered target (count > 0) reached → +{points}; otherwise 0",
+    ),
+    "score_reg_none": ("chưa có đăng ký được duyệt → 0", "no approved registration → 0"),
+    "score_reg_no_targets": (
+        "đăng ký được duyệt không có chỉ tiêu số lượng nào → 0",
+        "the approved registration has no counted target → 0",
+    ),
+    "score_reg_met": ("đạt đủ", "all reached"),
+    "score_reg_not_met": ("chưa đạt đủ", "not all reached"),
+    "col_registration_targets": ("Chỉ tiêu đăng ký", "Registered targets"),
+    "cfg_title_registration": (
+        "“{code}” không có trong [[registration.titles]] của tệp",
+        "“{code}” is not one of the file's [[registration.titles]]",
+    ),
+    "reg_late": ("đăng ký muộn ({days} ngày)", "registered late ({days} days)"),
+    "reg_on_time": ("đúng hạn", "on time"),
+    "reg_col_sent": ("Gửi đăng ký", "Sent"),
+    "reg_caption_late": ("Đăng ký muộn: {units}.", "Registered late: {units}."),
+    "vote_page_flagged": (
+        "Ứng viên cần thư ký cụm xem xét về đăng ký thi đua: {units}.",
+        "Candidates whose registration the secretariat must weigh: {units}.",
+    ),
+    "cfg_registration_points": ("số điểm cộng phải lớn hơn 0", "the bonus points must be above 0"),
     # --- status board order and scale, demo calendar ---
     "status_board_attention": (
         "{n} đơn vị cần chú ý (chưa gửi, gửi chậm, sửa sau hạn) trong {total} đơn vị; "
@@ -2014,9 +2062,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli_description_vote": (
         "--list in danh hiệu (code,title,block,places,rule). Kiểm phiếu: --title MÃ --voters N --ballots TỆP "
-        "(CSV/xlsx hai cột unit_code,votes) → unit_code,unit,votes,share,passed; kết quả được lưu và ghi nhật ký.",
+        "(CSV/xlsx hai cột unit_code,votes) → unit_code,unit,votes,share,passed,registration (đơn vị chưa đăng ký danh "
+        "hiệu này / chưa được duyệt đăng ký thi đua: đánh dấu, không loại); kết quả được lưu và ghi nhật ký.",
         "--list prints the titles (code,title,block,places,rule). Counting: --title CODE --voters N --ballots FILE "
-        "(CSV/xlsx with unit_code,votes) → unit_code,unit,votes,share,passed; the result is stored and audited.",
+        "(CSV/xlsx with unit_code,votes) → unit_code,unit,votes,share,passed,registration (a unit that did not register "
+        "for the title or has no approved registration: flagged, not dropped); the result is stored and audited.",
     ),
     "cli_help_vote_list": ("in các danh hiệu của năm (CSV)", "print the year's titles (CSV)"),
     "cli_help_vote_title": ("mã danh hiệu (xem --list)", "title code (see --list)"),

@@ -12,12 +12,13 @@ import pandas as pd
 from analytics import measures, scoring
 from analytics.config import Rubric
 from analytics.labels import t
+from analytics.reporting import registration
 from analytics.review import assessments
 from analytics.store import Cursor
 
 AS_OF_FORMAT = "%Y-%m-%d %H:%M"
 RESULT_COLUMNS = ["unit_code", "unit", "block", "indicator", "value", "status", "source_quarter", "target", "met"]
-SCORE_COLUMNS = ["unit_code", "unit", "block", "points", "grade", "rank_in_block", "shortlisted"]
+SCORE_COLUMNS = ["unit_code", "unit", "block", "points", "grade", "rank_in_block", "shortlisted", "registration"]
 
 
 def parse_as_of(text: str) -> datetime:
@@ -71,12 +72,13 @@ def results(cur: Cursor, year: int, period: str, at: datetime | None = None) -> 
 def year_scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None, lang: str = "vi") -> scoring.Scores:
     """The year's scores as the scoring page shows them: every unit of both blocks, at `at`."""
     values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
-    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year))
+    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year), registration.approved(cur, year))
 
 
 def scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None) -> pd.DataFrame:
-    """One row per unit: total points, grade code, rank within its block, and whether the rubric's
-    rule puts it on the shortlist for the cluster's vote."""
+    """One row per unit: total points, grade code, rank within its block, whether the rubric's rule
+    puts it on the shortlist for the cluster's vote, and its registration element: met, not_met,
+    none (no approved registration) or empty when the rubric has no such element."""
     summary = year_scores(cur, year, rubric, at).summary
     if summary.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
@@ -89,6 +91,7 @@ def scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None) -
             "grade": summary["grade"],
             "rank_in_block": summary["rank"],
             "shortlisted": summary["flag_eligible"].map(_bool_text),
+            "registration": summary["registration"],
         },
         columns=SCORE_COLUMNS,
     )

@@ -13,9 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analytics.config import Adjustment, Criterion, Rubric
+from analytics.config import Adjustment, Criterion, RegistrationRule, Rubric
 from analytics.labels import fmt_number, t
 from analytics.measures import status_text
+from analytics.reporting.registration import ACHIEVED_BY, TARGETS, Registration
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
@@ -109,9 +110,36 @@ def _manual_points(c: Criterion, unit: str, manual: Manual, decimals: int, lang:
     return _round(points, decimals), t("score_manual_agreed" if status == "agreed" else "score_manual_self", lang, points=shown)
 
 
-def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi", manual: Manual | None = None) -> Scores:
+def _registration_line(rule: RegistrationRule, reg: Registration | None, mine: dict[str, dict], lang: str) -> tuple[float, str, str]:
+    """(points, how, status) of the registration element: every target the approved registration
+    counts (> 0) reached by the year's value of its indicator in the same frame, hence the same cut-off."""
+    if reg is None:
+        return 0.0, t("score_reg_none", lang), "unregistered"
+    parts, met = [], True
+    registered = [(target, int(getattr(reg, f"{target}_count"))) for target in TARGETS if getattr(reg, f"{target}_count") > 0]
+    if not registered:
+        return 0.0, t("score_reg_no_targets", lang), "ok"
+    for target, count in registered:
+        row = mine.get(ACHIEVED_BY[target])
+        achieved = None if row is None or pd.isna(row["value"]) else float(row["value"])
+        met = met and achieved is not None and achieved >= count
+        shown = fmt_number(achieved, 0 if achieved is None or achieved.is_integer() else 2)
+        parts.append(f"{t('reg_target_short_' + target, lang)} {shown}/{count}")
+    word = t("score_reg_met" if met else "score_reg_not_met", lang)
+    return (rule.points if met else 0.0), f"{'; '.join(parts)} — {word} → {fmt_number(rule.points if met else 0.0, 0)}", "ok"
+
+
+def score(
+    values: pd.DataFrame,
+    rubric: Rubric,
+    lang: str = "vi",
+    manual: Manual | None = None,
+    registered: dict[str, Registration] | None = None,
+) -> Scores:
     """Score every unit in a period_values() frame against the rubric; `manual` holds the points of the
-    manual criteria (assessments.manual_points: (unit, criterion) → (points, 'agreed' | 'self'))."""
+    manual criteria (assessments.manual_points: (unit, criterion) → (points, 'agreed' | 'self')) and
+    `registered` the approved registrations by unit (registration.approved), which the rubric's
+    registration element goes by when it has one."""
     units = values.drop_duplicates("unit_code")[["unit_code", "short_name", "name", "block"]]
     # Plain dict rows: building one Series per value (iterrows) cost seconds at 1,000 units.
     by_unit: dict[str, dict[str, dict]] = {}
@@ -144,6 +172,13 @@ def score(values: pd.DataFrame, rubric: Rubric, lang: str = "vi", manual: Manual
             how = t("adj_applied" if fires else "adj_not_applied", lang)
             rule = f"{adjustment_text(a, lang)} → {'+' if sign > 0 else '−'}{fmt_number(a.points, 0)}"
             rows.append(_detail(unit, a.kind, a.code, "", a.label, a.indicator, row, rule, how, points, None))
+        if rubric.registration is not None:
+            element = rubric.registration
+            reg = (registered or {}).get(unit.unit_code)
+            points, how, status = _registration_line(element, reg, by_unit.get(unit.unit_code, {}), lang)
+            rule = t("rule_registration", lang, points=fmt_number(element.points, 0))
+            line = _detail(unit, "bonus", element.code, "", element.label, "", None, rule, how, points, None)
+            rows.append({**line, "status": status})
     columns = ["unit_code", "short_name", "name", "block", "kind", "code", "content", "label", "indicator", "value", "unit",
                "status", "source_quarter", "rule", "how", "points", "max_points"]  # fmt: skip
     detail = pd.DataFrame(rows, columns=columns)
@@ -177,6 +212,7 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[
         complete = all(x["status"] == "ok" for x in crit)
         late = [int(x["source_quarter"]) for x in crit if x["status"] == "late" and pd.notna(x["source_quarter"])]
         grade, grade_note = _grade(total, by_unit.get(unit.unit_code, {}), rubric, lang)
+        registration, registration_note = _registration_outcome(mine, rubric.registration)
         tb = {code: float(sum(x["points"] for x in crit if x["code"] == code)) for code in rubric.tie_break}
         out.append({
             "unit_code": unit.unit_code, "short_name": unit.short_name, "name": unit.name, "block": unit.block,
@@ -184,11 +220,14 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[
             "max_points": rubric.max_points, "grade": grade.code, "grade_label": grade.label, "grade_note": grade_note,
             "complete": complete, "late_quarter": min(late) if late else None,
             "data_note": t("score_data_late", lang, quarter=min(late), count=len(late)) if late else status_text("ok", lang=lang),
+            "registration": registration, "registration_note": registration_note,
             **{f"tb_{k}": v for k, v in tb.items()},
         })  # fmt: skip
     summary = pd.DataFrame(out)
     if summary.empty:
-        return summary.assign(rank=[], rank_note=[], flag_eligible=[], flag_note=[], late_quarter=[], data_note=[])
+        return summary.assign(
+            rank=[], rank_note=[], flag_eligible=[], flag_note=[], late_quarter=[], data_note=[], registration=[], registration_note=[]
+        )
     keys = ["total"] + [f"tb_{k}" for k in rubric.tie_break]
     ranks, notes = {}, {}
     for _, block in summary.groupby("block"):
@@ -223,6 +262,15 @@ def _summary(units: pd.DataFrame, detail: pd.DataFrame, by_unit: dict[str, dict[
     summary["flag_eligible"] = eligible
     summary["flag_note"] = reasons
     return summary.sort_values(["block", "rank", "short_name"]).reset_index(drop=True)
+
+
+def _registration_outcome(lines: list[dict], rule: RegistrationRule | None) -> tuple[str, str]:
+    """'met', 'not_met' or 'none' (no approved registration) with the line's words; '' without the element."""
+    found = next((x for x in lines if rule is not None and x["kind"] == "bonus" and x["code"] == rule.code), None)
+    if found is None:
+        return "", ""
+    outcome = "none" if found["status"] == "unregistered" else ("met" if found["points"] > 0 else "not_met")
+    return outcome, str(found["how"])
 
 
 def _grade(total: float, mine: dict[str, dict], rubric: Rubric, lang: str):  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from ui.charts import show_chart
 from ui.filters import url_choice
 from ui.routing import leave_legacy_pages_mode
 from ui.tables import table
+from ui.text import markdown_text
 
 leave_legacy_pages_mode()
 
@@ -23,8 +24,11 @@ if f is None or cal is None:
     st.info(t("no_campaign"))
     st.stop()
 reg.head(cal)
-both = reg.overview(data.version(), f.year, f.block)
+both = reg.overview(data.version(), f.year, f.block, cal.registration_deadline)
 names = dict(zip(both["unit_code"], both["unit"], strict=True))
+late = vs.late_line(both)
+if late:
+    st.warning(markdown_text(late), icon=":material/schedule:")
 
 st.subheader(t("reg_overview"))
 target = url_choice(
@@ -33,7 +37,7 @@ target = url_choice(
 unit = data.indicator_units(data.version(), f.year).get(ACHIEVED_BY[target], "")
 show_chart(vs.vs_chart(both, target, f.year, unit), key="reg_chart")
 st.caption(vs.vs_caption(both, target))
-table(vs.registration_table(both, reg.titles(cal)), f"dang_ky_thi_dua_{f.year}", key="reg_table")
+table(vs.registration_table(both, reg.titles(cal)), f"dang_ky_thi_dua_{f.year}", key="reg_table", wide=(t("reg_col_sent"),))
 
 units = reg.own_units(f.year)
 if units:

@@ -32,13 +32,18 @@ else:
     st.info(markdown_text(rule))
 
 st.subheader(t("vote_page_candidates"))
+if title.registration is not None:
+    st.caption(t("vote_page_registration_rule"))
 standing = ui_vote.standing(version, f.year, code)
 if standing.empty:
     st.info(t("vote_page_no_candidates"))
 else:
+    flagged = [f"{r.short_name} ({r.registration})" for r in standing.itertuples() if r.registration]
+    if flagged:
+        st.warning(markdown_text(t("vote_page_flagged", units="; ".join(flagged))), icon="⚠️")
     table(tables.candidate_table(standing), f"ung_vien_{code}_{f.year}", key="vote_candidates")
 
-latest = ui_vote.latest(version, f.year, code)
+latest = ui_vote.latest(version, f.year, code, title)
 if not latest.empty:
     st.subheader(t("vote_page_latest"))
     first = latest.iloc[0]

@@ -35,6 +35,13 @@ def test_shipped_2016_campaign_matches_the_article() -> None:
         ('content = "ND1"', 'content = "ND99"', "indicators[1].content", "ND99"),
         ("year = 2016", "year = 2017", "year", "không khớp"),
         ('theme = "Toàn', "theme = Toàn", "(cú pháp)", "TOML"),
+        ('registration = "co_chinh_phu"', 'registration = "co_khong_co"', "titles[3].registration", "[[registration.titles]]"),
+        (
+            'label = "Hoàn thành chỉ tiêu đăng ký"\npoints = 5',
+            'label = "Hoàn thành chỉ tiêu đăng ký"\npoints = 0',
+            "scoring.registration.points",
+            "lớn hơn 0",
+        ),
     ],
 )
 def test_malformed_config_names_file_key_and_problem(tmp_path: Path, old: str, new: str, key: str, problem: str) -> None:

@@ -1,6 +1,7 @@
-"""The golden fixture (tests/data/golden): four units, four quarters, one unit late and one correction
-uploaded after the year-end review's cut-off. expected.toml was worked out by hand; the `results` and
-`scores` commands, the pages' tables and the meeting slides must all agree with it."""
+"""The golden fixture (tests/data/golden): four units, four quarters, one unit late, one correction
+uploaded after the year-end review's cut-off, and registrations (one never approved) the scores add to.
+expected.toml was worked out by hand; the `results` and `scores` commands, the pages' tables and the
+meeting slides must all agree with it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from analytics import measures, results
 from analytics.bootstrap import open_store
 from analytics.config import load_campaigns
 from analytics.presentation import slides, tables
+from analytics.reporting import registration
+from analytics.reporting.deadlines import calendar_of
+from analytics.reporting.registration import Registration
 from analytics.settings import Settings
 from analytics.store import Store
+from analytics.trust.auth import system_user
 from tests.support import TESTS, connection, run_cli
 
 GOLDEN = TESTS / "data" / "golden"
@@ -66,6 +71,13 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Golden]:
                 cur.execute("UPDATE uploads SET created_at = ? WHERE file_name = ?", [upload["at"], upload["file"]])
 
         store.write(date_uploads)
+        calendar = calendar_of(load_campaigns(settings.campaigns_dir)[2016])
+        secretariat = system_user("golden")
+        for unit, ntm, models, xnpl, approved in EXPECTED["registrations"]:
+            entered = Registration(unit, 2016, ("co",), ntm, (), models, (), xnpl, ())
+            registration.save(store, secretariat, entered, calendar, submit=True)
+            if approved:
+                registration.review(store, secretariat, unit, 2016, approve=True)
         yield Golden(folder, settings)
 
 
@@ -92,8 +104,8 @@ def test_scores_command_matches_the_hand_worked_scores(golden: Golden, case: dic
     as_of = ["--as-of", case["as_of"]] if "as_of" in case else []
     rows = golden.cli("scores", "--year", "2016", *as_of)
     assert list(rows[0]) == results.SCORE_COLUMNS
-    got = [[r["unit_code"], float(r["points"]), r["grade"], int(r["rank_in_block"]), r["shortlisted"]] for r in rows]
-    assert got == [[u, float(p), g, rank, s] for u, p, g, rank, s in case["rows"]]
+    got = [[r["unit_code"], float(r["points"]), r["grade"], int(r["rank_in_block"]), r["shortlisted"], r["registration"]] for r in rows]
+    assert got == [[u, float(p), g, rank, s, reg] for u, p, g, rank, s, reg in case["rows"]]
 
 
 def test_pages_tables_show_the_late_unit_with_its_quarter(golden: Golden) -> None:
@@ -107,10 +119,15 @@ def test_pages_tables_show_the_late_unit_with_its_quarter(golden: Golden) -> Non
     rubric = load_campaigns(golden.settings.campaigns_dir)[2016].rubric
     assert rubric is not None
     summary = results.year_scores(cur, 2016, rubric).summary.set_index("unit_code")
-    expected = {u: (float(p), g, rank) for u, p, g, rank, _ in EXPECTED["scores"][0]["rows"]}
+    expected = {u: (float(p), g, rank) for u, p, g, rank, *_ in EXPECTED["scores"][0]["rows"]}
     assert {u: (r["total"], r["grade"], r["rank"]) for u, r in summary.iterrows()} == expected
     assert summary.loc["THADS_Y", "data_note"] == "nộp muộn / chưa đủ kỳ — 2 tiêu chí chấm theo số liệu quý 3"
     assert summary.loc["THADS_X", "data_note"] == "đủ số liệu"
+    # The registration element in the scoring page's table, in words a unit can check by hand.
+    shown = tables.score_table(summary.reset_index()).set_index("Đơn vị")["Chỉ tiêu đăng ký"]
+    assert shown["STP Xuân Hòa"] == "Xã NTM 3/3 — đạt đủ → 10"
+    assert shown["STP Yên Hà"] == "Xã NTM 2/2; Điển hình —/1 — chưa đạt đủ → 0"
+    assert shown["THADS Yên Hà"] == "chưa có đăng ký được duyệt → 0"
 
 
 def test_meeting_slides_show_the_values_at_the_cut_off(golden: Golden) -> None:

@@ -24,6 +24,7 @@ from analytics import communes, measures, queries, scoring
 from analytics.bootstrap import open_store
 from analytics.config import Campaign, Rubric, load_campaigns
 from analytics.labels import fmt_date, t
+from analytics.reporting import registration
 from analytics.review import assessments
 from analytics.settings import from_env
 from analytics.store import LINGER_SECONDS, Cursor, Store
@@ -211,7 +212,14 @@ def scores(data_version: int, year: int, at: datetime | None = None) -> scoring.
     found = rubric(year)
     if found is None:
         return None
-    return scoring.score(period_values(data_version, year, "year", None, at), found, manual=manual_points(data_version, year))
+    values = period_values(data_version, year, "year", None, at)
+    return scoring.score(values, found, manual=manual_points(data_version, year), registered=approved_registrations(data_version, year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def approved_registrations(data_version: int, year: int) -> dict[str, registration.Registration]:
+    with reading() as cur:
+        return registration.approved(cur, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -4,6 +4,7 @@ which checks the permission again (a unit account: its own unit only)."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -22,9 +23,10 @@ from ui import data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def overview(data_version: int, year: int, block: str | None) -> pd.DataFrame:
+def overview(data_version: int, year: int, block: str | None, deadline: date | None = None) -> pd.DataFrame:
+    """Every unit's registration against what it achieved, late against `deadline` when given."""
     with data.reading() as cur:
-        return registration.registered_vs_achieved(cur, year, block)
+        return registration.registered_vs_achieved(cur, year, block, deadline)
 
 
 def titles(cal: Calendar) -> dict[str, str]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from analytics.config import Campaign
+from analytics.config import Campaign, Title
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
+from analytics.reporting import registration
 from analytics.review import vote
 from analytics.trust import actions, auth
 from ui import data
@@ -30,14 +31,17 @@ def standing(data_version: int, year: int, code: str) -> pd.DataFrame:
     with data.reading() as cur:
         summary = vote.year_summary(cur, found.rubric, year)
         held = vote.held_titles(cur)
-    return vote.candidates(summary, found.title(code), held, year)
+        approved = registration.approved(cur, year)
+    return vote.candidates(summary, found.title(code), held, year, approved)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def latest(data_version: int, year: int, code: str) -> pd.DataFrame:
+def latest(data_version: int, year: int, code: str, _title: Title) -> pd.DataFrame:
+    """The title's last recorded count, each unit with its registration flag as it stands now."""
     with data.reading() as cur:
         recorded = vote.recorded(cur, year)
-    return recorded[recorded["title_code"] == code]
+        approved = registration.approved(cur, year)
+    return vote.with_registration(recorded[recorded["title_code"] == code], _title, approved)
 
 
 def may_record() -> bool:

@@ -9,6 +9,8 @@ import sys
 from datetime import datetime
 from functools import partial
 
+import pandas as pd
+
 from analytics.cli.common import CliRefused, campaign_of, opened, with_actor, write_frame
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
@@ -92,16 +94,18 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
 
 REGISTRATION_COLUMNS = [
     "unit_code", "unit", "state", "titles", "ntm_count", "ntm_achieved", "models_count", "models_achieved",
-    "xnpl_count", "xnpl_achieved", "reason",
+    "xnpl_count", "xnpl_achieved", "submitted_at", "late", "reason",
 ]  # fmt: skip
 
 
 def cmd_registrations(args: argparse.Namespace, settings: Settings) -> int:
     """Each unit's registration beside what it achieved, as CSV (or .xlsx by the file's suffix)."""
-    campaign_of(settings, args.year)
+    deadline = calendar_of(campaign_of(settings, args.year)).registration_deadline
     with opened(args, settings).reading() as cur:
-        both = registration.registered_vs_achieved(cur, args.year)
+        both = registration.registered_vs_achieved(cur, args.year, deadline=deadline)
     both["titles"] = both["titles"].map("; ".join)
+    both["submitted_at"] = both["submitted_at"].map(lambda v: "" if v is None or pd.isna(v) else v.strftime("%Y-%m-%d %H:%M"))
+    both["late"] = both["late_days"].map(registration.late_text)
     write_frame(both[REGISTRATION_COLUMNS], args.output)
     return 0
 

@@ -11,6 +11,7 @@ from analytics.ingest import awards, ballots
 from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.queries import registry
+from analytics.reporting import registration
 from analytics.review import vote
 from analytics.settings import Settings
 from analytics.store import Store
@@ -42,7 +43,7 @@ def cmd_vote(args: argparse.Namespace, settings: Settings) -> int:
     def work(store: Store, actor: User) -> int:
         with store.reading() as cur:
             summary = vote.year_summary(cur, rubric, args.year)
-            standing = vote.candidates(summary, title, vote.held_titles(cur), args.year)
+            standing = vote.candidates(summary, title, vote.held_titles(cur), args.year, registration.approved(cur, args.year))
             units = registry(cur)
         source = source_from_path(args.ballots)
         counted = ballots.read(source, args.voters, units, standing)

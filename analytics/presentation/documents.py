@@ -228,7 +228,7 @@ def report_docx(
         votes = vote.recorded(cur, ctx.year)
         if not votes.empty:
             layout.heading(doc, f"{next(section)}. {t('doc_section_vote')}")
-            _vote_results(doc, votes, campaign)
+            _vote_results(doc, votes, campaign, registration.approved(cur, ctx.year))
     charts(lambda s: True)
 
     layout.heading(doc, f"{next(section)}. {t('doc_section_next')}")
@@ -289,8 +289,16 @@ def by_title(votes: pd.DataFrame, campaign: Campaign) -> list[pd.DataFrame]:
     return sorted(groups, key=lambda rows: order.get(str(rows["title_code"].iloc[0]), len(order)))
 
 
-def _vote_results(doc: DocumentObject, votes: pd.DataFrame, campaign: Campaign) -> None:
-    for number, rows in enumerate(by_title(votes, campaign), start=1):
+def flag_registration(rows: pd.DataFrame, campaign: Campaign, approved: dict[str, registration.Registration]) -> pd.DataFrame:
+    """One title's recorded rows with the registration flag of each unit (vote.with_registration);
+    unchanged when the campaign file no longer has the title."""
+    title = next((x for x in campaign.titles if x.code == str(rows["title_code"].iloc[0])), None)
+    return rows if title is None else vote.with_registration(rows, title, approved)
+
+
+def _vote_results(doc: DocumentObject, votes: pd.DataFrame, campaign: Campaign, approved: dict[str, registration.Registration]) -> None:
+    for number, found in enumerate(by_title(votes, campaign), start=1):
+        rows = flag_registration(found, campaign, approved)
         first = rows.iloc[0]
         layout.heading(doc, f"{number}. {first['title']}", level=2)
         layout.paragraph(doc, t("doc_vote_line", voters=int(first["voters"]), rule=first["rule"]))
@@ -337,7 +345,7 @@ def minutes_docx(cur: Cursor, campaign: Campaign, period: str = "year") -> bytes
     if votes.empty:
         layout.paragraph(doc, t("doc_no_votes"), italic=True)
     else:
-        _vote_results(doc, votes, campaign)
+        _vote_results(doc, votes, campaign, registration.approved(cur, ctx.year))
     layout.heading(doc, f"{next(section)}. {t('doc_section_conclusion')}")
     for rows in by_title(votes, campaign):
         passed = rows.loc[rows["passed"].astype(bool), "name"].tolist()
@@ -358,12 +366,17 @@ def proposal_docx(cur: Cursor, campaign: Campaign, period: str = "year") -> byte
     votes = vote.recorded(cur, ctx.year)
     passed = votes[votes["passed"].astype(bool)] if not votes.empty else votes
     summary = vote.year_summary(cur, campaign.rubric, ctx.year) if campaign.rubric is not None else None
+    approved = registration.approved(cur, ctx.year)
     if passed.empty:
         layout.paragraph(doc, t("doc_proposal_none"), italic=True)
-    for number, rows in enumerate(by_title(passed, campaign), start=1):
+    for number, found in enumerate(by_title(passed, campaign), start=1):
+        rows = flag_registration(found, campaign, approved)
         layout.heading(doc, f"{number}. {rows['title'].iloc[0]}", level=2)
         frame = proposal_table(rows, summary) if summary is not None else tables.vote_table(rows)
         layout.table(doc, frame, numeric=[t("col_total"), t("doc_col_votes")])
+        flagged = rows.loc[rows["registration"].fillna("") != "", "name"].tolist() if "registration" in rows else []
+        if flagged:
+            layout.paragraph(doc, t("doc_proposal_unregistered", units=", ".join(flagged)), italic=True)
     layout.paragraph(doc, t("doc_proposal_attached"))
     layout.paragraph(doc, t("doc_proposal_closing", cluster=campaign.cluster))
     _signature(doc, ctx, [t("doc_to_addressee"), t("doc_to_ministry_office"), t("doc_to_archive")])
@@ -371,13 +384,17 @@ def proposal_docx(cur: Cursor, campaign: Campaign, period: str = "year") -> byte
 
 
 def proposal_table(rows: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """The proposed units of one title with their points, grade and votes."""
+    """The proposed units of one title with their points, grade and votes, and the registration flag
+    when the rows carry one (flag_registration)."""
     frame = rows.merge(summary[["unit_code", "total", "grade", "grade_label"]], on="unit_code", how="left")
     votes = zip(frame["votes"], frame["voters"], frame["share"], strict=True)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         t("doc_col_no"): [str(i) for i in range(1, len(frame) + 1)],
         t("col_unit"): frame["name"].tolist(),
         t("col_total"): [fmt_number(v, 2) for v in frame["total"]],
         t("col_grade"): (frame["grade"] + " — " + frame["grade_label"]).tolist(),
         t("doc_col_votes"): [f"{int(v)}/{int(n)} ({fmt_percent(float(x) * 100)})" for v, n, x in votes],
     })  # fmt: skip
+    if "registration" in frame:
+        table[t("doc_col_registration")] = tables.registration_words(frame["registration"])
+    return table

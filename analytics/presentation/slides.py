@@ -24,6 +24,7 @@ from analytics.presentation import registration as vs
 from analytics.presentation.meetings import Meeting, SlideSpec, load_meetings
 from analytics.presentation.slide_charts import apply_variant, kpi_board, meeting_timeline
 from analytics.reporting import registration
+from analytics.reporting.deadlines import calendar_of
 from analytics.review import assessments
 from analytics.store import Cursor
 from analytics.years import compare
@@ -253,7 +254,8 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
     if rubric is None:
         return None
     manual = assessments.manual_points(cur, params.year)
-    summary = scoring.score(_year_values(cur, params), rubric, params.lang, manual).summary
+    approved = registration.approved(cur, params.year)
+    summary = scoring.score(_year_values(cur, params), rubric, params.lang, manual, approved).summary
     if params.block is not None:
         summary = summary[summary["block"] == params.block]
     grades = scoring.grades_frame(rubric)
@@ -265,7 +267,8 @@ def _scores_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> S
 
 def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str) -> SlideBody | None:
     """Registered at signing vs achieved in the year, per unit, for one target (by its indicator)."""
-    both = registration.registered_vs_achieved(cur, params.year, params.block)
+    deadline = calendar_of(params.campaign).registration_deadline if params.campaign is not None else None
+    both = registration.registered_vs_achieved(cur, params.year, params.block, deadline)
     if both.empty:
         return None
     target = vs.target_for(spec.indicator)
@@ -273,7 +276,8 @@ def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str
     unit = str(row["unit"]) if row is not None else ""
     figure = vs.vs_chart(both, target, params.year, unit, theme=theme, lang=params.lang)
     title = spec.title or figure.layout.title.text
-    return SlideBody(title, figure, vs.vs_caption(both, target, params.lang))
+    caption = " ".join(part for part in (vs.vs_caption(both, target, params.lang), vs.late_line(both, params.lang)) if part)
+    return SlideBody(title, figure, caption)
 
 
 def _year_values(cur: Cursor, params: Params) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from analytics.config import Rubric
 from analytics.ingest.review import upload_kind, uploader
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, fmt_percent, period_short_name, t
 from analytics.measures import status_text
+from analytics.reporting.registration import ACHIEVED_BY
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]
@@ -176,13 +177,17 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_table(summary: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    """One row per unit; the registration element's outcome (or its flag) when the rubric has one."""
+    frame = pd.DataFrame({
         t("col_block"): summary["block"].map(block_name), t("col_rank"): summary["rank"], t("col_unit"): summary["short_name"],
         t("col_points"): summary["criteria_points"], t("col_bonus"): summary["bonus"], t("col_penalty"): summary["penalty"],
         t("col_total"): summary["total"], t("col_grade"): summary["grade"] + " — " + summary["grade_label"],
         t("col_data"): summary["data_note"], t("col_grade_note"): summary["grade_note"], t("col_rank_note"): summary["rank_note"],
         t("col_flag"): summary["flag_note"],
     })  # fmt: skip
+    if summary["registration"].ne("").any():
+        frame.insert(frame.columns.get_loc(t("col_data")), t("col_registration_targets"), summary["registration_note"])
+    return frame
 
 
 def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
@@ -208,6 +213,14 @@ def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, 
          t("col_max"): float("nan")}
         for a in rubric.adjustments
     ]  # fmt: skip
+    element = rubric.registration
+    if element is not None:
+        indicators = ", ".join(labels_of.get(code, code) for code in ACHIEVED_BY.values())
+        rows.append({
+            t("col_code"): element.code, t("col_content"): "", t("col_criterion"): element.label, t("col_block"): t("all_blocks"),
+            t("indicator"): indicators, t("col_rule"): t("rule_registration", points=fmt_number(element.points, 0)),
+            t("col_max"): float("nan"),
+        })  # fmt: skip
     return pd.DataFrame(rows).pipe(_not_applicable, t("col_max"))
 
 
@@ -239,18 +252,27 @@ def _scope(block: str) -> str:
 
 
 def vote_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One title's recorded count: STT, đơn vị, số phiếu, tỷ lệ, kết quả."""
+    """One title's recorded count: STT, đơn vị, số phiếu, tỷ lệ, kết quả — and the registration flag
+    when the rows carry one (vote.with_registration)."""
     verdict = [
         t("doc_vote_tie") if tie else t("doc_vote_passed") if ok else t("doc_vote_failed")
         for ok, tie in zip(rows["passed"], rows["tie"], strict=True)
     ]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         t("doc_col_no"): [str(i) for i in range(1, len(rows) + 1)],
         t("col_unit"): rows["name"].tolist(),
         t("doc_col_votes"): [f"{int(v)}/{int(n)}" for v, n in zip(rows["votes"], rows["voters"], strict=True)],
         t("doc_col_share"): [fmt_percent(float(s) * 100) for s in rows["share"]],
         t("doc_col_result"): verdict,
     })  # fmt: skip
+    if "registration" in rows:
+        frame[t("doc_col_registration")] = registration_words(rows["registration"])
+    return frame
+
+
+def registration_words(flags: pd.Series) -> list[str]:
+    """The registration flag, "đã đăng ký" where there is none, blank where the title checks nothing."""
+    return ["" if flag is None or pd.isna(flag) else flag or t("vote_reg_ok") for flag in flags]
 
 
 def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
@@ -258,7 +280,8 @@ def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_unit"): standing["name"], t("col_block"): standing["block"].map(block_name),
         t("col_total"): standing["total"], t("col_grade"): standing["grade"],
-        t("vote_col_may_stand"): standing["eligible"].astype(bool), t("col_note"): standing["note"],
+        t("vote_col_may_stand"): standing["eligible"].astype(bool),
+        t("vote_col_registration"): registration_words(standing["registration"]), t("col_note"): standing["note"],
     })  # fmt: skip
 
 

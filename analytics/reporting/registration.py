@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -92,18 +92,22 @@ def problems(reg: Registration, calendar: Calendar) -> list[tuple[str, str]]:
     return found
 
 
-def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
-    row = cur.execute(
-        "SELECT unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count, xnpl_names, state, reason"
-        " FROM registrations WHERE unit_code = ? AND year = ?",
-        [unit_code, int(year)],
-    ).fetchone()
-    if row is None:
-        return None
+_SELECT = (
+    "SELECT unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count, xnpl_names, state, reason"
+    " FROM registrations WHERE year = ?"
+)
+
+
+def _registration(row: tuple) -> Registration:  # type: ignore[type-arg]
     unit, year_, titles, ntm, ntm_names, models, models_names, xnpl, xnpl_names, state, reason = row
     return Registration(
         unit, year_, tuple(titles), ntm, tuple(ntm_names), models, tuple(models_names), xnpl, tuple(xnpl_names), state, reason
     )
+
+
+def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
+    row = cur.execute(_SELECT + " AND unit_code = ?", [int(year), unit_code]).fetchone()
+    return None if row is None else _registration(row)
 
 
 def _write(cur: Cursor, reg: Registration, by: str) -> None:
@@ -296,8 +300,10 @@ def template_frame(cur: Cursor, calendar: Calendar) -> pd.DataFrame:
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def registrations(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
-    """Every active unit with its registration (a unit that has sent nothing is "draft" with nothing)."""
+def registrations(cur: Cursor, year: int, block: str | None = None, deadline: date | None = None) -> pd.DataFrame:
+    """Every active unit with its registration (a unit that has sent nothing is "draft" with nothing),
+    when it was first sent (`submitted_at`) and the whole days after `deadline` (`late_days`, None when
+    on time, unsent or without a deadline)."""
     frame = cur.execute(
         """
         SELECT u.code AS unit_code, u.name AS unit_name, u.short_name AS unit, u.block,
@@ -315,13 +321,48 @@ def registrations(cur: Cursor, year: int, block: str | None = None) -> pd.DataFr
     ).df()
     for column in ("titles", "ntm_names", "models_names", "xnpl_names"):
         frame[column] = frame[column].map(lambda v: tuple(v) if v is not None else ())
+    sent = first_submitted(cur, year)
+    frame["submitted_at"] = frame["unit_code"].map(sent).astype(object)
+    # Object, not float: whole days, and None (not NaN) for "not late".
+    frame["late_days"] = pd.Series([days_late(sent.get(code), deadline) for code in frame["unit_code"]], index=frame.index, dtype=object)
     return frame
 
 
-def registered_vs_achieved(cur: Cursor, year: int, block: str | None = None) -> pd.DataFrame:
+def approved(cur: Cursor, year: int) -> dict[str, Registration]:
+    """The year's approved registrations by unit: what the review and the scoring go by (a draft,
+    a registration awaiting approval or a returned one does not count yet)."""
+    rows = cur.execute(_SELECT + " AND state = 'approved'", [int(year)]).fetchall()
+    return {row[0]: _registration(row) for row in rows}
+
+
+def first_submitted(cur: Cursor, year: int) -> dict[str, datetime]:
+    """When each unit first sent its registration for approval, from the audit trail (the form, the
+    file import and the secretariat's corrections all record "registration_submit")."""
+    rows = cur.execute(
+        "SELECT target, min(happened_at) FROM audit WHERE action = 'registration_submit' AND target LIKE ? GROUP BY target",
+        [f"%/{int(year)}"],
+    ).fetchall()
+    return {str(target).rsplit("/", 1)[0]: when for target, when in rows}
+
+
+def days_late(submitted: datetime | None, deadline: date | None) -> int | None:
+    """Whole days after the registration deadline (sent on the deadline day is on time); None when on
+    time, never sent or the year has no deadline."""
+    if submitted is None or deadline is None or pd.isna(submitted):
+        return None
+    late = (submitted.date() - deadline).days
+    return late if late > 0 else None
+
+
+def late_text(days: int | None, lang: str = "vi") -> str:
+    return "" if days is None else t("reg_late", lang, days=days)
+
+
+def registered_vs_achieved(cur: Cursor, year: int, block: str | None = None, deadline: date | None = None) -> pd.DataFrame:
     """Per unit: each registered target next to what the year's figures show it achieved (None when
-    not reported), and the titles it registered for (titles are voted at the year-end review)."""
-    frame = registrations(cur, year, block)
+    not reported), and the titles it registered for (titles are voted at the year-end review); with
+    when it was first sent and how late against `deadline` (see registrations())."""
+    frame = registrations(cur, year, block, deadline)
     values = measures.period_values(cur, measures.period_spec(cur, year, "year"), block)
     for target, indicator in ACHIEVED_BY.items():
         achieved = values[values["indicator"] == indicator].set_index("unit_code")["value"]

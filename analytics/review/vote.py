@@ -16,17 +16,19 @@ import pandas as pd
 from analytics import measures, scoring
 from analytics.config import Rubric, Title
 from analytics.labels import fmt_number, fmt_percent, t
+from analytics.reporting import registration
+from analytics.reporting.registration import Registration
 from analytics.review import assessments
 from analytics.store import Cursor
 
-RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed"]
+RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed", "registration"]
 
 
 def year_summary(cur: Cursor, rubric: Rubric, year: int, lang: str = "vi", at: datetime | None = None) -> pd.DataFrame:
     """The year's scores for every unit, as the scoring page computes them (ranks are within block),
     with the values as they stood at `at` (a meeting's cut-off) when given."""
     values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
-    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year)).summary
+    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year), registration.approved(cur, year)).summary
 
 
 def shortlist(summary: pd.DataFrame) -> pd.DataFrame:
@@ -53,10 +55,31 @@ def held_titles(cur: Cursor) -> pd.DataFrame:
     ).df()
 
 
-def candidates(summary: pd.DataFrame, title: Title, held: pd.DataFrame, year: int, lang: str = "vi") -> pd.DataFrame:
-    """The shortlisted units of the title's block, each marked `eligible` or with the history rule it fails.
+def registration_note(title: Title, unit_code: str, approved: dict[str, Registration], lang: str = "vi") -> str | None:
+    """Why the unit's registration does not cover the title — the law considers for a title only a
+    collective that registered for it; '' when it did; None when the title names no registration title
+    (nothing to check)."""
+    if title.registration is None:
+        return None
+    reg = approved.get(unit_code)
+    if reg is None:
+        return t("vote_reg_not_approved", lang)
+    return "" if title.registration in reg.titles else t("vote_reg_not_title", lang)
 
-    Columns: unit_code, short_name, name, block, total, grade, rank, eligible, note."""
+
+def with_registration(frame: pd.DataFrame, title: Title, approved: dict[str, Registration], lang: str = "vi") -> pd.DataFrame:
+    """The frame (one row per unit_code) with a `registration` column: registration_note() per unit."""
+    return frame.assign(registration=[registration_note(title, code, approved, lang) for code in frame["unit_code"]])
+
+
+def candidates(
+    summary: pd.DataFrame, title: Title, held: pd.DataFrame, year: int, approved: dict[str, Registration], lang: str = "vi"
+) -> pd.DataFrame:
+    """The shortlisted units of the title's block, each marked `eligible` or with the history rule it
+    fails, and flagged (not dropped: the secretariat decides) when its approved registration
+    (`approved`, registration.approved) does not include the title.
+
+    Columns: unit_code, short_name, name, block, total, grade, rank, eligible, note, registration."""
     listed = shortlist(summary)
     listed = listed[[title.applies_to(str(b)) for b in listed["block"]]]
     earlier = held[held["year"] < year] if len(held) else held
@@ -69,7 +92,8 @@ def candidates(summary: pd.DataFrame, title: Title, held: pd.DataFrame, year: in
             "unit_code": r.unit_code, "short_name": r.short_name, "name": r.name, "block": r.block, "total": r.total,
             "grade": r.grade, "rank": r.rank, "eligible": not missing, "note": note,
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=["unit_code", "short_name", "name", "block", "total", "grade", "rank", "eligible", "note"])
+    frame = pd.DataFrame(rows, columns=["unit_code", "short_name", "name", "block", "total", "grade", "rank", "eligible", "note"])
+    return with_registration(frame, title, approved, lang)
 
 
 @dataclass(frozen=True)
@@ -77,7 +101,7 @@ class Result:
     title: Title
     voters: int
     rule: str
-    table: pd.DataFrame  # unit_code, unit, name, block, votes, share, passed, tie, note — best-voted first
+    table: pd.DataFrame  # unit_code, unit, name, block, votes, share, passed, tie, registration, note — best-voted first
 
     @property
     def winners(self) -> list[str]:
@@ -86,6 +110,11 @@ class Result:
     @property
     def tied(self) -> list[str]:
         return self.table.loc[self.table["tie"], "unit"].tolist()
+
+    @property
+    def unregistered(self) -> list[str]:
+        """Units that passed though their approved registration does not include the title."""
+        return self.table.loc[self.table["passed"] & (self.table["registration"].fillna("") != ""), "unit"].tolist()
 
 
 def tally(title: Title, voters: int, counts: dict[str, int], standing: pd.DataFrame, lang: str = "vi") -> Result:
@@ -96,6 +125,7 @@ def tally(title: Title, voters: int, counts: dict[str, int], standing: pd.DataFr
     frame = pd.DataFrame({
         "unit_code": eligible["unit_code"], "unit": eligible["short_name"], "name": eligible["name"], "block": eligible["block"],
         "votes": [int(counts.get(code, 0)) for code in eligible["unit_code"]],
+        "registration": eligible["registration"],
     })  # fmt: skip
     frame["share"] = frame["votes"] / voters
     frame = frame.sort_values(["votes", "unit"], ascending=[False, True]).reset_index(drop=True)
@@ -131,10 +161,14 @@ def summary_text(result: Result, lang: str = "vi") -> str:
         rule=result.rule,
         passed=", ".join(result.winners) or none,
     )
-    return f"{text} {t('vote_summary_tie', lang, units=', '.join(result.tied))}" if result.tied else text
+    if result.tied:
+        text = f"{text} {t('vote_summary_tie', lang, units=', '.join(result.tied))}"
+    if result.unregistered:
+        text = f"{text} {t('vote_summary_unregistered', lang, units=', '.join(result.unregistered))}"
+    return text
 
 
-def _note(title: Title, voters: int, r, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _verdict(title: Title, voters: int, r, lang: str) -> str:  # type: ignore[no-untyped-def]
     counted = t("vote_counted", lang, votes=r.votes, voters=voters, share=fmt_percent(r.share * 100))
     if r.passed:
         return f"{counted} — {t('vote_passed', lang)}"
@@ -145,9 +179,16 @@ def _note(title: Title, voters: int, r, lang: str) -> str:  # type: ignore[no-un
     return f"{counted} — {t('vote_below_share', lang, share=fmt_number(title.share * 100, 0))}"
 
 
+def _note(title: Title, voters: int, r, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """The count's verdict, then the registration flag when there is one."""
+    verdict = _verdict(title, voters, r, lang)
+    return f"{verdict} ({r.registration})" if r.registration else verdict
+
+
 def result_frame(result: Result) -> pd.DataFrame:
-    """The result file's columns: unit_code,unit,votes,share,passed (share a fraction to 4 decimals, passed true/false)."""
-    out = result.table[["unit_code", "unit", "votes", "share", "passed"]].copy()
+    """The result file's columns: unit_code,unit,votes,share,passed,registration (share a fraction to 4
+    decimals, passed true/false, registration the flag or empty)."""
+    out = result.table[RESULT_COLUMNS].copy()
     out["share"] = out["share"].round(4)
     out["passed"] = out["passed"].map({True: "true", False: "false"})
     return out

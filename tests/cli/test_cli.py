@@ -115,4 +115,5 @@ def test_results_and_scores_on_the_demo_keep_the_late_unit(tmp_path: Path) -> No
     scores = pd.read_csv(io.BytesIO(run_cli(tmp_path, "scores", "--year", "2016").stdout), encoding="utf-8-sig")
     tb = scores.set_index("unit_code").loc["THADS_TB"]
     assert tb["points"] > 60 and tb["grade"] != "D"  # not the zeros the old rule gave (33,78, D)
-    assert list(scores.columns) == ["unit_code", "unit", "block", "points", "grade", "rank_in_block", "shortlisted"]
+    assert list(scores.columns) == ["unit_code", "unit", "block", "points", "grade", "rank_in_block", "shortlisted", "registration"]
+    assert set(scores["registration"]) == {"none"}  # the demo approves no registration: every unit says so

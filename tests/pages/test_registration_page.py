@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,10 @@ def test_a_unit_registers_its_own_and_the_secretariat_returns_then_approves(peop
     row = table_row(at, OWN)
     assert row["Trạng thái"] == "Chờ duyệt" and row["Xã NTM đăng ký"] == "2"
     assert row["Danh hiệu đăng ký"] == "Cờ thi đua của Bộ Tư pháp; Tập thể lao động xuất sắc"
+    # Sent today, years after the shipped 2016 deadline (31/03/2016): flagged in the table and under the chart.
+    late = (date.today() - date(2016, 3, 31)).days
+    assert row["Gửi đăng ký"] == f"{date.today():%d/%m/%Y} — đăng ký muộn ({late} ngày)"
+    assert f"Đăng ký muộn: STP Quảng Ninh (đăng ký muộn ({late} ngày))." in [shown(w.value) for w in at.warning]
 
     admin = page(people["admin"])
     admin.text_input(key="reg_review_reason").set_value("Bổ sung tên điển hình tiên tiến")

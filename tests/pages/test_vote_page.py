@@ -16,6 +16,11 @@ def test_the_secretariat_records_a_count_and_sees_who_passes(app_env: Path) -> N
     at = open_page("vote")
     assert any("cần xác minh" in w.value for w in at.warning)
     at.selectbox(key="vote_title").set_value("CO_BTP_THADS").run()
+    assert "chỉ được xem xét danh hiệu thi đua khi đã đăng ký thi đua" in shown(texts(at))
+    candidates = at.dataframe[0].value
+    assert set(candidates["Đăng ký thi đua"]) == {"chưa được duyệt đăng ký thi đua"}  # the demo has no registration
+    flagged = "Ứng viên cần thư ký cụm xem xét về đăng ký thi đua: THADS Hà Nội (chưa được duyệt đăng ký thi đua); THADS Ninh Bình"
+    assert any(shown(w.value).startswith(flagged) for w in at.warning)
     assert {n.key for n in at.number_input} >= {"votes_THADS_NB", "votes_THADS_HN"}
     at.number_input[0].set_value(20)
     at.number_input(key="votes_THADS_NB").set_value(25)
@@ -29,3 +34,5 @@ def test_the_secretariat_records_a_count_and_sees_who_passes(app_env: Path) -> N
     assert "Ghi bởi localhost; 20 người bỏ phiếu có mặt" in shown(texts(at))
     result = at.dataframe[-1].value
     assert result[["Số phiếu", "Kết quả"]].values.tolist() == [["15/20", "Đạt"], ["4/20", "Không đạt"]]
+    assert result["Đăng ký thi đua"].tolist() == ["chưa được duyệt đăng ký thi đua"] * 2
+    assert any("Lưu ý: THADS Ninh Bình chưa đăng ký danh hiệu này" in shown(s.value) for s in at.success)

@@ -57,7 +57,7 @@ def _record_votes(store: Store) -> None:
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     for code, counts in (("CO_BTP_STP", {"STP_TB": 18}), ("CO_BTP_THADS", {"THADS_NB": 12, "THADS_HN": 12})):
         title = CAMPAIGN.title(code)
-        result = vote.tally(title, 22, counts, vote.candidates(summary, title, vote.held_titles(cur), 2016))
+        result = vote.tally(title, 22, counts, vote.candidates(summary, title, vote.held_titles(cur), 2016, {}))
         actions.record_vote(store, SECRETARIAT, 2016, result, source="form")
 
 
@@ -140,13 +140,22 @@ def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_
     assert thads["Kết quả"].tolist() == ["Bằng phiếu — bỏ phiếu lại"] * 2
     assert "- Cờ thi đua của Bộ Tư pháp — Khối Sở Tư pháp: Sở Tư pháp tỉnh Thái Bình" in texts
     assert "- Cờ thi đua của Bộ Tư pháp — Khối Cục THADS: không có đơn vị nào" in texts
+    assert stp["Đăng ký thi đua"].tolist() == ["chưa được duyệt đăng ký thi đua"]  # the demo has no registration
+    # STP Thái Bình's approved registration names a Bằng khen, not the Ministry's flag it was voted: flagged, still proposed.
+    entered = registration.Registration("STP_TB", 2016, ("bang_khen_bo_truong",))
+    registration.save(demo_store, SECRETARIAT, entered, calendar_of(CAMPAIGN), submit=True)
+    registration.review(demo_store, SECRETARIAT, "STP_TB", 2016, approve=True)
     proposal = Document(io.BytesIO(documents.proposal_docx(cur, CAMPAIGN)))
     texts = _texts(proposal)
     assert "TỜ TRÌNH" in texts and "Kính gửi: Hội đồng Thi đua - Khen thưởng Bộ Tư pháp" in texts
     (proposed,) = _tables(proposal)
     assert CAMPAIGN.rubric is not None
     top = vote.year_summary(cur, CAMPAIGN.rubric, 2016).set_index("unit_code").loc["STP_TB"]
-    assert proposed.values.tolist() == [["1", "Sở Tư pháp tỉnh Thái Bình", fmt_number(top["total"], 2), "A — Xuất sắc", "18/22 (81,8%)"]]
+    assert proposed.values.tolist() == [
+        ["1", "Sở Tư pháp tỉnh Thái Bình", fmt_number(top["total"], 2), "A — Xuất sắc", "18/22 (81,8%)", "chưa đăng ký danh hiệu này"]
+    ]
+    warning = "Lưu ý: Sở Tư pháp tỉnh Thái Bình chưa đăng ký danh hiệu đề nghị hoặc chưa được duyệt đăng ký thi đua"
+    assert any(text.startswith(warning) for text in texts)
 
 
 @pytest.mark.slow

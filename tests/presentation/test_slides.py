@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -193,6 +194,9 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     by_unit = dict(zip(registered.y, registered.x, strict=True))
     assert by_unit["STP Quảng Ninh"] == 5 and by_unit["STP Hà Nội"] == 0 and len(achieved.y) == 22
     assert slide.caption.startswith("0/22 đơn vị đã được duyệt đăng ký; 0/1 đơn vị có đăng ký đã đạt")
+    # Sent today, long after the 2016 deadline (31/03/2016): the slide says so.
+    late = (date.today() - date(2016, 3, 31)).days
+    assert slide.caption.endswith(f"Đăng ký muộn: STP Quảng Ninh (đăng ký muộn ({late} ngày)).")
     assert slide.figure.layout.xaxis.dtick == 1 and slide.figure.layout.xaxis.title.text == "xã"  # whole communes, no 0,5
 
 

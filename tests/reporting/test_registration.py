@@ -3,6 +3,7 @@ returns with a reason, a file is checked like a results file, and every change i
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from analytics.config import load_campaign
 from analytics.downloads import csv_bytes
 from analytics.ingest.readers import source_from_bytes
+from analytics.presentation import registration as vs
 from analytics.reporting import registration
 from analytics.reporting.deadlines import calendar_of
 from analytics.reporting.registration import Registration, RegistrationError
@@ -125,6 +127,42 @@ def test_the_commands_import_a_file_and_print_registered_against_achieved(tmp_pa
     lines = out.splitlines()
     assert (
         lines[0] == '"unit_code","unit","state","titles","ntm_count","ntm_achieved","models_count","models_achieved",'
-        '"xnpl_count","xnpl_achieved","reason"'
+        '"xnpl_count","xnpl_achieved","submitted_at","late","reason"'
     )
-    assert f'"{OWN}","STP Quảng Ninh","submitted","co_bo_tu_phap",2,"",1,"",0,"",""' in lines  # nothing reported yet
+    # Nothing reported yet; sent today, years after the 2016 deadline (31/3/2016).
+    mine = next(line for line in lines if line.startswith(f'"{OWN}",'))
+    assert mine.startswith(f'"{OWN}","STP Quảng Ninh","submitted","co_bo_tu_phap",2,"",1,"",0,"","{date.today():%Y-%m-%d} ')
+    late = (date.today() - date(2016, 3, 31)).days
+    assert mine.endswith(f',"đăng ký muộn ({late} ngày)",""')
+    assert f'"{OTHER}",' in out and '"draft"' in out
+
+
+def _sent_on(store: Store, unit: str, when: str) -> None:
+    """Date the unit's submissions in the audit trail as if sent on `when` (the test's clock is today)."""
+    store.write(
+        lambda cur: cur.execute(
+            "UPDATE audit SET happened_at = ? WHERE action = 'registration_submit' AND target = ?", [when, f"{unit}/2016"]
+        )
+    )
+
+
+def test_a_registration_first_sent_after_the_deadline_is_late_by_whole_days(empty_store: Store, people: dict[str, auth.User]) -> None:
+    unit, admin = people["unit"], people["admin"]
+    registration.save(empty_store, unit, own(), CALENDAR, submit=True)
+    _sent_on(empty_store, OWN, "2016-04-20 09:00")
+    registration.review(empty_store, admin, OWN, 2016, approve=False, reason="Thiếu tên")
+    registration.save(empty_store, unit, own(), CALENDAR, submit=True)  # sent again today: the first sending counts
+    registration.save(empty_store, admin, own(unit_code=OTHER), CALENDAR, submit=True)
+    _sent_on(empty_store, OTHER, "2016-03-31 23:59")  # on the deadline day: on time
+    assert CALENDAR.registration_deadline == date(2016, 3, 31)
+    frame = registration.registrations(connection(empty_store), 2016, deadline=CALENDAR.registration_deadline).set_index("unit_code")
+    assert frame.loc[OWN, "submitted_at"] == datetime(2016, 4, 20, 9, 0) and frame.loc[OWN, "late_days"] == 20
+    assert frame.loc[OTHER, "late_days"] is None
+    assert frame["submitted_at"].isna().sum() == len(frame) - 2 and frame["late_days"].notna().sum() == 1
+    assert registration.registrations(connection(empty_store), 2016)["late_days"].isna().all()  # a year without a deadline
+    both = registration.registered_vs_achieved(connection(empty_store), 2016, deadline=CALENDAR.registration_deadline)
+    table = vs.registration_table(both, {}).set_index("Mã đơn vị")
+    assert table.loc[OWN, "Gửi đăng ký"] == "20/04/2016 — đăng ký muộn (20 ngày)"
+    assert table.loc[OTHER, "Gửi đăng ký"] == "31/03/2016 — đúng hạn"
+    assert vs.late_line(both) == "Đăng ký muộn: STP Quảng Ninh (đăng ký muộn (20 ngày))."
+    assert "muộn" not in vs.vs_caption(both, "ntm")

@@ -13,7 +13,9 @@ import pytest
 from analytics.config import Title, load_campaigns
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
+from analytics.presentation import tables
 from analytics.queries import registry
+from analytics.reporting.registration import Registration
 from analytics.review import vote
 from analytics.settings import DATA_DIR
 from analytics.store import Store
@@ -35,6 +37,7 @@ def _standing(codes: list[str], block: str = "THADS") -> pd.DataFrame:
             "rank": 1,
             "eligible": True,
             "note": "",
+            "registration": "",
         }
     )
 
@@ -80,7 +83,7 @@ def test_a_title_that_needs_an_earlier_one_checks_the_award_history() -> None:
         }
     )
     held = pd.DataFrame({"unit_code": ["THADS_NB", "STP_TB"], "year": [2015, 2016], "title_code": ["CO_BTP_THADS", "CO_BTP_STP"]})
-    standing = vote.candidates(summary, title, held, 2016).set_index("unit_code")
+    standing = vote.candidates(summary, title, held, 2016, {}).set_index("unit_code")
     assert bool(standing.loc["THADS_NB", "eligible"])
     assert not bool(standing.loc["STP_TB", "eligible"])  # its Ministry flag is of the same year, not earlier
     assert "CO_BTP_STP" in standing.loc["STP_TB", "note"]
@@ -91,7 +94,7 @@ def test_the_ballots_file_names_file_excel_row_and_column_of_every_problem(demo_
     title = CAMPAIGN.title("CO_BTP_THADS")
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
-    standing = vote.candidates(summary, title, vote.held_titles(cur), 2016)
+    standing = vote.candidates(summary, title, vote.held_titles(cur), 2016, {})
     data = b"unit_code;votes\nTHADS_NB;25\nSTP_TB;3\nXX;1\nTHADS_HN;-1\nTHADS_HN;2,5\n"
     found = ballots.read(source_from_bytes("phieu.csv", data), 20, registry(cur), standing)
     texts = [p.text() for p in found.problems]
@@ -135,3 +138,43 @@ def test_vote_command_lists_titles_and_counts_a_ballots_file(tmp_path: Path) -> 
     refused = run_cli(tmp_path, *count, "--voters", "10")
     assert refused.returncode == 1
     assert "dòng 2, cột “votes”: số phiếu lớn hơn số người bỏ phiếu (10)" in refused.stderr.decode()
+
+
+def test_a_candidate_whose_approved_registration_lacks_the_title_is_flagged_not_dropped() -> None:
+    title = CAMPAIGN.title("CO_BTP_THADS")
+    assert title.registration == "co_bo_tu_phap"
+    summary = pd.DataFrame(
+        {
+            "unit_code": ["THADS_NB", "THADS_HN", "THADS_QN", "THADS_HP"],
+            "short_name": ["THADS Ninh Bình", "THADS Hà Nội", "THADS Quảng Ninh", "THADS Hải Phòng"],
+            "name": ["a", "b", "c", "d"],
+            "block": "THADS",
+            "total": [95.0, 93.0, 92.0, 91.0],
+            "grade": "A",
+            "rank": [1, 2, 3, 4],
+            "flag_eligible": True,
+        }
+    )
+    approved = {
+        "THADS_NB": Registration("THADS_NB", 2016, ("co_bo_tu_phap",), state="approved"),
+        "THADS_HN": Registration("THADS_HN", 2016, ("bang_khen_bo_truong",), state="approved"),
+    }  # THADS_QN and THADS_HP: nothing approved (a draft or a returned one is not passed in)
+    standing = vote.candidates(summary, title, pd.DataFrame(columns=["unit_code", "year", "title_code"]), 2016, approved)
+    assert standing.set_index("unit_code")["registration"].to_dict() == {
+        "THADS_NB": "",
+        "THADS_HN": "chưa đăng ký danh hiệu này",
+        "THADS_QN": "chưa được duyệt đăng ký thi đua",
+        "THADS_HP": "chưa được duyệt đăng ký thi đua",
+    }
+    assert standing["eligible"].all()  # the secretariat decides: nobody is dropped
+    shown = tables.candidate_table(standing)["Đăng ký thi đua"].tolist()
+    assert shown == ["đã đăng ký", "chưa đăng ký danh hiệu này", "chưa được duyệt đăng ký thi đua", "chưa được duyệt đăng ký thi đua"]
+    result = vote.tally(title, 20, {"THADS_NB": 3, "THADS_HN": 15}, standing)
+    assert result.winners == ["THADS Hà Nội"] and result.unregistered == ["THADS Hà Nội"]
+    note = result.table.set_index("unit_code").loc["THADS_HN", "note"]
+    assert note.startswith("15/20") and note.endswith(" (chưa đăng ký danh hiệu này)")
+    assert "Lưu ý: THADS Hà Nội chưa đăng ký danh hiệu này" in vote.summary_text(result)
+    assert vote.result_frame(result).set_index("unit_code").loc["THADS_HN", "registration"] == "chưa đăng ký danh hiệu này"
+    # A title that names no registration title checks nothing: no flag, nothing said.
+    unchecked = vote.candidates(summary, Title("T", "Cờ", "THADS", places=1), pd.DataFrame(columns=["unit_code"]), 2016, {})
+    assert unchecked["registration"].isna().all() and set(tables.candidate_table(unchecked)["Đăng ký thi đua"]) == {""}
