@@ -1787,6 +1787,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Candidates whose registration the secretariat must weigh: {units}.",
     ),
     "cfg_registration_points": ("số điểm cộng phải lớn hơn 0", "the bonus points must be above 0"),
+    "demo_reg_returned_reason": (
+        "Dữ liệu minh họa: đề nghị ghi rõ tên các xã đăng ký xây dựng nông thôn mới rồi gửi lại.",
+        "Demo data: please name the communes registered for new rural development and send it again.",
+    ),
+    "reg_none": ("chưa đăng ký", "not registered"),
+    "reg_not_approved": ("chưa được duyệt", "not approved"),
+    "reg_state_none": ("Chưa đăng ký", "Not registered"),
     # --- status board order and scale, demo calendar ---
     "status_board_attention": (
         "{n} đơn vị cần chú ý (chưa gửi, gửi chậm, sửa sau hạn) trong {total} đơn vị; "

@@ -111,9 +111,12 @@ def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
 
 
 def _write(cur: Cursor, reg: Registration, by: str) -> None:
+    """The unit's one current row, never demo: a registration a person saved, sent or reviewed is theirs,
+    and removing the demo must not take it away."""
     cur.execute("DELETE FROM registrations WHERE unit_code = ? AND year = ?", [reg.unit_code, reg.year])
     cur.execute(
-        "INSERT INTO registrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO registrations (unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count,"
+        " xnpl_names, state, reason, updated_at, updated_by, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
         [
             reg.unit_code, reg.year, list(reg.titles), reg.ntm_count, list(reg.ntm_names), reg.models_count,
             list(reg.models_names), reg.xnpl_count, list(reg.xnpl_names), reg.state, reg.reason, datetime.now(), by,
