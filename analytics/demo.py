@@ -260,7 +260,7 @@ def generate_registrations(facts: pd.DataFrame, units: list[Unit], campaign: Cam
     the year (so far), one target set one higher for about a third of the units (by a hash of the code)
     so that some miss; titles the ones the year-end vote asks a registration for, the higher title
     (one that `requires` another) for about half the units. UNREGISTERED has none, RETURNED waits
-    for a correction. Commune names come from the demo commune registers."""
+    for the new-rural communes its reason asks it to name. Commune names come from the demo commune registers."""
     year = campaign.year
     facts = facts[facts["year"] == year]
     communes = generate_communes(facts, units, year) if not facts.empty else pd.DataFrame(columns=["unit_code", "program", "commune"])
@@ -295,7 +295,7 @@ def generate_registrations(facts: pd.DataFrame, units: list[Unit], campaign: Cam
         rows.append(
             {
                 "unit_code": unit.code, "year": year, "titles": list(dict.fromkeys(titles)),
-                "ntm_count": counts["ntm"], "ntm_names": list(names["ntm"][: counts["ntm"]]),
+                "ntm_count": counts["ntm"], "ntm_names": [] if returned else list(names["ntm"][: counts["ntm"]]),
                 "models_count": counts["models"], "models_names": [],
                 "xnpl_count": counts["xnpl"], "xnpl_names": list(names["xnpl"][: counts["xnpl"]]),
                 "state": "returned" if returned else "approved", "reason": t("demo_reg_returned_reason") if returned else None,
