@@ -250,7 +250,11 @@ def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[
         registrations = generate_registrations(frame, units, campaign, now)
         if not registrations.empty:
             cur.register("demo_registrations", registrations)
-            cur.execute("INSERT INTO registrations BY NAME SELECT *, true AS is_demo FROM demo_registrations")
+            # A unit's own registration (kept when an earlier demo was removed) is never overwritten.
+            cur.execute(
+                "INSERT INTO registrations BY NAME SELECT d.*, true AS is_demo FROM demo_registrations d"
+                " WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.unit_code = d.unit_code AND r.year = d.year)"
+            )
             cur.unregister("demo_registrations")
     return upload_id
 

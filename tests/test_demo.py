@@ -179,6 +179,7 @@ def test_demo_registrations_show_every_state_and_both_outcomes(demo_store: Store
 
 
 def test_a_real_save_makes_a_demo_registration_real_and_removing_the_demo_keeps_it(demo_store: Store) -> None:
+    from analytics.registry import load_units
     from analytics.reporting import registration
     from analytics.trust import auth
 
@@ -196,3 +197,8 @@ def test_a_real_save_makes_a_demo_registration_real_and_removing_the_demo_keeps_
     kept = cur.execute("SELECT unit_code, state, ntm_count FROM registrations ORDER BY unit_code").fetchall()
     assert kept == [(demo.RETURNED, "submitted", corrected.ntm_count), (OWN, "approved", 4)]
     assert not demo.has_demo(cur)
+    # Loading the demo again fills in the other units and leaves the real ones alone.
+    demo.load(demo_store, load_units(DATA_DIR / "units.csv"), {2016: load_campaign(DATA_DIR / "campaigns" / "2016.toml")}, DEMO_NOW)
+    again = cur.execute("SELECT unit_code, is_demo, ntm_count FROM registrations WHERE unit_code IN (?, ?)", [OWN, demo.RETURNED])
+    assert sorted(again.fetchall()) == [(demo.RETURNED, False, corrected.ntm_count), (OWN, False, 4)]
+    assert cur.execute("SELECT count(*) FROM registrations WHERE is_demo").fetchone() == (19,)
