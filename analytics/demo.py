@@ -17,6 +17,7 @@ from analytics.config import Campaign
 from analytics.history import REAL_FIGURES_KEY, apply_values, record_upload
 from analytics.labels import t
 from analytics.registry import Unit, latest_versions, predecessors, units_in
+from analytics.reporting.deadlines import calendar_of
 from analytics.review import assessments
 from analytics.store import Cursor, Store
 
@@ -37,6 +38,12 @@ _THADS_CASES_SHARE = {1: 0.62, 2: 0.83, 3: 1.0, 4: 0.55}
 _THADS_CASE_RATE = {1: 0.38, 2: 0.55, 3: 0.74, 4: 0.18}
 _THADS_MONEY_RATE = {1: 0.14, 2: 0.22, 3: 0.34, 4: 0.06}
 _CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quarter end (Q4: of Q3's)
+# Registration at signing: one unit never registers and one is returned with a reason, so every state
+# shows; both exist in every year of the registry (no merger ends them).
+UNREGISTERED = "THADS_QN"
+RETURNED = "STP_BN"
+# Registered target → the indicator whose year value shows it achieved (as analytics.reporting.registration).
+_REGISTERED_BY = {"ntm": "xa_ntm", "models": "dien_hinh", "xnpl": "xa_xnpl_dat"}
 
 
 def sent_at(year: int, quarter: int, now: datetime) -> datetime:
@@ -240,7 +247,66 @@ def _write(cur: Cursor, frame: pd.DataFrame, units: list[Unit], campaigns: dict[
                 replace_register(cur, upload_id, communes, is_demo=True)
     for campaign in campaigns.values():
         _self_assessments(cur, units, campaign)
+        registrations = generate_registrations(frame, units, campaign, now)
+        if not registrations.empty:
+            cur.register("demo_registrations", registrations)
+            # A unit's own registration (kept when an earlier demo was removed) is never overwritten.
+            cur.execute(
+                "INSERT INTO registrations BY NAME SELECT d.*, true AS is_demo FROM demo_registrations d"
+                " WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.unit_code = d.unit_code AND r.year = d.year)"
+            )
+            cur.unregister("demo_registrations")
     return upload_id
+
+
+def generate_registrations(facts: pd.DataFrame, units: list[Unit], campaign: Campaign, now: datetime) -> pd.DataFrame:
+    """Each unit's registration at signing, approved: targets equal to what its demo figures achieve in
+    the year (so far), one target set one higher for about a third of the units (by a hash of the code)
+    so that some miss; titles the ones the year-end vote asks a registration for, the higher title
+    (one that `requires` another) for about half the units. UNREGISTERED has none, RETURNED waits
+    for the new-rural communes its reason asks it to name. Commune names come from the demo commune registers."""
+    year = campaign.year
+    facts = facts[facts["year"] == year]
+    communes = generate_communes(facts, units, year) if not facts.empty else pd.DataFrame(columns=["unit_code", "program", "commune"])
+    registrable = {title.code for title in calendar_of(campaign).titles}
+    updated_at = min(datetime(year, 1, 31, 9), now.replace(microsecond=0))  # signed early in the year
+    rows = []
+    for unit in units_in(units, year):
+        if unit.code == UNREGISTERED:
+            continue
+        mine = facts[facts["unit_code"] == unit.code]
+        counts: dict[str, int] = {}
+        for target, code in _REGISTERED_BY.items():
+            values = mine.sort_values("quarter").loc[mine["indicator"] == code, "value"]
+            if values.empty:
+                counts[target] = 0
+                continue
+            flow = next((i.kind == "flow" for i in campaign.indicators if i.code == code), False)
+            counts[target] = int(values.sum() if flow else values.iloc[-1])
+        seed = zlib.crc32(f"registration:{year}:{unit.code}".encode())
+        if seed % 3 == 0:
+            counts["ntm"] += 1
+        names = {
+            program: tuple(communes.loc[(communes["unit_code"] == unit.code) & (communes["program"] == program), "commune"])
+            for program in ("ntm", "xnpl")
+        }
+        titles = [
+            title.registration
+            for title in campaign.titles
+            if title.registration in registrable and title.applies_to(unit.block) and (not title.requires or seed % 2 == 0)
+        ]
+        returned = unit.code == RETURNED
+        rows.append(
+            {
+                "unit_code": unit.code, "year": year, "titles": list(dict.fromkeys(titles)),
+                "ntm_count": counts["ntm"], "ntm_names": [] if returned else list(names["ntm"][: counts["ntm"]]),
+                "models_count": counts["models"], "models_names": [],
+                "xnpl_count": counts["xnpl"], "xnpl_names": list(names["xnpl"][: counts["xnpl"]]),
+                "state": "returned" if returned else "approved", "reason": t("demo_reg_returned_reason") if returned else None,
+                "updated_at": updated_at, "updated_by": "demo",
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def _self_assessments(cur: Cursor, units: list[Unit], campaign: Campaign) -> None:
@@ -265,6 +331,10 @@ def remove(store: Store, removed_by: str) -> int:
 
 def remove_in(cur: Cursor, removed_by: str) -> int:
     """`remove` inside a transaction the caller holds (an import with --replace-demo)."""
+    # Never audited, never reported: removed outright, and before the early return (a year without ended
+    # quarters has demo registrations and self-assessments but no demo figures).
+    cur.execute("DELETE FROM assessments WHERE is_demo")
+    cur.execute("DELETE FROM registrations WHERE is_demo")
     count = int(cur.execute("SELECT count(*) FROM facts WHERE is_demo").fetchall()[0][0])
     communes = int(cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchall()[0][0])
     if count == 0 and communes == 0:
@@ -281,13 +351,15 @@ def remove_in(cur: Cursor, removed_by: str) -> int:
         [upload_id],
     )
     cur.execute("DELETE FROM communes WHERE is_demo")
-    cur.execute("DELETE FROM assessments WHERE is_demo")
     cur.execute("UPDATE uploads SET n_values = ? WHERE id = ?", [count, upload_id])
     Store.set_meta(cur, "demo_seeded", "1")
     return count
 
 
 def has_demo(cur: Cursor) -> bool:
-    """Demo values or demo communes: either one mixed with real figures would mislead."""
-    row = cur.execute("SELECT EXISTS (SELECT 1 FROM facts WHERE is_demo) OR EXISTS (SELECT 1 FROM communes WHERE is_demo)").fetchone()
+    """Demo values, communes or registrations: any of them mixed with real figures would mislead."""
+    row = cur.execute(
+        "SELECT EXISTS (SELECT 1 FROM facts WHERE is_demo) OR EXISTS (SELECT 1 FROM communes WHERE is_demo)"
+        " OR EXISTS (SELECT 1 FROM registrations WHERE is_demo)"
+    ).fetchone()
     return bool(row and row[0])

@@ -26,6 +26,8 @@ if f is None or cal is None:
 reg.head(cal)
 both = reg.overview(data.version(), f.year, f.block, cal.registration_deadline)
 names = dict(zip(both["unit_code"], both["unit"], strict=True))
+if both["is_demo"].any():
+    st.warning(f"**{t('demo_badge')}** — {t('reg_demo_explain')}", icon="⚠️")
 late = vs.late_line(both)
 if late:
     st.warning(markdown_text(late), icon=":material/schedule:")

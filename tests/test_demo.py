@@ -4,6 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analytics import demo, measures
@@ -153,3 +154,51 @@ def test_a_quarter_has_ended_from_the_first_day_of_the_next() -> None:
     assert demo.has_ended(2026, 3, datetime(2026, 10, 1))
     assert not demo.has_ended(2026, 4, datetime(2026, 12, 31, 23, 59)) and demo.has_ended(2026, 4, datetime(2027, 1, 1))
     assert demo.sent_at(2026, 3, datetime(2026, 10, 5, 8, 30, 1, 500)) == datetime(2026, 10, 5, 8, 30, 1)  # not in the future
+
+
+def test_demo_registrations_show_every_state_and_both_outcomes(demo_store: Store) -> None:
+    from analytics.reporting import registration
+
+    cur = connection(demo_store)
+    rows = cur.execute("SELECT unit_code, state, reason, is_demo FROM registrations WHERE year = 2016").df().set_index("unit_code")
+    assert rows["is_demo"].all() and len(rows) == 21 and demo.UNREGISTERED not in rows.index
+    assert rows.loc[demo.RETURNED, "state"] == "returned" and rows.loc[demo.RETURNED, "reason"].startswith("Dữ liệu minh họa")
+    assert (rows["state"] == "approved").sum() == 20
+    # Not sent by anyone: no audit row, so no date sent and no "late" flag.
+    assert cur.execute("SELECT count(*) FROM audit WHERE action LIKE 'registration%'").fetchone() == (0,)
+    approved = registration.approved(cur, 2016)
+    known = {title.code for title in calendar_of(load_campaign(DATA_DIR / "campaigns" / "2016.toml")).titles}
+    assert all(set(reg.titles) <= known and "co_bo_tu_phap" in reg.titles for reg in approved.values())
+    both = registration.registered_vs_achieved(cur, 2016).set_index("unit_code").loc[list(approved)]
+    met = pd.Series(True, index=both.index)
+    for target in registration.TARGETS:
+        counted = both[f"{target}_count"] > 0
+        met &= ~counted | (both[f"{target}_achieved"] >= both[f"{target}_count"])
+    assert 8 <= met.sum() <= 16  # some units reach every target they registered, some miss one
+    assert (both["ntm_count"] > 0).all()  # every approved registration counts a target: the bonus is earned or missed
+
+
+def test_a_real_save_makes_a_demo_registration_real_and_removing_the_demo_keeps_it(demo_store: Store) -> None:
+    from analytics.registry import load_units
+    from analytics.reporting import registration
+    from analytics.trust import auth
+
+    secretariat, unit = auth.system_user("test"), auth.User("tp.bn", "unit", demo.RETURNED)
+    cur = connection(demo_store)
+    calendar = calendar_of(load_campaign(DATA_DIR / "campaigns" / "2016.toml"))
+    corrected = registration.get(cur, demo.RETURNED, 2016)
+    assert corrected is not None
+    registration.save(demo_store, unit, replace(corrected, ntm_names=("Xã An Lạc",)), calendar, submit=True)
+    registration.save(demo_store, secretariat, registration.Registration(OWN, 2016, ("co_bo_tu_phap",), 4), calendar, submit=True)
+    registration.review(demo_store, secretariat, OWN, 2016, approve=True)
+    flags = dict(cur.execute("SELECT unit_code, is_demo FROM registrations WHERE unit_code IN (?, ?)", [OWN, demo.RETURNED]).fetchall())
+    assert flags == {OWN: False, demo.RETURNED: False}
+    assert demo.remove(demo_store, "thu-ky") > 0
+    kept = cur.execute("SELECT unit_code, state, ntm_count FROM registrations ORDER BY unit_code").fetchall()
+    assert kept == [(demo.RETURNED, "submitted", corrected.ntm_count), (OWN, "approved", 4)]
+    assert not demo.has_demo(cur)
+    # Loading the demo again fills in the other units and leaves the real ones alone.
+    demo.load(demo_store, load_units(DATA_DIR / "units.csv"), {2016: load_campaign(DATA_DIR / "campaigns" / "2016.toml")}, DEMO_NOW)
+    again = cur.execute("SELECT unit_code, is_demo, ntm_count FROM registrations WHERE unit_code IN (?, ?)", [OWN, demo.RETURNED])
+    assert sorted(again.fetchall()) == [(demo.RETURNED, False, corrected.ntm_count), (OWN, False, 4)]
+    assert cur.execute("SELECT count(*) FROM registrations WHERE is_demo").fetchone() == (19,)

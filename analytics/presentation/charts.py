@@ -568,12 +568,13 @@ def today_on_timeline(
 
 def grouped_unit_bars(
     frame: pd.DataFrame, title: str, series: list[tuple[str, str]], unit: str = "", *, target: float | None = None,
-    theme: str = "screen", lang: str = "vi", max_rows: int | None = MAX_BARS,
+    theme: str = "screen", lang: str = "vi", max_rows: int | None = MAX_BARS, why_missing: dict[str, str] | None = None,
 ) -> go.Figure:  # fmt: skip
     """Horizontal grouped bars per unit (frame order, top first) for the given (column, label) series.
 
-    A missing value is labelled "chưa báo cáo" in grey instead of a zero bar. More than `max_rows`
-    units: the first and last half, the title saying so.
+    A missing value is labelled "chưa báo cáo" instead of a zero bar, or with the text in the frame
+    column that `why_missing` names for its series (a registration not yet approved is no zero).
+    More than `max_rows` units: the first and last half, the title saying so.
     """
     sizes = THEMES[theme]
     frame, title = _best_and_worst(frame, max_rows, title, lang)
@@ -584,11 +585,15 @@ def grouped_unit_bars(
     # Plotly stacks a horizontal group bottom-up: add the series in reverse so the first is on top.
     for (column, label), colour in reversed(list(zip(series, SERIES_COLOURS, strict=False))):
         values = data[column]
+        reasons = data[why_missing[column]] if why_missing and column in why_missing else pd.Series("", index=data.index)
         traces.append(
             {
                 "type": "bar", "x": values.fillna(0), "y": ys, "orientation": "h", "name": label,
                 "marker": {"color": colour, "line": {"color": INK, "width": 0.5}},
-                "text": [fmt_number(v, decimals) if pd.notna(v) else _status_text("missing", lang) for v in values],
+                "text": [
+                    fmt_number(v, decimals) if pd.notna(v) else (why or _status_text("missing", lang))
+                    for v, why in zip(values, reasons, strict=True)
+                ],
                 "textposition": "outside", "textfont": {"size": sizes["label"] - 2, "color": INK}, "cliponaxis": False,
                 "customdata": names,
                 "hovertemplate": "<b>%{customdata}</b><br>" + _esc([label])[0] + ": %{text} " + unit + "<extra></extra>",

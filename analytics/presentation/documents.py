@@ -20,6 +20,7 @@ from analytics.config import Campaign, Milestone
 from analytics.labels import block_name, fmt_date, fmt_number, fmt_percent, period_name, t
 from analytics.presentation import captions, narrative, tables
 from analytics.presentation import docx_layout as layout
+from analytics.presentation import registration as vs
 from analytics.presentation.meetings import Meeting
 from analytics.presentation.pack import figure_pngs
 from analytics.presentation.slides import Deck, Slide, build_deck, fit
@@ -239,15 +240,16 @@ def report_docx(
 
 def registered_achieved_table(both: pd.DataFrame) -> pd.DataFrame:
     """Per unit: the registration's state and each target as "registered / achieved" (— when the
-    year's figure is not reported), narrow enough for a portrait page."""
+    year's figure is not reported; "chưa đăng ký" or "chưa được duyệt" in place of the registered
+    number without an approved registration), narrow enough for a portrait page."""
     columns: dict[str, object] = {
         t("col_unit"): both["unit_name"],
-        t("reg_col_state"): both["state"].map(lambda s: t("reg_state_" + s)),
+        t("reg_col_state"): [vs.state_text(s, at) for s, at in zip(both["state"], both["updated_at"], strict=True)],
     }
     for target in TARGETS:
         cells = [
-            t("doc_registration_cell", registered=fmt_number(r), achieved=fmt_number(a))
-            for r, a in zip(both[f"{target}_count"], both[f"{target}_achieved"], strict=True)
+            t("doc_registration_cell", registered=fmt_number(r) if pd.notna(r) else vs.unapproved_word(state), achieved=fmt_number(a))
+            for r, a, state in zip(vs.registered_counts(both, target), both[f"{target}_achieved"], both["state"], strict=True)
         ]
         columns[t("doc_col_registered_achieved", target=t(f"reg_target_short_{target}"))] = cells
     return pd.DataFrame(columns)

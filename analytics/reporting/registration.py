@@ -111,9 +111,12 @@ def get(cur: Cursor, unit_code: str, year: int) -> Registration | None:
 
 
 def _write(cur: Cursor, reg: Registration, by: str) -> None:
+    """The unit's one current row, never demo: a registration a person saved, sent or reviewed is theirs,
+    and removing the demo must not take it away."""
     cur.execute("DELETE FROM registrations WHERE unit_code = ? AND year = ?", [reg.unit_code, reg.year])
     cur.execute(
-        "INSERT INTO registrations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO registrations (unit_code, year, titles, ntm_count, ntm_names, models_count, models_names, xnpl_count,"
+        " xnpl_names, state, reason, updated_at, updated_by, is_demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
         [
             reg.unit_code, reg.year, list(reg.titles), reg.ntm_count, list(reg.ntm_names), reg.models_count,
             list(reg.models_names), reg.xnpl_count, list(reg.xnpl_names), reg.state, reg.reason, datetime.now(), by,
@@ -302,8 +305,8 @@ def template_frame(cur: Cursor, calendar: Calendar) -> pd.DataFrame:
 
 def registrations(cur: Cursor, year: int, block: str | None = None, deadline: date | None = None) -> pd.DataFrame:
     """Every active unit with its registration (a unit that has sent nothing is "draft" with nothing),
-    when it was first sent (`submitted_at`) and the whole days after `deadline` (`late_days`, None when
-    on time, unsent or without a deadline)."""
+    whether the demo made it (`is_demo`), when it was first sent (`submitted_at`) and the whole days
+    after `deadline` (`late_days`, None when on time, unsent or without a deadline)."""
     frame = cur.execute(
         """
         SELECT u.code AS unit_code, u.name AS unit_name, u.short_name AS unit, u.block,
@@ -311,7 +314,7 @@ def registrations(cur: Cursor, year: int, block: str | None = None, deadline: da
                coalesce(r.ntm_count, 0) AS ntm_count, coalesce(r.ntm_names, []::VARCHAR[]) AS ntm_names,
                coalesce(r.models_count, 0) AS models_count, coalesce(r.models_names, []::VARCHAR[]) AS models_names,
                coalesce(r.xnpl_count, 0) AS xnpl_count, coalesce(r.xnpl_names, []::VARCHAR[]) AS xnpl_names,
-               coalesce(r.state, 'draft') AS state, r.reason, r.updated_at, r.updated_by
+               coalesce(r.state, 'draft') AS state, r.reason, r.updated_at, r.updated_by, coalesce(r.is_demo, false) AS is_demo
         FROM unit_years u JOIN units o USING (code)
         LEFT JOIN registrations r ON r.unit_code = u.code AND r.year = $year
         WHERE u.year = $year AND ($block IS NULL OR u.block = $block)

@@ -112,11 +112,16 @@ def test_report_has_the_layout_headings_every_unit_and_the_scoring_numbers(demo_
         assert texts[at + 1] == documents.sentence(slide.caption)
         assert all(part in texts[at + 1] for part in slide.caption.split(" · "))
     assert "Bằng phiếu — bỏ phiếu lại" in whole
-    # Registered against achieved: STP Quảng Ninh registered 5 new-rural communes.
+    # Registered against achieved: STP Quảng Ninh's 5 new-rural communes await approval, so no number
+    # stands as registered yet; an approved demo registration shows its number.
     registered = next(f for f in _tables(doc) if "Xã NTM (đăng ký / đạt)" in f.columns).set_index("Đơn vị")
-    achieved = ntm.set_index("unit_code").loc["STP_QN", "value"]
-    assert registered.loc["Sở Tư pháp tỉnh Quảng Ninh", "Xã NTM (đăng ký / đạt)"] == f"5 / {fmt_number(achieved)}"
+    achieved = ntm.set_index("unit_code")["value"]
+    assert registered.loc["Sở Tư pháp tỉnh Quảng Ninh", "Xã NTM (đăng ký / đạt)"] == f"chưa được duyệt / {fmt_number(achieved['STP_QN'])}"
     assert registered.loc["Sở Tư pháp tỉnh Quảng Ninh", "Trạng thái"] == "Chờ duyệt"
+    approved = registration.approved(cur, 2016)["STP_ND"].ntm_count
+    assert registered.loc["Sở Tư pháp tỉnh Nam Định", "Xã NTM (đăng ký / đạt)"] == f"{approved} / {fmt_number(achieved['STP_ND'])}"
+    assert registered.loc["Cục Thi hành án dân sự tỉnh Quảng Ninh", "Xã NTM (đăng ký / đạt)"].startswith("chưa đăng ký / ")
+    assert registered.loc["Cục Thi hành án dân sự tỉnh Quảng Ninh", "Trạng thái"] == "Chưa đăng ký"
 
 
 def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_store: Store) -> None:
@@ -130,17 +135,18 @@ def test_minutes_and_proposal_list_the_shortlist_the_count_and_the_winners(demo_
     shortlist = tables[0]
     assert shortlist["Đơn vị"].tolist() == [
         "Sở Tư pháp tỉnh Thái Bình",
-        "Cục Thi hành án dân sự thành phố Hà Nội",
+        "Sở Tư pháp tỉnh Nam Định",
         "Cục Thi hành án dân sự tỉnh Ninh Bình",
+        "Cục Thi hành án dân sự thành phố Hà Nội",
     ]
     counted = {t["Đơn vị"].iloc[0]: t for t in tables[1:]}
     stp = counted["Sở Tư pháp tỉnh Thái Bình"]
-    assert stp[["Số phiếu", "Tỷ lệ", "Kết quả"]].values.tolist() == [["18/22", "81,8%", "Đạt"]]
+    assert stp[["Số phiếu", "Tỷ lệ", "Kết quả"]].values.tolist() == [["18/22", "81,8%", "Đạt"], ["0/22", "0,0%", "Không đạt"]]
     thads = next(table for table in tables[1:] if "Cục Thi hành án dân sự thành phố Hà Nội" in table["Đơn vị"].tolist())
     assert thads["Kết quả"].tolist() == ["Bằng phiếu — bỏ phiếu lại"] * 2
     assert "- Cờ thi đua của Bộ Tư pháp — Khối Sở Tư pháp: Sở Tư pháp tỉnh Thái Bình" in texts
     assert "- Cờ thi đua của Bộ Tư pháp — Khối Cục THADS: không có đơn vị nào" in texts
-    assert stp["Đăng ký thi đua"].tolist() == ["chưa được duyệt đăng ký thi đua"]  # the demo has no registration
+    assert stp["Đăng ký thi đua"].tolist() == ["đã đăng ký", "đã đăng ký"]  # the demo's approved registrations name the flag
     # STP Thái Bình's approved registration names a Bằng khen, not the Ministry's flag it was voted: flagged, still proposed.
     entered = registration.Registration("STP_TB", 2016, ("bang_khen_bo_truong",))
     registration.save(demo_store, SECRETARIAT, entered, calendar_of(CAMPAIGN), submit=True)

@@ -180,6 +180,7 @@ def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: 
 
 
 def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) -> None:
+    from analytics.reporting import registration
     from analytics.reporting.deadlines import calendar_of
     from analytics.reporting.registration import Registration, save
     from analytics.trust.auth import system_user
@@ -191,9 +192,13 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     assert "Xã được chọn hỗ trợ xây dựng nông thôn mới" in slide.title
     traces = {trace.name: trace for trace in slide.figure.data}
     registered, achieved = traces["Đăng ký"], traces["Đạt được"]
-    by_unit = dict(zip(registered.y, registered.x, strict=True))
-    assert by_unit["STP Quảng Ninh"] == 5 and by_unit["STP Hà Nội"] == 0 and len(achieved.y) == 22
-    assert slide.caption.startswith("0/22 đơn vị đã được duyệt đăng ký; 0/1 đơn vị có đăng ký đã đạt")
+    labels = dict(zip(registered.y, registered.text, strict=True))
+    approved = registration.approved(connection(demo_store), 2016)
+    # Sent but not approved, never registered, returned: a word, never a registered zero.
+    assert labels["STP Quảng Ninh"] == "chưa được duyệt" and labels["THADS Quảng Ninh"] == "chưa đăng ký"
+    assert labels["STP Bắc Ninh"] == "chưa được duyệt"
+    assert labels["STP Hà Nội"] == str(approved["STP_HN"].ntm_count) and len(achieved.y) == 22
+    assert slide.caption.startswith(f"{len(approved)}/22 đơn vị đã được duyệt đăng ký; ")
     # Sent today, long after the 2016 deadline (31/03/2016): the slide says so.
     late = (date.today() - date(2016, 3, 31)).days
     assert slide.caption.endswith(f"Đăng ký muộn: STP Quảng Ninh (đăng ký muộn ({late} ngày)).")

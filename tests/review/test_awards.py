@@ -46,7 +46,7 @@ def test_imported_history_decides_who_may_stand_for_a_title_that_needs_an_earlie
     assert CAMPAIGN.rubric is not None
     summary = vote.year_summary(cur, CAMPAIGN.rubric, 2016)
     standing = vote.candidates(summary, CAMPAIGN.title("CO_CP"), vote.held_titles(cur), 2016, {}).set_index("unit_code")
-    assert standing["eligible"].to_dict() == {"STP_TB": False, "THADS_NB": True, "THADS_HN": False}
+    assert standing["eligible"].to_dict() == {"STP_TB": False, "STP_ND": False, "THADS_NB": True, "THADS_HN": False}
     # Editing: the secretariat removes a row, with its audit entry.
     assert actions.remove_award(demo_store, auth.User("thuky", "admin"), "THADS_NB", 2015, "CO_BTP_THADS") == 1
     assert vote.held_titles(cur)["unit_code"].tolist() == ["STP_TB"]
