@@ -13,6 +13,10 @@ from typing import Any
 
 from analytics.labels import t
 
+# The registered targets of a registration (đăng ký thi đua) and the indicator that measures each: the year's
+# value (stock at year end, or summed) is what the unit achieved against what it registered.
+ACHIEVED_BY = {"ntm": "xa_ntm", "models": "dien_hinh", "xnpl": "xa_xnpl_dat"}
+
 KINDS = ("flow", "stock", "ratio")
 BLOCK_SCOPES = ("ALL", "STP", "THADS")
 

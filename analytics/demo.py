@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.communes import replace_register
-from analytics.config import Campaign
+from analytics.config import ACHIEVED_BY, Campaign
 from analytics.history import REAL_FIGURES_KEY, apply_values, record_upload
 from analytics.labels import t
 from analytics.registry import Unit, latest_versions, predecessors, units_in
@@ -42,8 +42,6 @@ _CARRIED_OUT_SHARE = (1.08, 1.0, 0.94, 1.1)  # of the cases carried in, by quart
 # shows; both exist in every year of the registry (no merger ends them).
 UNREGISTERED = "THADS_QN"
 RETURNED = "STP_BN"
-# Registered target → the indicator whose year value shows it achieved (as analytics.reporting.registration).
-_REGISTERED_BY = {"ntm": "xa_ntm", "models": "dien_hinh", "xnpl": "xa_xnpl_dat"}
 
 
 def sent_at(year: int, quarter: int, now: datetime) -> datetime:
@@ -276,7 +274,7 @@ def generate_registrations(facts: pd.DataFrame, units: list[Unit], campaign: Cam
             continue
         mine = facts[facts["unit_code"] == unit.code]
         counts: dict[str, int] = {}
-        for target, code in _REGISTERED_BY.items():
+        for target, code in ACHIEVED_BY.items():
             values = mine.sort_values("quarter").loc[mine["indicator"] == code, "value"]
             if values.empty:
                 counts[target] = 0

@@ -13,10 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analytics.config import Adjustment, Criterion, RegistrationRule, Rubric
+from analytics.config import ACHIEVED_BY, Adjustment, Criterion, RegistrationRule, Rubric
 from analytics.labels import fmt_number, t
 from analytics.measures import status_text
-from analytics.reporting.registration import ACHIEVED_BY, TARGETS, Registration
+from analytics.reporting.registration import TARGETS, Registration
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 

@@ -16,10 +16,10 @@ from analytics.ingest.readers import source_from_path
 from analytics.labels import t
 from analytics.mail import deliver
 from analytics.mail.settings import MailSettingsError, SmtpSettings, smtp_settings
-from analytics.presentation.status_board import reminder_note, reminder_recipients
 from analytics.registry import load_units
 from analytics.reporting import registration, reminders, subscriptions
 from analytics.reporting.deadlines import calendar_of
+from analytics.reporting.reminders import reminder_note, reminder_recipients
 from analytics.reporting.status import status_board, status_csv_frame
 from analytics.settings import Settings
 from analytics.store import Store

@@ -8,10 +8,11 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.config import ACHIEVED_BY
 from analytics.labels import fmt_date, names_list, t
 from analytics.presentation import charts
 from analytics.presentation.tables import NOT_APPLICABLE
-from analytics.reporting.registration import ACHIEVED_BY, TARGETS, late_text
+from analytics.reporting.registration import TARGETS, late_text
 
 TARGET_OF = {indicator: target for target, indicator in ACHIEVED_BY.items()}
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import measures, notes, queries, scoring
-from analytics.config import Campaign, in_scope
+from analytics.config import ACHIEVED_BY, Campaign, in_scope
 from analytics.labels import block_name, fmt_date, fmt_datetime, period_name, t
 from analytics.presentation import captions, chart_notes, charts, kpis
 from analytics.presentation import registration as vs
@@ -272,7 +272,7 @@ def _registration_slide(cur: Cursor, spec: SlideSpec, params: Params, theme: str
     if both.empty:
         return None
     target = vs.target_for(spec.indicator)
-    row = _catalogue_row(cur, params.year, registration.ACHIEVED_BY[target])
+    row = _catalogue_row(cur, params.year, ACHIEVED_BY[target])
     unit = str(row["unit"]) if row is not None else ""
     figure = vs.vs_chart(both, target, params.year, unit, theme=theme, lang=params.lang)
     title = spec.title or figure.layout.title.text

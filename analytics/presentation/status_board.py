@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from analytics.labels import fmt_date, fmt_number, t
 from analytics.presentation.charts import FONT, INK, MAX_BARS, THEMES
-from analytics.reporting.reminders import Reminder
+from analytics.reporting.reminders import Reminder, reminder_note, reminder_recipients
 from analytics.trust.safety import plotly_escape
 
 # Okabe–Ito: green on time, sky-blue revised, orange late, vermillion missing; greys for "nothing due yet".
@@ -154,20 +154,6 @@ def summary_text(board: pd.DataFrame, year: int, quarter: int, lang: str = "vi")
         "status_summary", lang, quarter=quarter, year=year, sent=sent, total=int(counts.sum()), on_time=got["on_time"] + got["reported"],
         late=got["late"], revised=got["revised"], missing=got["missing"] + got["pending"],
     )  # fmt: skip
-
-
-def reminder_recipients(reminder: Reminder) -> str:
-    """The addresses a planned reminder would go to; once sent, those it reached."""
-    if reminder.deliveries:
-        return ", ".join(d.recipient for d in reminder.deliveries if d.sent)
-    return ", ".join(reminder.addresses)
-
-
-def reminder_note(reminder: Reminder, lang: str = "vi") -> str:
-    """Why a unit was skipped, or which addresses the reminder did not reach (and the server's answer)."""
-    if reminder.skip:
-        return t("remind_skip_" + reminder.skip, lang)
-    return "; ".join(f"{d.recipient} ({d.error})" for d in reminder.deliveries if not d.sent)
 
 
 def reminder_table(reminders: Sequence[Reminder], lang: str = "vi") -> pd.DataFrame:

@@ -11,11 +11,10 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from analytics.config import Rubric
+from analytics.config import ACHIEVED_BY, Rubric
 from analytics.ingest.review import upload_kind, uploader
 from analytics.labels import STATUS, block_name, fmt_date, fmt_number, fmt_percent, period_short_name, t
 from analytics.measures import status_text
-from analytics.reporting.registration import ACHIEVED_BY
 from analytics.scoring import adjustment_text, rule_text
 
 MISSING_TEXT = STATUS["missing"][0]

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from analytics import measures
+from analytics.config import ACHIEVED_BY
 from analytics.ingest.headers import Matcher, norm
 from analytics.ingest.readers import Cell, ReadError, Source, read_table
 from analytics.ingest.validate import Problem
@@ -24,9 +25,7 @@ from analytics.trust.auth import Action, PermissionDenied, User, authorize
 
 STATES = ("draft", "submitted", "approved", "returned")
 EDITABLE = ("draft", "returned")  # what a unit may still change; submitted and approved wait for the secretariat
-TARGETS = ("ntm", "models", "xnpl")
-# Achieved values for the registered targets: the year's value of these indicators (stock at year end, or summed).
-ACHIEVED_BY = {"ntm": "xa_ntm", "models": "dien_hinh", "xnpl": "xa_xnpl_dat"}
+TARGETS = tuple(ACHIEVED_BY)
 MAX_COUNT = 999
 MAX_NAME = 200
 # The columns of the registration file: the template we offer writes the first alias of each.

@@ -139,3 +139,17 @@ def send_reminders(
         store.write(work)
     outcome = {r.unit_code: r for r in done}
     return [outcome.get(r.unit_code, r) for r in planned]  # in the plan's order: the units as every list shows them
+
+
+def reminder_recipients(reminder: Reminder) -> str:
+    """The addresses a planned reminder would go to; once sent, those it reached."""
+    if reminder.deliveries:
+        return ", ".join(d.recipient for d in reminder.deliveries if d.sent)
+    return ", ".join(reminder.addresses)
+
+
+def reminder_note(reminder: Reminder, lang: str = "vi") -> str:
+    """Why a unit was skipped, or which addresses the reminder did not reach (and the server's answer)."""
+    if reminder.skip:
+        return t("remind_skip_" + reminder.skip, lang)
+    return "; ".join(f"{d.recipient} ({d.error})" for d in reminder.deliveries if not d.sent)
