@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import demo
-from analytics.bootstrap import open_store
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import auth, backup
@@ -24,9 +23,11 @@ PASSWORDS = {"thuky": "mat khau thu ky", "tp.qn": "mat khau don vi", "lanhdao": 
 
 
 def with_store(work) -> None:  # type: ignore[no-untyped-def]
-    """Prepare the store before the app opens it (one process may hold the file)."""
-    store = open_store(from_env())
-    work(store)
+    """Prepare the store before the app opens it (one process may hold the file), opened the way the
+    app opens it (under `app_env`, a copy of the template)."""
+    from ui import data
+
+    work(data.open_store(from_env()))
 
 
 def add_users(store: Store) -> None:

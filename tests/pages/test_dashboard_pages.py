@@ -11,7 +11,7 @@ import pytest
 
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
-from analytics.settings import DATA_DIR, from_env
+from analytics.settings import DATA_DIR, Settings
 from tests.support import MINI, PAGES, array, bar_units, figures, open_page, texts
 
 
@@ -132,22 +132,22 @@ def test_empty_store_says_so_on_every_page(app_env: Path, monkeypatch: pytest.Mo
     assert not at.get("plotly_chart")
 
 
-@pytest.fixture
-def two_years(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def two_years_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The mini registry (STP_B/THADS_B merge into the A units after 2016), its 2016 values, one
-    2017 quarter for the A units only, and a 2018 campaign without any value."""
-    campaigns = app_env / "campaigns"
+    2017 quarter for the A units only, and a 2018 campaign without any value: built once, then
+    copied for each test by `two_years`."""
+    folder = tmp_path_factory.mktemp("two_years")
+    campaigns = folder / "campaigns"
     campaigns.mkdir()
     text = (DATA_DIR / "campaigns" / "2016.toml").read_text(encoding="utf-8")
     (campaigns / "2016.toml").write_text(text, encoding="utf-8")
     for year in ("2017", "2018"):
         (campaigns / f"{year}.toml").write_text(text.replace("2016", year), encoding="utf-8")
-    units = app_env / "units.csv"
+    units = folder / "units.csv"
     shutil.copy(MINI / "units.csv", units)
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(campaigns))
-    monkeypatch.setenv("THIDUA_UNITS", str(units))
-    monkeypatch.setenv("THIDUA_DEMO", "0")
-    store = open_store(from_env())
+    settings = Settings(db_path=folder / "template.duckdb", units_file=units, campaigns_dir=campaigns, load_demo_when_new=False)
+    store = open_store(settings)
     facts = pd.read_csv(MINI / "facts.csv")
     later = pd.DataFrame({"unit_code": ["STP_A", "THADS_A"], "year": 2017, "quarter": 1, "indicator": "xa_ntm", "value": [2.0, 1.0]})
     facts = pd.concat([facts, later], ignore_index=True)
@@ -156,6 +156,16 @@ def two_years(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         apply_values(cur, record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"x"), facts)
 
     store.write(work)
+    return settings
+
+
+@pytest.fixture
+def two_years(app_env: Path, two_years_store: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of `two_years_store` as the app's store, with its registry and campaign files."""
+    shutil.copyfile(two_years_store.db_path, app_env / "app.duckdb")
+    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(two_years_store.campaigns_dir))
+    monkeypatch.setenv("THIDUA_UNITS", str(two_years_store.units_file))
+    monkeypatch.setenv("THIDUA_DEMO", "0")
     return app_env
 
 

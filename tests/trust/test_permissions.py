@@ -84,9 +84,9 @@ def test_authorize_matrix_matches_the_table() -> None:
 
 
 @pytest.fixture
-def settings_with_users(tmp_path: Path) -> Iterator[tuple[Settings, dict[str, auth.User | None]]]:
+def settings_with_users(tmp_path: Path, open_ready_store: Callable[..., Store]) -> Iterator[tuple[Settings, dict[str, auth.User | None]]]:
     settings = make_settings(tmp_path)
-    store = open_store(settings)
+    store = open_ready_store(settings)
     users = make_users(store)
     yield settings, users
 
@@ -253,12 +253,11 @@ UPLOAD_EXPECTED = {
 
 
 @pytest.mark.parametrize("role", list(UPLOAD_EXPECTED))
-def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None:
+def test_upload_and_revert_through_the_ingest(tmp_path: Path, open_ready_store: Callable[..., Store], role: str) -> None:
     from analytics.ingest import validate
     from analytics.ingest.readers import source_from_path
 
-    settings = make_settings(tmp_path, demo=False)
-    store = open_store(settings)
+    store = open_ready_store(make_settings(tmp_path, demo=False))
     users = make_users(store)
     user = users[role]
     own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
@@ -292,9 +291,9 @@ def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None
     assert ("before_revert" in {b.reason for b in backup.list_backups(tmp_path)}) == (role in ("unit", "admin", "cli"))
 
 
-def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_ready_store: Callable[..., Store]) -> None:
     settings = make_settings(tmp_path, demo=False)
-    store = open_store(settings)
+    store = open_ready_store(settings)
     users = make_users(store)
     own, mixed, other = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER]), quarter_file(tmp_path, [OTHER], 1)
 
