@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -28,6 +29,7 @@ from typing import Literal
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 from aiosmtpd.controller import Controller
 from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
@@ -140,6 +142,13 @@ class StoreTemplates:
 def _mini_values(cur: Cursor) -> None:
     upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
     apply_values(cur, upload_id, pd.read_csv(MINI / "facts.csv"))
+
+
+def slow_except(values: Iterable[object], *quick: object) -> list[object]:
+    """Values to parametrize a test with, where only `quick` ones run in the quick loop (`-m "not slow"`):
+    the others run the same code on other inputs, so the full run alone tries them (see
+    docs/decisions.md, "Project layout and tests")."""
+    return [value if value in quick else pytest.param(value, marks=pytest.mark.slow) for value in values]
 
 
 def connection(store: Store) -> Cursor:

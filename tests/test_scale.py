@@ -48,6 +48,7 @@ def test_cluster_preset_is_the_shipped_install_over_three_years(tmp_path: Path, 
     assert connection(store).execute("SELECT count(*) FROM communes WHERE year = 2016").fetchone()[0] == communes
 
 
+@pytest.mark.slow  # builds whole stores; the small national store above stays quick
 def test_cli_builds_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "cli"
     args = ["scale-sample", "--scale", "national", "--units", "24", "--years", "2", "--indicators", "0", "--communes", "10"]

@@ -12,10 +12,10 @@ import pytest
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
 from analytics.settings import DATA_DIR, Settings
-from tests.support import MINI, PAGES, array, bar_units, figures, open_page, texts
+from tests.support import MINI, PAGES, array, bar_units, figures, open_page, slow_except, texts
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "overview"))  # each page has its own quick test below
 def test_every_page_renders_on_demo_data_with_demo_label_and_downloads(app_env: Path, page: str) -> None:
     at = open_page(page, unit="THADS_HN")
     assert "Dữ liệu minh họa" in at.warning[0].value
@@ -124,7 +124,7 @@ def test_scoring_page_at_a_meeting_cut_off_from_the_url(app_env: Path) -> None:
     assert "nộp muộn" not in " ".join(drill["Cách tính"])  # nobody had Q4 on 3/11
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "overview"))
 def test_empty_store_says_so_on_every_page(app_env: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     at = open_page(page)
@@ -169,7 +169,7 @@ def two_years(app_env: Path, two_years_store: Settings, monkeypatch: pytest.Monk
     return app_env
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "compare"))
 def test_a_year_without_data_says_so(two_years: Path, page: str) -> None:
     at = open_page(page, year="2018")
     assert any("Chưa có số liệu nào được tải lên cho năm 2018" in i.value for i in at.info)

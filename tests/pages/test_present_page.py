@@ -89,6 +89,7 @@ def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
     assert "Năm 2016" in chart(at)["layout"]["title"]["text"]
 
 
+@pytest.mark.slow  # a variant of the URL parameters checked quickly above
 def test_bad_url_values_are_ignored(app_env: Path) -> None:
     at = present(meeting="../../etc/passwd", interval="0", slide="abc", block="<b>", period="P9")
     assert not at.exception
@@ -122,6 +123,7 @@ def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: P
     assert counter(at) == "1/9"  # the timeline slide has 10 s
 
 
+@pytest.mark.slow  # a variant of the deck; English captions are checked in tests/presentation/test_wording.py
 def test_english_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", lang="en", slide="2")
     assert "Year 2016" in chart(at)["layout"]["title"]["text"]
@@ -137,6 +139,7 @@ def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, 
     assert not any(m.value == "DỮ LIỆU MINH HỌA" for m in at.markdown)
 
 
+@pytest.mark.slow  # several runs of the deck
 def test_a_new_data_version_rebuilds_the_deck_and_keeps_the_place(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import data
 
@@ -159,6 +162,7 @@ def test_the_projector_stylesheet_holds_no_data() -> None:
         assert "$" not in css and re.findall(r"#[0-9A-Fa-f]{6}", css)  # every placeholder filled with a colour
 
 
+@pytest.mark.slow  # several runs; a broken meeting file is reported in the quick loop
 def test_an_edited_meeting_file_is_read_again_and_a_fixed_one_recovers(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Meeting files are parsed once, not on every run, yet the secretariat's edit shows on the next run."""
     import os

@@ -49,7 +49,9 @@ def upload_page(user: auth.User | None) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize(("role", "notice"), [(None, "Cần đăng nhập để tải số liệu lên"), ("viewer", "chỉ được xem")])
+@pytest.mark.parametrize(
+    ("role", "notice"), [(None, "Cần đăng nhập để tải số liệu lên"), pytest.param("viewer", "chỉ được xem", marks=pytest.mark.slow)]
+)
 def test_visitors_and_viewers_get_no_drop_zone_and_no_revert(accounts, role, notice) -> None:  # type: ignore[no-untyped-def]
     at = upload_page(accounts[role] if role else None)
     assert any(notice in i.value for i in at.info)

@@ -75,6 +75,7 @@ def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
     assert "Sơ kết 6 tháng đầu năm: 16/06/2016" in deck.slides[-1].caption
 
 
+@pytest.mark.slow  # two decks; the cut-off deck below stays quick
 def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_store: Store) -> None:
     meeting = MEETINGS["so-ket-2016"]
     before = slides.build_deck(connection(demo_store), meeting)
@@ -162,6 +163,7 @@ def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: St
     assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Cao nhất" in only.caption
 
 
+@pytest.mark.slow  # a whole deck rebuilt; tests/presentation/test_chart_scale.py keeps one rebuild quick
 def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
     import json
 
@@ -196,6 +198,7 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     assert slide.figure.layout.xaxis.dtick == 1 and slide.figure.layout.xaxis.title.text == "xã"  # whole communes, no 0,5
 
 
+@pytest.mark.slow  # three years of decks; tests/test_years.py keeps the lineage quick
 def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
     deck = slides.build_deck(connection(years_store), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
     last = deck.slides[-1]

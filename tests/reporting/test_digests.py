@@ -74,6 +74,7 @@ def test_an_upload_pushing_a_unit_below_its_target_sends_one_digest_to_its_subsc
     assert sent["target"].tolist() == ["ld.qn"]
 
 
+@pytest.mark.slow  # a variant of the upload digest above
 def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store, notifier: digests.Notifier, smtp: SmtpServer) -> None:
     actions.lock_scores(watched, ROOT, 2016)  # the rank the upload moves is then the official one
     upload(watched, ["STP_QN,2016,1,0,0"], notifier)
@@ -85,6 +86,7 @@ def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store,
     assert "• Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2 (điểm năm 2016 đã khóa: thứ tự xếp chính thức thay đổi)" in text
 
 
+@pytest.mark.slow  # a variant of the upload digest above
 def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_too(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
@@ -159,6 +161,7 @@ def test_a_mail_failure_is_recorded_and_never_fails_the_upload(
     assert failed["target"].tolist() == ["ld.qn"] and "máy chủ thư không trả lời" in failed["detail"].iloc[0]
 
 
+@pytest.mark.slow  # several accounts; the command line's subscriptions stay quick
 def test_an_account_manages_its_own_subscriptions_and_the_secretariat_anyones(watched: Store) -> None:
     own = auth.get_user(connection(watched), "ld.none")
     assert own is not None
