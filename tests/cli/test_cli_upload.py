@@ -85,6 +85,7 @@ def test_80_mb_file_is_refused_fast_and_nothing_stored(tmp_path: Path) -> None:
     assert result.returncode == 1 and "vượt giới hạn 5 MB" in result.stderr.decode()
 
 
+@pytest.mark.slow  # its own interpreter; usage errors exit 2 in-process in tests/cli/test_cli_hygiene.py
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import", demo=False).returncode == 2
     missing = run_cli_process(tmp_path, "import", str(tmp_path / "khong_co.csv"), demo=False)

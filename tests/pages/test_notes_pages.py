@@ -47,6 +47,7 @@ def test_cli_note_on_the_profile_chart_list_and_inert(noted: Path) -> None:
     assert all("<script" not in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # a variant of the note on the profile chart above, on other charts
 def test_cli_note_on_compare_bars_and_heatmap_cell(noted: Path) -> None:
     at = open_page("compare", ind="xa_ntm", period="Q2")
     bars, heat = figures(at)

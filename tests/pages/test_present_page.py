@@ -82,6 +82,7 @@ def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: P
     assert units and all(u.startswith("STP ") for u in units)
 
 
+@pytest.mark.slow  # a variant of the URL parameters; the slide and block ones stay quick
 def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
     at = present(period="P1")
     assert counter(at) == "1/9"
@@ -107,6 +108,7 @@ def test_a_broken_meeting_file_is_reported(app_env: Path, monkeypatch: pytest.Mo
     assert "hop.toml" in at.error[0].value and "slides[1].indicator" in at.error[0].value
 
 
+@pytest.mark.slow  # a variant of the interval; test_interval_advances_when_the_slide_has_had_its_time stays quick
 def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: Path) -> None:
     import time
 

@@ -106,12 +106,14 @@ def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> Non
     assert "STP Hải Dương" in ntm.caption  # a demo laggard
 
 
+@pytest.mark.slow  # a variant of the year deck above; the cut-off stays quick in tests/pages/test_dashboard_pages.py
 def test_year_deck_at_its_cut_off_has_the_third_quarter_and_no_late_unit(demo_store: Store) -> None:
     deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"])
     assert {s.as_of for s in deck.slides} == {"Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)"}
     assert "Nộp muộn" not in deck.slides[1].caption  # nobody had Q4 on 3/11: nobody is late
 
 
+@pytest.mark.slow  # the present page's block filter from the URL stays quick
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)

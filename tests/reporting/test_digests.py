@@ -111,6 +111,7 @@ def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     assert f"(hoàn tác lần tải lên số {int(row[0])})" in text and "nay đã đạt chỉ tiêu" in text
 
 
+@pytest.mark.slow  # another change behind the same digest as the upload and revert tests
 def test_the_secretariats_review_of_a_score_that_moves_a_rank_sends_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
