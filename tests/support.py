@@ -134,9 +134,12 @@ class StoreTemplates:
             shutil.rmtree(building, ignore_errors=True)
 
     def open(self, kind: StoreKind, folder: Path) -> Store:
+        """A copy of the `kind` store in `folder`. The copy is migrated, synced and seeded already, so
+        `open_store` would change nothing in it (tests/test_store.py checks that): only the Store is made,
+        without reading the registry and campaign files again for every test."""
         settings = store_settings(kind, folder)
         self.place(kind, settings.db_path)
-        return open_store(settings)
+        return Store(settings.db_path)
 
 
 def _mini_values(cur: Cursor) -> None:

@@ -37,6 +37,7 @@ def test_small_national_like_store_has_the_requested_shape(tmp_path: Path) -> No
     assert frame["unit_code"].nunique() == 15 and frame["value"].notna().all()
 
 
+@pytest.mark.slow  # another preset of the same builder as the test above
 def test_cluster_preset_is_the_shipped_install_over_three_years(tmp_path: Path, demo_store) -> None:  # type: ignore[no-untyped-def]
     built = scale.build(tmp_path / "c", scale.PRESETS["cluster"])
     store = open_store(built.settings)

@@ -93,6 +93,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "revert", "abc", demo=False).returncode == 2
 
 
+@pytest.mark.slow  # import --replace-demo stays quick in tests/cli/test_cli_write_path.py
 def test_demo_store_needs_replace_demo(tmp_path: Path) -> None:
     before = run_cli(tmp_path, "export").stdout
     refused = run_cli(tmp_path, "import", str(GOOD / "utf8_nobom_lf.csv"))

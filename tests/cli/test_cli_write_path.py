@@ -75,6 +75,7 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
     assert stored(settings) != before
 
 
+@pytest.mark.slow  # a variant of the shared write path above; the CLI revert stays quick in tests/cli/test_cli_upload.py
 def test_cli_revert_makes_the_same_safety_backup_as_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, demo=False)
     files = [quarter_file(tmp_path, [OWN], 1), quarter_file(tmp_path, [OTHER], 2)]
@@ -94,6 +95,7 @@ def test_cli_revert_makes_the_same_safety_backup_as_the_page(tmp_path: Path, mon
     assert actions_by == [("thuky", "revert"), ("auto:thuky", "backup"), ("cli:thu-ky", "revert"), ("auto:cli:thu-ky", "backup")]
 
 
+@pytest.mark.slow  # a variant of the shared write path above; the admin page's demo removal and restore stay quick
 def test_cli_demo_and_restore_go_through_the_admin_pages_actions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], open_ready_store: Callable[..., Store]
 ) -> None:

@@ -93,6 +93,7 @@ def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_stor
     assert now.slides[1].caption.startswith("Cao nhất: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
 
 
+@pytest.mark.slow  # the late unit stays quick in tests/cli/test_cli.py; the year-end deck below stays quick
 def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> None:
     cur = connection(demo_store)
     deck = slides.build_deck(cur, dataclasses.replace(MEETINGS["tong-ket-2016"], cutoff=None))

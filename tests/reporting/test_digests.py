@@ -97,6 +97,7 @@ def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_t
     assert all("nay đã đạt chỉ tiêu" in plain(m) for _, m in smtp.inbox.received)
 
 
+@pytest.mark.slow  # another change behind the same digest as the upload test
 def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
