@@ -151,6 +151,9 @@ def slow_except(values: Iterable[object], *quick: object) -> list[object]:
     """Values to parametrize a test with, where only `quick` ones run in the quick loop (`-m "not slow"`):
     the others run the same code on other inputs, so the full run alone tries them (see
     docs/decisions.md, "Project layout and tests")."""
+    values = list(values)
+    missing = [value for value in quick if value not in values]
+    assert not missing, f"quick values that are not among the values: {missing}"  # else the quick loop would silently lose them
     return [value if value in quick else pytest.param(value, marks=pytest.mark.slow) for value in values]
 
 
