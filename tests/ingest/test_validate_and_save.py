@@ -212,6 +212,7 @@ def test_revert_restores_exactly_the_values_before_and_is_recorded(empty_store: 
     assert export_csv(connection(store)).strip() == "unit_code,year,quarter,indicator,value"
 
 
+@pytest.mark.slow  # a variant of the revert above
 def test_a_revert_can_itself_be_reverted(empty_store: Store) -> None:
     assert load(empty_store, GOOD / "utf8_nobom_lf.csv").ok
     after = export_csv(connection(empty_store))
@@ -227,6 +228,7 @@ def test_revert_of_unknown_or_demo_upload_is_refused(demo_store: Store) -> None:
         assert refused.value.code == code
 
 
+@pytest.mark.slow  # the demo replaced and a revert stay quick above
 def test_replacing_demo_then_reverting_both_brings_the_demo_back(demo_store: Store) -> None:
     before = export_csv(connection(demo_store))
     demo_communes = len(commune_list(connection(demo_store), 2016, "ntm"))

@@ -165,6 +165,7 @@ def test_admin_backs_up_removes_demo_and_restores(app_env: Path) -> None:
     assert demo.has_demo(connection(data.store()))
 
 
+@pytest.mark.slow  # the mapping stays quick in tests/trust/test_auth.py
 def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ui.auth
 

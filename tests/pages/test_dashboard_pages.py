@@ -186,6 +186,7 @@ def test_a_merged_unit_and_a_single_unit_are_explained(two_years: Path) -> None:
     assert bar_units(figures(single)[0]) == {"STP An Bình"}
 
 
+@pytest.mark.slow  # filters from and back to the URL stay quick in tests/pages/test_pages.py
 def test_filters_persist_across_pages_and_in_the_url(app_env: Path) -> None:
     at = open_page("compare", period="P2", block="STP", unit="STP_HN")
     at.switch_page("pages/scoring.py").run()

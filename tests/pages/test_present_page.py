@@ -74,6 +74,7 @@ def test_buttons_move_and_pause(app_env: Path) -> None:
     assert counter(at) == "9/9"
 
 
+@pytest.mark.slow  # a variant of the URL parameters; the slide one stays quick
 def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", block="STP", slide="2")
     assert not at.exception
@@ -132,6 +133,7 @@ def test_english_slides(app_env: Path) -> None:
     assert any(m.value.startswith("Highest:") or "share the highest value" in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # an empty store stays quick on the dashboard pages
 def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     at = present(meeting="so-ket-2016", slide="2")

@@ -50,7 +50,11 @@ def upload_page(user: auth.User | None) -> AppTest:
 
 
 @pytest.mark.parametrize(
-    ("role", "notice"), [(None, "Cần đăng nhập để tải số liệu lên"), pytest.param("viewer", "chỉ được xem", marks=pytest.mark.slow)]
+    ("role", "notice"),
+    [  # the page's permissions stay quick with the focal point's test below, the rule itself in tests/trust
+        pytest.param(None, "Cần đăng nhập để tải số liệu lên", marks=pytest.mark.slow),
+        pytest.param("viewer", "chỉ được xem", marks=pytest.mark.slow),
+    ],
 )
 def test_visitors_and_viewers_get_no_drop_zone_and_no_revert(accounts, role, notice) -> None:  # type: ignore[no-untyped-def]
     at = upload_page(accounts[role] if role else None)

@@ -142,6 +142,7 @@ def test_hostile_text_in_the_upload_cannot_become_markup_in_the_digest(
     assert hostile in plain(message)  # shown as it was written, as text
 
 
+@pytest.mark.slow  # nobody else gets the upload test's digest either
 def test_no_subscriber_means_no_message(empty_store: Store, notifier: digests.Notifier, smtp: SmtpServer) -> None:
     upload(empty_store, ["STP_QN,2016,1,1,2"], None)
     auth.add_user(empty_store, ROOT, "ld.qn", "viewer", None, email="lanhdao@stpqn.test")
