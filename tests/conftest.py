@@ -72,7 +72,12 @@ def _no_warm_up_outlives_its_test() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def store_templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
-    return StoreTemplates(tmp_path_factory.mktemp("templates"))
+    """One folder for the whole run: the xdist workers' temporary folders share a parent of this run's
+    own, so a template one worker built is copied by the other instead of built again."""
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "templates"
+    folder.mkdir(exist_ok=True)
+    return StoreTemplates(folder)
 
 
 @pytest.fixture(scope="session")

@@ -106,16 +106,32 @@ class StoreTemplates:
     """Each kind of store built once in `folder`, then copied for every test that wants one: copying
     a few megabytes is far cheaper than migrating, syncing the configuration and seeding the demo.
     A copy opens exactly as the fresh store would have: open_store finds the configuration
-    fingerprint current and the demo already seeded, so it changes nothing."""
+    fingerprint current and the demo already seeded, so it changes nothing. Several processes (the
+    xdist workers of one run) may share `folder`: one of them builds a kind, the others wait for it."""
+
+    BUILD_TIMEOUT_SECONDS = 300
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def place(self, kind: StoreKind, db_path: Path) -> None:
-        """A copy of the `kind` store at `db_path`, built first if this session has not yet."""
+        """A copy of the `kind` store at `db_path`, built first if no process sharing the folder has yet."""
         template = store_settings(kind, self.folder / kind).db_path
-        if not template.exists():
-            self._build(kind, template)
+        deadline = time.monotonic() + self.BUILD_TIMEOUT_SECONDS
+        while not template.exists():
+            lock = self.folder / f"{kind}.lock"
+            try:
+                os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:  # another worker is building it
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{lock} is still there: a worker died while building the {kind} store") from None
+                time.sleep(0.1)
+                continue
+            try:
+                if not template.exists():
+                    self._build(kind, template)
+            finally:
+                lock.unlink()
         db_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, db_path)
 
