@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,38 @@ def _no_warm_up_outlives_its_test() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def store_templates(tmp_path_factory: pytest.TempPathFactory) -> StoreTemplates:
-    return StoreTemplates(tmp_path_factory.mktemp("templates"))
+    """One folder for the whole run: the xdist workers' temporary folders share a parent of this run's
+    own, so a template one worker built is copied by the other instead of built again."""
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "templates"
+    folder.mkdir(exist_ok=True)
+    return StoreTemplates(folder)
+
+
+@pytest.fixture(scope="session")
+def open_ready_store(store_templates: StoreTemplates) -> Callable[..., Store]:
+    """`open_store`, except that a file which does not exist yet and which the settings would build from
+    the shipped inputs is first a copy of that template (the same store, without the seconds of
+    building it); a file the test prepared itself, or other inputs, are opened or built as they are."""
+
+    def open_ready(settings: Settings, **options: float) -> Store:
+        kind = kind_built_by(settings)
+        if kind is not None and not settings.db_path.exists():
+            store_templates.place(kind, settings.db_path)
+        return open_store(settings, **options)
+
+    return open_ready
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cli_opens_templates(open_ready_store: Callable[..., Store]) -> Iterator[None]:
+    """The command line run in-process (tests.support.run_cli) opens its store through the same
+    opener: most CLI tests start from a store that does not exist yet."""
+    from analytics.cli import common
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common, "open_store", open_ready_store)
+        yield
 
 
 @pytest.fixture
@@ -100,18 +131,11 @@ def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def app_env(store_templates: StoreTemplates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """THIDUA_DB in `tmp_path` for an AppTest. The store is placed when the app first opens it, since a test
-    may still change THIDUA_DEMO or the configuration before: a copy of the template that settings would
-    build, or a fresh build for other settings; a file the test prepared itself is used as it is.
+def app_env(open_ready_store: Callable[..., Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """THIDUA_DB in `tmp_path` for an AppTest. The store is placed when the app first opens it (see
+    `open_ready_store`), since a test may still change THIDUA_DEMO or the configuration before.
     Streamlit's caches are process-wide, so they are cleared around each test."""
     from ui import data
-
-    def open_ready_store(settings: Settings, **options: float) -> Store:
-        kind = kind_built_by(settings)
-        if kind is not None and not settings.db_path.exists():
-            store_templates.place(kind, settings.db_path)
-        return open_store(settings, **options)
 
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setattr(data, "open_store", open_ready_store)

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy as email_policy
@@ -29,6 +30,7 @@ from typing import Literal
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 from aiosmtpd.controller import Controller
 from hypothesis import strategies as s
 from streamlit.testing.v1 import AppTest
@@ -115,16 +117,32 @@ class StoreTemplates:
     """Each kind of store built once in `folder`, then copied for every test that wants one: copying
     a few megabytes is far cheaper than migrating, syncing the configuration and seeding the demo.
     A copy opens exactly as the fresh store would have: open_store finds the configuration
-    fingerprint current and the demo already seeded, so it changes nothing."""
+    fingerprint current and the demo already seeded, so it changes nothing. Several processes (the
+    xdist workers of one run) may share `folder`: one of them builds a kind, the others wait for it."""
+
+    BUILD_TIMEOUT_SECONDS = 300
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def place(self, kind: StoreKind, db_path: Path) -> None:
-        """A copy of the `kind` store at `db_path`, built first if this session has not yet."""
+        """A copy of the `kind` store at `db_path`, built first if no process sharing the folder has yet."""
         template = store_settings(kind, self.folder / kind).db_path
-        if not template.exists():
-            self._build(kind, template)
+        deadline = time.monotonic() + self.BUILD_TIMEOUT_SECONDS
+        while not template.exists():
+            lock = self.folder / f"{kind}.lock"
+            try:
+                os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:  # another worker is building it
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{lock} is still there: a worker died while building the {kind} store") from None
+                time.sleep(0.1)
+                continue
+            try:
+                if not template.exists():
+                    self._build(kind, template)
+            finally:
+                lock.unlink()
         db_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, db_path)
 
@@ -143,14 +161,27 @@ class StoreTemplates:
             shutil.rmtree(building, ignore_errors=True)
 
     def open(self, kind: StoreKind, folder: Path) -> Store:
+        """A copy of the `kind` store in `folder`. The copy is migrated, synced and seeded already, so
+        `open_store` would change nothing in it (tests/test_store.py checks that): only the Store is made,
+        without reading the registry and campaign files again for every test."""
         settings = store_settings(kind, folder)
         self.place(kind, settings.db_path)
-        return open_store(settings)
+        return Store(settings.db_path)
 
 
 def _mini_values(cur: Cursor) -> None:
     upload_id = record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"fixture")
     apply_values(cur, upload_id, pd.read_csv(MINI / "facts.csv"))
+
+
+def slow_except(values: Iterable[object], *quick: object) -> list[object]:
+    """Values to parametrize a test with, where only `quick` ones run in the quick loop (`-m "not slow"`):
+    the others run the same code on other inputs, so the full run alone tries them (see
+    docs/decisions.md, "Project layout and tests")."""
+    values = list(values)
+    missing = [value for value in quick if value not in values]
+    assert not missing, f"quick values that are not among the values: {missing}"  # else the quick loop would silently lose them
+    return [value if value in quick else pytest.param(value, marks=pytest.mark.slow) for value in values]
 
 
 def connection(store: Store) -> Cursor:

@@ -11,13 +11,14 @@ from analytics.config import ConfigError, load_campaign
 from analytics.settings import DATA_DIR, Settings
 from analytics.trust import auth
 from analytics.years import campaigns as campaign_files
-from tests.support import CAMPAIGNS_2016, MEETINGS_2016, connection
+from tests.support import CAMPAIGNS_2016, MEETINGS_2016, StoreTemplates, connection
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, store_templates: StoreTemplates) -> Settings:
     shutil.copytree(CAMPAIGNS_2016, tmp_path / "campaigns")
     shutil.copytree(MEETINGS_2016, tmp_path / "meetings")
+    store_templates.place("empty", tmp_path / "store.duckdb")  # the same files as the template's, so opening it changes nothing
     return Settings(
         db_path=tmp_path / "store.duckdb",
         units_file=DATA_DIR / "units.csv",

@@ -28,7 +28,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as s
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from analytics.bootstrap import open_store
 from analytics.communes import replace_register
 from analytics.config import load_campaigns
 from analytics.downloads import csv_bytes, neutralise_cell, xlsx_bytes
@@ -41,7 +40,7 @@ from analytics.registry import COLUMNS, load_units
 from analytics.settings import DATA_DIR
 from analytics.store import Store
 from analytics.trust import audit, auth
-from tests.support import PROJECT, connection, csv_file, hostile, make_settings
+from tests.support import PROJECT, StoreTemplates, connection, csv_file, hostile
 
 # Cells a spreadsheet runs as formulas: the signs, full-width ones included, also behind spaces,
 # NBSP, tabs, line breaks or control characters, which a spreadsheet skips or drops.
@@ -144,10 +143,9 @@ def check_xlsx(data: bytes, frame: pd.DataFrame) -> openpyxl.worksheet.worksheet
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def store(store_templates: StoreTemplates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """The shipped registry and campaign, no values; hostile text piles up across examples."""
-    store = open_store(make_settings(tmp_path_factory.mktemp("downloads"), demo=False))
-    yield store
+    yield store_templates.open("empty", tmp_path_factory.mktemp("downloads"))
 
 
 # --- tables (ui.tables offers every table a page shows as CSV and .xlsx) -----------------------------

@@ -37,6 +37,7 @@ def test_small_national_like_store_has_the_requested_shape(tmp_path: Path) -> No
     assert frame["unit_code"].nunique() == 15 and frame["value"].notna().all()
 
 
+@pytest.mark.slow  # another preset of the same builder as the test above
 def test_cluster_preset_is_the_shipped_install_over_three_years(tmp_path: Path, demo_store) -> None:  # type: ignore[no-untyped-def]
     built = scale.build(tmp_path / "c", scale.PRESETS["cluster"])
     store = open_store(built.settings)
@@ -48,6 +49,7 @@ def test_cluster_preset_is_the_shipped_install_over_three_years(tmp_path: Path, 
     assert connection(store).execute("SELECT count(*) FROM communes WHERE year = 2016").fetchone()[0] == communes
 
 
+@pytest.mark.slow  # builds whole stores; the small national store above stays quick
 def test_cli_builds_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "cli"
     args = ["scale-sample", "--scale", "national", "--units", "24", "--years", "2", "--indicators", "0", "--communes", "10"]

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from analytics.bootstrap import open_store
+from analytics.export import export_csv
 from analytics.history import apply_values, record_upload
 from analytics.store import Store, StoreBusyError, migrations
-from tests.support import PROJECT, connection, make_settings
+from tests.support import PROJECT, StoreKind, StoreTemplates, connection, make_settings, slow_except, store_settings
 
 
 def test_migrations_are_recorded_in_the_file_and_not_rerun(tmp_path: Path) -> None:
@@ -28,6 +29,15 @@ def test_reopening_keeps_data_and_does_not_reseed_demo(tmp_path: Path) -> None:
     store = open_store(settings)
     assert connection(store).execute("SELECT count(*) FROM facts").fetchone()[0] == count > 0
     assert connection(store).execute("SELECT count(*) FROM uploads").fetchone()[0] == uploads
+
+
+@pytest.mark.parametrize("kind", slow_except(["demo", "empty", "mini", "years"], "demo", "empty", "mini"))
+def test_opening_a_template_copy_changes_nothing(store_templates: StoreTemplates, tmp_path: Path, kind: StoreKind) -> None:
+    """What lets the store fixtures skip open_store: the copy is already current."""
+    store = store_templates.open(kind, tmp_path)
+    before = store.data_version(), export_csv(connection(store))
+    open_store(store_settings(kind, tmp_path))
+    assert (store.data_version(), export_csv(connection(store))) == before
 
 
 def test_failed_transaction_leaves_nothing_and_keeps_version(empty_store: Store) -> None:

@@ -73,6 +73,7 @@ def test_user_list_and_audit_are_written_with_formulas_neutralised(tmp_path: Pat
     assert trail["action"].iloc[0] == "user_add" and trail["actor"].iloc[0].startswith("cli:")
 
 
+@pytest.mark.slow  # its own interpreter; test_malformed_config_exits_2_with_a_vietnamese_message keeps one quick
 def test_export_prints_the_long_csv(tmp_path: Path) -> None:
     result = run_cli_process(tmp_path, "export")
     assert result.returncode == 0, result.stderr
@@ -99,6 +100,7 @@ def test_malformed_config_exits_2_with_a_vietnamese_message(tmp_path: Path) -> N
     assert "phases[1].number" in err and "2016.toml" in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # its own interpreter; tests/cli/test_parser.py checks the Vietnamese help in-process
 def test_help_is_vietnamese(tmp_path: Path) -> None:
     result = run_cli_process(tmp_path, "template", "--help")
     assert result.returncode == 0 and "Mẫu báo cáo quý" in result.stdout.decode()

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.support import run_cli
 
@@ -38,6 +39,7 @@ def test_note_add_list_edit_remove(tmp_path: Path) -> None:
     assert _listed(tmp_path)["text"].tolist() == ["số liệu điều chỉnh sau kiểm tra"]
 
 
+@pytest.mark.slow  # the refusals stay quick in tests/test_notes.py, the command above
 def test_note_refusals_exit_1_and_usage_errors_exit_2(tmp_path: Path) -> None:
     unknown = run_cli(tmp_path, "note", "add", "--year", "2016", "--unit", "STP_XX", "--text", "x")
     assert unknown.returncode == 1 and "STP_XX" in unknown.stderr.decode()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analytics.history import default_user
-from tests.support import UPLOADS, run_cli, run_cli_process
+from tests.support import UPLOADS, run_cli, run_cli_process, slow_except
 
 GOOD = UPLOADS / "good"
 BAD = UPLOADS / "bad"
@@ -30,12 +30,15 @@ def text(result) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "files",
-    [
-        ["excel_vn_windows1258_semicolon.csv"],
-        ["excel_unicode_text_utf16.txt"],
-        ["workbook_second_sheet.xlsx"],
-        ["per_block/stp.csv", "per_block/thads.csv"],
-    ],
+    slow_except(
+        [
+            ["excel_vn_windows1258_semicolon.csv"],
+            ["excel_unicode_text_utf16.txt"],
+            ["workbook_second_sheet.xlsx"],
+            ["per_block/stp.csv", "per_block/thads.csv"],
+        ],
+        ["per_block/stp.csv", "per_block/thads.csv"],  # every format is read quickly in tests/ingest/test_validate_and_save.py
+    ),
 )
 def test_formats_export_byte_identical_to_the_template(tmp_path: Path, reference: bytes, files: list[str]) -> None:
     result = run_cli(tmp_path, "import", *(str(GOOD / f) for f in files), demo=False)
@@ -64,6 +67,7 @@ def test_english_messages(tmp_path: Path) -> None:
     assert "file text_in_number.csv, row 4, column" in result.stderr.decode() and "not a number" in result.stderr.decode()
 
 
+@pytest.mark.slow  # its own interpreter; the rejected batch above keeps one quick
 def test_every_bad_file_is_named_and_the_batch_exits_1_without_traceback(tmp_path: Path) -> None:
     bad = sorted(BAD.iterdir())
     result = run_cli_process(tmp_path, "import", *map(str, bad), demo=False)
@@ -81,6 +85,7 @@ def test_80_mb_file_is_refused_fast_and_nothing_stored(tmp_path: Path) -> None:
     assert result.returncode == 1 and "vượt giới hạn 5 MB" in result.stderr.decode()
 
 
+@pytest.mark.slow  # its own interpreter; usage errors exit 2 in-process in tests/cli/test_cli_hygiene.py
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import", demo=False).returncode == 2
     missing = run_cli_process(tmp_path, "import", str(tmp_path / "khong_co.csv"), demo=False)
@@ -88,6 +93,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "revert", "abc", demo=False).returncode == 2
 
 
+@pytest.mark.slow  # import --replace-demo stays quick in tests/cli/test_cli_write_path.py
 def test_demo_store_needs_replace_demo(tmp_path: Path) -> None:
     before = run_cli(tmp_path, "export").stdout
     refused = run_cli(tmp_path, "import", str(GOOD / "utf8_nobom_lf.csv"))

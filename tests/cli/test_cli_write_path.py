@@ -13,6 +13,7 @@ from analytics.bootstrap import open_store
 from analytics.cli import main
 from analytics.history import default_user
 from analytics.settings import Settings
+from analytics.store import Store
 from analytics.trust import actions, audit, auth, backup
 from tests.support import OTHER, OWN, connection, make_settings, quarter_file
 
@@ -53,10 +54,10 @@ def stored(settings: Settings) -> str:
 
 
 def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], open_ready_store: Callable[..., Store]
 ) -> None:
     settings = make_settings(tmp_path)
-    store = open_store(settings)
+    store = open_ready_store(settings)
     auth.add_user(store, auth.system_user("test"), "tp.qn", "unit", "mat khau don vi", unit_code=OWN)
     committed = watch(monkeypatch, "commit_upload")
     mixed = quarter_file(tmp_path, [OWN, OTHER])
@@ -74,6 +75,7 @@ def test_import_replace_demo_backs_up_and_audits_through_the_pages_action(
     assert stored(settings) != before
 
 
+@pytest.mark.slow  # a variant of the shared write path above; the CLI revert stays quick in tests/cli/test_cli_upload.py
 def test_cli_revert_makes_the_same_safety_backup_as_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, demo=False)
     files = [quarter_file(tmp_path, [OWN], 1), quarter_file(tmp_path, [OTHER], 2)]
@@ -93,12 +95,13 @@ def test_cli_revert_makes_the_same_safety_backup_as_the_page(tmp_path: Path, mon
     assert actions_by == [("thuky", "revert"), ("auto:thuky", "backup"), ("cli:thu-ky", "revert"), ("auto:cli:thu-ky", "backup")]
 
 
+@pytest.mark.slow  # a variant of the shared write path above; the admin page's demo removal and restore stay quick
 def test_cli_demo_and_restore_go_through_the_admin_pages_actions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], open_ready_store: Callable[..., Store]
 ) -> None:
     settings = make_settings(tmp_path)
     removed, loaded, restored = (watch(monkeypatch, name) for name in ("remove_demo", "load_demo", "restore_backup"))
-    with_demo = stored(settings)
+    with_demo = export.export_csv(connection(open_ready_store(settings)))
     assert run(monkeypatch, settings, "demo", "--remove") == 0
     assert [u.name for u in removed] == ["cli:thu-ky"] and backups(settings) == [("before_demo_remove", "auto:cli:thu-ky")]
     assert stored(settings) != with_demo

@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import demo
-from analytics.bootstrap import open_store
 from analytics.settings import from_env
 from analytics.store import Store
 from analytics.trust import auth, backup
@@ -24,9 +23,11 @@ PASSWORDS = {"thuky": "mat khau thu ky", "tp.qn": "mat khau don vi", "lanhdao": 
 
 
 def with_store(work) -> None:  # type: ignore[no-untyped-def]
-    """Prepare the store before the app opens it (one process may hold the file)."""
-    store = open_store(from_env())
-    work(store)
+    """Prepare the store before the app opens it (one process may hold the file), opened the way the
+    app opens it (under `app_env`, a copy of the template)."""
+    from ui import data
+
+    work(data.open_store(from_env()))
 
 
 def add_users(store: Store) -> None:
@@ -120,7 +121,7 @@ def test_wrong_passwords_are_refused_then_throttled(app_env: Path) -> None:
     assert "Đã đăng nhập: thuky" in rendered_texts(at)
 
 
-@pytest.mark.parametrize(("name", "allowed"), [("thuky", True), ("tp.qn", False), ("lanhdao", False)])
+@pytest.mark.parametrize(("name", "allowed"), [("thuky", True), ("tp.qn", False), pytest.param("lanhdao", False, marks=pytest.mark.slow)])
 def test_only_admins_open_the_admin_page(app_env: Path, name: str, allowed: bool) -> None:
     with_store(add_users)
     at = logged_in_as(ADMIN, name)
@@ -164,6 +165,7 @@ def test_admin_backs_up_removes_demo_and_restores(app_env: Path) -> None:
     assert demo.has_demo(connection(data.store()))
 
 
+@pytest.mark.slow  # the mapping stays quick in tests/trust/test_auth.py
 def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ui.auth
 

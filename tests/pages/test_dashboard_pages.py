@@ -11,11 +11,11 @@ import pytest
 
 from analytics.bootstrap import open_store
 from analytics.history import apply_values, record_upload
-from analytics.settings import DATA_DIR, from_env
-from tests.support import MINI, PAGES, array, bar_units, figures, open_page, texts
+from analytics.settings import DATA_DIR, Settings
+from tests.support import MINI, PAGES, array, bar_units, figures, open_page, slow_except, texts
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "overview"))  # each page has its own quick test below
 def test_every_page_renders_on_demo_data_with_demo_label_and_downloads(app_env: Path, page: str) -> None:
     at = open_page(page, unit="THADS_HN")
     assert "Dữ liệu minh họa" in at.warning[0].value
@@ -132,7 +132,7 @@ def test_scoring_page_at_a_meeting_cut_off_from_the_url(app_env: Path) -> None:
     assert "nộp muộn" not in " ".join(drill["Cách tính"])  # nobody had Q4 on 3/11
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "overview"))
 def test_empty_store_says_so_on_every_page(app_env: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     at = open_page(page)
@@ -140,22 +140,22 @@ def test_empty_store_says_so_on_every_page(app_env: Path, monkeypatch: pytest.Mo
     assert not at.get("plotly_chart")
 
 
-@pytest.fixture
-def two_years(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def two_years_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The mini registry (STP_B/THADS_B merge into the A units after 2016), its 2016 values, one
-    2017 quarter for the A units only, and a 2018 campaign without any value."""
-    campaigns = app_env / "campaigns"
+    2017 quarter for the A units only, and a 2018 campaign without any value: built once, then
+    copied for each test by `two_years`."""
+    folder = tmp_path_factory.mktemp("two_years")
+    campaigns = folder / "campaigns"
     campaigns.mkdir()
     text = (DATA_DIR / "campaigns" / "2016.toml").read_text(encoding="utf-8")
     (campaigns / "2016.toml").write_text(text, encoding="utf-8")
     for year in ("2017", "2018"):
         (campaigns / f"{year}.toml").write_text(text.replace("2016", year), encoding="utf-8")
-    units = app_env / "units.csv"
+    units = folder / "units.csv"
     shutil.copy(MINI / "units.csv", units)
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(campaigns))
-    monkeypatch.setenv("THIDUA_UNITS", str(units))
-    monkeypatch.setenv("THIDUA_DEMO", "0")
-    store = open_store(from_env())
+    settings = Settings(db_path=folder / "template.duckdb", units_file=units, campaigns_dir=campaigns, load_demo_when_new=False)
+    store = open_store(settings)
     facts = pd.read_csv(MINI / "facts.csv")
     later = pd.DataFrame({"unit_code": ["STP_A", "THADS_A"], "year": 2017, "quarter": 1, "indicator": "xa_ntm", "value": [2.0, 1.0]})
     facts = pd.concat([facts, later], ignore_index=True)
@@ -164,10 +164,20 @@ def two_years(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         apply_values(cur, record_upload(cur, kind="results", created_by="test", file_name="facts.csv", raw=b"x"), facts)
 
     store.write(work)
+    return settings
+
+
+@pytest.fixture
+def two_years(app_env: Path, two_years_store: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of `two_years_store` as the app's store, with its registry and campaign files."""
+    shutil.copyfile(two_years_store.db_path, app_env / "app.duckdb")
+    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(two_years_store.campaigns_dir))
+    monkeypatch.setenv("THIDUA_UNITS", str(two_years_store.units_file))
+    monkeypatch.setenv("THIDUA_DEMO", "0")
     return app_env
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", slow_except(PAGES, "compare"))
 def test_a_year_without_data_says_so(two_years: Path, page: str) -> None:
     at = open_page(page, year="2018")
     assert any("Chưa có số liệu nào được tải lên cho năm 2018" in i.value for i in at.info)
@@ -184,6 +194,7 @@ def test_a_merged_unit_and_a_single_unit_are_explained(two_years: Path) -> None:
     assert bar_units(figures(single)[0]) == {"STP An Bình"}
 
 
+@pytest.mark.slow  # filters from and back to the URL stay quick in tests/pages/test_pages.py
 def test_filters_persist_across_pages_and_in_the_url(app_env: Path) -> None:
     at = open_page("compare", period="P2", block="STP", unit="STP_HN")
     at.switch_page("pages/scoring.py").run()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.reporting import subscriptions
@@ -13,7 +12,6 @@ from analytics.trust import audit, auth
 from tests.pages.test_auth_pages import LOGIN, ROOT, button_labelled, login, rendered_texts, with_store
 from tests.support import connection
 
-pytestmark = pytest.mark.slow  # AppTest runs of a page
 PASSWORD = "mat khau lanh dao cum"
 
 

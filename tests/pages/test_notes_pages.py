@@ -47,6 +47,7 @@ def test_cli_note_on_the_profile_chart_list_and_inert(noted: Path) -> None:
     assert all("<script" not in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # a variant of the note on the profile chart above, on other charts
 def test_cli_note_on_compare_bars_and_heatmap_cell(noted: Path) -> None:
     at = open_page("compare", ind="xa_ntm", period="Q2")
     bars, heat = figures(at)
@@ -88,6 +89,7 @@ def test_the_profile_form_adds_edits_and_removes_a_note_through_the_actions(app_
     assert "Chưa có ghi chú nào" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.slow  # who may write notes stays quick in tests/test_notes.py
 def test_visitors_see_notes_but_no_form_once_accounts_exist(noted: Path) -> None:
     from analytics.trust import auth
     from ui import data

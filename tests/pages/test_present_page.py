@@ -74,6 +74,7 @@ def test_buttons_move_and_pause(app_env: Path) -> None:
     assert counter(at) == "9/9"
 
 
+@pytest.mark.slow  # a variant of the URL parameters; the slide one stays quick
 def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", block="STP", slide="2")
     assert not at.exception
@@ -82,6 +83,7 @@ def test_block_filter_from_the_url_leaves_out_the_other_blocks_slides(app_env: P
     assert units and all(u.startswith("STP ") for u in units)
 
 
+@pytest.mark.slow  # a variant of the URL parameters; the slide and block ones stay quick
 def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
     at = present(period="P1")
     assert counter(at) == "1/9"
@@ -89,6 +91,7 @@ def test_period_from_the_url_picks_the_meeting(app_env: Path) -> None:
     assert "Năm 2016" in chart(at)["layout"]["title"]["text"]
 
 
+@pytest.mark.slow  # a variant of the URL parameters checked quickly above
 def test_bad_url_values_are_ignored(app_env: Path) -> None:
     at = present(meeting="../../etc/passwd", interval="0", slide="abc", block="<b>", period="P9")
     assert not at.exception
@@ -106,6 +109,7 @@ def test_a_broken_meeting_file_is_reported(app_env: Path, monkeypatch: pytest.Mo
     assert "hop.toml" in at.error[0].value and "slides[1].indicator" in at.error[0].value
 
 
+@pytest.mark.slow  # a variant of the interval; test_interval_advances_when_the_slide_has_had_its_time stays quick
 def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: Path) -> None:
     import time
 
@@ -122,12 +126,14 @@ def test_interval_auto_uses_each_slides_seconds_from_the_meeting_file(app_env: P
     assert counter(at) == "1/9"  # the timeline slide has 10 s
 
 
+@pytest.mark.slow  # a variant of the deck; English captions are checked in tests/presentation/test_wording.py
 def test_english_slides(app_env: Path) -> None:
     at = present(meeting="tong-ket-2016", lang="en", slide="2")
     assert "Year 2016" in chart(at)["layout"]["title"]["text"]
     assert any(m.value.startswith("Highest:") or "share the highest value" in m.value for m in at.markdown)
 
 
+@pytest.mark.slow  # an empty store stays quick on the dashboard pages
 def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     at = present(meeting="so-ket-2016", slide="2")
@@ -137,6 +143,7 @@ def test_an_empty_store_still_projects_and_says_there_is_no_data(app_env: Path, 
     assert not any(m.value == "DỮ LIỆU MINH HỌA" for m in at.markdown)
 
 
+@pytest.mark.slow  # several runs of the deck
 def test_a_new_data_version_rebuilds_the_deck_and_keeps_the_place(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import data
 
@@ -159,6 +166,7 @@ def test_the_projector_stylesheet_holds_no_data() -> None:
         assert "$" not in css and re.findall(r"#[0-9A-Fa-f]{6}", css)  # every placeholder filled with a colour
 
 
+@pytest.mark.slow  # several runs; a broken meeting file is reported in the quick loop
 def test_an_edited_meeting_file_is_read_again_and_a_fixed_one_recovers(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Meeting files are parsed once, not on every run, yet the secretariat's edit shows on the next run."""
     import os

@@ -4,34 +4,35 @@ filters live in the URL; the secretariat's button reminds the missing unit, in t
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics.bootstrap import open_store
 from analytics.ingest import validate
 from analytics.ingest.readers import source_from_path
 from analytics.registry import load_units
 from analytics.settings import DATA_DIR, from_env
+from analytics.store import Store
 from analytics.trust import actions, auth
 from tests.support import APP, SmtpServer, button, connection, figures, quarter_file, texts
 
-pytestmark = pytest.mark.slow
 MISSING = "THADS_HY"
 
 
 @pytest.fixture
-def secretariat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServer) -> Iterator[auth.User]:
+def secretariat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServer, open_ready_store: Callable[..., Store]
+) -> Iterator[auth.User]:
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("THIDUA_DEMO", "0")
     for key, value in smtp.env().items():
         monkeypatch.setenv(key, value)
     st.cache_resource.clear()
     st.cache_data.clear()
-    store = open_store(from_env())
+    store = open_ready_store(from_env())
     root = auth.system_user("test")
     admin = auth.add_user(store, root, "thuky", "admin", "mat khau thu ky")
     auth.add_user(store, root, "hy.daumoi", "unit", "mat khau don vi", unit_code=MISSING, email="daumoi@thahy.test")
@@ -55,6 +56,7 @@ def status_page(user: auth.User | None, **params: str) -> AppTest:
     return at
 
 
+@pytest.mark.slow  # a reminder sent in the background; the board itself stays quick below
 def test_21_of_22_reported_shows_21_late_and_1_missing_and_the_button_reminds_it(secretariat: auth.User, smtp: SmtpServer) -> None:
     at = status_page(secretariat, quarter="2")
     shown = texts(at)

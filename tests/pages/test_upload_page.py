@@ -74,6 +74,7 @@ def test_commit_with_replace_demo_then_revert(app_env: Path) -> None:
     assert [b.reason for b in backup.list_backups(app_env / "backups")] == ["before_revert", "before_demo_remove"]
 
 
+@pytest.mark.slow  # several runs; the store-and-revert run stays quick
 def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real_check = validate.check
@@ -95,6 +96,7 @@ def test_a_batch_is_checked_once_per_session_not_on_every_rerun(app_env: Path, m
     assert "up_checked" not in at.session_state  # the stored batch's bytes are not kept once the files are gone
 
 
+@pytest.mark.slow  # several runs; the store-and-revert run stays quick
 def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app_env: Path) -> None:
     def previewing(value: int) -> AppTest:
         at = open_upload_page()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analytics.bootstrap import open_store
 from analytics.ingest import validate
 from analytics.ingest.readers import source_from_path
 from analytics.settings import from_env
+from analytics.store import Store
 from analytics.trust import actions, auth, backup
 from tests.support import APP, OTHER, OWN, button, connection, quarter_file, shown
 
@@ -21,12 +21,12 @@ ROOT = auth.system_user("test")
 
 
 @pytest.fixture
-def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, auth.User]]:
+def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_ready_store: Callable[..., Store]) -> Iterator[dict[str, auth.User]]:
     monkeypatch.setenv("THIDUA_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("THIDUA_DEMO", "0")
     st.cache_resource.clear()
     st.cache_data.clear()
-    store = open_store(from_env())
+    store = open_ready_store(from_env())
     users = {
         "admin": auth.add_user(store, ROOT, "thuky", "admin", "mat khau thu ky"),
         "unit": auth.add_user(store, ROOT, "tp.qn", "unit", "mat khau don vi", unit_code=OWN),
@@ -49,7 +49,13 @@ def upload_page(user: auth.User | None) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize(("role", "notice"), [(None, "Cần đăng nhập để tải số liệu lên"), ("viewer", "chỉ được xem")])
+@pytest.mark.parametrize(
+    ("role", "notice"),
+    [  # the page's permissions stay quick with the focal point's test below, the rule itself in tests/trust
+        pytest.param(None, "Cần đăng nhập để tải số liệu lên", marks=pytest.mark.slow),
+        pytest.param("viewer", "chỉ được xem", marks=pytest.mark.slow),
+    ],
+)
 def test_visitors_and_viewers_get_no_drop_zone_and_no_revert(accounts, role, notice) -> None:  # type: ignore[no-untyped-def]
     at = upload_page(accounts[role] if role else None)
     assert any(notice in i.value for i in at.info)

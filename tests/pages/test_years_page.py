@@ -11,9 +11,8 @@ from analytics.cli import main
 from analytics.settings import DATA_DIR
 from tests.support import CAMPAIGNS_2016, MEETINGS_2016, PAGES, figures, open_page
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow  # several years of stores; the single-year page below stays quick
 def test_year_over_year_shows_a_merged_unit_on_a_comparable_basis_with_the_note(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_CAMPAIGNS", str(DATA_DIR / "campaigns"))
     monkeypatch.setenv("THIDUA_MEETINGS", str(DATA_DIR / "meetings"))
@@ -44,6 +43,7 @@ def test_a_single_year_says_there_is_nothing_to_compare(app_env: Path) -> None:
     assert "Mới có số liệu của một năm (2016)" in at.info[0].value
 
 
+@pytest.mark.slow  # every page on a new year
 def test_every_page_opens_on_a_year_made_with_campaign_new(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(CAMPAIGNS_2016, app_env / "campaigns")
     shutil.copytree(MEETINGS_2016, app_env / "meetings")

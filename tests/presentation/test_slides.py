@@ -76,6 +76,7 @@ def test_phase_one_deck_has_the_configured_slides(demo_store: Store) -> None:
     assert "Sơ kết 6 tháng đầu năm: 16/06/2016" in deck.slides[-1].caption
 
 
+@pytest.mark.slow  # two decks; the cut-off deck below stays quick
 def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_store: Store) -> None:
     meeting = MEETINGS["so-ket-2016"]
     before = slides.build_deck(connection(demo_store), meeting)
@@ -93,6 +94,7 @@ def test_an_upload_after_the_cut_off_leaves_the_meeting_deck_as_it_was(demo_stor
     assert now.slides[1].caption.startswith("Cao nhất: STP Hải Dương (5 xã)")  # without the cut-off the correction shows
 
 
+@pytest.mark.slow  # the late unit stays quick in tests/cli/test_cli.py; the year-end deck below stays quick
 def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> None:
     cur = connection(demo_store)
     deck = slides.build_deck(cur, dataclasses.replace(MEETINGS["tong-ket-2016"], cutoff=None))
@@ -106,12 +108,14 @@ def test_year_deck_without_a_cut_off_flags_a_late_unit(demo_store: Store) -> Non
     assert "STP Hải Dương" in ntm.caption  # a demo laggard
 
 
+@pytest.mark.slow  # a variant of the year deck above; the cut-off stays quick in tests/pages/test_dashboard_pages.py
 def test_year_deck_at_its_cut_off_has_the_third_quarter_and_no_late_unit(demo_store: Store) -> None:
     deck = slides.build_deck(connection(demo_store), MEETINGS["tong-ket-2016"])
     assert {s.as_of for s in deck.slides} == {"Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)"}
     assert "Nộp muộn" not in deck.slides[1].caption  # nobody had Q4 on 3/11: nobody is late
 
 
+@pytest.mark.slow  # the present page's block filter from the URL stays quick
 def test_url_filters_override_the_meeting(demo_store: Store) -> None:
     cur = connection(demo_store)
     deck = slides.build_deck(cur, MEETINGS["tong-ket-2016"], block="STP", period="P2", campaigns=CAMPAIGNS)
@@ -163,6 +167,7 @@ def test_phase_heatmap_scores_and_trend_slides_and_their_captions(demo_store: St
     assert only.kind == "trend" and "Khối Sở Tư pháp" in only.title and "Cao nhất" in only.caption
 
 
+@pytest.mark.slow  # a whole deck rebuilt; tests/presentation/test_chart_scale.py keeps one rebuild quick
 def test_fit_sizes_a_copy_that_a_validated_rebuild_leaves_unchanged(demo_store: Store) -> None:
     import json
 
@@ -205,6 +210,7 @@ def test_the_year_end_deck_shows_registered_against_achieved(demo_store: Store) 
     assert slide.figure.layout.xaxis.dtick == 1 and slide.figure.layout.xaxis.title.text == "xã"  # whole communes, no 0,5
 
 
+@pytest.mark.slow  # three years of decks; tests/test_years.py keeps the lineage quick
 def test_years_slide_follows_merged_units_over_the_last_three_years(years_store: Store) -> None:
     deck = slides.build_deck(connection(years_store), MEETINGS["tong-ket-2026"], campaigns=CAMPAIGNS)
     last = deck.slides[-1]

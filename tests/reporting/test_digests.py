@@ -74,6 +74,7 @@ def test_an_upload_pushing_a_unit_below_its_target_sends_one_digest_to_its_subsc
     assert sent["target"].tolist() == ["ld.qn"]
 
 
+@pytest.mark.slow  # a variant of the upload digest above
 def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store, notifier: digests.Notifier, smtp: SmtpServer) -> None:
     actions.lock_scores(watched, ROOT, 2016)  # the rank the upload moves is then the official one
     upload(watched, ["STP_QN,2016,1,0,0"], notifier)
@@ -85,6 +86,7 @@ def test_two_changes_in_one_upload_make_one_message_listing_both(watched: Store,
     assert "• Xếp hạng trong Khối Sở Tư pháp: từ thứ 1 thành thứ 2 (điểm năm 2016 đã khóa: thứ tự xếp chính thức thay đổi)" in text
 
 
+@pytest.mark.slow  # a variant of the upload digest above
 def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_too(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
@@ -95,6 +97,7 @@ def test_a_block_subscriber_hears_of_its_block_and_the_way_back_up_is_a_change_t
     assert all("nay đã đạt chỉ tiêu" in plain(m) for _, m in smtp.inbox.received)
 
 
+@pytest.mark.slow  # another change behind the same digest as the upload test
 def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
@@ -109,6 +112,7 @@ def test_a_revert_that_brings_a_unit_back_to_its_target_sends_the_digest(
     assert f"(hoàn tác lần tải lên số {int(row[0])})" in text and "nay đã đạt chỉ tiêu" in text
 
 
+@pytest.mark.slow  # another change behind the same digest as the upload and revert tests
 def test_the_secretariats_review_of_a_score_that_moves_a_rank_sends_the_digest(
     watched: Store, notifier: digests.Notifier, smtp: SmtpServer
 ) -> None:
@@ -138,6 +142,7 @@ def test_hostile_text_in_the_upload_cannot_become_markup_in_the_digest(
     assert hostile in plain(message)  # shown as it was written, as text
 
 
+@pytest.mark.slow  # nobody else gets the upload test's digest either
 def test_no_subscriber_means_no_message(empty_store: Store, notifier: digests.Notifier, smtp: SmtpServer) -> None:
     upload(empty_store, ["STP_QN,2016,1,1,2"], None)
     auth.add_user(empty_store, ROOT, "ld.qn", "viewer", None, email="lanhdao@stpqn.test")
@@ -159,6 +164,7 @@ def test_a_mail_failure_is_recorded_and_never_fails_the_upload(
     assert failed["target"].tolist() == ["ld.qn"] and "máy chủ thư không trả lời" in failed["detail"].iloc[0]
 
 
+@pytest.mark.slow  # several accounts; the command line's subscriptions stay quick
 def test_an_account_manages_its_own_subscriptions_and_the_secretariat_anyones(watched: Store) -> None:
     own = auth.get_user(connection(watched), "ld.none")
     assert own is not None

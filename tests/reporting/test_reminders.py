@@ -90,6 +90,7 @@ def test_remind_sends_exactly_one_message_to_the_missing_unit_with_its_template(
     assert row["target"] == MISSING and row["quarter"] == 2 and sorted(row["sent"]) == ["daumoi@thahy.test", "thuky@thahy.test"]
 
 
+@pytest.mark.slow  # a variant of the reminder above
 def test_never_twice_a_day_unless_forced_and_dry_run_sends_nothing(reported_21: Path, mail_env: SmtpServer) -> None:
     code, out = cli(reported_21, "remind", "--year", "2016", "--quarter", "2", "--dry-run")
     assert code == 0 and "THADS_HY — Cục Thi hành án dân sự tỉnh Hưng Yên: sẽ gửi tới daumoi@thahy.test, thuky@thahy.test" in out

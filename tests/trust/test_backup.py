@@ -71,6 +71,7 @@ def test_restore_keeps_users_and_audit_and_never_reuses_upload_ids(demo_store: S
     assert upload(demo_store, [["STP_QN", 2016, 1, "xa_ntm", 5.0]]) > later  # a new id, never one in the trail already
 
 
+@pytest.mark.slow  # builds a second store; the restore above stays quick
 def test_disaster_recovery_into_a_new_store_with_users(demo_store: Store, tmp_path: Path) -> None:
     auth.add_user(demo_store, ROOT, "thuky", "admin", "mat khau thu ky")
     upload(demo_store, [["STP_QN", 2016, 1, "xa_ntm", 7.0]])

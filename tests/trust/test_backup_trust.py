@@ -137,6 +137,7 @@ def test_backups_the_key_and_the_store_are_owner_only(demo_store: Store, tmp_pat
     assert stat.S_IMODE(reopened.path.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow  # builds a store; a variant of the round trip in tests/trust/test_backup.py
 def test_a_quote_in_the_paths_backs_up_and_restores(tmp_path: Path) -> None:
     folder = tmp_path / "Sở Tư pháp's data"
     store = open_store(make_settings(folder))

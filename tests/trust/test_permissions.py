@@ -18,7 +18,7 @@ from analytics.cli import main
 from analytics.settings import Settings
 from analytics.store import Store
 from analytics.trust import actions, auth, backup
-from tests.support import OTHER, OWN, connection, make_settings, quarter_file
+from tests.support import OTHER, OWN, connection, make_settings, quarter_file, slow_except
 
 ACTIONS = (
     "view",
@@ -84,9 +84,9 @@ def test_authorize_matrix_matches_the_table() -> None:
 
 
 @pytest.fixture
-def settings_with_users(tmp_path: Path) -> Iterator[tuple[Settings, dict[str, auth.User | None]]]:
+def settings_with_users(tmp_path: Path, open_ready_store: Callable[..., Store]) -> Iterator[tuple[Settings, dict[str, auth.User | None]]]:
     settings = make_settings(tmp_path)
-    store = open_store(settings)
+    store = open_ready_store(settings)
     users = make_users(store)
     yield settings, users
 
@@ -119,7 +119,7 @@ def _state(store: Store, settings: Settings) -> tuple:
     )
 
 
-@pytest.mark.parametrize("role", list(EXPECTED))
+@pytest.mark.parametrize("role", slow_except(EXPECTED, "unit"))
 def test_core_api_refuses_and_changes_nothing_or_does_it(settings_with_users, role: str) -> None:  # type: ignore[no-untyped-def]
     settings, users = settings_with_users
     store = open_store(settings)
@@ -163,7 +163,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, args: list[str]
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("role", list(CLI_ALLOWED))
+@pytest.mark.parametrize("role", slow_except(CLI_ALLOWED, "unit"))
 def test_cli_matrix_with_as_user(settings_with_users, monkeypatch: pytest.MonkeyPatch, role: str) -> None:  # type: ignore[no-untyped-def]
     settings, users = settings_with_users
     store = open_store(settings)
@@ -252,13 +252,12 @@ UPLOAD_EXPECTED = {
 }  # (own unit's file, a file with another unit's rows)
 
 
-@pytest.mark.parametrize("role", list(UPLOAD_EXPECTED))
-def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None:
+@pytest.mark.parametrize("role", slow_except(UPLOAD_EXPECTED, "unit"))
+def test_upload_and_revert_through_the_ingest(tmp_path: Path, open_ready_store: Callable[..., Store], role: str) -> None:
     from analytics.ingest import validate
     from analytics.ingest.readers import source_from_path
 
-    settings = make_settings(tmp_path, demo=False)
-    store = open_store(settings)
+    store = open_ready_store(make_settings(tmp_path, demo=False))
     users = make_users(store)
     user = users[role]
     own, mixed = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER])
@@ -292,9 +291,10 @@ def test_upload_and_revert_through_the_ingest(tmp_path: Path, role: str) -> None
     assert ("before_revert" in {b.reason for b in backup.list_backups(tmp_path)}) == (role in ("unit", "admin", "cli"))
 
 
-def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow  # seconds of CLI runs; test_cli_write_path refuses a unit its import --as-user quickly
+def test_cli_import_and_revert_as_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_ready_store: Callable[..., Store]) -> None:
     settings = make_settings(tmp_path, demo=False)
-    store = open_store(settings)
+    store = open_ready_store(settings)
     users = make_users(store)
     own, mixed, other = quarter_file(tmp_path, [OWN]), quarter_file(tmp_path, [OWN, OTHER]), quarter_file(tmp_path, [OTHER], 1)
 
