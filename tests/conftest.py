@@ -61,9 +61,11 @@ def _one_component_scan() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _no_warm_up_outlives_its_test() -> Iterator[None]:
+def _no_warm_up_outlives_its_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """app.py warms the score cache in a thread; Streamlit's caches are process-wide and keyed by
-    data version, so a warm-up of one test's store must not land in the next test's cache."""
+    data version, so a warm-up of one test's store must not land in the next test's cache. It asks
+    for `monkeypatch` so that the test's THIDUA_DB is undone only after the warm-up ended: a warm-up
+    still running without it would open the default store in data/."""
     yield
     from ui import data
 
