@@ -17,7 +17,7 @@ import streamlit as st
 from hypothesis import settings as hypothesis_settings
 
 from analytics.bootstrap import open_store
-from analytics.settings import Settings
+from analytics.settings import DATA_DIR, Settings
 from analytics.store import Store
 from analytics.trust import auth
 from tests.support import CAMPAIGNS_2016, MEETINGS_2016, SmtpServer, StoreTemplates, kind_built_by, smtp_server
@@ -58,6 +58,16 @@ def _one_component_scan() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _default_store_left_alone() -> Iterator[None]:
+    """No test may create the dashboard's default store in data/ (a developer's own, if any, is left be)."""
+    default = DATA_DIR / "thidua.duckdb"
+    existed = default.exists()
+    yield
+    if not existed and default.exists():
+        pytest.fail(f"a test created {default}: some code ran without the test's THIDUA_DB")
 
 
 @pytest.fixture(autouse=True)
