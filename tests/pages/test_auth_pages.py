@@ -193,6 +193,7 @@ def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app
     assert "chưa được cấp quyền" in rendered_texts(at)
 
 
+@pytest.mark.slow  # the store's lists in collation order stay quick in tests/test_unit_order.py
 def test_the_unit_of_a_new_account_is_chosen_by_name_in_collation_order(app_env: Path) -> None:
     with_store(add_users)
     at = logged_in_as(ADMIN, "thuky")
