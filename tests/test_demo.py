@@ -100,6 +100,7 @@ def test_demo_is_never_seeded_into_a_store_that_holds_or_held_real_figures(tmp_p
     assert connection(store).execute("SELECT count(*) FROM facts").fetchone() == (0,)
 
 
+@pytest.mark.slow  # the seeding rule stays quick in test_demo_is_never_seeded_into_a_store_that_holds_or_held_real_figures
 def test_a_store_with_real_figures_from_before_the_mark_is_marked_by_its_migration(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "import", str(quarter_file(tmp_path, [OWN])), demo=False).returncode == 0
     db = tmp_path / "cli.duckdb"
@@ -110,6 +111,7 @@ def test_a_store_with_real_figures_from_before_the_mark_is_marked_by_its_migrati
     assert demo.held_real_figures(connection(store)) and not demo.has_demo(connection(store))
 
 
+@pytest.mark.slow  # the seeding rule stays quick in test_demo_is_never_seeded_into_a_store_that_holds_or_held_real_figures
 def test_a_brand_new_store_is_still_seeded_and_a_removed_demo_not_reseeded(tmp_path: Path) -> None:
     settings = make_settings(tmp_path, demo=False)
     store = open_store(settings)
@@ -178,6 +180,7 @@ def test_demo_registrations_show_every_state_and_both_outcomes(demo_store: Store
     assert (both["ntm_count"] > 0).all()  # every approved registration counts a target: the bonus is earned or missed
 
 
+@pytest.mark.slow  # registrations stay quick in test_demo_registrations_show_every_state_and_both_outcomes
 def test_a_real_save_makes_a_demo_registration_real_and_removing_the_demo_keeps_it(demo_store: Store) -> None:
     from analytics.registry import load_units
     from analytics.reporting import registration

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -21,9 +22,9 @@ def test_migrations_are_recorded_in_the_file_and_not_rerun(tmp_path: Path) -> No
     assert again.migrate() == []
 
 
-def test_reopening_keeps_data_and_does_not_reseed_demo(tmp_path: Path) -> None:
+def test_reopening_keeps_data_and_does_not_reseed_demo(open_ready_store: Callable[..., Store], tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    store = open_store(settings)
+    store = open_ready_store(settings)  # a fresh install's store (seeding it is tested in tests/test_demo.py)
     count = connection(store).execute("SELECT count(*) FROM facts").fetchone()[0]
     uploads = connection(store).execute("SELECT count(*) FROM uploads").fetchone()[0]
     store = open_store(settings)

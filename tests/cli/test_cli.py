@@ -84,6 +84,7 @@ def test_export_prints_the_long_csv(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "export", "--year", "2017").stdout.decode().splitlines() == [lines[0]]
 
 
+@pytest.mark.slow  # the removal stays quick in tests/test_demo.py, the CLI's demo command in its seeding test
 def test_demo_remove_then_export_is_empty(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "demo", "--remove").returncode == 0
     assert run_cli(tmp_path, "export").stdout.decode().strip() == "unit_code,year,quarter,indicator,value"

@@ -52,7 +52,9 @@ def reference(store_templates: StoreTemplates, tmp_path_factory: pytest.TempPath
     return export_csv(connection(store))
 
 
-@pytest.mark.parametrize("name", SINGLE_FORMATS)
+# The reference is the template's UTF-8 file; a Windows-1258 CSV and a workbook stay quick, and
+# test_detected_encodings_and_separators reads every format in the quick loop.
+@pytest.mark.parametrize("name", slow_except(SINGLE_FORMATS, "excel_vn_windows1258_semicolon.csv", "workbook_second_sheet.xlsx"))
 def test_every_format_stores_the_same_values(empty_store: Store, reference: str, name: str) -> None:
     checked = load(empty_store, GOOD / name)
     assert checked.ok, [p.text() for p in checked.problems]
@@ -106,7 +108,11 @@ def holding_values(store_templates: StoreTemplates, tmp_path_factory: pytest.Tem
     return store
 
 
-@pytest.mark.parametrize("name", sorted(BAD_CASES))
+# One unreadable file, one structural and two cell-level problems stay quick; the other cases share their code path.
+@pytest.mark.parametrize(
+    "name",
+    slow_except(sorted(BAD_CASES), "binary.png", "ragged_row.csv", "text_in_number.csv", "part_greater_than_whole.csv"),
+)
 def test_bad_files_are_rejected_with_where_and_why_and_nothing_is_stored(holding_values: Store, name: str) -> None:
     before = state(holding_values)
     checked = load(holding_values, BAD / name, GOOD / "per_block" / "stp.csv")  # a good file in the same batch

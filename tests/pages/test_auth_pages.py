@@ -121,7 +121,15 @@ def test_wrong_passwords_are_refused_then_throttled(app_env: Path) -> None:
     assert "Đã đăng nhập: thuky" in rendered_texts(at)
 
 
-@pytest.mark.parametrize(("name", "allowed"), [("thuky", True), ("tp.qn", False), pytest.param("lanhdao", False, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    ("name", "allowed"),
+    [
+        # an administrator opening it stays quick in test_admin_backs_up_removes_demo_and_restores
+        pytest.param("thuky", True, marks=pytest.mark.slow),
+        ("tp.qn", False),
+        pytest.param("lanhdao", False, marks=pytest.mark.slow),
+    ],
+)
 def test_only_admins_open_the_admin_page(app_env: Path, name: str, allowed: bool) -> None:
     with_store(add_users)
     at = logged_in_as(ADMIN, name)
@@ -185,6 +193,7 @@ def test_sso_identity_gets_the_role_of_its_account_and_unknown_ones_get_none(app
     assert "chưa được cấp quyền" in rendered_texts(at)
 
 
+@pytest.mark.slow  # the store's lists in collation order stay quick in tests/test_unit_order.py
 def test_the_unit_of_a_new_account_is_chosen_by_name_in_collation_order(app_env: Path) -> None:
     with_store(add_users)
     at = logged_in_as(ADMIN, "thuky")

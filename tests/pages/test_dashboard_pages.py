@@ -37,6 +37,7 @@ def test_compare_draws_22_units_target_and_heatmap(app_env: Path) -> None:
     assert len(heat["data"][0]["x"]) == 5
 
 
+@pytest.mark.slow  # the compare page stays quick above, the points in test_scoring_page_lists_flag_candidates_and_drills_down
 def test_compare_score_within_a_block_from_the_url(app_env: Path) -> None:
     at = open_page("compare", ind="diem_cham", block="THADS", heat="points")
     assert at.selectbox(key="cmp_indicator").value == "diem_cham"
@@ -124,6 +125,7 @@ def test_scoring_page_lists_flag_candidates_and_drills_down(app_env: Path) -> No
     assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")} >= {"sc_drill_all_csv", "sc_drill_all_xlsx"}
 
 
+@pytest.mark.slow  # values at a cut-off stay quick in tests/test_golden.py, the scoring page above
 def test_scoring_page_at_a_meeting_cut_off_from_the_url(app_env: Path) -> None:
     at = open_page("scoring", drill="THADS_TB", as_of="2016-11-03 17:00")
     assert "Số liệu đến hết Quý 3/2016 (chốt lúc 17:00 03/11/2016)" in [c.value for c in at.caption]

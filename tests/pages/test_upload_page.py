@@ -118,6 +118,7 @@ def test_the_second_of_two_previews_is_asked_again_not_stored_over_the_first(app
     assert any("q1_2.csv" in shown(s.value) for s in second.success)
 
 
+@pytest.mark.slow  # an unwritable backup stays quick in tests/trust/test_backup_trust.py; the page's store-and-revert too
 def test_a_safety_backup_that_cannot_be_written_stops_the_store_with_a_message(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (app_env / "a_file").write_text("x")
     monkeypatch.setenv("THIDUA_BACKUPS", str(app_env / "a_file" / "backups"))
