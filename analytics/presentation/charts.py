@@ -594,7 +594,8 @@ def grouped_unit_bars(
                     fmt_number(v, decimals) if pd.notna(v) else (why or _status_text("missing", lang))
                     for v, why in zip(values, reasons, strict=True)
                 ],
-                "textposition": "outside", "textfont": {"size": sizes["label"] - 2, "color": INK}, "cliponaxis": False, "constraintext": "none",
+                "textposition": "outside", "textfont": {"size": sizes["label"] - 2, "color": INK}, "cliponaxis": False,
+                "constraintext": "none",
                 "customdata": names,
                 "hovertemplate": "<b>%{customdata}</b><br>" + _esc([label])[0] + ": %{text} " + unit + "<extra></extra>",
             }
