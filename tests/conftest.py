@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -140,6 +141,17 @@ def mini_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
 def years_store(store_templates: StoreTemplates, tmp_path: Path) -> Store:
     """Every shipped year (2016 and the demo years 2024–2026, across the 2025 mergers) with the demo dataset."""
     return store_templates.open("years", tmp_path)
+
+
+@pytest.fixture
+def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Writable copies of the 2016 campaign and meeting files in `tmp_path`, in use through the
+    environment: for tests that add a year or edit a campaign."""
+    shutil.copytree(CAMPAIGNS_2016, tmp_path / "campaigns")
+    shutil.copytree(MEETINGS_2016, tmp_path / "meetings")
+    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(tmp_path / "campaigns"))
+    monkeypatch.setenv("THIDUA_MEETINGS", str(tmp_path / "meetings"))
+    return tmp_path
 
 
 @pytest.fixture

@@ -1,24 +1,14 @@
 """`campaign new|edit|undo|list|show` and the path a new year takes: new → sample → import → export."""
 
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.support import CAMPAIGNS_2016, MEETINGS_2016, run_cli
+from tests.support import run_cli
 
 pytestmark = pytest.mark.slow  # each test opens fresh stores; tests/test_campaign_files.py covers the logic quickly
-
-
-@pytest.fixture
-def config_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(CAMPAIGNS_2016, tmp_path / "campaigns")
-    shutil.copytree(MEETINGS_2016, tmp_path / "meetings")
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(tmp_path / "campaigns"))
-    monkeypatch.setenv("THIDUA_MEETINGS", str(tmp_path / "meetings"))
-    return tmp_path
 
 
 def test_a_new_year_from_the_command_line_takes_samples_and_imports(config_copy: Path) -> None:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.test_auth_pages import ADMIN, add_users, button_labelled, logged_in_as, rendered_texts, with_store
-from tests.support import CAMPAIGNS_2016, MEETINGS_2016
 
 pytestmark = pytest.mark.slow
 
 
-def test_admin_starts_2017_from_2016_previews_saves_and_undoes(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(CAMPAIGNS_2016, app_env / "campaigns")
-    shutil.copytree(MEETINGS_2016, app_env / "meetings")
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(app_env / "campaigns"))
-    monkeypatch.setenv("THIDUA_MEETINGS", str(app_env / "meetings"))
+def test_admin_starts_2017_from_2016_previews_saves_and_undoes(app_env: Path, config_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     with_store(add_users)
     at: AppTest = logged_in_as(ADMIN, "thuky")

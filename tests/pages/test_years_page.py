@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from analytics.cli import main
 from analytics.settings import DATA_DIR
-from tests.support import CAMPAIGNS_2016, MEETINGS_2016, PAGES, figures, open_page
+from tests.support import PAGES, figures, open_page
 
 
 @pytest.mark.slow  # several years of stores; the single-year page below stays quick
@@ -44,11 +43,7 @@ def test_a_single_year_says_there_is_nothing_to_compare(app_env: Path) -> None:
 
 
 @pytest.mark.slow  # every page on a new year
-def test_every_page_opens_on_a_year_made_with_campaign_new(app_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.copytree(CAMPAIGNS_2016, app_env / "campaigns")
-    shutil.copytree(MEETINGS_2016, app_env / "meetings")
-    monkeypatch.setenv("THIDUA_CAMPAIGNS", str(app_env / "campaigns"))
-    monkeypatch.setenv("THIDUA_MEETINGS", str(app_env / "meetings"))
+def test_every_page_opens_on_a_year_made_with_campaign_new(app_env: Path, config_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THIDUA_DEMO", "0")
     sample = app_env / "q1_2017.xlsx"
     assert main(["campaign", "new", "--year", "2017", "--from", "2016"]) == 0
