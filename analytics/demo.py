@@ -269,18 +269,18 @@ def generate_registrations(facts: pd.DataFrame, units: list[Unit], campaign: Cam
     registrable = {title.code for title in calendar_of(campaign).titles}
     updated_at = min(datetime(year, 1, 31, 9), now.replace(microsecond=0))  # signed early in the year
     rows = []
+    flows = {i.code for i in campaign.indicators if i.kind == "flow"}
     for unit in units_in(units, year):
         if unit.code == UNREGISTERED:
             continue
-        mine = facts[facts["unit_code"] == unit.code]
+        mine = facts[facts["unit_code"] == unit.code].sort_values("quarter")
         counts: dict[str, int] = {}
         for target, code in ACHIEVED_BY.items():
-            values = mine.sort_values("quarter").loc[mine["indicator"] == code, "value"]
+            values = mine.loc[mine["indicator"] == code, "value"]
             if values.empty:
                 counts[target] = 0
                 continue
-            flow = next((i.kind == "flow" for i in campaign.indicators if i.code == code), False)
-            counts[target] = int(values.sum() if flow else values.iloc[-1])
+            counts[target] = int(values.sum() if code in flows else values.iloc[-1])
         seed = zlib.crc32(f"registration:{year}:{unit.code}".encode())
         if seed % 3 == 0:
             counts["ntm"] += 1

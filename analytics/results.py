@@ -71,7 +71,12 @@ def results(cur: Cursor, year: int, period: str, at: datetime | None = None) -> 
 
 def year_scores(cur: Cursor, year: int, rubric: Rubric, at: datetime | None = None, lang: str = "vi") -> scoring.Scores:
     """The year's scores as the scoring page shows them: every unit of both blocks, at `at`."""
-    values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
+    return scores_of(cur, year, rubric, measures.period_values(cur, measures.period_spec(cur, year, "year", at)), lang)
+
+
+def scores_of(cur: Cursor, year: int, rubric: Rubric, values: pd.DataFrame, lang: str = "vi") -> scoring.Scores:
+    """The scores of the year's period_values() frame `values` (for a caller that holds it already),
+    with the year's manual points and approved registrations."""
     return scoring.score(values, rubric, lang, assessments.manual_points(cur, year), registration.approved(cur, year))
 
 

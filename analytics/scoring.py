@@ -126,7 +126,8 @@ def _registration_line(rule: RegistrationRule, reg: Registration | None, mine: d
         shown = fmt_number(achieved, 0 if achieved is None or achieved.is_integer() else 2)
         parts.append(f"{t('reg_target_short_' + target, lang)} {shown}/{count}")
     word = t("score_reg_met" if met else "score_reg_not_met", lang)
-    return (rule.points if met else 0.0), f"{'; '.join(parts)} — {word} → {fmt_number(rule.points if met else 0.0, 0)}", "ok"
+    points = rule.points if met else 0.0
+    return points, f"{'; '.join(parts)} — {word} → {fmt_number(points, 0)}", "ok"
 
 
 def score(

@@ -74,7 +74,7 @@ def take(cur: Cursor, years: Iterable[int], campaigns: Mapping[int, Campaign], t
         if campaign is None:
             continue
         if campaign.rubric is not None and not demo.any():  # ranks from illustrative figures are no news
-            summary = results.year_scores(cur, year, campaign.rubric).summary[["unit_code", "short_name", "block", "rank"]]
+            summary = results.scores_of(cur, year, campaign.rubric, values).summary[["unit_code", "short_name", "block", "rank"]]
             locked = assessments.is_locked(cur, year)
             ranks.append(summary.rename(columns={"short_name": "unit"}).assign(year=year, locked=locked)[RANK_COLUMNS])
         board = status_board(cur, calendar_of(campaign), today)

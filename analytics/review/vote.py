@@ -13,12 +13,10 @@ from datetime import datetime
 
 import pandas as pd
 
-from analytics import measures, scoring
+from analytics import results
 from analytics.config import Rubric, Title
 from analytics.labels import fmt_number, fmt_percent, t
-from analytics.reporting import registration
 from analytics.reporting.registration import Registration
-from analytics.review import assessments
 from analytics.store import Cursor
 
 RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed", "registration"]
@@ -27,8 +25,7 @@ RESULT_COLUMNS = ["unit_code", "unit", "votes", "share", "passed", "registration
 def year_summary(cur: Cursor, rubric: Rubric, year: int, lang: str = "vi", at: datetime | None = None) -> pd.DataFrame:
     """The year's scores for every unit, as the scoring page computes them (ranks are within block),
     with the values as they stood at `at` (a meeting's cut-off) when given."""
-    values = measures.period_values(cur, measures.period_spec(cur, year, "year", at))
-    return scoring.score(values, rubric, lang, assessments.manual_points(cur, year), registration.approved(cur, year)).summary
+    return results.year_scores(cur, year, rubric, at, lang).summary
 
 
 def shortlist(summary: pd.DataFrame) -> pd.DataFrame:

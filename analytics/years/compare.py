@@ -126,10 +126,10 @@ def cluster_series(
 def changes(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per unit: value last year and this year, the change and whether it is better (direction-aware)."""
     now = frame[frame["year"] == year].set_index("unit_code")
-    before = frame[frame["year"] == year - 1].set_index("unit_code")["value"]
+    before = frame[frame["year"] == year - 1].set_index("unit_code")
     out = now[["short_name", "block", "value", "includes", "higher_is_better"]].rename(columns={"value": "value_now"})
-    out["value_before"] = before.reindex(out.index)
-    out["includes_before"] = frame[frame["year"] == year - 1].set_index("unit_code")["includes"].reindex(out.index).fillna("")
+    out["value_before"] = before["value"].reindex(out.index)
+    out["includes_before"] = before["includes"].reindex(out.index).fillna("")
     out["change"] = out["value_now"] - out["value_before"]
     out["change_pct"] = 100.0 * out["change"] / out["value_before"].where(out["value_before"] != 0)
     signed = out["change"].where(out["higher_is_better"].astype(bool), -out["change"])
