@@ -25,7 +25,8 @@ UNIT_LISTING = [
 
 def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
     """Every version in the file, or the members of one year (`--year`) or one day (`--on`)."""
-    units = in_listing_order(load_units(settings.units_file))
+    registered = load_units(settings.units_file)  # read once: every row's predecessors come from it too
+    units = in_listing_order(registered)
     if args.on is not None:
         units = units_on(units, args.on)
     elif args.year is not None:
@@ -42,7 +43,7 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
                 "valid_to": u.valid_to,
                 "successor": u.successor,
                 "parent": u.parent,
-                "predecessors": " ".join(predecessors(load_units(settings.units_file), u.code)),
+                "predecessors": " ".join(predecessors(registered, u.code)),
                 "illustrative": u.illustrative,
             }
             for u in units

@@ -20,10 +20,14 @@ def _as_user(p: argparse.ArgumentParser, help_key: str = "cli_help_as_user") -> 
     p.add_argument("--as-user", metavar=t("cli_metavar_name"), help=t(help_key))
 
 
-def _as_user_waiting(p: argparse.ArgumentParser) -> None:
+def _waiting(p: argparse.ArgumentParser) -> None:
     """Commands that may find the store held by the running dashboard, and wait for it."""
-    _as_user(p)
     p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+
+
+def _as_user_waiting(p: argparse.ArgumentParser) -> None:
+    _as_user(p)
+    _waiting(p)
 
 
 def _as_of(text: str) -> datetime:
@@ -194,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
     p.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help=t("cli_help_status_quarter"))
     p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
-    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    _waiting(p)
     p.set_defaults(handler=reporting.cmd_status)
 
     p = sub.add_parser("remind", help=t("cli_help_remind"), description=t("cli_description_remind"))
@@ -214,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("registrations", help=t("cli_help_registrations"), description=t("cli_description_registrations"))
     p.add_argument("--year", type=int, required=True, help=t("cli_help_year"))
     p.add_argument("-o", "--output", type=output_path(*TABLE_SUFFIXES), help=t("cli_help_output"))
-    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    _waiting(p)
     p.set_defaults(handler=reporting.cmd_registrations)
 
     p = sub.add_parser("register-import", help=t("cli_help_register_import"), description=t("cli_description_register_import"))
@@ -274,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting", required=True, help=t("cli_help_meeting"))
     p.add_argument("--document", choices=("report", "minutes", "proposal"), default="report", help=t("cli_help_report_document"))
     p.add_argument("-o", "--output", type=output_path(".docx"), required=True, help=t("cli_help_report_output"))
-    p.add_argument("--wait", type=float, default=LOCK_WAIT_SECONDS, metavar=t("cli_metavar_seconds"), help=t("cli_help_wait"))
+    _waiting(p)
     p.set_defaults(handler=review.cmd_report)
 
     p = sub.add_parser("awards", help=t("cli_help_awards"), description=t("cli_description_awards"))

@@ -251,13 +251,6 @@ _ROW_START = re.compile(_PREFIX + rb"row(?=[\s/>])")
 _CHUNK = 1 << 20
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - ord("A") + 1
-    return number
-
-
 def _xml_chunks(archive: zipfile.ZipFile) -> Iterator[tuple[str, bytes]]:
     """(part name, text) for every XML part, inflated a megabyte at a time; a tag is never cut in two."""
     for info in archive.infolist():
@@ -290,11 +283,14 @@ class _Shape:
     open_row: int = 0  # cells seen so far in the row a chunk ended in
 
     def add(self, text: bytes) -> None:
+        from openpyxl.utils import column_index_from_string  # only an .xlsx upload pays for importing openpyxl
+
         rows = _ROW_TAG.findall(text)
         cells = _CELL_TAG.findall(text)
         numbered = [int(r) for r in rows if r] + [int(r) for _, r in cells if r]
         self.last_row = max([self.last_row, *numbered])
-        self.widest = max([self.widest, *map(_column_number, {letters for letters, _ in cells if letters})])
+        columns = {letters.decode() for letters, _ in cells if letters}
+        self.widest = max([self.widest, *map(column_index_from_string, columns)])
         self.cells += len(cells)
         self.unnumbered_rows += sum(1 for r in rows if not r)
         self.unnumbered_cells += sum(1 for letters, _ in cells if not letters)

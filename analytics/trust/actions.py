@@ -4,14 +4,13 @@ leave the trace in the audit trail (in the same transaction as the change)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
 from analytics import demo, notes
 from analytics.bootstrap import sync_files
 from analytics.config import Campaign, Criterion
-from analytics.history import Applied, check_revertible, revert
+from analytics.history import Applied, check_revertible, file_hash, revert
 from analytics.ingest import awards, save, validate
 from analytics.labels import t
 from analytics.registry import Unit
@@ -162,7 +161,7 @@ def record_vote(store: Store, actor: User | None, year: int, result: vote.Result
     """Store a counted vote as `actor` (the secretariat), with its audit row; returns the vote's id."""
     authorize(actor, Action.RECORD_VOTE)
     assert actor is not None
-    digest = hashlib.sha256(raw).hexdigest() if raw is not None else None
+    digest = file_hash(raw) if raw is not None else None
 
     def work(cur: Cursor) -> int:
         vote_id = vote.save(cur, year, result, by=actor.name, source=source, sha256=digest)

@@ -83,10 +83,7 @@ def test_a_wrong_row_count_is_noticed(demo_store: Store, tmp_path: Path) -> None
     duckdb.execute("COPY (SELECT * FROM read_parquet(?) LIMIT 10) TO '" + str(facts) + ".new' (FORMAT parquet)", [str(facts)])
     os.replace(str(facts) + ".new", facts)
 
-    def edit(manifest: dict) -> None:
-        rehash(folder, "facts")(manifest)
-
-    rewrite_manifest(folder, edit, key=store_key(demo_store))
+    rewrite_manifest(folder, rehash(folder, "facts"), key=store_key(demo_store))
     held = connection(demo_store).execute("SELECT count(*) FROM facts").fetchone()[0]  # type: ignore[index]
     refused(demo_store, folder, tmp_path, f"facts .* 10 dòng, bản kê ghi {held}")
 
