@@ -303,9 +303,3 @@ def user_count(data_version: int) -> int:
 @st.cache_data(show_spinner=False, max_entries=16)
 def open_viewing(data_version: int) -> bool:
     return actions.open_viewing(store())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def unit_codes(data_version: int) -> list[str]:
-    with reading() as cur:
-        return actions.unit_codes(cur)
