@@ -87,8 +87,8 @@ def pair_label(names: dict[str, str]):  # type: ignore[no-untyped-def]
 def evidence(data_version: int, year: int) -> list[tuple[str, str, str, bytes]]:
     """(label, file name, content type, bytes) of every current self-assessment's evidence files."""
     files = []
+    found = current(data_version, year)
     with data.reading() as cur:
-        found = assessments.current(cur, year)
         for unit, code, step in zip(found["unit_code"], found["criterion"], found["self_id"], strict=True):
             for name, kind, digest, raw in assessments.evidence_files(cur, int(step)):
                 files.append((t("assess_evidence_item", unit=unit, criterion=code, file=name, sha=digest[:12]), name, kind, raw))
