@@ -28,7 +28,8 @@ def trail(data_version: int, year: int) -> pd.DataFrame:
         return assessments.steps(cur, year)
 
 
-def lock_info(year: int) -> tuple[object, str] | None:
+@st.cache_data(show_spinner=False, max_entries=32)
+def lock_info(data_version: int, year: int) -> tuple[object, str] | None:
     with data.reading() as cur:
         return assessments.lock_info(cur, year)
 
