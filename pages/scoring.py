@@ -54,7 +54,7 @@ table(tables.score_table(summary[summary["block"].isin(blocks)]), f"xep_hang_{f.
 manual = rubric.manual()
 if manual:
     st.subheader(t("assess_title"))
-    locked = assess.lock_info(f.year)
+    locked = assess.lock_info(version, f.year)
     st.caption(t("assess_locked_by", who=locked[1], when=str(locked[0])[:16]) if locked else t("assess_explain"))
     crit_names = {c.code: f"{c.code} — {c.label}" for c in manual}
     now = assess.current(version, f.year)

@@ -28,7 +28,8 @@ def trail(data_version: int, year: int) -> pd.DataFrame:
         return assessments.steps(cur, year)
 
 
-def lock_info(year: int) -> tuple[object, str] | None:
+@st.cache_data(show_spinner=False, max_entries=32)
+def lock_info(data_version: int, year: int) -> tuple[object, str] | None:
     with data.reading() as cur:
         return assessments.lock_info(cur, year)
 
@@ -87,8 +88,8 @@ def pair_label(names: dict[str, str]):  # type: ignore[no-untyped-def]
 def evidence(data_version: int, year: int) -> list[tuple[str, str, str, bytes]]:
     """(label, file name, content type, bytes) of every current self-assessment's evidence files."""
     files = []
+    found = current(data_version, year)
     with data.reading() as cur:
-        found = assessments.current(cur, year)
         for unit, code, step in zip(found["unit_code"], found["criterion"], found["self_id"], strict=True):
             for name, kind, digest, raw in assessments.evidence_files(cur, int(step)):
                 files.append((t("assess_evidence_item", unit=unit, criterion=code, file=name, sha=digest[:12]), name, kind, raw))

@@ -116,6 +116,13 @@ def registry(data_version: int, block: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def active_registry(data_version: int, year: int, block: str | None) -> pd.DataFrame:
+    """The registry's units active in `year` (merged-away units dropped), in listing order."""
+    found = registry(data_version, block)
+    return found[(found["valid_from"] <= year) & (found["valid_to"].isna() | (found["valid_to"] >= year))]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def quarter_values(data_version: int, year: int, block: str | None, at: datetime | None = None) -> pd.DataFrame:
     with reading() as cur:
         return queries.quarter_values(cur, year, block, at)
@@ -303,9 +310,3 @@ def user_count(data_version: int) -> int:
 @st.cache_data(show_spinner=False, max_entries=16)
 def open_viewing(data_version: int) -> bool:
     return actions.open_viewing(store())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def unit_codes(data_version: int) -> list[str]:
-    with reading() as cur:
-        return actions.unit_codes(cur)

@@ -69,8 +69,7 @@ def _pick(choice_key: str) -> None:
 
 def unit_picker(f: Filters) -> None:
     """The profile's own unit chooser, shown when the sidebar's unit filter says "all units"."""
-    registry = data.registry(data.version(), f.block)
-    active = registry[(registry["valid_from"] <= f.year) & (registry["valid_to"].isna() | (registry["valid_to"] >= f.year))]
+    active = data.active_registry(data.version(), f.year, f.block)
     names = dict(zip(active["code"], active["name"], strict=True))
     st.selectbox(
         t("pick_unit"), list(names), index=None, format_func=names.get, key=PICKER_KEY, on_change=_pick, args=(PICKER_KEY,),

@@ -12,7 +12,6 @@ from analytics.config import Campaign, Title
 from analytics.ingest import ballots
 from analytics.ingest.readers import source_from_bytes
 from analytics.labels import t
-from analytics.reporting import registration
 from analytics.review import vote
 from analytics.trust import actions, auth
 from ui import data
@@ -26,13 +25,11 @@ def campaign(year: int) -> Campaign | None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def standing(data_version: int, year: int, code: str) -> pd.DataFrame:
     """The title's candidates: the shortlist of its block, checked against the award history."""
-    found = campaign(year)
-    assert found is not None and found.rubric is not None
+    found, scores = campaign(year), data.scores(data_version, year)  # the scoring page's scores, cached
+    assert found is not None and scores is not None
     with data.reading() as cur:
-        summary = vote.year_summary(cur, found.rubric, year)
         held = vote.held_titles(cur)
-        approved = registration.approved(cur, year)
-    return vote.candidates(summary, found.title(code), held, year, approved)
+    return vote.candidates(scores.summary, found.title(code), held, year, data.approved_registrations(data_version, year))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -40,8 +37,7 @@ def latest(data_version: int, year: int, code: str, _title: Title) -> pd.DataFra
     """The title's last recorded count, each unit with its registration flag as it stands now."""
     with data.reading() as cur:
         recorded = vote.recorded(cur, year)
-        approved = registration.approved(cur, year)
-    return vote.with_registration(recorded[recorded["title_code"] == code], _title, approved)
+    return vote.with_registration(recorded[recorded["title_code"] == code], _title, data.approved_registrations(data_version, year))
 
 
 def may_record() -> bool:
