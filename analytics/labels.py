@@ -42,7 +42,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter_period": ("Kỳ", "Period"),
     "filter_block": ("Khối", "Block"),
     "all_blocks": ("Cả hai khối", "Both blocks"),
-    "year_whole": ("Cả năm", "Whole year"),
     "quarter": ("Quý", "Quarter"),
     "no_data": ("Chưa có số liệu cho kỳ này.", "No data for this period yet."),
     "no_campaign": ("Chưa có cấu hình phong trào thi đua.", "No campaign configuration yet."),
@@ -271,7 +270,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_enforcement": ("Thi hành án dân sự", "Civil judgment enforcement"),
     "page_unit_profile": ("Hồ sơ đơn vị", "Unit profile"),
     "page_scoring": ("Chấm điểm, xếp loại", "Scoring and grades"),
-    "section_dashboard": ("Bảng điều khiển", "Dashboard"),
     "filter_unit": ("Đơn vị", "Unit"),
     "all_units": ("Tất cả đơn vị", "All units"),
     "indicator": ("Chỉ tiêu", "Indicator"),
@@ -284,7 +282,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit_merged": ("{unit} không còn hoạt động trong năm {year}{successor}.", "{unit} is not active in {year}{successor}."),
     "unit_successor": (" — đã hợp nhất vào {successor}", " — merged into {successor}"),
     "pick_unit": ("Chọn đơn vị để xem hồ sơ", "Pick a unit to see its profile"),
-    "kpi_reported_detail": ("Đã báo cáo {quarter}", "Reported {quarter}"),
     "kpi_models_detail": ("{reached}/{total} đơn vị đạt 1–2 mô hình", "{reached}/{total} units with 1–2 models"),
     "kpi_xnpl_detail": ("Số xã đạt / số xã đăng ký · {units} đơn vị đăng ký", "Achieved / registered · {units} units registered"),
     "kpi_enforcement_money": ("Tỷ lệ thi hành xong về tiền", "Money recovered"),
@@ -378,7 +375,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "No scoring rubric for {year} in the campaign file.",
     ),
     "scoring_rubric": ("Bảng điểm (quy tắc chấm)", "Rubric (scoring rules)"),
-    "scoring_grades": ("Xếp loại", "Grades"),
     "scoring_flag": (
         "Đơn vị đủ tiêu chí đưa vào bình xét (danh sách để cụm bình xét, suy tôn — không phải kết quả đề nghị khen thưởng)",
         "Units shortlisted for the vote (the cluster votes titles; this is not a proposal for an award)",
@@ -778,7 +774,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin_scheduler_error": ("Lần sao lưu định kỳ gần nhất lỗi: {error}", "The last scheduled backup failed: {error}"),
     "admin_remove_demo": ("Xóa toàn bộ dữ liệu minh họa", "Remove all demo data"),
     "admin_demo_removed": ("Đã xóa {count} giá trị minh họa (đã sao lưu trước).", "Removed {count} demo values (backed up first)."),
-    "admin_no_demo": ("Cơ sở dữ liệu không có dữ liệu minh họa.", "No demo data in the store."),
     "admin_reload": ("Nạp lại danh sách đơn vị và cấu hình phong trào", "Reload the registry and campaign files"),
     "admin_reloaded": ("Đã nạp lại danh sách đơn vị và cấu hình.", "Registry and campaign files reloaded."),
     "admin_reload_same": ("Các tệp cấu hình không đổi; không có gì để nạp lại.", "The files did not change."),
@@ -794,7 +789,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- national-scale selections ---
-    "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
     "chart_best_worst": ("{n} đơn vị xếp đầu và {n} đơn vị xếp cuối trong {total}", "best {n} and worst {n} of {total} units"),
     # --- command line ---
     "cli_description": (
