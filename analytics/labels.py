@@ -42,6 +42,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter_period": ("Kỳ", "Period"),
     "filter_block": ("Khối", "Block"),
     "all_blocks": ("Cả hai khối", "Both blocks"),
+    "year_whole": ("Cả năm", "Whole year"),
     "quarter": ("Quý", "Quarter"),
     "no_data": ("Chưa có số liệu cho kỳ này.", "No data for this period yet."),
     "no_campaign": ("Chưa có cấu hình phong trào thi đua.", "No campaign configuration yet."),

@@ -104,12 +104,14 @@ def phases(cur: Cursor, year: int) -> pd.DataFrame:
     return cur.execute("SELECT number, name, start_date, end_date, quarters FROM phases WHERE year = ? ORDER BY number", [year]).df()
 
 
-def registry(cur: Cursor, block: str | None = None) -> pd.DataFrame:
-    """All units ever registered (active or not), for the unit filter and merged-unit messages."""
+def registry(cur: Cursor, block: str | None = None, active_in: int | None = None) -> pd.DataFrame:
+    """All units ever registered (active or not), for the unit filter and merged-unit messages; with
+    `active_in`, only the units active in that year (merged-away units dropped)."""
     return cur.execute(
         "SELECT code, short_name, name, block, valid_from, valid_to, successor FROM units"
-        " WHERE (? IS NULL OR block = ?) ORDER BY listing_order",
-        [block, block],
+        " WHERE ($block IS NULL OR block = $block)"
+        " AND ($year IS NULL OR (valid_from <= $year AND coalesce(valid_to, 9999) >= $year)) ORDER BY listing_order",
+        {"block": block, "year": active_in},
     ).df()
 
 

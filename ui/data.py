@@ -118,8 +118,8 @@ def registry(data_version: int, block: str | None) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def active_registry(data_version: int, year: int, block: str | None) -> pd.DataFrame:
     """The registry's units active in `year` (merged-away units dropped), in listing order."""
-    found = registry(data_version, block)
-    return found[(found["valid_from"] <= year) & (found["valid_to"].isna() | (found["valid_to"] >= year))]
+    with reading() as cur:
+        return queries.registry(cur, block, active_in=year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
