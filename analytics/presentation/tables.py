@@ -315,7 +315,7 @@ def awards_table(held: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_text(value: object) -> str:
-    return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]
+    return "" if pd.isna(value) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]
 
 
 YEAR_DIRECTION = {"better": "years_better", "worse": "years_worse", "same": "unchanged"}
