@@ -83,10 +83,9 @@ def indicator_caption(ranked: pd.DataFrame, unit: str, lang: str = "vi", *, chan
     missing = ranked.loc[ranked["value"].isna() & ranked["status"].eq("missing"), "short_name"].tolist()
     if missing:
         parts.append(t("caption_missing", lang, units=names_list(missing, lang, MAX_NAMES)))
-    late = ranked[ranked["value"].notna() & ranked["status"].eq("late")]
-    if not late.empty:
-        named = [t("caption_late_unit", lang, unit=r.short_name, quarter=int(r.source_quarter)) for r in late.itertuples(index=False)]
-        parts.append(t("caption_late", lang, units=names_list(named, lang, MAX_NAMES)))
+    late = late_units(ranked, lang)
+    if late:
+        parts.append(t("caption_late", lang, units=names_list(late, lang, MAX_NAMES)))
     if change is not None:
         parts.append(change_text(change[0], change[1], unit, lang))
     return SEPARATOR.join(parts) if parts else t("no_data", lang)
@@ -196,3 +195,9 @@ def years_caption(view: YearView, lang: str = "vi") -> str:
     if view.merged:
         parts.append(t("years_caption_merged", lang, units="; ".join(view.merged)))
     return " ".join(parts)
+
+
+def late_units(values: pd.DataFrame, lang: str = "vi") -> list[str]:
+    """Each unit whose figure comes from a late report, with the quarter it comes from."""
+    late = values[values["value"].notna() & values["status"].eq("late")]
+    return [t("caption_late_unit", lang, unit=r.short_name, quarter=int(r.source_quarter)) for r in late.itertuples(index=False)]

@@ -48,9 +48,13 @@ def _hover(rows: pd.DataFrame, lang: str) -> str:
     return "<br>".join(plotly_escape("✎ " + describe(r, lang), _DESCRIBED) for _, r in rows.iterrows())
 
 
-def _categories(axis: object) -> set[str] | None:
-    found = getattr(axis, "categoryarray", None)
-    return None if found is None else {str(c) for c in found}
+def _shown_rows(figure: go.Figure, rows: dict[str, str]) -> dict[str, str]:
+    """The units of `rows` whose row the chart shows (all of them when its y axis lists no categories)."""
+    shown = getattr(figure.layout.yaxis, "categoryarray", None)
+    if shown is None:
+        return rows
+    labels = {str(c) for c in shown}
+    return {code: label for code, label in rows.items() if str(label) in labels}
 
 
 def _stars(figure: go.Figure, xs: Sequence[object], ys: Sequence[object], hovers: list[str], lang: str, *, legend: bool = True) -> None:
@@ -79,8 +83,7 @@ def on_rows(figure: go.Figure, notes: pd.DataFrame, rows: dict[str, str], *, lan
 
     `rows` maps unit codes to the row labels the chart uses; units the chart does not show (a
     national chart shows the best and worst 20) get no star."""
-    shown = _categories(figure.layout.yaxis)
-    rows = {code: label for code, label in rows.items() if shown is None or str(label) in shown}
+    rows = _shown_rows(figure, rows)
     pinned = notes[notes["unit_code"].isin(rows)]
     # Just inside the bar's start: on the axis line the star would cover the unit's name.
     span = figure.layout.xaxis.range
@@ -114,8 +117,7 @@ def on_quarters(figure: go.Figure, notes: pd.DataFrame, values: dict[int, float]
 def on_cells(figure: go.Figure, notes: pd.DataFrame, rows: dict[str, str], *, lang: str = "vi") -> go.Figure:
     """Units × covenant contents: a star in the cell of a note's unit and content (an indicator's note
     in its content's column); other notes go to the corner marker."""
-    shown = _categories(figure.layout.yaxis)
-    rows = {code: label for code, label in rows.items() if shown is None or str(label) in shown}
+    rows = _shown_rows(figure, rows)
     # Columns are headed by the contents' short titles; the cells' clickable points carry the code.
     columns = {
         str(code): heading

@@ -114,6 +114,12 @@ def _hline(y: float, line: dict, label: str) -> tuple[dict, dict]:
     }
 
 
+def _statuses(frame: pd.DataFrame) -> list[tuple[str, object]]:
+    """Each row's (status, source quarter): "ok" and no quarter where the frame carries no status."""
+    n = len(frame)
+    return list(zip(frame.get("status", ["ok"] * n), frame.get("source_quarter", [None] * n), strict=True))
+
+
 def _count_ticks(unit: str, top: float) -> dict:
     """Whole-number ticks on an axis of counts (xã, mô hình, buổi): left to itself Plotly steps by
     0,5 on a short range, and "0,5 mô hình" is not a thing. A step of 1, 2, 5, 10, 20… for at most
@@ -158,14 +164,13 @@ def _unit_bar_parts(
         if part.empty:
             continue
         meets = part["meets_target"] if "meets_target" in part else pd.Series([None] * len(part))
-        statuses = part["status"] if "status" in part else pd.Series(["ok"] * len(part), index=part.index)
-        quarters = part["source_quarter"] if "source_quarter" in part else pd.Series([None] * len(part), index=part.index)
-        late = [status_text(s, q, lang, short=True) if s == "late" else "" for s, q in zip(statuses, quarters, strict=True)]
+        statuses = _statuses(part)
+        late = [status_text(s, q, lang, short=True) if s == "late" else "" for s, q in statuses]
         texts = [
             fmt_number(v, decimals) + (" ✗" if pd.notna(m) and not bool(m) else "") + (f" ({note})" if note else "")
             for v, m, note in zip(part["value"], meets, late, strict=True)
         ]
-        hover_status = [status_text(s, q, lang) for s, q in zip(statuses, quarters, strict=True)]
+        hover_status = [status_text(s, q, lang) for s, q in statuses]
         traces.append(
             {
                 "type": "bar",
@@ -623,9 +628,7 @@ def score_bars(
     data = frame.assign(short_name=_esc(frame["short_name"]), name=_esc(frame["name"]))
     traces, title, xaxis, yaxis, height = _unit_bar_parts(data, title, t("col_points", lang).lower(), theme, lang, MAX_BARS)
     # A score computed from a late report keeps that flag on its bar.
-    quarters = data["source_quarter"] if "source_quarter" in data else pd.Series([None] * len(data), index=data.index)
-    statuses = data["status"] if "status" in data else pd.Series(["ok"] * len(data), index=data.index)
-    late = {y: status_text(s, q, lang, short=True) for y, s, q in zip(data["short_name"], statuses, quarters, strict=True) if s == "late"}
+    late = {y: status_text(s, q, lang, short=True) for y, (s, q) in zip(data["short_name"], _statuses(data), strict=True) if s == "late"}
     for trace in traces:  # totals with the rubric's two decimals, as in the drill-down
         if trace["type"] == "bar":
             trace["text"] = [fmt_number(v, 2) + (f" ({late[y]})" if y in late else "") for v, y in zip(trace["x"], trace["y"], strict=True)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.labels import BLOCKS, block_name, fmt_number, names_list, t
+from analytics.presentation import captions
 
 # Indicators a leader asks about first, in the order they are read out.
 HEADLINE = ("xa_ntm", "dien_hinh", "ty_le_viec", "ty_le_tien", "ty_le_tap_the_ht")
@@ -39,17 +40,14 @@ def narrative(
             met = part.loc[part["meets_target"].eq(True), "short_name"].tolist()
             below = part.loc[part["meets_target"].eq(False), "short_name"].tolist()
             missing = part.loc[part["value"].isna(), "short_name"].tolist()
-            late = part[part["value"].notna() & part["status"].eq("late")]
             text = t("narrative_met", lang, block=name, met=len(met), total=len(part), indicator=str(part["label"].iloc[0]))
             if below:
                 text += t("narrative_below", lang, units=names_list(below, lang, MAX_NAMES))
             if missing:
                 text += t("narrative_missing", lang, units=names_list(missing, lang, MAX_NAMES))
-            if not late.empty:
-                named = [
-                    t("caption_late_unit", lang, unit=r.short_name, quarter=int(r.source_quarter)) for r in late.itertuples(index=False)
-                ]
-                text += t("narrative_late_values", lang, units=names_list(named, lang, MAX_NAMES))
+            late = captions.late_units(part, lang)
+            if late:
+                text += t("narrative_late_values", lang, units=names_list(late, lang, MAX_NAMES))
             lines.append(text + ".")
         if scores is not None and not scores.empty:
             top = scores[(scores["block"] == block) & (scores["rank"] == 1)]

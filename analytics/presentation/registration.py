@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from analytics.config import ACHIEVED_BY
 from analytics.labels import fmt_date, names_list, t
 from analytics.presentation import charts
-from analytics.presentation.tables import NOT_APPLICABLE
+from analytics.presentation.tables import not_applicable
 from analytics.reporting.registration import TARGETS, late_text
 
 TARGET_OF = {indicator: target for target, indicator in ACHIEVED_BY.items()}
@@ -98,7 +98,5 @@ def registration_table(both: pd.DataFrame, titles: dict[str, str], lang: str = "
         lambda r: " | ".join("; ".join(r[f"{target}_names"]) for target in TARGETS if r[f"{target}_names"]), axis=1
     )
     columns[t("reg_col_reason", lang)] = both["reason"].fillna("")
-    table = pd.DataFrame(columns)
     # A draft's blank count is "—" beside its state, never "chưa báo cáo" (said of unreported figures).
-    table.attrs[NOT_APPLICABLE] = [t(f"reg_col_{target}", lang) for target in TARGETS]
-    return table
+    return not_applicable(pd.DataFrame(columns), *(t(f"reg_col_{target}", lang) for target in TARGETS))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.labels import fmt_date, fmt_number, t
+from analytics.labels import fmt_date, fmt_datetime, fmt_number, t
 from analytics.presentation.charts import FONT, INK, MAX_BARS, THEMES
 from analytics.reporting.reminders import Reminder, reminder_note, reminder_recipients
 from analytics.trust.safety import plotly_escape
@@ -120,7 +120,7 @@ def status_table(board: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             t("status_col_code", lang): board["unit_code"],
             t("status_col_unit", lang): board["unit_name"],
             t("status_col_quarter", lang): board["quarter"].astype(int),
-            t("status_col_deadline", lang): board["deadline"].map(lambda d: "" if d is None or pd.isna(d) else fmt_date(d)),
+            t("status_col_deadline", lang): board["deadline"].map(lambda d: "" if pd.isna(d) else fmt_date(d)),
             t("status_col_status", lang): board["status"].map(lambda s: status_label(s, lang)),
             t("status_col_uploaded", lang): board["uploaded_at"].map(_when),
             t("status_col_revised", lang): board["revised_at"].map(_when),
@@ -169,4 +169,4 @@ def reminder_table(reminders: Sequence[Reminder], lang: str = "vi") -> pd.DataFr
 
 
 def _when(value: object) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%H:%M %d/%m/%Y")  # type: ignore[arg-type]
+    return "" if pd.isna(value) else fmt_datetime(pd.Timestamp(value))  # type: ignore[arg-type]

@@ -66,7 +66,7 @@ def _cell(value: object) -> str:
 
 def _status(frame: pd.DataFrame) -> pd.Series:
     """Each value's status in words; a late one names the quarter its figure comes from."""
-    quarters = frame["source_quarter"] if "source_quarter" in frame else pd.Series([None] * len(frame), index=frame.index)
+    quarters = frame.get("source_quarter", [None] * len(frame))
     return pd.Series([status_text(s, q) for s, q in zip(frame["status"], quarters, strict=True)], index=frame.index, dtype=object)
 
 
@@ -195,7 +195,7 @@ def drill_table(detail: pd.DataFrame) -> pd.DataFrame:
         t("col_unit"): detail["short_name"], t("col_kind"): detail["kind"].map(kinds), t("col_code"): detail["code"],
         t("col_content"): detail["content"], t("col_criterion"): detail["label"], t("col_figure"): detail["value"],
         t("col_rule"): detail["rule"], t("col_how"): detail["how"], t("col_points"): detail["points"], t("col_max"): detail["max_points"],
-    }).pipe(_not_applicable, t("col_max"))  # fmt: skip
+    }).pipe(not_applicable, t("col_max"))  # fmt: skip
 
 
 def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, str]) -> pd.DataFrame:
@@ -220,7 +220,7 @@ def rubric_table(rubric: Rubric, units_of: dict[str, str], labels_of: dict[str, 
             t("indicator"): indicators, t("col_rule"): t("rule_registration", points=fmt_number(element.points, 0)),
             t("col_max"): float("nan"),
         })  # fmt: skip
-    return pd.DataFrame(rows).pipe(_not_applicable, t("col_max"))
+    return pd.DataFrame(rows).pipe(not_applicable, t("col_max"))
 
 
 def grades_table(rubric: Rubric, labels: dict[str, str]) -> pd.DataFrame:
@@ -241,7 +241,8 @@ def enforcement_table(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _not_applicable(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+def not_applicable(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`frame`, its `columns` marked for display() to show an empty number as "—"."""
     frame.attrs[NOT_APPLICABLE] = columns
     return frame
 
@@ -271,7 +272,7 @@ def vote_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 def registration_words(flags: pd.Series) -> list[str]:
     """The registration flag, "đã đăng ký" where there is none, blank where the title checks nothing."""
-    return ["" if flag is None or pd.isna(flag) else flag or t("vote_reg_ok") for flag in flags]
+    return ["" if pd.isna(flag) else flag or t("vote_reg_ok") for flag in flags]
 
 
 def candidate_table(standing: pd.DataFrame) -> pd.DataFrame:
@@ -315,7 +316,7 @@ def awards_table(held: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_text(value: object) -> str:
-    return "" if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]
+    return "" if pd.isna(value) else fmt_date(pd.Timestamp(value))  # type: ignore[arg-type]
 
 
 YEAR_DIRECTION = {"better": "years_better", "worse": "years_worse", "same": "unchanged"}
