@@ -790,6 +790,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up_role_cannot": ("Vai trò “{role}” chỉ được xem, không tải số liệu lên.", "The role “{role}” can view but not upload."),
     # --- national-scale selections ---
+    "and_more_units": ("và {n} đơn vị khác", "and {n} more units"),
     "chart_best_worst": ("{n} đơn vị xếp đầu và {n} đơn vị xếp cuối trong {total}", "best {n} and worst {n} of {total} units"),
     # --- command line ---
     "cli_description": (
